@@ -5,9 +5,13 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * workflow JSON. Its "Test" checks the CUITs locally: it never logs in, because every failed ARCA login
  * counts toward locking the taxpayer's clave fiscal.
  */
+// The names arcaLogin / ARCA Login are fixed by the product (workflows refer to them); it is a login, not an API key.
+// eslint-disable-next-line n8n-nodes-base/cred-class-name-unsuffixed
 export class ArcaLogin implements ICredentialType {
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-name-unsuffixed
 	name = 'arcaLogin';
 
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
 	displayName = 'ARCA Login';
 
 	documentationUrl = 'https://afipsdk.com/docs/automations/create-cert-prod/api';

@@ -1,0 +1,180 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { checkCuit } from '../shared/cuit';
+import { runPerItem } from '../shared/n8n/items';
+import * as createCertificate from './actions/certificate/create';
+import * as getResult from './actions/automation/getResult';
+import * as runAutomation from './actions/automation/run';
+import * as authorizeWebService from './actions/webService/authorize';
+import { afipSdkBaseUrl, providerMessage } from './transport';
+
+type Operation = { properties: typeof createCertificate.properties; execute: typeof createCertificate.execute };
+
+const operations: Record<string, Record<string, Operation>> = {
+	certificate: { create: createCertificate },
+	webService: { authorize: authorizeWebService },
+	automation: { run: runAutomation, getResult },
+};
+
+export class ArcaAutomation implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'ARCA Automation',
+		name: 'arcaAutomation',
+		icon: 'file:arca.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create ARCA (ex AFIP) certificates and authorize web services through Afip SDK automations',
+		defaults: { name: 'ARCA Automation' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'afipSdkApi', required: true, testedBy: 'afipSdkApiTest' },
+			{
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+				name: 'arcaLogin',
+				required: true,
+				testedBy: 'arcaLoginTest',
+				// Every automation that logs in to ARCA needs it; reading a result does not.
+				displayOptions: { hide: { operation: ['getResult'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Automation', value: 'automation' },
+					{ name: 'Certificate', value: 'certificate' },
+					{ name: 'Web Service', value: 'webService' },
+				],
+				default: 'certificate',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['certificate'] } },
+				options: [
+					{
+						name: 'Create',
+						value: 'create',
+						action: 'Create a certificate',
+						description: 'Create a certificate and its private key for ARCA web services (create-cert-dev / create-cert-prod)',
+					},
+				],
+				default: 'create',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['webService'] } },
+				options: [
+					{
+						name: 'Authorize',
+						value: 'authorize',
+						action: 'Authorize a web service',
+						description: 'Allow a certificate alias to use an ARCA web service (auth-web-service-dev / -prod)',
+					},
+				],
+				default: 'authorize',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['automation'] } },
+				options: [
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of an automation',
+						description: 'Read the status or result of an automation started earlier',
+					},
+					{
+						name: 'Run',
+						value: 'run',
+						action: 'Run an automation',
+						description: 'Run any Afip SDK automation with JSON parameters',
+					},
+				],
+				default: 'run',
+			},
+			...createCertificate.properties,
+			...authorizeWebService.properties,
+			...runAutomation.properties,
+			...getResult.properties,
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			/** An empty automation request: 400 with data_errors means the token was accepted (no quota used). */
+			async afipSdkApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const data = credential.data as ICredentialDataDecryptedObject;
+				let response: { statusCode: number; body: any };
+				try {
+					response = await this.helpers.request({
+						method: 'POST',
+						uri: `${afipSdkBaseUrl(data)}/automations`,
+						headers: { Authorization: `Bearer ${String(data.accessToken ?? '')}` },
+						body: {},
+						json: true,
+						simple: false,
+						resolveWithFullResponse: true,
+						timeout: 20_000,
+					});
+				} catch (error) {
+					return { status: 'Error', message: `Could not reach Afip SDK: ${(error as Error).message}` };
+				}
+				if (response.statusCode === 401) return { status: 'Error', message: 'Afip SDK rejected the access token' };
+				if (response.statusCode === 400 && response.body?.data_errors) return { status: 'OK', message: 'Access token accepted' };
+				return {
+					status: 'Error',
+					message: `Unexpected answer from Afip SDK (HTTP ${response.statusCode}): ${providerMessage(response.body) ?? 'no message'}`,
+				};
+			},
+			/** Local checks only: logging in to test would risk the taxpayer's clave fiscal. */
+			async arcaLoginTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const data = credential.data as ICredentialDataDecryptedObject;
+				const cuit = checkCuit(data.cuit);
+				if (!cuit.valid) return { status: 'Error', message: `Taxpayer CUIT ${cuit.reason}` };
+				const username = checkCuit(data.username);
+				if (!username.valid) return { status: 'Error', message: `Login Username ${username.reason}` };
+				if (!data.password) return { status: 'Error', message: 'Password is empty' };
+				return { status: 'OK', message: 'CUITs are well formed (ARCA itself is not contacted: a failed login counts toward locking the clave fiscal)' };
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			await runPerItem(this, async (itemIndex) => {
+				const resource = this.getNodeParameter('resource', itemIndex) as string;
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const action = operations[resource]?.[operation];
+				if (!action) {
+					throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
+				}
+				return await action.execute.call(this, itemIndex);
+			}),
+		];
+	}
+}

@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, runAutomation, waitProperties, type Environment } from '../common';
+
+const show = { resource: ['certificate'], operation: ['create'] };
+
+export const properties: INodeProperties[] = [
+	environmentProperty(show),
+	aliasProperty(
+		show,
+		'Name of the certificate in ARCA. One alias can hold many certificates: to renew, use the same alias.',
+	),
+	...waitProperties(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const environment = this.getNodeParameter('environment', itemIndex) as Environment;
+	const alias = checkAlias(this, itemIndex);
+	const login = await arcaLogin(this, itemIndex);
+	const automation = `create-cert-${environment}`;
+	const state = await runAutomation(this, itemIndex, automation, { ...login, alias });
+	return await automationOutput(
+		this,
+		itemIndex,
+		state,
+		{ automation, environment, alias, cuit: login.cuit },
+		`${alias}_${login.cuit}_${environment}`,
+	);
+}

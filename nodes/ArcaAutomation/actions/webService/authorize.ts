@@ -1,0 +1,59 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/n8n/items';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, runAutomation, waitProperties, type Environment } from '../common';
+
+const show = { resource: ['webService'], operation: ['authorize'] };
+
+export const WEB_SERVICES = [
+	{ name: 'Factura Electrónica (Wsfe)', value: 'wsfe' },
+	{ name: 'Factura De Exportación (Wsfex)', value: 'wsfex' },
+	{ name: 'Factura Con Detalle (Wsmtxca)', value: 'wsmtxca' },
+	{ name: 'Constancia De Inscripción (Ws_sr_constancia_inscripcion)', value: 'ws_sr_constancia_inscripcion' },
+	{ name: 'Padrón A4 (Ws_sr_padron_a4)', value: 'ws_sr_padron_a4' },
+	{ name: 'Padrón A5 (Ws_sr_padron_a5)', value: 'ws_sr_padron_a5' },
+	{ name: 'Padrón A10 (Ws_sr_padron_a10)', value: 'ws_sr_padron_a10' },
+	{ name: 'Padrón A13 (Ws_sr_padron_a13)', value: 'ws_sr_padron_a13' },
+	{ name: 'Other (Enter ID)', value: 'custom' },
+];
+
+export const properties: INodeProperties[] = [
+	environmentProperty(show),
+	aliasProperty(show, 'Alias of the certificate that will be allowed to use the web service'),
+	{
+		displayName: 'Web Service',
+		name: 'service',
+		type: 'options',
+		options: WEB_SERVICES,
+		default: 'wsfe',
+		description: 'The ARCA web service to authorize for this certificate',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Web Service ID',
+		name: 'customService',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'ws_sr_padron_a100',
+		description: 'ARCA identifier of the web service',
+		displayOptions: { show: { ...show, service: ['custom'] } },
+	},
+	...waitProperties(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const environment = this.getNodeParameter('environment', itemIndex) as Environment;
+	const alias = checkAlias(this, itemIndex);
+	let service = this.getNodeParameter('service', itemIndex) as string;
+	if (service === 'custom') {
+		service = String(this.getNodeParameter('customService', itemIndex, '')).trim();
+		if (!/^[a-z0-9_]+$/i.test(service)) {
+			throw inputError(this.getNode(), itemIndex, 'Web Service ID', service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty');
+		}
+	}
+	const login = await arcaLogin(this, itemIndex);
+	const automation = `auth-web-service-${environment}`;
+	const state = await runAutomation(this, itemIndex, automation, { ...login, alias, service });
+	return await automationOutput(this, itemIndex, state, { automation, environment, alias, service, cuit: login.cuit }, `${alias}_${service}`);
+}

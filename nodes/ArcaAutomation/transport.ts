@@ -1,0 +1,182 @@
+/**
+ * The one place that talks to Afip SDK's automations API: request, error mapping, waiting.
+ * Creating an automation is never retried: an ARCA login that fails counts toward locking the
+ * taxpayer's clave fiscal, and a repeated "create certificate" would create a second certificate.
+ * Reading a result is safe to repeat, so GETs retry network errors and 5xx with bounded backoff.
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { withBackoff, type BackoffPolicy } from '../shared/backoff';
+import { PollTimeoutError, pollUntil } from '../shared/poll';
+import { itemLabel, withContext } from '../shared/n8n/items';
+
+export const AFIP_SDK_DEFAULT_BASE_URL = 'https://app.afipsdk.com/api/v1';
+
+const READ_RETRY: BackoffPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
+
+export interface AutomationState {
+	id: string;
+	status: 'in_process' | 'complete' | 'error' | string;
+	data?: IDataObject;
+}
+
+interface RawResponse {
+	statusCode: number;
+	body: any;
+}
+
+export function afipSdkBaseUrl(credentials: IDataObject): string {
+	const url = String(credentials.baseUrl || AFIP_SDK_DEFAULT_BASE_URL).trim();
+	return url.replace(/\/+$/, '');
+}
+
+class TransientError extends Error {}
+
+/** A request whose failures come back as values, never as the HTTP client's error (it holds the token). */
+async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse> {
+	const credentials = await ctx.getCredentials('afipSdkApi');
+	const url = `${afipSdkBaseUrl(credentials)}${path}`;
+	try {
+		const response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
+			method,
+			url,
+			body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 60_000,
+		});
+		return { statusCode: response.statusCode, body: response.body };
+	} catch (error) {
+		const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+		throw new TransientError(`Could not reach Afip SDK at ${url}${code ? ` (${code})` : ''}`);
+	}
+}
+
+/** The provider's own message, wherever this response shape keeps it. */
+export function providerMessage(body: any): string | undefined {
+	if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body : undefined;
+	const parts: string[] = [];
+	if (typeof body.data?.message === 'string') parts.push(body.data.message);
+	else if (typeof body.message === 'string') parts.push(body.message);
+	if (body.data_errors && typeof body.data_errors === 'object') {
+		parts.push(
+			Object.entries(body.data_errors as Record<string, unknown>)
+				.map(([field, problems]) => `${field}: ${Array.isArray(problems) ? problems.join(', ') : String(problems)}`)
+				.join('; '),
+		);
+	}
+	return parts.length ? parts.join(' ') : undefined;
+}
+
+/** ARCA's wording for a rejected login, as Afip SDK passes it on. */
+export function isLoginRejection(message: string | undefined): boolean {
+	return !!message && /(clave|contrase(ñ|n)a|password|usuario).{0,40}(incorrect|inv(á|a)lid)/i.test(message);
+}
+
+export function apiError(node: INode, response: RawResponse, itemIndex: number, doing: string): NodeApiError {
+	const message = providerMessage(response.body);
+	let summary: string;
+	let description: string | undefined;
+	if (response.statusCode === 401) {
+		summary = 'Afip SDK rejected the access token';
+		description = `${message ?? 'HTTP 401'}. Check the access token in the Afip SDK API credential.`;
+	} else if (message?.startsWith('Alcanzaste el límite')) {
+		summary = 'Afip SDK automation quota reached';
+		description = `${message}. The plan's monthly automations are used up; nothing was run.`;
+	} else if (response.body?.status === 'error') {
+		summary = `ARCA automation failed: ${message ?? 'no message'}`;
+		description = `Afip SDK reported the error while ${doing}.`;
+	} else {
+		summary = `Afip SDK answered HTTP ${response.statusCode} while ${doing}${message ? `: ${message}` : ''}`;
+	}
+	const errorBody: JsonObject = { statusCode: response.statusCode, body: response.body ?? null };
+	return new NodeApiError(node, errorBody, {
+		message: `${summary} ${itemLabel(itemIndex)}`,
+		description,
+		httpCode: String(response.statusCode),
+		itemIndex,
+	});
+}
+
+/** POST /automations, exactly once. */
+export async function createAutomation(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	automation: string,
+	params: IDataObject,
+): Promise<AutomationState> {
+	let response: RawResponse;
+	try {
+		response = await send(ctx, 'POST', '/automations', { automation, params });
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `${(error as Error).message} ${itemLabel(itemIndex)}`, {
+			itemIndex,
+			description: 'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
+		});
+	}
+	const body = response.body ?? {};
+	if (response.statusCode >= 300 || body.status === 'error' || typeof body.id !== 'string') {
+		throw apiError(ctx.getNode(), response, itemIndex, `starting "${automation}"`);
+	}
+	return { id: body.id, status: body.status, data: body.data };
+}
+
+/** GET /automations/:id, retrying what is safe to retry. An automation that ended in error throws. */
+export async function getAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string): Promise<AutomationState> {
+	const path = `/automations/${encodeURIComponent(id)}`;
+	let response: RawResponse;
+	try {
+		response = await withBackoff(
+			async () => {
+				const r = await send(ctx, 'GET', path);
+				if (r.statusCode >= 500) throw new TransientError(`Afip SDK answered HTTP ${r.statusCode}`);
+				return r;
+			},
+			READ_RETRY,
+			{ isRetryable: (error) => error instanceof TransientError },
+		);
+	} catch (error) {
+		throw withContext(
+			new NodeOperationError(ctx.getNode(), `${(error as Error).message} ${itemLabel(itemIndex)}`, { itemIndex }),
+			{ automationId: id },
+		);
+	}
+	const body = response.body ?? {};
+	if (response.statusCode >= 300 || body.status === 'error') {
+		throw withContext(apiError(ctx.getNode(), response, itemIndex, `running automation ${id}`), { automationId: id });
+	}
+	return { id, status: body.status, data: body.data };
+}
+
+export interface WaitSettings {
+	intervalSeconds: number;
+	timeoutSeconds: number;
+}
+
+export async function waitForAutomation(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	id: string,
+	settings: WaitSettings,
+): Promise<AutomationState> {
+	try {
+		return await pollUntil(
+			async () => {
+				const state = await getAutomation(ctx, itemIndex, id);
+				return state.status === 'in_process' ? undefined : state;
+			},
+			{ intervalMs: settings.intervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 },
+		);
+	} catch (error) {
+		if (!(error instanceof PollTimeoutError)) throw error;
+		throw withContext(
+			new NodeOperationError(ctx.getNode(), `Automation ${id} is ${error.message} ${itemLabel(itemIndex)}`, {
+				itemIndex,
+				description: 'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
+			}),
+			{ automationId: id },
+		);
+	}
+}

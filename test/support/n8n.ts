@@ -1,0 +1,280 @@
+/**
+ * A real n8n for end-to-end tests and the dev demo: the cached install from scripts/install-n8n.sh,
+ * this package packed and installed into `<userFolder>/.n8n/nodes` the way users install it,
+ * credentials and workflows imported through the n8n CLI, workflows run with `n8n execute`, and
+ * `n8n start` for triggers.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+
+export interface N8nRuntime {
+	node: string;
+	n8nBin: string;
+}
+
+let runtime: N8nRuntime | undefined;
+
+/** Installs n8n into the cache on first use (minutes), then reuses it. */
+export function n8nRuntime(): N8nRuntime {
+	if (runtime) return runtime;
+	const cacheRoot = execFileSync('bash', [join(REPO_ROOT, 'scripts/install-n8n.sh')], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	}).trim();
+	const version = process.env.N8N_VERSION ?? '2.40.7';
+	const major = process.env.N8N_NODE_MAJOR ?? '24';
+	runtime = {
+		node: join(cacheRoot, `node-${major}`, 'bin', 'node'),
+		n8nBin: join(cacheRoot, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
+	return runtime;
+}
+
+let packedTarball: string | undefined;
+
+/** `npm pack` of the built package (dist must be current: the test command builds first). */
+export function packPackage(): string {
+	if (packedTarball && existsSync(packedTarball)) return packedTarball;
+	if (!existsSync(join(REPO_ROOT, 'dist/nodes'))) throw new Error('dist/ is missing: run `npm run build` first');
+	const dest = mkdtempSync(join(tmpdir(), 'certsign-pack-'));
+	const out = execFileSync('npm', ['pack', '--pack-destination', dest, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+	const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+	packedTarball = join(dest, filename);
+	return packedTarball;
+}
+
+/** Installs the tarball into the user folder's community-node folder, as `npm i` in ~/.n8n/nodes does. */
+export function installPackage(n8nFolder: string, tarball: string) {
+	const nodesDir = join(n8nFolder, 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	if (!existsSync(join(nodesDir, 'package.json'))) {
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	}
+	// --legacy-peer-deps: n8n provides n8n-workflow; a second copy would break instanceof checks.
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', tarball], {
+		cwd: nodesDir,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+}
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<Record<string, any>>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface NodeRun {
+	executionStatus?: string;
+	error?: { message: string; description?: string; [key: string]: unknown };
+	data?: { main: Array<Array<{ json: Record<string, any>; binary?: Record<string, any>; pairedItem?: unknown }> | null> };
+}
+
+export interface ExecutionResult {
+	/** false when the workflow stopped on an error */
+	success: boolean;
+	runData: Record<string, NodeRun[]>;
+	error?: { message: string; description?: string; node?: { name: string } };
+	/** Output items of a node's first run, output 0 (or the given output). */
+	output(nodeName: string, outputIndex?: number): Array<{ json: Record<string, any>; binary?: Record<string, any> }>;
+	raw: string;
+}
+
+export interface N8nInstanceOptions {
+	/** Folder for `.n8n` (database, nodes, binary data). A temp folder by default. */
+	userFolder?: string;
+	port?: number;
+	brokerPort?: number;
+	env?: Record<string, string>;
+	/** Skip installing the package (the folder already has it). */
+	skipInstall?: boolean;
+}
+
+const QUIET_ENV = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_SECURE_COOKIE: 'false',
+	N8N_LOG_LEVEL: 'info', // `n8n execute` prints its JSON through the logger at info
+	N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+	DB_SQLITE_POOL_SIZE: '2',
+	N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+	N8N_ENCRYPTION_KEY: 'certsign-test-encryption-key-not-secret',
+	N8N_RUNNERS_ENABLED: 'true',
+	GENERIC_TIMEZONE: 'UTC',
+};
+
+/** The JSON block that `n8n execute` prints, among log lines. */
+function extractJson(stdout: string): any {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line === '{');
+	let end = -1;
+	for (let i = lines.length - 1; i > start; i--) {
+		if (lines[i] === '}') {
+			end = i;
+			break;
+		}
+	}
+	if (start < 0 || end < 0) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n'));
+}
+
+export class N8nInstance {
+	readonly userFolder: string;
+	readonly port: number;
+	readonly brokerPort: number;
+	private server?: ChildProcess;
+	private serverLog = '';
+	private readonly env: NodeJS.ProcessEnv;
+
+	constructor(options: N8nInstanceOptions = {}) {
+		this.userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'certsign-n8n-'));
+		this.port = options.port ?? 5678;
+		this.brokerPort = options.brokerPort ?? 5679;
+		this.env = {
+			...process.env,
+			...QUIET_ENV,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			...(options.env ?? {}),
+		};
+		// Jest's env would make n8n think it is under test.
+		delete this.env.JEST_WORKER_ID;
+		delete this.env.NODE_ENV;
+		if (!options.skipInstall) installPackage(join(this.userFolder, '.n8n'), packPackage());
+	}
+
+	get n8nFolder() {
+		return join(this.userFolder, '.n8n');
+	}
+
+	get baseUrl() {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	async cli(args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
+		const { node, n8nBin } = n8nRuntime();
+		return await new Promise((resolvePromise) => {
+			execFile(node, [n8nBin, ...args], { env: this.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+				resolvePromise({ code, stdout, stderr });
+			});
+		});
+	}
+
+	private writeTemp(name: string, content: unknown): string {
+		const dir = join(this.userFolder, 'imports');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, name);
+		writeFileSync(file, JSON.stringify(content, null, 2));
+		return file;
+	}
+
+	async importCredentials(credentials: CredentialImport[]) {
+		const file = this.writeTemp(`credentials-${Date.now()}.json`, credentials);
+		const result = await this.cli(['import:credentials', `--input=${file}`]);
+		rmSync(file, { force: true }); // it holds secrets in plain text
+		if (result.code !== 0) throw new Error(`import:credentials failed: ${result.stderr || result.stdout}`);
+	}
+
+	async importWorkflow(workflow: WorkflowJson): Promise<string> {
+		const file = this.writeTemp(`workflow-${workflow.id}.json`, { active: false, settings: {}, ...workflow });
+		const result = await this.cli(['import:workflow', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr || result.stdout}`);
+		return workflow.id;
+	}
+
+	async publishWorkflow(id: string) {
+		const result = await this.cli(['publish:workflow', `--id=${id}`]);
+		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr || result.stdout}`);
+	}
+
+	/** Runs a workflow that starts with a Manual Trigger, in a fresh n8n process. */
+	async execute(id: string): Promise<ExecutionResult> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
+		const parsed = extractJson(result.stdout);
+		if (!parsed?.data?.resultData) {
+			throw new Error(`n8n execute printed no execution data (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+		}
+		const runData: Record<string, NodeRun[]> = parsed.data.resultData.runData ?? {};
+		return {
+			success: !parsed.data.resultData.error,
+			runData,
+			error: parsed.data.resultData.error,
+			raw: result.stdout,
+			output(nodeName: string, outputIndex = 0) {
+				const runs = runData[nodeName];
+				if (!runs?.length) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(runData).join(', ')}`);
+				return runs[0].data?.main?.[outputIndex] ?? [];
+			},
+		};
+	}
+
+	/** `n8n start` in the background; resolves when the editor answers. */
+	async start(timeoutMs = 120_000) {
+		if (this.server) return;
+		const { node, n8nBin } = n8nRuntime();
+		this.serverLog = '';
+		const child = spawn(node, [n8nBin, 'start'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.server = child;
+		child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
+		child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}):\n${this.serverLog.slice(-3000)}`);
+			try {
+				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (response.ok) return;
+			} catch {
+				// not listening yet
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		throw new Error(`n8n did not become ready in ${timeoutMs} ms:\n${this.serverLog.slice(-3000)}`);
+	}
+
+	get log() {
+		return this.serverLog;
+	}
+
+	async stop() {
+		const child = this.server;
+		if (!child) return;
+		this.server = undefined;
+		if (child.exitCode !== null) return;
+		await new Promise<void>((resolvePromise) => {
+			const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+			child.once('exit', () => {
+				clearTimeout(kill);
+				resolvePromise();
+			});
+			child.kill('SIGTERM');
+		});
+	}
+
+	/** Loaded node types whose name starts with the package name (proves the package was installed). */
+	installedNodeTypes(): string[] {
+		const dir = join(this.n8nFolder, 'nodes', 'node_modules', 'n8n-nodes-certsign', 'dist', 'nodes');
+		return existsSync(dir) ? readdirSync(dir) : [];
+	}
+
+	async dispose() {
+		await this.stop();
+		if (!process.env.CERTSIGN_KEEP_N8N) rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}
