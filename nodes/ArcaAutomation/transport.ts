@@ -9,7 +9,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { withBackoff, type BackoffPolicy } from '../shared/backoff';
 import { PollTimeoutError, pollUntil } from '../shared/poll';
+import { providerMessage } from '../shared/afipSdkMessages';
 import { itemLabel, withContext } from '../shared/n8n/items';
+
+export { isLoginRejection, providerMessage } from '../shared/afipSdkMessages';
 
 export const AFIP_SDK_DEFAULT_BASE_URL = 'https://app.afipsdk.com/api/v1';
 
@@ -52,27 +55,6 @@ async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: s
 		const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
 		throw new TransientError(`Could not reach Afip SDK at ${url}${code ? ` (${code})` : ''}`);
 	}
-}
-
-/** The provider's own message, wherever this response shape keeps it. */
-export function providerMessage(body: any): string | undefined {
-	if (!body || typeof body !== 'object') return typeof body === 'string' && body ? body : undefined;
-	const parts: string[] = [];
-	if (typeof body.data?.message === 'string') parts.push(body.data.message);
-	else if (typeof body.message === 'string') parts.push(body.message);
-	if (body.data_errors && typeof body.data_errors === 'object') {
-		parts.push(
-			Object.entries(body.data_errors as Record<string, unknown>)
-				.map(([field, problems]) => `${field}: ${Array.isArray(problems) ? problems.join(', ') : String(problems)}`)
-				.join('; '),
-		);
-	}
-	return parts.length ? parts.join(' ') : undefined;
-}
-
-/** ARCA's wording for a rejected login, as Afip SDK passes it on. */
-export function isLoginRejection(message: string | undefined): boolean {
-	return !!message && /(clave|contrase(ñ|n)a|password|usuario).{0,40}(incorrect|inv(á|a)lid)/i.test(message);
 }
 
 export function apiError(node: INode, response: RawResponse, itemIndex: number, doing: string): NodeApiError {

@@ -100,6 +100,19 @@ export interface N8nInstanceOptions {
 	env?: Record<string, string>;
 	/** Skip installing the package (the folder already has it). */
 	skipInstall?: boolean;
+	/** An owner account created from the environment at start (N8N_INSTANCE_OWNER_*), for the REST API. */
+	owner?: { email: string; password: string };
+}
+
+export const TEST_OWNER = { email: 'owner@certsign.test', password: 'Certsign-Demo-1' };
+
+/** bcrypt hash with n8n's own bcryptjs, as N8N_INSTANCE_OWNER_PASSWORD_HASH wants. */
+function bcryptHash(password: string): string {
+	const { node, n8nBin } = n8nRuntime();
+	const n8nModules = resolve(n8nBin, '../../..');
+	return execFileSync(node, ['-e', `process.stdout.write(require(${JSON.stringify(join(n8nModules, 'bcryptjs'))}).hashSync(process.argv[1], 10))`, password], {
+		encoding: 'utf8',
+	});
 }
 
 const QUIET_ENV = {
@@ -140,6 +153,8 @@ export class N8nInstance {
 	private server?: ChildProcess;
 	private serverLog = '';
 	private readonly env: NodeJS.ProcessEnv;
+	private cookie?: string;
+	readonly owner?: { email: string; password: string };
 
 	constructor(options: N8nInstanceOptions = {}) {
 		this.userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'certsign-n8n-'));
@@ -153,6 +168,16 @@ export class N8nInstance {
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
 			...(options.env ?? {}),
 		};
+		if (options.owner) {
+			this.owner = options.owner;
+			Object.assign(this.env, {
+				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+				N8N_INSTANCE_OWNER_EMAIL: options.owner.email,
+				N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
+				N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(options.owner.password),
+			});
+		}
 		// Jest's env would make n8n think it is under test.
 		delete this.env.JEST_WORKER_ID;
 		delete this.env.NODE_ENV;
@@ -252,7 +277,42 @@ export class N8nInstance {
 		return this.serverLog;
 	}
 
+	/** The editor's REST API (/rest/...), logged in as the owner. */
+	async rest<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+		if (!this.cookie) {
+			if (!this.owner) throw new Error('N8nInstance needs the owner option for REST calls');
+			const login = await fetch(`${this.baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'browser-id': 'certsign-tests' },
+				body: JSON.stringify({ emailOrLdapLoginId: this.owner.email, password: this.owner.password }),
+			});
+			if (!login.ok) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
+			this.cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+		}
+		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+			method,
+			headers: { 'Content-Type': 'application/json', cookie: this.cookie, 'browser-id': 'certsign-tests' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed: any = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON
+		}
+		return { status: response.status, body: parsed?.data !== undefined ? parsed.data : parsed };
+	}
+
+	/** The editor's "Test" button for a credential, through the REST API. */
+	async testCredential(type: string, data: Record<string, unknown>): Promise<{ status: 'OK' | 'Error'; message: string }> {
+		const result = await this.rest('POST', '/credentials/test', { credentials: { id: '', name: `test ${type}`, type, data } });
+		if (result.status !== 200) throw new Error(`credential test call failed: HTTP ${result.status} ${JSON.stringify(result.body)}`);
+		return result.body;
+	}
+
 	async stop() {
+		this.cookie = undefined;
 		const child = this.server;
 		if (!child) return;
 		this.server = undefined;
