@@ -7,9 +7,17 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
+/** The repository root, from the sources (ts-jest) or from their compiled copy in .build/. */
+function findRepoRoot(from: string): string {
+	for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+		if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts', 'install-n8n.sh'))) return dir;
+	}
+	throw new Error(`no repository root above ${from}`);
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
 
 export interface N8nRuntime {
 	node: string;

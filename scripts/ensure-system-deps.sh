@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the tests need: openssl (test CAs) and OpenSSH's sshd (the real SFTP server).
+# Installs what is missing; needs root (as on the project's machines) when anything is missing.
+set -euo pipefail
+missing=()
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[system-deps] installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/certsign-apt.log 2>&1; then
+    apt-get update >>/tmp/certsign-apt.log 2>&1
+    apt-get install -y --no-install-recommends "${missing[@]}" >>/tmp/certsign-apt.log 2>&1 || {
+      echo "[system-deps] apt-get failed, see /tmp/certsign-apt.log" >&2; exit 1; }
+  fi
+fi

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test: lint, typecheck, build, unit, integration (simulators + real OpenSSH), end to end (real n8n).
+# What it needs beyond `npm install` it installs itself: Debian packages, and n8n + Node 24 into ~/.cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "system packages"
+bash scripts/ensure-system-deps.sh
+step "n8n runtime (cached in ~/.cache/n8n-nodes-certsign)"
+bash scripts/install-n8n.sh >/dev/null
+
+step "lint"
+npm run --silent lint
+step "typecheck"
+npm run --silent typecheck
+step "build"
+npm run --silent build >/dev/null
+
+results=$(mktemp -d)
+status=0
+step "unit + integration tests"
+npx jest --selectProjects unit integration --json --outputFile="$results/fast.json" || status=1
+step "end-to-end tests in a real n8n (one at a time: they share n8n's ports)"
+npx jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" || status=1
+
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of process.argv.slice(1)) {
+  if (!fs.existsSync(f)) { failed++; continue; }
+  const r = JSON.parse(fs.readFileSync(f, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); skipped += r.numPendingTests;
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (passed === 0) process.exitCode = 1;
+' "$results/fast.json" "$results/e2e.json" || status=1
+exit $status
