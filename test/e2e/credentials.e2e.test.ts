@@ -13,7 +13,7 @@ let n8n: N8nInstance;
 
 beforeAll(async () => {
 	sim = await startAfipSdkSimulator();
-	n8n = new N8nInstance({ owner: TEST_OWNER, port: 5688, brokerPort: 5689 });
+	n8n = new N8nInstance({ owner: TEST_OWNER });
 	await n8n.start();
 });
 

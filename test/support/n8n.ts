@@ -123,6 +123,12 @@ function bcryptHash(password: string): string {
 	});
 }
 
+/** A port nothing listens on now (asked of the OS), so tests never collide with a running n8n. */
+export function freePort(): number {
+	const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
 const QUIET_ENV = {
 	N8N_DIAGNOSTICS_ENABLED: 'false',
 	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -166,8 +172,9 @@ export class N8nInstance {
 
 	constructor(options: N8nInstanceOptions = {}) {
 		this.userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'certsign-n8n-'));
-		this.port = options.port ?? 5678;
-		this.brokerPort = options.brokerPort ?? 5679;
+		// Free ports unless told: n8n's defaults (5678, and 5679 for its task broker) may be taken by `npm run dev`.
+		this.port = options.port ?? freePort();
+		this.brokerPort = options.brokerPort ?? freePort();
 		this.env = {
 			...process.env,
 			...QUIET_ENV,
