@@ -122,6 +122,7 @@ test('bad input and provider errors fail per item with clear messages; the good 
 			arcaNode('Bad Token', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x2' }, { afipSdkApi: 'afipBadToken0001', arcaLogin: DEMO_IDS.arcaLogin }, { onError: 'continueRegularOutput' }),
 			arcaNode('Wrong Password x3', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x3', options: { pollInterval: 0.2 } }, { afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadPass00001' }, { onError: 'continueRegularOutput' }),
 			arcaNode('Times Out', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x4', options: { pollInterval: 0.2, timeout: 1 } }, { afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin }, { onError: 'continueRegularOutput' }),
+			arcaNode('Bad Environment', { resource: 'webService', operation: 'authorize', environment: '={{ "testing" }}', alias: 'x6', service: 'wsfe' }, good, { onError: 'continueRegularOutput' }),
 			arcaNode('No Wait', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x5', waitForCompletion: false }, { afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin }),
 		],
 		items,
@@ -161,6 +162,9 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	const [timedOut] = run.output('Times Out');
 	expect(timedOut.json.error).toMatch(/^Automation [0-9a-f-]{36} is still not finished after 1 s/);
 	expect(timedOut.json.automationId).toMatch(/^[0-9a-f-]{36}$/);
+
+	const [badEnvironment] = run.output('Bad Environment');
+	expect(badEnvironment.json.error).toBe('Environment "testing" is not one of: dev (testing), prod (production) (item 0)');
 
 	const [noWait] = run.output('No Wait');
 	expect(noWait.json).toMatchObject({ status: 'in_process', automation: 'create-cert-dev' });

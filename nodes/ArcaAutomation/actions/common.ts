@@ -112,6 +112,14 @@ export function waitSettings(options: OutputOptions): WaitSettings {
 	return { intervalSeconds: options.pollInterval ?? 5, timeoutSeconds: options.timeout ?? 300 };
 }
 
+export function readEnvironment(ctx: IExecuteFunctions, itemIndex: number): Environment {
+	const value = String(ctx.getNodeParameter('environment', itemIndex, 'dev'));
+	if (value !== 'dev' && value !== 'prod') {
+		throw inputError(ctx.getNode(), itemIndex, 'Environment', `"${value}" is not one of: dev (testing), prod (production)`);
+	}
+	return value;
+}
+
 /** ARCA's certificate alias: letters and digits only (ARCA rejects other characters in the portal). */
 export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
 	const alias = String(ctx.getNodeParameter('alias', itemIndex, '')).trim();

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, runAutomation, waitProperties, type Environment } from '../common';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, waitProperties } from '../common';
 
 const show = { resource: ['certificate'], operation: ['create'] };
 
@@ -14,7 +14,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const environment = this.getNodeParameter('environment', itemIndex) as Environment;
+	const environment = readEnvironment(this, itemIndex);
 	const alias = checkAlias(this, itemIndex);
 	const login = await arcaLogin(this, itemIndex);
 	const automation = `create-cert-${environment}`;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, runAutomation, waitProperties, type Environment } from '../common';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, waitProperties } from '../common';
 
 const show = { resource: ['webService'], operation: ['authorize'] };
 
@@ -43,7 +43,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const environment = this.getNodeParameter('environment', itemIndex) as Environment;
+	const environment = readEnvironment(this, itemIndex);
 	const alias = checkAlias(this, itemIndex);
 	let service = this.getNodeParameter('service', itemIndex) as string;
 	if (service === 'custom') {
