@@ -16,7 +16,7 @@ async function call(method: string, path: string, body?: unknown, auth = `Bearer
 		headers: { Authorization: auth, 'Content-Type': 'application/json' },
 		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 	});
-	return { status: response.status, body: await response.json() };
+	return { status: response.status, body: (await response.json()) as any };
 }
 
 async function untilDone(id: string) {
