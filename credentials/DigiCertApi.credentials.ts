@@ -1,0 +1,77 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * DigiCert CertCentral API key. The base URL follows the region (US, EU) or a custom URL (a proxy or the
+ * local simulator); the test calls GET /user/me, and a 403 (access_denied|access_denied_invalid_key)
+ * reads as "invalid API key".
+ */
+export class DigiCertApi implements ICredentialType {
+	name = 'digiCertApi';
+
+	displayName = 'DigiCert API';
+
+	documentationUrl = 'https://dev.digicert.com/en/certcentral-apis/authentication.html';
+
+	icon = 'file:digicert.svg' as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A CertCentral API key (Automation → API Keys). Sent in the X-DC-DEVKEY header.',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'US (www.digicert.com)', value: 'us' },
+				{ name: 'EU (certcentral.digicert.eu)', value: 'eu' },
+				{ name: 'Custom Base URL', value: 'custom' },
+			],
+			default: 'us',
+			description: 'Where your CertCentral account lives',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://proxy.example.com/services/v2',
+			description: 'Full URL up to and including /services/v2',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-DC-DEVKEY': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : ($credentials.region === "eu" ? "https://certcentral.digicert.eu/services/v2" : "https://www.digicert.com/services/v2")}}',
+			url: '/user/me',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'invalid API key (DigiCert answered 403 access_denied)' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'invalid API key (DigiCert answered 401)' },
+			},
+		],
+	};
+}

@@ -1,0 +1,78 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { digiCertDownload } from '../../transport';
+import { readId } from '../common';
+
+const show = { resource: ['certificate'], operation: ['download'] };
+
+export const FORMATS: Record<string, { name: string; extension: string; mimeType: string; description: string }> = {
+	pem_all: { name: 'PEM (Certificate + Chain)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate, intermediates and root in one PEM file' },
+	pem_noroot: { name: 'PEM (Without Root)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate and intermediates, no root' },
+	p7b: { name: 'PKCS#7 (.P7b)', extension: 'p7b', mimeType: 'application/x-pkcs7-certificates', description: 'The chain as PKCS#7, as Windows signtool imports it' },
+	cer: { name: 'DER (.Cer)', extension: 'cer', mimeType: 'application/pkix-cert', description: 'The certificate alone' },
+	default: { name: 'ZIP (DigiCert Default)', extension: 'zip', mimeType: 'application/zip', description: 'ZIP with the certificate and the CA certificate' },
+};
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Download By',
+		name: 'downloadBy',
+		type: 'options',
+		options: [
+			{ name: 'Certificate ID', value: 'certificate' },
+			{ name: 'Order ID (Active Certificate)', value: 'order' },
+		],
+		default: 'certificate',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Certificate ID',
+		name: 'certificateId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The certificate_id of an order (the output of Order → Get has it)',
+		displayOptions: { show: { ...show, downloadBy: ['certificate'] } },
+	},
+	{
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show: { ...show, downloadBy: ['order'] } },
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: Object.entries(FORMATS).map(([value, f]) => ({ name: f.name, value, description: f.description })),
+		default: 'pem_all',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field for the downloaded file',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const by = this.getNodeParameter('downloadBy', itemIndex, 'certificate') as string;
+	const format = this.getNodeParameter('format', itemIndex, 'pem_all') as string;
+	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const spec = FORMATS[format];
+	const id = by === 'order' ? readId(this, itemIndex, 'orderId', 'Order ID') : readId(this, itemIndex, 'certificateId', 'Certificate ID');
+	const path = by === 'order' ? `/certificate/download/order/${id}/format/${format}` : `/certificate/${id}/download/format/${format}`;
+	const file = await digiCertDownload(this, path, itemIndex);
+	const fileName = file.fileName ?? `${by === 'order' ? 'order' : 'certificate'}_${id}.${spec?.extension ?? 'bin'}`;
+	const binary = await this.helpers.prepareBinaryData(file.data, fileName, spec?.mimeType ?? file.contentType);
+	return {
+		json: { [by === 'order' ? 'order_id' : 'certificate_id']: id, format, fileName, mimeType: binary.mimeType, size: file.data.length },
+		binary: { [binaryPropertyName]: binary },
+	};
+}

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/n8n/items';
+import { digiCertSend } from '../../transport';
+import { readId } from '../common';
+
+const show = { resource: ['certificate'], operation: ['revoke'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Revoking a code-signing certificate can invalidate software already signed with it. DigiCert cannot undo a revocation.',
+		name: 'revokeNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Certificate ID',
+		name: 'certificateId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'I Understand Signatures May Stop Validating',
+		name: 'confirmRevocation',
+		type: 'boolean',
+		default: false,
+		required: true,
+		description: 'Whether you confirm the revocation. Nothing is sent unless this is on.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Comments',
+		name: 'comments',
+		type: 'string',
+		default: '',
+		description: 'Reason for the revocation',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Skip Approval',
+		name: 'skipApproval',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to revoke at once (an administrator key is needed) instead of creating a revocation request to approve',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const certificateId = readId(this, itemIndex, 'certificateId', 'Certificate ID');
+	const confirmed = this.getNodeParameter('confirmRevocation', itemIndex, false) as boolean;
+	if (confirmed !== true) {
+		throw inputError(this.getNode(), itemIndex, 'I Understand Signatures May Stop Validating', 'must be on to revoke a certificate', 'Revoking a code-signing certificate can invalidate software already signed with it.');
+	}
+	const comments = String(this.getNodeParameter('comments', itemIndex, '') ?? '');
+	const skipApproval = this.getNodeParameter('skipApproval', itemIndex, false) as boolean;
+	const body: IDataObject = { skip_approval: skipApproval };
+	if (comments) body.comments = comments;
+	// Revoking twice does no harm, so this PUT may be retried.
+	const response = await digiCertSend(this, 'PUT', `/certificate/${certificateId}/revoke`, { body, itemIndex });
+	if (response.statusCode === 204) return { json: { certificate_id: certificateId, revoked: true, request: null } };
+	const request = (response.body ?? {}) as IDataObject;
+	return { json: { certificate_id: certificateId, revoked: false, request_id: request.id ?? null, request_status: request.status ?? null, request } };
+}

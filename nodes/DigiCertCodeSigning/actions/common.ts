@@ -1,0 +1,325 @@
+/** Shared parameters and helpers of the DigiCert Code Signing operations. */
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { codeSigningValidity, ValidityError, type ValidityBody } from '../../shared/codeSigningValidity';
+import { CsrError, csrProblems, parseCsr } from '../../shared/csr';
+import { daysUntil, normalizeStatus } from '../../shared/digicertStatus';
+import { inputError, withContext } from '../../shared/n8n/items';
+import { PollTimeoutError, pollUntil } from '../../shared/poll';
+import { digiCertRequest } from '../transport';
+
+export type Show = IDisplayOptions['show'];
+
+// ------------------------------------------------------------------------------------------------
+// Parameters
+
+export function orderIdProperty(show: Show, description = 'ID of the DigiCert order'): INodeProperties {
+	return {
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '1000001',
+		description,
+		displayOptions: { show },
+	};
+}
+
+export function organizationProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Organization',
+		name: 'organization',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description: 'The validated organization the certificate is issued to',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '123456',
+				validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'An organization ID is a number' } }],
+			},
+		],
+	};
+}
+
+export function containerProperty(show: Show): INodeProperties {
+	return {
+		displayName: 'Container',
+		name: 'container',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: 'Division (container) to place the order under. Leave empty for the account default.',
+		displayOptions: { show },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchContainers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '654321',
+				validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'A container ID is a number' } }],
+			},
+		],
+	};
+}
+
+export function csrProperties(show: Show, allowNone: boolean): INodeProperties[] {
+	const options = [
+		{ name: 'Text (PEM)', value: 'text', description: 'Paste the PEM or map it from a field' },
+		{ name: 'Binary File (PEM or DER)', value: 'binary', description: 'A CSR file from an earlier node' },
+	];
+	if (allowNone) options.push({ name: 'None', value: 'none', description: 'No CSR: the key is generated on the token DigiCert ships (EV, ship_token)' });
+	return [
+		{
+			displayName: 'CSR Source',
+			name: 'csrSource',
+			type: 'options',
+			options,
+			default: 'text',
+			description: 'Where the certificate signing request comes from. It is checked locally (well-formed, valid signature, RSA ≥ 3072 bits or ECDSA) before anything is sent.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'CSR',
+			name: 'csr',
+			type: 'string',
+			typeOptions: { rows: 6 },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN CERTIFICATE REQUEST-----',
+			displayOptions: { show: { ...show, csrSource: ['text'] } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'csrBinaryProperty',
+			type: 'string',
+			default: 'data',
+			required: true,
+			description: 'Name of the binary field holding the CSR file',
+			displayOptions: { show: { ...show, csrSource: ['binary'] } },
+		},
+	];
+}
+
+export function validityProperties(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Validity',
+			name: 'validityUnit',
+			type: 'options',
+			options: [
+				{ name: 'Years', value: 'years', description: 'Only 1 year: 2- and 3-year code-signing certificates are no longer issued' },
+				{ name: 'Days', value: 'days', description: 'Up to 459 days (CA/B Forum cap of 460 days from 2026-03-01)' },
+			],
+			default: 'years',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Validity (Years)',
+			name: 'validityYears',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1 },
+			default: 1,
+			description: 'Must be 1. Since 2026-02-24 DigiCert issues no 2- or 3-year code-signing certificates.',
+			displayOptions: { show: { ...show, validityUnit: ['years'] } },
+		},
+		{
+			displayName: 'Validity (Days)',
+			name: 'validityDays',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 459 },
+			default: 459,
+			description: 'Number of days, at most 459',
+			displayOptions: { show: { ...show, validityUnit: ['days'] } },
+		},
+	];
+}
+
+export function waitProperties(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Issuance',
+			name: 'waitForIssuance',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to keep checking the order until DigiCert issues it (or rejects it, or the timeout passes). Code-signing validation can take days: for long waits use the Certificate Trigger instead.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			displayOptions: { show: { ...show, waitForIssuance: [true] } },
+		},
+		{
+			displayName: 'Timeout (Minutes)',
+			name: 'timeoutMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 30,
+			displayOptions: { show: { ...show, waitForIssuance: [true] } },
+		},
+	];
+}
+
+export const provisioningOptions = [
+	{ name: 'Account Default', value: '' },
+	{ name: 'Client App', value: 'client_app', description: 'Install with DigiCert’s client app on your own HSM/token' },
+	{ name: 'Email', value: 'email', description: 'Delivered by email (requires a CSR)' },
+	{ name: 'Ship Token', value: 'ship_token', description: 'DigiCert ships a hardware token (see Ship Info)' },
+];
+
+// ------------------------------------------------------------------------------------------------
+// Reading parameters
+
+export function readId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): number {
+	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string | number;
+	const text = String(raw ?? '').trim();
+	if (!/^[0-9]+$/.test(text) || Number(text) <= 0) {
+		throw inputError(ctx.getNode(), itemIndex, label, text === '' ? 'is required' : `must be a positive whole number, got "${text}"`);
+	}
+	return Number(text);
+}
+
+export function readOptionalId(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string): number | undefined {
+	const raw = ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) as string | number;
+	if (String(raw ?? '').trim() === '') return undefined;
+	return readId(ctx, itemIndex, name, label);
+}
+
+export function readValidity(ctx: IExecuteFunctions, itemIndex: number): ValidityBody {
+	const unit = ctx.getNodeParameter('validityUnit', itemIndex, 'years') as 'years' | 'days';
+	const value = ctx.getNodeParameter(unit === 'years' ? 'validityYears' : 'validityDays', itemIndex, unit === 'years' ? 1 : 459) as number;
+	try {
+		return codeSigningValidity({ unit, value });
+	} catch (error) {
+		if (error instanceof ValidityError) throw inputError(ctx.getNode(), itemIndex, 'Validity', error.message);
+		throw error;
+	}
+}
+
+/** The CSR as PEM, checked locally; undefined when the source is "none". */
+export async function readCsr(ctx: IExecuteFunctions, itemIndex: number): Promise<{ pem: string; summary: IDataObject } | undefined> {
+	const source = ctx.getNodeParameter('csrSource', itemIndex, 'text') as string;
+	if (source === 'none') return undefined;
+	let input: string | Buffer;
+	if (source === 'binary') {
+		const property = ctx.getNodeParameter('csrBinaryProperty', itemIndex, 'data') as string;
+		ctx.helpers.assertBinaryData(itemIndex, property);
+		input = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+	} else {
+		input = ctx.getNodeParameter('csr', itemIndex, '') as string;
+	}
+	let parsed;
+	try {
+		parsed = parseCsr(input);
+	} catch (error) {
+		if (error instanceof CsrError) throw inputError(ctx.getNode(), itemIndex, 'CSR', `is not a valid PKCS#10 request: ${error.message}`);
+		throw error;
+	}
+	const problems = csrProblems(parsed);
+	if (problems.length > 0) throw inputError(ctx.getNode(), itemIndex, 'CSR', `cannot be used for code signing: ${problems.join('; ')}`);
+	return {
+		pem: parsed.pem,
+		summary: {
+			subject: parsed.subject,
+			keyAlgorithm: parsed.publicKeyAlgorithm,
+			...(parsed.rsaBits ? { rsaBits: parsed.rsaBits } : {}),
+			...(parsed.ecCurve ? { ecCurve: parsed.ecCurve } : {}),
+		},
+	};
+}
+
+export function splitList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Output
+
+/** The normalised view of an order (next to the raw answer under `order`). */
+export function orderOutput(order: IDataObject, extra: IDataObject = {}, now: Date = new Date()): IDataObject {
+	const certificate = (order.certificate ?? {}) as IDataObject;
+	const validTill = (certificate.valid_till as string | undefined) ?? null;
+	const rawStatus = String(order.status ?? '');
+	return {
+		order_id: order.id,
+		status: normalizeStatus(rawStatus, validTill, now),
+		raw_status: rawStatus,
+		certificate_id: certificate.id ?? null,
+		common_name: certificate.common_name ?? null,
+		serial_number: certificate.serial_number ?? null,
+		valid_from: certificate.valid_from ?? null,
+		valid_till: validTill,
+		days_remaining: daysUntil(validTill, now),
+		product_name_id: (order.product as IDataObject | undefined)?.name_id ?? order.product_name_id ?? null,
+		organization_id: (order.organization as IDataObject | undefined)?.id ?? null,
+		container_id: (order.container as IDataObject | undefined)?.id ?? null,
+		alternative_order_id: order.alternative_order_id ?? null,
+		...(order.renewal_of_order_id !== undefined ? { renewal_of_order_id: order.renewal_of_order_id } : {}),
+		...(order.renewed_order_id !== undefined ? { renewed_order_id: order.renewed_order_id } : {}),
+		...extra,
+		order,
+	};
+}
+
+export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemIndex: number): Promise<IDataObject> {
+	return (await digiCertRequest(ctx, 'GET', `/order/certificate/${orderId}`, { itemIndex })) as IDataObject;
+}
+
+/** Reads the order, optionally waiting until it is issued; a final non-issued status is an error. */
+export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: number, itemIndex: number, extra: IDataObject = {}): Promise<IDataObject> {
+	const wait = ctx.getNodeParameter('waitForIssuance', itemIndex, false) as boolean;
+	if (!wait) return orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
+	const intervalMs = Math.max(1, ctx.getNodeParameter('pollIntervalSeconds', itemIndex, 60) as number) * 1000;
+	const timeoutMs = Math.max(0, ctx.getNodeParameter('timeoutMinutes', itemIndex, 30) as number) * 60_000;
+	try {
+		return await pollUntil(
+			async () => {
+				const output = orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
+				if (output.status === 'issued') return output;
+				if (output.status !== 'pending') {
+					throw withContext(
+						new NodeOperationError(ctx.getNode(), `Order ${orderId} ended as ${output.raw_status} instead of issued`, { itemIndex }),
+						{ order_id: orderId, status: output.status, raw_status: output.raw_status },
+					);
+				}
+				return undefined;
+			},
+			{ intervalMs, timeoutMs },
+		);
+	} catch (error) {
+		if (error instanceof PollTimeoutError) {
+			throw withContext(
+				new NodeOperationError(ctx.getNode(), `Order ${orderId} is ${error.message}; it is still pending in DigiCert`, {
+					itemIndex,
+					description: 'The order exists and was not cancelled: read it later with Order → Get or the Certificate Trigger.',
+				}),
+				{ order_id: orderId, ...extra },
+			);
+		}
+		throw error;
+	}
+}

@@ -1,0 +1,26 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { digiCertRequest } from '../../transport';
+import { getOrder, orderIdProperty, orderOutput, readId } from '../common';
+
+const show = { resource: ['order'], operation: ['cancel'] };
+
+export const properties: INodeProperties[] = [
+	orderIdProperty(show, 'ID of the order to cancel (only pending orders can be canceled)'),
+	{
+		displayName: 'Note',
+		name: 'note',
+		type: 'string',
+		default: '',
+		description: 'Why the order is canceled',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
+	const note = String(this.getNodeParameter('note', itemIndex, '') ?? '');
+	// Setting a status is safe to repeat, so the transport may retry it.
+	await digiCertRequest(this, 'PUT', `/order/certificate/${orderId}/status`, { body: { status: 'canceled', ...(note ? { note } : {}) }, itemIndex });
+	return { json: orderOutput(await getOrder(this, orderId, itemIndex), { canceled: true }) };
+}

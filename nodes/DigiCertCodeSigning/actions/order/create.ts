@@ -1,0 +1,224 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError, withContext } from '../../../shared/n8n/items';
+import { createOrderIdempotent } from '../../transport';
+import {
+	containerProperty,
+	csrProperties,
+	organizationProperty,
+	provisioningOptions,
+	readCsr,
+	readOptionalId,
+	readId,
+	readOrderMaybeWaiting,
+	readValidity,
+	splitList,
+	validityProperties,
+	waitProperties,
+	type Show,
+} from '../common';
+
+const show = { resource: ['order'], operation: ['create'] };
+
+/** Options shared by Create and Renew (the "Additional Fields" collection). */
+export function orderOptionsProperty(showFor: Show): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [
+			{ displayName: 'Additional Emails', name: 'additionalEmails', type: 'string', default: '', description: 'Comma-separated addresses that also get the certificate notifications' },
+			{ displayName: 'Auto Renew', name: 'autoRenew', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'How many times DigiCert should renew the certificate automatically' },
+			{ displayName: 'Comments', name: 'comments', type: 'string', default: '', description: 'Message for the approver' },
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Metadata ID', name: 'metadataId', type: 'number', default: 0, description: 'Custom field ID in your account' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{ displayName: 'Custom Renewal Message', name: 'customRenewalMessage', type: 'string', default: '' },
+			{ displayName: 'Organization Units', name: 'organizationUnits', type: 'string', default: '', description: 'Comma-separated departments' },
+			{
+				displayName: 'Payment Method',
+				name: 'paymentMethod',
+				type: 'options',
+				options: [
+					{ name: 'Balance', value: 'balance' },
+					{ name: 'Card', value: 'card' },
+					{ name: 'Profile', value: 'profile' },
+				],
+				default: 'balance',
+			},
+			{
+				displayName: 'Provisioning Method',
+				name: 'provisioningMethod',
+				type: 'options',
+				options: provisioningOptions,
+				default: '',
+				description: 'How the certificate is delivered (cs_provisioning_method). Required by DigiCert for EV.',
+			},
+			{ displayName: 'Server Platform ID', name: 'serverPlatformId', type: 'number', default: -1, description: 'DigiCert server platform ID (-1 = other, 55 = Sun Java needs a CSR)' },
+			{
+				displayName: 'Ship Info',
+				name: 'shipInfo',
+				type: 'fixedCollection',
+				default: {},
+				description: 'Where DigiCert ships the hardware token (ship_token)',
+				options: [
+					{
+						displayName: 'Address',
+						name: 'address',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Address Line 1', name: 'addr1', type: 'string', default: '' },
+							{ displayName: 'Address Line 2', name: 'addr2', type: 'string', default: '' },
+							{ displayName: 'City', name: 'city', type: 'string', default: '' },
+							{ displayName: 'State', name: 'state', type: 'string', default: '' },
+							{ displayName: 'ZIP', name: 'zip', type: 'string', default: '' },
+							{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'us' },
+							{
+								displayName: 'Method',
+								name: 'method',
+								type: 'options',
+								options: [
+									{ name: 'Standard', value: 'STANDARD' },
+									{ name: 'Expedited', value: 'EXPEDITED' },
+								],
+								default: 'STANDARD',
+							},
+						],
+					},
+				],
+			},
+			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step and submit for validation at once' },
+		],
+	};
+}
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Product',
+		name: 'product',
+		type: 'options',
+		options: [
+			{ name: 'Code Signing (OV)', value: 'code_signing' },
+			{ name: 'EV Code Signing', value: 'code_signing_ev' },
+		],
+		default: 'code_signing',
+		displayOptions: { show },
+	},
+	organizationProperty(show),
+	containerProperty(show),
+	...csrProperties(show, true),
+	...validityProperties(show),
+	{
+		displayName: 'Reference (Alternative Order ID)',
+		name: 'alternativeOrderId',
+		type: 'string',
+		default: '',
+		description: 'Your own reference for the order. Left empty, one is generated. After a lost answer the node looks the order up by it instead of ordering twice.',
+		displayOptions: { show },
+	},
+	orderOptionsProperty(show),
+	...waitProperties(show),
+];
+
+const SHIP_FIELDS = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
+
+/** Body fields from "Additional Fields" (everything optional in the seed). */
+export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top: IDataObject; certificate: IDataObject } {
+	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const top: IDataObject = {};
+	const certificate: IDataObject = {};
+	if (fields.comments) top.comments = String(fields.comments);
+	if (fields.skipApproval !== undefined) top.skip_approval = Boolean(fields.skipApproval);
+	top.payment_method = (fields.paymentMethod as string) || 'balance';
+	if (fields.provisioningMethod) top.cs_provisioning_method = String(fields.provisioningMethod);
+	if (fields.autoRenew) top.auto_renew = Number(fields.autoRenew);
+	if (fields.customRenewalMessage) top.custom_renewal_message = String(fields.customRenewalMessage);
+	const emails = splitList(fields.additionalEmails);
+	if (emails.length) {
+		const bad = emails.find((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
+		if (bad) throw inputError(ctx.getNode(), itemIndex, 'Additional Emails', `contains "${bad}", which is not an email address`);
+		top.additional_emails = emails;
+	}
+	const units = splitList(fields.organizationUnits);
+	if (units.length) certificate.organization_units = units;
+	if (fields.serverPlatformId !== undefined && Number(fields.serverPlatformId) !== -1) {
+		if (!Number.isInteger(Number(fields.serverPlatformId))) throw inputError(ctx.getNode(), itemIndex, 'Server Platform ID', 'must be a whole number');
+		certificate.server_platform = { id: Number(fields.serverPlatformId) };
+	}
+	const custom = ((fields.customFields as IDataObject | undefined)?.field ?? []) as IDataObject[];
+	if (custom.length) {
+		top.custom_fields = custom.map((f, i) => {
+			if (!Number.isInteger(Number(f.metadataId)) || Number(f.metadataId) <= 0) {
+				throw inputError(ctx.getNode(), itemIndex, `Custom Fields #${i + 1} Metadata ID`, 'must be a positive whole number');
+			}
+			return { metadata_id: Number(f.metadataId), value: String(f.value ?? '') };
+		});
+	}
+	const ship = (fields.shipInfo as IDataObject | undefined)?.address as IDataObject | undefined;
+	if (ship) {
+		const info: IDataObject = {};
+		for (const key of SHIP_FIELDS) {
+			const value = String(ship[key] ?? '').trim();
+			if (!value) throw inputError(ctx.getNode(), itemIndex, `Ship Info ${key}`, 'is required when Ship Info is set');
+			info[key] = value;
+		}
+		if (String(ship.addr2 ?? '').trim()) info.addr2 = String(ship.addr2).trim();
+		top.ship_info = info;
+	}
+	return { top, certificate };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const product = this.getNodeParameter('product', itemIndex) as 'code_signing' | 'code_signing_ev';
+	const organizationId = readId(this, itemIndex, 'organization', 'Organization');
+	const containerId = readOptionalId(this, itemIndex, 'container', 'Container');
+	const validity = readValidity(this, itemIndex);
+	const csr = await readCsr(this, itemIndex);
+	const { top, certificate } = additionalBody(this, itemIndex);
+	if (top.cs_provisioning_method === 'email' && !csr) throw inputError(this.getNode(), itemIndex, 'CSR', 'is required when the provisioning method is Email');
+	if (product === 'code_signing_ev' && !top.cs_provisioning_method) {
+		throw inputError(this.getNode(), itemIndex, 'Provisioning Method', 'is required for EV code signing (Additional Fields → Provisioning Method)');
+	}
+	const reference = String(this.getNodeParameter('alternativeOrderId', itemIndex, '') ?? '').trim();
+	if (reference.length > 64) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'must be at most 64 characters');
+
+	const body: IDataObject = {
+		certificate: { signature_hash: 'sha256', ...certificate, ...(csr ? { csr: csr.pem } : {}) },
+		organization: { id: organizationId },
+		...(containerId ? { container: { id: containerId } } : {}),
+		...validity,
+		...top,
+		...(reference ? { alternative_order_id: reference } : {}),
+	};
+	const created = await createOrderIdempotent(this, product, body, itemIndex);
+	const extra: IDataObject = {
+		alternative_order_id: created.alternative_order_id,
+		request_ids: (created.requests ?? []).map((r) => r.id),
+		request_status: created.requests?.[0]?.status ?? null,
+		recovered_by_reference: created.recoveredByReference,
+		...(csr ? { csr: csr.summary } : {}),
+	};
+	try {
+		return { json: await readOrderMaybeWaiting(this, created.id, itemIndex, extra) };
+	} catch (error) {
+		// The order exists: whatever happens while reading it, say which one it is.
+		throw withContext(error as Error, { order_id: created.id, alternative_order_id: created.alternative_order_id });
+	}
+}

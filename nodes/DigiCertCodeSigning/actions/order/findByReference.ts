@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/n8n/items';
+import { findOrdersByReference } from '../../transport';
+import { getOrder, orderOutput } from '../common';
+
+const show = { resource: ['order'], operation: ['findByReference'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Reference (Alternative Order ID)',
+		name: 'reference',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'The alternative_order_id given when the order was placed',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '').trim();
+	if (!reference) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'is required');
+	const rows = await findOrdersByReference(this, reference, itemIndex);
+	if (rows.length === 0) return [{ json: { found: false, alternative_order_id: reference }, pairedItem: { item: itemIndex } }];
+	const output: INodeExecutionData[] = [];
+	for (const row of rows) {
+		const order = await getOrder(this, row.order_id, itemIndex);
+		output.push({ json: { found: true, ...orderOutput(order, { alternative_order_id: reference }) }, pairedItem: { item: itemIndex } });
+	}
+	return output;
+}

@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { orderIdProperty, readId, readOrderMaybeWaiting, waitProperties } from '../common';
+
+const show = { resource: ['order'], operation: ['get'] };
+
+export const properties: INodeProperties[] = [orderIdProperty(show), ...waitProperties(show)];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
+	return { json: await readOrderMaybeWaiting(this, orderId, itemIndex) };
+}

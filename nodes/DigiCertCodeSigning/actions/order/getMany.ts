@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/n8n/items';
+import { digiCertList } from '../../transport';
+import { orderOutput } from '../common';
+
+const show = { resource: ['order'], operation: ['getMany'] };
+
+export const RAW_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'];
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{ displayName: 'Container ID', name: 'containerId', type: 'string', default: '' },
+			{ displayName: 'Expires Within (Days)', name: 'expiresWithinDays', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)' },
+			{ displayName: 'Organization ID', name: 'organizationId', type: 'string', default: '' },
+			{
+				displayName: 'Product',
+				name: 'productNameId',
+				type: 'options',
+				options: [
+					{ name: 'Code Signing (OV)', value: 'code_signing' },
+					{ name: 'EV Code Signing', value: 'code_signing_ev' },
+				],
+				default: 'code_signing',
+			},
+			{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to look for (common name, order ID)' },
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'options',
+				options: [
+					{ name: 'Newest First', value: '-date_created' },
+					{ name: 'Oldest First', value: 'date_created' },
+					{ name: 'Expires Soonest', value: 'valid_till' },
+					{ name: 'Order ID', value: 'id' },
+				],
+				default: 'id',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: RAW_STATUSES.map((s) => ({ name: s.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: s })),
+				default: 'issued',
+			},
+		],
+	},
+];
+
+export function ymd(date: Date): string {
+	return date.toISOString().slice(0, 10);
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.status) qs['filters[status]'] = filters.status;
+	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
+	for (const [key, label, param] of [
+		['organizationId', 'Organization ID', 'filters[organization_id]'],
+		['containerId', 'Container ID', 'filters[container_id]'],
+	] as const) {
+		const value = String(filters[key] ?? '').trim();
+		if (!value) continue;
+		if (!/^[0-9]+$/.test(value)) throw inputError(this.getNode(), itemIndex, `Filters → ${label}`, `must be a number, got "${value}"`);
+		qs[param] = value;
+	}
+	if (filters.expiresWithinDays !== undefined && filters.expiresWithinDays !== '') {
+		const days = Number(filters.expiresWithinDays);
+		if (!Number.isInteger(days) || days < 0) throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
+		qs['filters[valid_till]'] = `<=${ymd(new Date(Date.now() + days * 86_400_000))}`;
+	}
+	if (filters.search) qs['filters[search]'] = String(filters.search);
+	if (filters.sort) qs.sort = filters.sort;
+	const orders = await digiCertList(this, '/order/certificate', 'orders', { qs, returnAll, limit, itemIndex });
+	const now = new Date();
+	return orders.map((order) => ({ json: orderOutput(order, {}, now), pairedItem: { item: itemIndex } }));
+}

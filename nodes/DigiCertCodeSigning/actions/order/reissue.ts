@@ -1,0 +1,49 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { digiCertRequest } from '../../transport';
+import { csrProperties, orderIdProperty, provisioningOptions, readCsr, readId, readOrderMaybeWaiting, waitProperties } from '../common';
+
+const show = { resource: ['order'], operation: ['reissue'] };
+
+export const properties: INodeProperties[] = [
+	orderIdProperty(show, 'ID of the issued order to reissue (new key, same order and expiry)'),
+	...csrProperties(show, true),
+	{
+		displayName: 'Options',
+		name: 'reissueOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{ displayName: 'Comments', name: 'comments', type: 'string', default: '' },
+			{ displayName: 'Provisioning Method', name: 'provisioningMethod', type: 'options', options: provisioningOptions, default: '' },
+			{ displayName: 'Server Platform ID', name: 'serverPlatformId', type: 'number', default: -1 },
+			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step' },
+		],
+	},
+	...waitProperties(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
+	const csr = await readCsr(this, itemIndex);
+	const options = this.getNodeParameter('reissueOptions', itemIndex, {}) as IDataObject;
+	const certificate: IDataObject = { signature_hash: 'sha256' };
+	if (csr) certificate.csr = csr.pem;
+	if (options.serverPlatformId !== undefined && Number(options.serverPlatformId) !== -1) certificate.server_platform = { id: Number(options.serverPlatformId) };
+	const body: IDataObject = { certificate };
+	if (options.provisioningMethod) body.cs_provisioning_method = options.provisioningMethod;
+	if (options.skipApproval !== undefined) body.skip_approval = Boolean(options.skipApproval);
+	if (options.comments) body.comments = String(options.comments);
+	// A reissue is not repeated automatically: a second one would be a second request.
+	const response = (await digiCertRequest(this, 'POST', `/order/certificate/${orderId}/reissue`, { body, itemIndex, retry: false })) as IDataObject;
+	const requests = (response?.requests ?? []) as IDataObject[];
+	return {
+		json: await readOrderMaybeWaiting(this, orderId, itemIndex, {
+			request_ids: requests.map((r) => r.id),
+			request_status: requests[0]?.status ?? null,
+			...(csr ? { csr: csr.summary } : {}),
+		}),
+	};
+}

@@ -1,0 +1,69 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError, withContext } from '../../../shared/n8n/items';
+import { createOrderIdempotent } from '../../transport';
+import { csrProperties, getOrder, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
+import { additionalBody, orderOptionsProperty } from './create';
+
+const show = { resource: ['order'], operation: ['renew'] };
+
+export const properties: INodeProperties[] = [
+	orderIdProperty(show, 'ID of the order to renew (renewal_of_order_id). Product, organization and container are taken from it.'),
+	...csrProperties(show, true),
+	...validityProperties(show),
+	{
+		displayName: 'Reference (Alternative Order ID)',
+		name: 'alternativeOrderId',
+		type: 'string',
+		default: '',
+		description: 'Your own reference for the renewal order; generated when empty',
+		displayOptions: { show },
+	},
+	orderOptionsProperty(show),
+	...waitProperties(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
+	const validity = readValidity(this, itemIndex);
+	const csr = await readCsr(this, itemIndex);
+	const { top, certificate } = additionalBody(this, itemIndex);
+	const reference = String(this.getNodeParameter('alternativeOrderId', itemIndex, '') ?? '').trim();
+
+	const original = await getOrder(this, orderId, itemIndex);
+	const product = ((original.product as IDataObject | undefined)?.name_id ?? original.product_name_id) as 'code_signing' | 'code_signing_ev';
+	if (product !== 'code_signing' && product !== 'code_signing_ev') {
+		throw inputError(this.getNode(), itemIndex, 'Order ID', `points to a ${String(product)} order, not a code-signing one`);
+	}
+	const originalCertificate = (original.certificate ?? {}) as IDataObject;
+	const body: IDataObject = {
+		certificate: {
+			signature_hash: 'sha256',
+			...(Array.isArray(originalCertificate.organization_units) && originalCertificate.organization_units.length ? { organization_units: originalCertificate.organization_units } : {}),
+			...certificate,
+			...(csr ? { csr: csr.pem } : {}),
+		},
+		organization: { id: Number((original.organization as IDataObject).id) },
+		...((original.container as IDataObject | undefined)?.id ? { container: { id: Number((original.container as IDataObject).id) } } : {}),
+		...validity,
+		renewal_of_order_id: orderId,
+		...top,
+		...(reference ? { alternative_order_id: reference } : {}),
+	};
+	if (product === 'code_signing_ev' && !body.cs_provisioning_method && original.cs_provisioning_method) {
+		body.cs_provisioning_method = original.cs_provisioning_method;
+	}
+	const created = await createOrderIdempotent(this, product, body, itemIndex);
+	const extra: IDataObject = {
+		renewal_of_order_id: orderId,
+		alternative_order_id: created.alternative_order_id,
+		request_ids: (created.requests ?? []).map((r) => r.id),
+		request_status: created.requests?.[0]?.status ?? null,
+		recovered_by_reference: created.recoveredByReference,
+	};
+	try {
+		return { json: await readOrderMaybeWaiting(this, created.id, itemIndex, extra) };
+	} catch (error) {
+		throw withContext(error as Error, { order_id: created.id, renewal_of_order_id: orderId });
+	}
+}

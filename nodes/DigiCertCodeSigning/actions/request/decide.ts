@@ -1,0 +1,38 @@
+/** Approve and Reject share everything but the status. */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../../shared/n8n/items';
+import { digiCertRequest } from '../../transport';
+import { readId } from '../common';
+
+export function decisionProperties(operation: 'approve' | 'reject'): INodeProperties[] {
+	const show = { resource: ['request'], operation: [operation] };
+	return [
+		{
+			displayName: 'Request ID',
+			name: 'requestId',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Comment',
+			name: 'comment',
+			type: 'string',
+			default: '',
+			required: operation === 'reject',
+			description: operation === 'reject' ? 'Why the request is rejected (DigiCert requires it)' : 'Note for the requester',
+			displayOptions: { show },
+		},
+	];
+}
+
+export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 'approved' | 'rejected'): Promise<INodeExecutionData> {
+	const requestId = readId(ctx, itemIndex, 'requestId', 'Request ID');
+	const comment = String(ctx.getNodeParameter('comment', itemIndex, '') ?? '').trim();
+	if (status === 'rejected' && !comment) throw inputError(ctx.getNode(), itemIndex, 'Comment', 'is required to reject a request');
+	await digiCertRequest(ctx, 'PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
+	const request = await digiCertRequest(ctx, 'GET', `/request/${requestId}`, { itemIndex });
+	return { json: { request_id: requestId, status: request?.status ?? status, order_id: request?.order?.id ?? null, request } };
+}

@@ -1,0 +1,73 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { digiCertList } from '../../transport';
+
+const show = { resource: ['request'], operation: ['getMany'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'requestFilters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Pending', value: 'pending' },
+					{ name: 'Submitted', value: 'submitted' },
+					{ name: 'Approved', value: 'approved' },
+					{ name: 'Rejected', value: 'rejected' },
+				],
+				default: 'pending',
+			},
+			{
+				displayName: 'Type',
+				name: 'type',
+				type: 'options',
+				options: [
+					{ name: 'New Request', value: 'new_request' },
+					{ name: 'Renew', value: 'renew' },
+					{ name: 'Reissue', value: 'reissue' },
+					{ name: 'Revoke', value: 'revoke' },
+				],
+				default: 'new_request',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	const filters = this.getNodeParameter('requestFilters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.status) qs['filters[status]'] = filters.status;
+	if (filters.type) qs['filters[type]'] = filters.type;
+	const requests = await digiCertList(this, '/request', 'requests', { qs, returnAll, limit, itemIndex });
+	return requests.map((request) => ({
+		json: { request_id: request.id, status: request.status, type: request.type, order_id: (request.order as IDataObject | undefined)?.id ?? null, ...request },
+		pairedItem: { item: itemIndex },
+	}));
+}

@@ -1,0 +1,324 @@
+/**
+ * PKCS#10 certificate signing requests (RFC 2986) read with a small DER reader: node:crypto parses
+ * certificates and keys but not CSRs. Extracts the subject and the public key (algorithm, RSA modulus
+ * size or EC curve) and checks the request's self-signature with node:crypto.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+
+export class CsrError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'CsrError';
+	}
+}
+
+interface DerNode {
+	tag: number;
+	/** Offset of the tag byte in the buffer. */
+	start: number;
+	/** Offset of the first content byte. */
+	contentStart: number;
+	/** Offset after the last content byte. */
+	end: number;
+}
+
+/** Reads one TLV at `offset`; definite lengths only (DER). */
+function readNode(buf: Buffer, offset: number, limit: number): DerNode {
+	if (offset + 2 > limit) throw new CsrError(`truncated DER at byte ${offset}`);
+	const tag = buf[offset];
+	if ((tag & 0x1f) === 0x1f) throw new CsrError(`unsupported multi-byte DER tag at byte ${offset}`);
+	let pos = offset + 1;
+	let length = buf[pos++];
+	if (length === 0x80) throw new CsrError('indefinite DER length (BER) is not allowed');
+	if (length > 0x80) {
+		const count = length & 0x7f;
+		if (count > 4 || pos + count > limit) throw new CsrError(`bad DER length at byte ${offset}`);
+		length = 0;
+		for (let i = 0; i < count; i++) length = length * 256 + buf[pos++];
+		if (length < 0x80) throw new CsrError(`non-minimal DER length at byte ${offset}`);
+	}
+	const end = pos + length;
+	if (end > limit) throw new CsrError(`DER element at byte ${offset} runs past its container`);
+	return { tag, start: offset, contentStart: pos, end };
+}
+
+/** The children of a constructed element; their lengths must add up exactly. */
+function children(buf: Buffer, node: DerNode): DerNode[] {
+	const out: DerNode[] = [];
+	let pos = node.contentStart;
+	while (pos < node.end) {
+		const child = readNode(buf, pos, node.end);
+		out.push(child);
+		pos = child.end;
+	}
+	return out;
+}
+
+function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
+	if (!node) throw new CsrError(`${what} is missing`);
+	if (node.tag !== tag) throw new CsrError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`);
+	return node;
+}
+
+function decodeOid(bytes: Buffer): string {
+	if (bytes.length === 0) throw new CsrError('empty OBJECT IDENTIFIER');
+	const parts: number[] = [];
+	let value = 0;
+	for (let i = 0; i < bytes.length; i++) {
+		value = value * 128 + (bytes[i] & 0x7f);
+		if ((bytes[i] & 0x80) === 0) {
+			if (parts.length === 0) {
+				const first = value < 80 ? Math.floor(value / 40) : 2;
+				parts.push(first, value - first * 40);
+			} else {
+				parts.push(value);
+			}
+			value = 0;
+		} else if (i === bytes.length - 1) {
+			throw new CsrError('truncated OBJECT IDENTIFIER');
+		}
+	}
+	return parts.join('.');
+}
+
+const content = (buf: Buffer, node: DerNode) => buf.subarray(node.contentStart, node.end);
+
+const ATTRIBUTE_NAMES: Record<string, string> = {
+	'2.5.4.3': 'CN',
+	'2.5.4.4': 'SN',
+	'2.5.4.5': 'serialNumber',
+	'2.5.4.6': 'C',
+	'2.5.4.7': 'L',
+	'2.5.4.8': 'ST',
+	'2.5.4.9': 'street',
+	'2.5.4.10': 'O',
+	'2.5.4.11': 'OU',
+	'2.5.4.12': 'title',
+	'2.5.4.42': 'GN',
+	'1.2.840.113549.1.9.1': 'emailAddress',
+	'0.9.2342.19200300.100.1.25': 'DC',
+	'1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+	'2.5.4.15': 'businessCategory',
+};
+
+const CURVES: Record<string, string> = {
+	'1.2.840.10045.3.1.7': 'P-256',
+	'1.3.132.0.34': 'P-384',
+	'1.3.132.0.35': 'P-521',
+	'1.3.132.0.10': 'secp256k1',
+};
+
+/** Signature algorithm OID → digest for node:crypto.verify (null: the algorithm has none, e.g. Ed25519). */
+const SIGNATURE_ALGORITHMS: Record<string, { name: string; digest: string | null }> = {
+	'1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', digest: 'sha1' },
+	'1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', digest: 'sha256' },
+	'1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', digest: 'sha384' },
+	'1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', digest: 'sha512' },
+	'1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', digest: 'sha256' },
+	'1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', digest: 'sha384' },
+	'1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', digest: 'sha512' },
+	'1.3.101.112': { name: 'Ed25519', digest: null },
+};
+
+function decodeString(buf: Buffer, node: DerNode): string {
+	const bytes = content(buf, node);
+	switch (node.tag) {
+		case 0x0c: // UTF8String
+			return bytes.toString('utf8');
+		case 0x13: // PrintableString
+		case 0x16: // IA5String
+		case 0x12: // NumericString
+			return bytes.toString('ascii');
+		case 0x14: // T61String: latin1 is what every real-world decoder does
+			return bytes.toString('latin1');
+		case 0x1e: {
+			// BMPString: UTF-16BE
+			const swapped = Buffer.from(bytes);
+			swapped.swap16();
+			return swapped.toString('utf16le');
+		}
+		default:
+			return bytes.toString('hex');
+	}
+}
+
+export interface CsrSubjectAttribute {
+	type: string;
+	oid: string;
+	value: string;
+}
+
+export interface ParsedCsr {
+	/** e.g. `CN=Example Corp, O=Example Corp, C=US` (in the CSR's order). */
+	subject: string;
+	subjectAttributes: CsrSubjectAttribute[];
+	/** First value of each attribute type, by short name. */
+	subjectFields: Record<string, string>;
+	publicKeyAlgorithm: 'rsa' | 'ec' | 'ed25519' | 'other';
+	publicKeyOid: string;
+	/** RSA modulus size in bits. */
+	rsaBits?: number;
+	/** EC named curve, e.g. P-256. */
+	ecCurve?: string;
+	signatureAlgorithm: string;
+	/** Whether the CSR's own signature verifies with its public key. */
+	signatureValid: boolean;
+	/** Normalised PEM (what the API expects). */
+	pem: string;
+	der: Buffer;
+}
+
+const PEM_RE = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/;
+
+/** Accepts PEM text (either header), a Buffer holding PEM or DER, or bare base64 of the DER. */
+export function csrToDer(input: string | Buffer): Buffer {
+	if (Buffer.isBuffer(input)) {
+		if (input.length > 0 && input[0] === 0x30) return input;
+		input = input.toString('utf8');
+	}
+	const text = input.trim();
+	if (text === '') throw new CsrError('the CSR is empty');
+	const match = PEM_RE.exec(text);
+	let base64: string;
+	if (match) {
+		base64 = match[2];
+	} else if (/-----BEGIN /.test(text)) {
+		const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1] ?? 'unknown';
+		throw new CsrError(`expected a CERTIFICATE REQUEST, found a PEM "${label}" block`);
+	} else {
+		base64 = text;
+	}
+	const compact = base64.replace(/\s+/g, '');
+	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw new CsrError('the CSR is neither PEM nor base64 DER');
+	const der = Buffer.from(compact, 'base64');
+	if (der.length === 0 || der[0] !== 0x30) throw new CsrError('the CSR does not start with a DER SEQUENCE');
+	return der;
+}
+
+export function derToPem(der: Buffer): string {
+	const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+	return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+}
+
+export function parseCsr(input: string | Buffer): ParsedCsr {
+	const der = csrToDer(input);
+	const root = readNode(der, 0, der.length);
+	if (root.end !== der.length) throw new CsrError(`${der.length - root.end} trailing bytes after the CSR`);
+	expectTag(root, 0x30, 'CertificationRequest');
+	const [info, sigAlg, signature, extra] = children(der, root);
+	if (extra) throw new CsrError('CertificationRequest has more than three elements');
+	expectTag(info, 0x30, 'certificationRequestInfo');
+	expectTag(sigAlg, 0x30, 'signatureAlgorithm');
+	expectTag(signature, 0x03, 'signature');
+
+	const [version, subject, spki, attributes, more] = children(der, info);
+	expectTag(version, 0x02, 'version');
+	const versionBytes = content(der, version);
+	if (versionBytes.length !== 1 || versionBytes[0] !== 0) throw new CsrError('version must be 0 (v1)');
+	expectTag(subject, 0x30, 'subject');
+	expectTag(spki, 0x30, 'subjectPublicKeyInfo');
+	expectTag(attributes, 0xa0, 'attributes [0]');
+	if (more) throw new CsrError('certificationRequestInfo has unexpected extra elements');
+	children(der, attributes); // must be well-formed
+
+	const subjectAttributes: CsrSubjectAttribute[] = [];
+	for (const rdn of children(der, subject)) {
+		expectTag(rdn, 0x31, 'subject RDN (SET)');
+		for (const atv of children(der, rdn)) {
+			expectTag(atv, 0x30, 'subject attribute');
+			const [oidNode, valueNode] = children(der, atv);
+			const oid = decodeOid(content(der, expectTag(oidNode, 0x06, 'attribute type')));
+			if (!valueNode) throw new CsrError('subject attribute value is missing');
+			subjectAttributes.push({ type: ATTRIBUTE_NAMES[oid] ?? oid, oid, value: decodeString(der, valueNode) });
+		}
+	}
+	const subjectFields: Record<string, string> = {};
+	for (const attribute of subjectAttributes) subjectFields[attribute.type] ??= attribute.value;
+
+	const [keyAlg, keyBits] = children(der, spki);
+	expectTag(keyAlg, 0x30, 'public key algorithm');
+	expectTag(keyBits, 0x03, 'subjectPublicKey');
+	const [keyOidNode, keyParams] = children(der, keyAlg);
+	const publicKeyOid = decodeOid(content(der, expectTag(keyOidNode, 0x06, 'public key algorithm OID')));
+	const keyBitString = content(der, keyBits);
+	if (keyBitString.length < 2 || keyBitString[0] !== 0) throw new CsrError('subjectPublicKey BIT STRING is malformed');
+
+	let publicKeyAlgorithm: ParsedCsr['publicKeyAlgorithm'] = 'other';
+	let rsaBits: number | undefined;
+	let ecCurve: string | undefined;
+	if (publicKeyOid === '1.2.840.113549.1.1.1') {
+		publicKeyAlgorithm = 'rsa';
+		const keyDer = keyBitString.subarray(1);
+		const rsaKey = readNode(keyDer, 0, keyDer.length);
+		if (rsaKey.end !== keyDer.length) throw new CsrError('trailing bytes after the RSA public key');
+		const [modulus, exponent] = children(keyDer, expectTag(rsaKey, 0x30, 'RSAPublicKey'));
+		expectTag(modulus, 0x02, 'RSA modulus');
+		expectTag(exponent, 0x02, 'RSA exponent');
+		let bytes = content(keyDer, modulus);
+		if (bytes[0] & 0x80) throw new CsrError('RSA modulus is negative');
+		while (bytes.length > 0 && bytes[0] === 0) bytes = bytes.subarray(1);
+		if (bytes.length === 0) throw new CsrError('RSA modulus is zero');
+		rsaBits = (bytes.length - 1) * 8 + (32 - Math.clz32(bytes[0]));
+	} else if (publicKeyOid === '1.2.840.10045.2.1') {
+		publicKeyAlgorithm = 'ec';
+		if (!keyParams || keyParams.tag !== 0x06) throw new CsrError('EC key without a named curve');
+		const curveOid = decodeOid(content(der, keyParams));
+		ecCurve = CURVES[curveOid] ?? curveOid;
+	} else if (publicKeyOid === '1.3.101.112') {
+		publicKeyAlgorithm = 'ed25519';
+	}
+
+	const sigOidNode = children(der, sigAlg)[0];
+	const sigOid = decodeOid(content(der, expectTag(sigOidNode, 0x06, 'signature algorithm OID')));
+	const sigInfo = SIGNATURE_ALGORITHMS[sigOid];
+	const sigBits = content(der, signature);
+	if (sigBits.length < 2 || sigBits[0] !== 0) throw new CsrError('signature BIT STRING is malformed');
+
+	let signatureValid = false;
+	if (sigInfo) {
+		try {
+			const key = createPublicKey({ key: der.subarray(spki.start, spki.end), format: 'der', type: 'spki' });
+			signatureValid = verify(sigInfo.digest, der.subarray(info.start, info.end), key, sigBits.subarray(1));
+		} catch {
+			signatureValid = false;
+		}
+	}
+
+	return {
+		subject: subjectAttributes.map((a) => `${a.type}=${a.value}`).join(', '),
+		subjectAttributes,
+		subjectFields,
+		publicKeyAlgorithm,
+		publicKeyOid,
+		rsaBits,
+		ecCurve,
+		signatureAlgorithm: sigInfo?.name ?? sigOid,
+		signatureValid,
+		pem: derToPem(der),
+		der,
+	};
+}
+
+export interface CsrPolicy {
+	minRsaBits: number;
+	allowedCurves: string[];
+}
+
+/** Code signing since 2023: RSA ≥ 3072 bits or ECDSA P-256/P-384 (CA/B Forum CS baseline requirements). */
+export const CODE_SIGNING_CSR_POLICY: CsrPolicy = { minRsaBits: 3072, allowedCurves: ['P-256', 'P-384', 'P-521'] };
+
+/** Problems that make the CSR unusable for the policy; empty when it is fine. */
+export function csrProblems(csr: ParsedCsr, policy: CsrPolicy = CODE_SIGNING_CSR_POLICY): string[] {
+	const problems: string[] = [];
+	if (!csr.signatureValid) problems.push(`its signature (${csr.signatureAlgorithm}) does not verify with its own public key`);
+	if (csr.publicKeyAlgorithm === 'rsa' && (csr.rsaBits ?? 0) < policy.minRsaBits) {
+		problems.push(`its RSA key has ${csr.rsaBits} bits; code signing needs at least ${policy.minRsaBits}`);
+	}
+	if (csr.publicKeyAlgorithm === 'ec' && !policy.allowedCurves.includes(csr.ecCurve ?? '')) {
+		problems.push(`its EC curve ${csr.ecCurve} is not allowed (use ${policy.allowedCurves.join(', ')})`);
+	}
+	if (csr.publicKeyAlgorithm === 'ed25519' || csr.publicKeyAlgorithm === 'other') {
+		problems.push(`its key algorithm (${csr.publicKeyOid}) is not accepted for code signing (use RSA or ECDSA)`);
+	}
+	return problems;
+}
