@@ -1,0 +1,118 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/shared/firmadorRequest';
+import { firmadorNonce, signFirmadorRequest, unixSeconds, type FirmadorSecretFormat } from '../nodes/shared/firmadorHmac';
+
+/**
+ * Firmador's HMAC credential. `authenticate` signs the request exactly as it goes on the wire: it builds
+ * the absolute URL itself (base URL + path + query; n8n then sends that string untouched because `qs`
+ * and `baseURL` are removed), serialises the JSON body once to a string, and adds a fresh nonce and
+ * timestamp on every call, so a retry is a new signature.
+ */
+export class FirmadorApi implements ICredentialType {
+	name = 'firmadorApi';
+
+	displayName = 'Firmador API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'http://firmador.tucertificado.com.ar',
+			description: 'Address of the Firmador service (http or https)',
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The client identifier (Identificador de cliente) the provider gave your company',
+		},
+		{
+			displayName: 'Secret',
+			name: 'secret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The shared key (clave privada) used to sign every request with HMAC-SHA256',
+		},
+		{
+			displayName: 'Secret Format',
+			name: 'secretFormat',
+			type: 'options',
+			options: [
+				{ name: 'Base64', value: 'base64', description: 'The key is Base64 text and is decoded before use (the usual ASP.NET HMAC pattern)' },
+				{ name: 'Text', value: 'text', description: 'The key is used as plain UTF-8 text' },
+			],
+			default: 'base64',
+			description: 'How the provider gave you the secret. The document does not say; most ASP.NET HMAC services hand out a Base64 key.',
+		},
+	];
+
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+		const method = (requestOptions.method ?? 'GET').toUpperCase();
+		const url = buildAbsoluteUrl(
+			(requestOptions.baseURL as string | undefined) ?? (credentials.baseUrl as string),
+			requestOptions.url,
+			requestOptions.qs as Record<string, QueryValue> | undefined,
+		);
+		const body = serialiseBody(method, requestOptions.body);
+		const signed = signFirmadorRequest({
+			appId: String(credentials.appId ?? ''),
+			secret: String(credentials.secret ?? ''),
+			secretFormat: (credentials.secretFormat as FirmadorSecretFormat) ?? 'base64',
+			method,
+			url,
+			body,
+			timestamp: unixSeconds(),
+			nonce: firmadorNonce(),
+		});
+		const headers: Record<string, string> = {};
+		for (const [key, value] of Object.entries(requestOptions.headers ?? {})) {
+			if (key.toLowerCase() === 'authorization' || key.toLowerCase() === 'content-type') continue;
+			headers[key] = String(value);
+		}
+		headers.Authorization = signed.authorization;
+		headers.Accept = headers.Accept ?? 'application/json';
+		const result: IHttpRequestOptions = { ...requestOptions, method: method as IHttpRequestOptions['method'], url, headers };
+		delete result.baseURL;
+		delete result.qs;
+		delete result.arrayFormat;
+		if (body === '') delete result.body;
+		else {
+			result.body = body;
+			headers['Content-Type'] = 'application/json; charset=utf-8';
+		}
+		result.json = false;
+		return result;
+	};
+
+	// An unknown session id: a good signature gets 200 (an empty list in the simulator), a bad one 401.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/api/EstadoSolicitud',
+			qs: { 'SessionsID[]': '0' },
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Firmador rejected the signature: check App ID, Secret, Secret Format and this machine\'s clock',
+				},
+			},
+		],
+	};
+}

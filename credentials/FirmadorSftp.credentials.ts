@@ -1,0 +1,87 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * SFTP access to Firmador's file exchange: PDFs are uploaded here before signing and the signed copies
+ * are read back. The "Test" button runs in the Firmador node (testedBy firmadorSftpTest): it connects,
+ * checks the host key against the fingerprint and that the folders exist.
+ */
+export class FirmadorSftp implements ICredentialType {
+	name = 'firmadorSftp';
+
+	displayName = 'Firmador SFTP';
+
+	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'sftp.tucertificado.com.ar',
+		},
+		{
+			displayName: 'Port',
+			name: 'port',
+			type: 'number',
+			default: 22,
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Leave empty when you log in with a private key',
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			description: 'OpenSSH or PEM private key (the whole text, with its BEGIN and END lines)',
+		},
+		{
+			displayName: 'Passphrase',
+			name: 'passphrase',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Passphrase of the private key, if it has one',
+		},
+		{
+			displayName: 'Host Key Fingerprint',
+			name: 'hostKeyFingerprint',
+			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing -- a public fingerprint, not a secret
+			type: 'string',
+			default: '',
+			placeholder: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+			description: 'The server\'s host key as OpenSSH prints it (ssh-keyscan host | ssh-keygen -lf -). Empty = the connection is NOT verified and could be intercepted.',
+		},
+		{
+			displayName: 'Upload Folder',
+			name: 'uploadFolder',
+			type: 'string',
+			default: '',
+			placeholder: '/in',
+			description: 'Remote folder where PDFs are uploaded for signing. Empty: the login folder.',
+		},
+		{
+			displayName: 'Signed Folder',
+			name: 'signedFolder',
+			type: 'string',
+			default: '',
+			placeholder: '/out',
+			description: 'Remote folder where the service leaves the signed copies. Empty: the login folder.',
+		},
+	];
+}

@@ -1,0 +1,81 @@
+/**
+ * Operations that may send many items in one request: every item is validated first (no request or
+ * upload happens while any item is still unchecked), then an optional per-item stage (an upload), then
+ * the request(s) in chunks. Continue-on-fail works per item; a rejected chunk marks every item it carried.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { errorItem, itemLabel } from '../../shared/n8n/items';
+import { chunk } from '../../shared/firmadorStatus';
+
+export interface Entry<P> {
+	itemIndex: number;
+	payload: P;
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: string }).description;
+	return new NodeOperationError(ctx.getNode(), `${message} ${itemLabel(itemIndex)}`, { itemIndex, description });
+}
+
+export async function runBatched<P, S>(
+	ctx: IExecuteFunctions,
+	options: {
+		batchSize: number;
+		prepare: (itemIndex: number) => Promise<P>;
+		stage?: (entry: Entry<P>) => Promise<S>;
+		send: (entries: Array<Entry<S>>, batchNumber: number) => Promise<INodeExecutionData[]>;
+		/** Runs once around the stage + send phases when at least one item survived validation (e.g. an SFTP connection). */
+		around?: <T>(work: () => Promise<T>) => Promise<T>;
+	},
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items to send');
+	const results = new Map<number, INodeExecutionData[]>();
+	const fail = (itemIndex: number, error: unknown) => {
+		const nodeError = asNodeError(ctx, error, itemIndex);
+		if (!ctx.continueOnFail()) throw nodeError;
+		results.set(itemIndex, [errorItem(nodeError, itemIndex)]);
+	};
+	const prepared: Array<Entry<P>> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.push({ itemIndex, payload: await options.prepare(itemIndex) });
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
+	const work = async () => {
+		const staged: Array<Entry<S>> = [];
+		for (const entry of prepared) {
+			try {
+				staged.push({ itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) });
+			} catch (error) {
+				fail(entry.itemIndex, error);
+			}
+		}
+		let batchNumber = 0;
+		for (const group of chunk(staged, options.batchSize)) {
+			batchNumber++;
+			try {
+				const output = await options.send(group, batchNumber);
+				group.forEach((entry, i) => results.set(entry.itemIndex, [{ ...output[i], pairedItem: { item: entry.itemIndex } }]));
+			} catch (error) {
+				if (!ctx.continueOnFail()) {
+					const first = group[0].itemIndex;
+					throw asNodeError(ctx, error, first);
+				}
+				for (const entry of group) results.set(entry.itemIndex, [errorItem(error as Error, entry.itemIndex)]);
+			}
+		}
+	};
+	if (prepared.length > 0) {
+		if (options.around) await options.around(work);
+		else await work();
+	}
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(results.get(itemIndex) ?? []));
+	return output;
+}

@@ -1,0 +1,230 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { inputError } from '../../../shared/n8n/items';
+import { firmadorRequest, sessionIdFrom } from '../../transport/api';
+import type { FirmadorSftp } from '../../transport/sftp';
+import { batchOptions, binaryInput, signerFields, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { runBatched } from '../batch';
+
+const show = { resource: ['document'], operation: ['sign'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field that holds the PDF',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		placeholder: 'contract.pdf',
+		description: 'Name the PDF gets in the upload folder (NombreArchivo). Empty: the binary file name.',
+		displayOptions: { show },
+	},
+	...signerFields('document'),
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		placeholder: 'Conforme',
+		description: 'Reason for signing written into the signature (Razon)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Visible Signature',
+		name: 'visible',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the signature is drawn on a page of the PDF',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Page',
+		name: 'page',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1,
+		description: 'Page number where the signature is drawn (NumeroPagina, first page = 1)',
+		displayOptions: { show: { ...show, visible: [true] } },
+	},
+	{
+		displayName: 'X',
+		name: 'x',
+		type: 'number',
+		default: 0,
+		description: 'Horizontal position of the signature box (CoordenadaX), in PDF points',
+		displayOptions: { show: { ...show, visible: [true] } },
+	},
+	{
+		displayName: 'Y',
+		name: 'y',
+		type: 'number',
+		default: 0,
+		description: 'Vertical position of the signature box (CoordenadaY), in PDF points',
+		displayOptions: { show: { ...show, visible: [true] } },
+	},
+	{
+		displayName: 'Width',
+		name: 'width',
+		type: 'number',
+		default: 150,
+		description: 'Width of the signature box (Ancho)',
+		displayOptions: { show: { ...show, visible: [true] } },
+	},
+	{
+		displayName: 'Height',
+		name: 'height',
+		type: 'number',
+		default: 50,
+		description: 'Height of the signature box (Alto)',
+		displayOptions: { show: { ...show, visible: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			...batchOptions(),
+			{
+				displayName: 'Upload Folder',
+				name: 'uploadFolder',
+				type: 'string',
+				default: '',
+				description: 'Remote folder for the PDFs. Empty: the Upload Folder of the SFTP credential.',
+			},
+			...waitOptions(),
+		],
+	},
+];
+
+interface Prepared {
+	person: { cuil: string; cuit: string };
+	fileName: string;
+	input: BinaryInput;
+	archivo: IDataObject;
+}
+
+interface Staged extends Prepared {
+	hash: string;
+	size: number;
+	remotePath: string;
+}
+
+function coordinate(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, min: number, integer = false): number {
+	const raw = ctx.getNodeParameter(name, itemIndex, undefined) as unknown;
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw inputError(ctx.getNode(), itemIndex, label, 'is required for a visible signature');
+	if (value < min || (integer && !Number.isInteger(value))) throw inputError(ctx.getNode(), itemIndex, label, `must be ${integer ? 'a whole number ' : ''}≥ ${min}, got ${value}`);
+	return value;
+}
+
+function safeFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
+	const trimmed = name.trim();
+	if (!trimmed) throw inputError(ctx.getNode(), itemIndex, 'File Name', 'is empty and the binary data has no file name');
+	if (/[/\\]/.test(trimmed) || trimmed === '.' || trimmed === '..') throw inputError(ctx.getNode(), itemIndex, 'File Name', `"${trimmed}" must be a plain file name without folders`);
+	return trimmed;
+}
+
+async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
+	const person = validatedPerson(this, itemIndex);
+	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const input = binaryInput(this, itemIndex, property);
+	const head = await input.head(5);
+	if (head.toString('latin1') !== '%PDF-') {
+		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
+	}
+	const fileName = safeFileName(this, itemIndex, (this.getNodeParameter('fileName', itemIndex, '') as string) || input.binary.fileName || '');
+	const archivo: IDataObject = { NombreArchivo: fileName };
+	const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
+	if (reason) archivo.Razon = reason;
+	const visible = this.getNodeParameter('visible', itemIndex, false) as boolean;
+	if (visible) {
+		archivo.CoordenadaX = coordinate(this, itemIndex, 'x', 'X', 0);
+		archivo.CoordenadaY = coordinate(this, itemIndex, 'y', 'Y', 0);
+		archivo.Ancho = coordinate(this, itemIndex, 'width', 'Width', 1);
+		archivo.Alto = coordinate(this, itemIndex, 'height', 'Height', 1);
+		archivo.NumeroPagina = coordinate(this, itemIndex, 'page', 'Page', 1, true);
+	}
+	archivo.Visible = visible;
+	return { person, fileName, input, archivo };
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const batch = options.batch === true;
+	const batchSize = batch ? Number(options.batchSize ?? 50) : 1;
+	let sftp: FirmadorSftp | undefined;
+	let uploadFolder = '';
+	const output = await runBatched<Prepared, Staged>(this, {
+		batchSize,
+		prepare: async (itemIndex) => {
+			const prepared = await prepare.call(this, itemIndex);
+			if (batch && itemIndex > 0) {
+				// One request carries one CUILPersona / CUITEmpresa: every item must agree with the first.
+				const first = validatedPerson(this, 0);
+				if (first.cuil !== prepared.person.cuil || first.cuit !== prepared.person.cuit) {
+					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
+				}
+			}
+			return prepared;
+		},
+		around: async (work) =>
+			await withSftp(this, async (client, settings) => {
+				sftp = client;
+				uploadFolder = ((options.uploadFolder as string) || settings.uploadFolder || '').trim();
+				return await work();
+			}),
+		stage: async ({ payload }) => {
+			const uploaded = await sftp!.upload(await payload.input.open(), uploadFolder, payload.fileName);
+			return { ...payload, hash: uploaded.sha1, size: uploaded.size, remotePath: uploaded.remotePath };
+		},
+		send: async (entries, batchNumber) => {
+			const person = entries[0].payload.person;
+			let sessionId: string;
+			if (!batch) {
+				const body = { CUILPersona: person.cuil, ...entries[0].payload.archivo, HashArchivo: entries[0].payload.hash, CUITEmpresa: person.cuit };
+				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/Firmador', { body }), '/api/Firmador');
+			} else {
+				const body = {
+					CUILPersona: person.cuil,
+					CUITEmpresa: person.cuit,
+					Archivos: entries.map((e) => ({ NombreArchivo: e.payload.fileName, HashArchivo: e.payload.hash, ...e.payload.archivo })),
+				};
+				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorMasivo', { body }), '/api/FirmadorMasivo');
+			}
+			return entries.map((e) => ({
+				json: {
+					sessionId,
+					fileName: e.payload.fileName,
+					hash: e.payload.hash,
+					size: e.payload.size,
+					remotePath: e.payload.remotePath,
+					...(batch ? { batch: batchNumber, batchItems: entries.length } : {}),
+				},
+			}));
+		},
+	});
+	return await maybeWait(this, output, options);
+}
+
+/** "Wait for signature": one status poll for every session id in the output. */
+export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionData[], options: IDataObject): Promise<INodeExecutionData[]> {
+	if (options.waitForSignature !== true) return output;
+	const ids = [...new Set(output.map((o) => o.json.sessionId).filter((id): id is string => typeof id === 'string'))];
+	if (ids.length === 0) return output;
+	const waited = await waitForSessions(ctx, ids, Number(options.pollInterval ?? 5), Number(options.timeout ?? 300));
+	return output.map((item) => {
+		const id = item.json.sessionId as string | undefined;
+		if (!id) return item;
+		return { ...item, json: { ...item.json, ...statusJson(waited.statuses.get(id)), ...(waited.timedOut && !waited.statuses.get(id)?.final ? { timedOut: true } : {}) } };
+	});
+}

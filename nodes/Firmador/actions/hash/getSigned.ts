@@ -1,0 +1,28 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { getSignedResults } from '../signedResults';
+
+const show = { resource: ['hash'], operation: ['getSigned'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		default: '={{ $json.sessionId }}',
+		required: true,
+		description: 'The SessionID returned by Hash → Sign',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Only Hash',
+		name: 'matchHash',
+		type: 'string',
+		default: '={{ $json.hash }}',
+		description: 'Return only the result for this SHA-1 (hex). Empty: every hash of the session, one item each.',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await getSignedResults(this, '/api/HashFirmado', 'HashFirmado');
+}

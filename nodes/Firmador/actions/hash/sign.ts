@@ -1,0 +1,126 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+import { inputError } from '../../../shared/n8n/items';
+import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../../shared/hashEncoding';
+import { firmadorRequest, sessionIdFrom } from '../../transport/api';
+import { batchOptions, binaryInput, signerFields, validatedPerson, waitOptions } from '../common';
+import { runBatched } from '../batch';
+import { maybeWait } from '../document/sign';
+
+const show = { resource: ['hash'], operation: ['sign'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Hash Source',
+		name: 'hashSource',
+		type: 'options',
+		options: [
+			{ name: 'Field', value: 'field', description: 'A SHA-1 in hex (40 characters) from a field or expression' },
+			{ name: 'Binary File', value: 'binary', description: 'Compute the SHA-1 of a binary file of the item' },
+		],
+		default: 'field',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'SHA-1 (Hex)',
+		name: 'hash',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'CC282B2E077BBB17E81BB529DE3FA81F964A104F',
+		description: 'The SHA-1 to sign, 40 hex digits',
+		displayOptions: { show: { ...show, hashSource: ['field'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field whose SHA-1 is signed',
+		displayOptions: { show: { ...show, hashSource: ['binary'] } },
+	},
+	...signerFields('hash'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			...batchOptions(),
+			{
+				displayName: 'Hash Byte Encoding',
+				name: 'hashEncoding',
+				type: 'options',
+				options: [
+					{
+						name: 'UTF-16LE of Upper-Case Hex (Provider Example)',
+						value: 'utf16leHex',
+						description: 'What the provider\'s example array decodes to: 80 bytes',
+					},
+					{ name: 'Raw Digest Bytes', value: 'raw', description: 'The 20 bytes of the SHA-1' },
+				],
+				default: 'utf16leHex',
+				description: 'How the SHA-1 becomes the Hash byte array of the request',
+			},
+			...waitOptions(),
+		],
+	},
+];
+
+interface Prepared {
+	person: { cuil: string; cuit: string };
+	hex: string;
+	bytes: number[];
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const batch = options.batch === true;
+	const encoding = ((options.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
+	const output = await runBatched<Prepared, Prepared>(this, {
+		batchSize: batch ? Number(options.batchSize ?? 50) : 1,
+		prepare: async (itemIndex) => {
+			const person = validatedPerson(this, itemIndex);
+			if (batch && itemIndex > 0) {
+				const first = validatedPerson(this, 0);
+				if (first.cuil !== person.cuil || first.cuit !== person.cuit) {
+					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
+				}
+			}
+			let hex: string;
+			if (this.getNodeParameter('hashSource', itemIndex) === 'binary') {
+				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+				const input = binaryInput(this, itemIndex, property);
+				const hash = createHash('sha1');
+				const source = await input.open();
+				if (Buffer.isBuffer(source)) hash.update(source);
+				else for await (const part of source) hash.update(part as Buffer);
+				hex = hash.digest('hex').toUpperCase();
+			} else {
+				const given = String(this.getNodeParameter('hash', itemIndex, '') ?? '');
+				try {
+					hex = normaliseSha1Hex(given);
+				} catch (error) {
+					throw inputError(this.getNode(), itemIndex, 'SHA-1 (Hex)', given.trim() ? `"${given.trim()}" is not 40 hex digits` : 'is empty');
+				}
+			}
+			return { person, hex, bytes: sha1HexToHashBytes(hex, encoding) };
+		},
+		send: async (entries, batchNumber) => {
+			const person = entries[0].payload.person;
+			let sessionId: string;
+			if (!batch) {
+				const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: entries[0].payload.bytes };
+				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorHash', { body }), '/api/FirmadorHash');
+			} else {
+				const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: entries.map((e) => ({ Hash: e.payload.bytes })) };
+				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorHashMasivo', { body }), '/api/FirmadorHashMasivo');
+			}
+			return entries.map((e) => ({ json: { sessionId, hash: e.payload.hex, ...(batch ? { batch: batchNumber, batchItems: entries.length } : {}) } }));
+		},
+	});
+	return await maybeWait(this, output, options);
+}

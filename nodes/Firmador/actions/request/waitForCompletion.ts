@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { waitOptions } from '../common';
+import { executeWait, sessionIdsField } from './getStatus';
+
+const show = { resource: ['request'], operation: ['waitForCompletion'] };
+
+export const properties: INodeProperties[] = [
+	sessionIdsField('waitForCompletion'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			...waitOptions().filter((p) => p.name !== 'waitForSignature'),
+			{
+				displayName: 'IDs per Request',
+				name: 'chunkSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Most session IDs asked for in one EstadoSolicitud call',
+			},
+			{
+				displayName: 'Error on Timeout',
+				name: 'errorOnTimeout',
+				type: 'boolean',
+				default: true,
+				description: 'Whether items whose requests are still pending at the timeout fail (otherwise they are returned with timedOut: true)',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await executeWait.call(this);
+}

@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { getSignedResults } from '../signedResults';
+
+const show = { resource: ['xml'], operation: ['getSigned'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		default: '={{ $json.sessionId }}',
+		required: true,
+		description: 'The SessionID returned by XML → Sign',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Only Hash',
+		name: 'matchHash',
+		type: 'string',
+		default: '={{ $json.hash }}',
+		description: 'Return only the XML sent with this Hash value. Empty: every XML of the session, one item each.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Output as File',
+		name: 'asBinary',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to also put the signed XML in a binary field',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Name of the binary field for the signed XML',
+		displayOptions: { show: { ...show, asBinary: [true] } },
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await getSignedResults(this, '/api/XmlFirmado', 'XmlFirmado', async (json, itemIndex) => {
+		if (!this.getNodeParameter('asBinary', itemIndex, false) || !json.signed) return { json };
+		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+		const name = `signed-${String(json.Hash ?? itemIndex).slice(0, 40)}.xml`;
+		const binary = await this.helpers.prepareBinaryData(Buffer.from(String(json.XmlFirmado), 'utf8'), name, 'application/xml');
+		return { json, binary: { [property]: binary } };
+	});
+}

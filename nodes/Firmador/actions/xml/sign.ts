@@ -1,0 +1,146 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+import { inputError } from '../../../shared/n8n/items';
+import { firmadorRequest, sessionIdFrom } from '../../transport/api';
+import { binaryInput, signerFields, validatedPerson, waitOptions } from '../common';
+import { runBatched } from '../batch';
+import { maybeWait } from '../document/sign';
+
+const show = { resource: ['xml'], operation: ['sign'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'XML Source',
+		name: 'xmlSource',
+		type: 'options',
+		options: [
+			{ name: 'Field', value: 'field', description: 'XML text from a field or expression' },
+			{ name: 'Binary File', value: 'binary', description: 'An XML file of the item (UTF-8)' },
+		],
+		default: 'field',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'XML',
+		name: 'xml',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'The XML document to sign',
+		displayOptions: { show: { ...show, xmlSource: ['field'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'Name of the binary field that holds the XML file',
+		displayOptions: { show: { ...show, xmlSource: ['binary'] } },
+	},
+	...signerFields('xml'),
+	{
+		displayName: 'Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		description: 'Reason for signing (Razon)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Most XML documents per FirmadorXmlMasivo request (all items go together, split by this size)',
+			},
+			{
+				displayName: 'Hash',
+				name: 'hash',
+				type: 'string',
+				default: '',
+				description: 'Value of the Hash field that identifies this XML in the results. Empty: the SHA-1 of the XML in upper-case hex.',
+			},
+			{
+				displayName: 'Hash Control',
+				name: 'hashControl',
+				type: 'options',
+				options: [
+					{ name: 'Custom', value: 'custom' },
+					{ name: 'None (Empty)', value: 'none' },
+					{ name: 'SHA-1 of the XML (Hex)', value: 'sha1' },
+					{ name: 'SHA-256 of the XML (Hex)', value: 'sha256' },
+				],
+				default: 'sha256',
+				description: 'What goes in HashControl. The provider does not define it; ask them which digest they check.',
+			},
+			{
+				displayName: 'Custom Hash Control',
+				name: 'hashControlValue',
+				type: 'string',
+				default: '',
+				description: 'HashControl value when Hash Control is Custom',
+			},
+			...waitOptions(),
+		],
+	},
+];
+
+interface Prepared {
+	person: { cuil: string; cuit: string };
+	entry: { Hash: string; xml: string; HashControl: string; Razon: string };
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const output = await runBatched<Prepared, Prepared>(this, {
+		batchSize: Number(options.batchSize ?? 50),
+		prepare: async (itemIndex) => {
+			const person = validatedPerson(this, itemIndex);
+			if (itemIndex > 0) {
+				const first = validatedPerson(this, 0);
+				if (first.cuil !== person.cuil || first.cuit !== person.cuit) {
+					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
+				}
+			}
+			let xml: string;
+			if (this.getNodeParameter('xmlSource', itemIndex) === 'binary') {
+				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+				xml = (await binaryInput(this, itemIndex, property).buffer()).toString('utf8').replace(/^\ufeff/, '');
+			} else {
+				xml = String(this.getNodeParameter('xml', itemIndex, '') ?? '');
+			}
+			if (!xml.trim()) throw inputError(this.getNode(), itemIndex, 'XML', 'is empty');
+			if (!xml.trim().startsWith('<')) throw inputError(this.getNode(), itemIndex, 'XML', 'does not look like XML (it must start with <)');
+			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const bytes = Buffer.from(xml, 'utf8');
+			const hash = String(itemOptions.hash ?? '').trim() || createHash('sha1').update(bytes).digest('hex').toUpperCase();
+			const mode = (itemOptions.hashControl as string) ?? 'sha256';
+			let control = '';
+			if (mode === 'sha256') control = createHash('sha256').update(bytes).digest('hex').toUpperCase();
+			else if (mode === 'sha1') control = createHash('sha1').update(bytes).digest('hex').toUpperCase();
+			else if (mode === 'custom') control = String(itemOptions.hashControlValue ?? '');
+			const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '');
+			return { person, entry: { Hash: hash, xml, HashControl: control, Razon: reason } };
+		},
+		send: async (entries, batchNumber) => {
+			const person = entries[0].payload.person;
+			const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Xml: entries.map((e) => e.payload.entry) };
+			const sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorXmlMasivo', { body }), '/api/FirmadorXmlMasivo');
+			return entries.map((e) => ({
+				json: { sessionId, hash: e.payload.entry.Hash, hashControl: e.payload.entry.HashControl, batch: batchNumber, batchItems: entries.length },
+			}));
+		},
+	});
+	return await maybeWait(this, output, options);
+}

@@ -1,0 +1,193 @@
+/**
+ * SFTP side of Firmador: one connection per execution serving every item, the host key pinned by its
+ * OpenSSH SHA256 fingerprint, a bounded connect retry (ssh2-sftp-client 12 has none), `mkdir -p`,
+ * uploads streamed to a temporary name then renamed, with the SHA-1 computed while streaming and the
+ * remote size checked. Knows nothing about n8n.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import SftpClient from 'ssh2-sftp-client';
+import { withBackoff, type BackoffPolicy } from '../../shared/backoff';
+
+export interface FirmadorSftpSettings {
+	host: string;
+	port: number;
+	username: string;
+	password?: string;
+	privateKey?: string;
+	passphrase?: string;
+	/** `SHA256:...` as OpenSSH prints it; empty = host key not verified. */
+	hostKeyFingerprint?: string;
+	uploadFolder: string;
+	signedFolder: string;
+}
+
+export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
+
+export class SftpError extends Error {
+	constructor(
+		message: string,
+		readonly kind: 'hostKey' | 'auth' | 'connect' | 'io' | 'size',
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'SftpError';
+	}
+}
+
+/** `SHA256:<base64 without padding>` of a raw SSH public key blob, as `ssh-keygen -lf` prints it. */
+export function sshFingerprint(keyBlob: Buffer): string {
+	return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
+}
+
+export function normaliseFingerprint(value: string | undefined): string {
+	const text = (value ?? '').trim();
+	if (!text) return '';
+	const body = text.replace(/^SHA256:/i, '').replace(/=+$/, '');
+	if (!/^[A-Za-z0-9+/]{43}$/.test(body)) {
+		throw new SftpError(
+			`Host Key Fingerprint "${text}" is not a SHA256 fingerprint`,
+			'hostKey',
+			'Use the form SHA256:xxxx (43 characters after the colon), as printed by `ssh-keygen -lf <key>` or `ssh-keyscan host | ssh-keygen -lf -`',
+		);
+	}
+	return `SHA256:${body}`;
+}
+
+export function joinRemote(folder: string, name: string): string {
+	if (!folder) return name;
+	return `${folder.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
+}
+
+export interface UploadResult {
+	remotePath: string;
+	size: number;
+	sha1: string;
+}
+
+export class FirmadorSftp {
+	private readonly client = new SftpClient('firmador');
+	private readonly madeDirs = new Set<string>();
+
+	private constructor(readonly settings: FirmadorSftpSettings) {}
+
+	static async connect(settings: FirmadorSftpSettings, policy: BackoffPolicy = CONNECT_RETRY, sleep?: (ms: number) => Promise<void>): Promise<FirmadorSftp> {
+		const expected = normaliseFingerprint(settings.hostKeyFingerprint);
+		let attempt: FirmadorSftp | undefined;
+		return await withBackoff(
+			async () => {
+				attempt = new FirmadorSftp(settings);
+				let seen = '';
+				try {
+					await attempt.client.connect({
+						host: settings.host,
+						port: Number(settings.port) || 22,
+						username: settings.username,
+						password: settings.password || undefined,
+						privateKey: settings.privateKey || undefined,
+						passphrase: settings.passphrase || undefined,
+						readyTimeout: 20_000,
+						hostVerifier: (key: Buffer) => {
+							seen = sshFingerprint(key);
+							return !expected || seen === expected;
+						},
+					} as SftpClient.ConnectOptions);
+					// Many small SFTP round trips: without TCP_NODELAY, Nagle + delayed ACKs add ~40-90 ms to each.
+					(attempt.client as unknown as { client?: { setNoDelay?: (on: boolean) => void } }).client?.setNoDelay?.(true);
+					return attempt;
+				} catch (error) {
+					await attempt.client.end().catch(() => undefined);
+					throw classifyConnectError(error as Error, expected, seen, settings);
+				}
+			},
+			policy,
+			{ isRetryable: (error: SftpError) => error.kind === 'connect', sleep },
+		);
+	}
+
+	async end() {
+		await this.client.end().catch(() => undefined);
+	}
+
+	async ensureFolder(folder: string) {
+		if (!folder || folder === '/' || this.madeDirs.has(folder)) return;
+		try {
+			const kind = await this.client.exists(folder);
+			if (kind === false) await this.client.mkdir(folder, true);
+			else if (kind !== 'd') throw new SftpError(`Remote path ${folder} exists but is not a folder`, 'io');
+			this.madeDirs.add(folder);
+		} catch (error) {
+			if (error instanceof SftpError) throw error;
+			throw new SftpError(`Could not create the remote folder ${folder}: ${(error as Error).message}`, 'io');
+		}
+	}
+
+	/** Checks that a folder exists (credential test). */
+	async folderExists(folder: string): Promise<boolean> {
+		return (await this.client.exists(folder)) === 'd';
+	}
+
+	/**
+	 * Streams `source` to `<folder>/.<name>.<random>.part`, checks the remote size against the bytes
+	 * sent, then renames it to `<folder>/<name>` (replacing an older file of that name).
+	 */
+	async upload(source: Readable | Buffer, folder: string, name: string): Promise<UploadResult> {
+		await this.ensureFolder(folder);
+		const finalPath = joinRemote(folder, name);
+		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+		const hash = createHash('sha1');
+		let sent = 0;
+		const counter = new PassThrough();
+		counter.on('data', (chunk: Buffer) => {
+			hash.update(chunk);
+			sent += chunk.length;
+		});
+		const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
+		input.on('error', (error) => counter.destroy(error));
+		input.pipe(counter);
+		try {
+			await this.client.put(counter, tempPath);
+			const stat = await this.client.stat(tempPath);
+			if (stat.size !== sent) {
+				throw new SftpError(`Upload of ${name} is incomplete: the server has ${stat.size} bytes, ${sent} were sent`, 'size');
+			}
+			try {
+				await this.client.posixRename(tempPath, finalPath);
+			} catch {
+				if ((await this.client.exists(finalPath)) !== false) await this.client.delete(finalPath);
+				await this.client.rename(tempPath, finalPath);
+			}
+			return { remotePath: finalPath, size: sent, sha1: hash.digest('hex').toUpperCase() };
+		} catch (error) {
+			await this.client.delete(tempPath, true).catch(() => undefined);
+			if (error instanceof SftpError) throw error;
+			throw new SftpError(`Upload of ${name} to ${folder} failed: ${(error as Error).message}`, 'io');
+		}
+	}
+
+	async download(remotePath: string): Promise<Buffer> {
+		try {
+			const kind = await this.client.exists(remotePath);
+			if (kind !== '-') throw new SftpError(`The signed file ${remotePath} is not on the SFTP server (yet)`, 'io');
+			return (await this.client.get(remotePath)) as Buffer;
+		} catch (error) {
+			if (error instanceof SftpError) throw error;
+			throw new SftpError(`Download of ${remotePath} failed: ${(error as Error).message}`, 'io');
+		}
+	}
+}
+
+function classifyConnectError(error: Error, expected: string, seen: string, settings: FirmadorSftpSettings): SftpError {
+	const message = String(error?.message ?? error);
+	if (expected && seen && seen !== expected) {
+		return new SftpError(
+			`The SFTP server's host key does not match the credential: server presented ${seen}, expected ${expected}`,
+			'hostKey',
+			'Someone may be intercepting the connection, or the server key changed. Check the fingerprint with the provider before updating the credential.',
+		);
+	}
+	if (/authentication|All configured authentication methods failed|privateKey|passphrase|Cannot parse/i.test(message)) {
+		return new SftpError(`SFTP login to ${settings.host} as ${settings.username} failed: ${message.replace(/^connect: /, '')}`, 'auth');
+	}
+	return new SftpError(`Could not connect to the SFTP server ${settings.host}:${settings.port}: ${message.replace(/^connect: /, '')}`, 'connect');
+}

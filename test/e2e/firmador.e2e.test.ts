@@ -1,0 +1,156 @@
+/**
+ * Firmador in a real n8n: the packed package installed into .n8n/nodes, the example workflows imported
+ * and run with `n8n execute`, against the Firmador simulator and a real OpenSSH sftp server that share
+ * the upload and signed folders. Then the editor's credential "Test" buttons through the REST API.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
+import { N8nInstance, TEST_OWNER } from '../support/n8n';
+import { startSshd, type SshdServer } from '../support/sshd';
+import { firmadorExample, freePort } from '../support/firmadorE2e';
+
+jest.setTimeout(10 * 60_000);
+
+const IDS = { firmadorApi: 'firmadorApiE2e001', firmadorSftp: 'firmadorSftpE2e01' };
+
+let sshd: SshdServer;
+let sim: FirmadorSimulator;
+let n8n: N8nInstance;
+let uploadFolder: string;
+let signedFolder: string;
+let apiData: Record<string, unknown>;
+let sftpData: Record<string, unknown>;
+
+beforeAll(async () => {
+	sshd = await startSshd();
+	uploadFolder = path.join(sshd.root, 'upload');
+	signedFolder = path.join(sshd.root, 'signed');
+	sim = await startFirmadorSimulator({ uploadFolder, signedFolder });
+	const app = sim.apps[0];
+	apiData = { baseUrl: sim.url, appId: app.appId, secret: app.secret, secretFormat: app.secretFormat };
+	sftpData = {
+		host: sshd.host,
+		port: sshd.port,
+		username: sshd.username,
+		password: '',
+		privateKey: sshd.privateKey,
+		passphrase: '',
+		hostKeyFingerprint: sshd.hostKeyFingerprint,
+		uploadFolder,
+		signedFolder,
+	};
+	n8n = new N8nInstance({ owner: TEST_OWNER, port: await freePort(), brokerPort: await freePort() });
+	expect(n8n.installedNodeTypes()).toContain('Firmador');
+	await n8n.importCredentials([
+		{ id: IDS.firmadorApi, name: 'Firmador API (e2e)', type: 'firmadorApi', data: apiData },
+		{ id: IDS.firmadorSftp, name: 'Firmador SFTP (e2e)', type: 'firmadorSftp', data: sftpData },
+	]);
+});
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sim?.close();
+	await sshd?.stop();
+});
+
+async function runExample(file: string) {
+	const workflow = firmadorExample(file, IDS);
+	await n8n.importWorkflow(workflow);
+	return await n8n.execute(workflow.id);
+}
+
+test('sign one PDF, wait for the signature, download the signed copy', async () => {
+	const result = await runExample('firmador-sign-pdf-and-wait.json');
+	expect(result.error).toBeUndefined();
+	const [signed] = result.output('Sign PDF');
+	expect(signed.json).toMatchObject({ fileName: 'contrato-01.pdf', status: 'signed', code: 4, MensajeEstado: 'El archivo ya está firmado.' });
+	const uploaded = readFileSync(path.join(uploadFolder, 'contrato-01.pdf'));
+	expect(signed.json.hash).toBe(createHash('sha1').update(uploaded).digest('hex').toUpperCase());
+	const [download] = result.output('Download Signed');
+	expect(download.binary?.data).toMatchObject({ fileName: 'contrato-01.pdf', mimeType: 'application/pdf' });
+	const onServer = readFileSync(path.join(signedFolder, 'contrato-01.pdf'));
+	expect(download.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
+	expect(onServer.toString('latin1')).toContain(`sesion ${signed.json.sessionId}`);
+	// the request carried the seed's fields, HMAC-signed; the visible-signature numbers as numbers
+	const post = sim.control.requests().find((r) => r.url === '/api/Firmador')!;
+	expect(post.status).toBe(200);
+	expect(post.authorization).toMatch(/^hmac sim-app:[A-Za-z0-9+/]+=*:[0-9a-f]{32}:\d+$/);
+	expect(JSON.parse(post.body)).toMatchObject({ CUILPersona: '20111111112', CUITEmpresa: '30500010912', Visible: true, NumeroPagina: 1, CoordenadaX: 40 });
+});
+
+test('sign 20 PDFs in one batch request and collect the 20 signed copies', async () => {
+	const before = sim.control.requests().length;
+	const result = await runExample('firmador-sign-batch.json');
+	expect(result.error).toBeUndefined();
+	const signed = result.output('Sign PDFs');
+	expect(signed).toHaveLength(20);
+	expect(new Set(signed.map((s) => s.json.sessionId)).size).toBe(1);
+	const posts = sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+	expect(posts.map((p) => p.url)).toEqual(['/api/FirmadorMasivo']);
+	expect(JSON.parse(posts[0].body).Archivos).toHaveLength(20);
+	const waited = result.output('Wait for Completion');
+	expect(waited.every((w) => w.json.status === 'signed')).toBe(true);
+	const downloads = result.output('Download Signed');
+	expect(downloads).toHaveLength(20);
+	expect(downloads.map((d) => d.binary?.data?.fileName)).toEqual(signed.map((s) => s.json.fileName));
+	for (const d of downloads) {
+		const onServer = readFileSync(path.join(signedFolder, d.binary!.data.fileName));
+		expect(d.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
+	}
+});
+
+test('sign hashes and read the signed hashes', async () => {
+	const result = await runExample('firmador-sign-hashes.json');
+	expect(result.error).toBeUndefined();
+	const signed = result.output('Sign Hashes');
+	expect(signed).toHaveLength(3);
+	expect(signed[0].json.status).toBe('signed');
+	expect(signed[0].json.hash).toBe(createHash('sha1').update('factura 1').digest('hex').toUpperCase());
+	const read = result.output('Get Signed Hashes');
+	expect(read).toHaveLength(3);
+	expect(read.map((r) => r.json.Hash)).toEqual(signed.map((s) => s.json.hash));
+	expect(read.every((r) => r.json.signed === true && String(r.json.HashFirmado).length > 100)).toBe(true);
+	const post = sim.control.requests().filter((r) => r.url === '/api/FirmadorHashMasivo').at(-1)!;
+	expect(JSON.parse(post.body).Hash[0].Hash).toHaveLength(80);
+});
+
+test('sign XML and read the signed XML', async () => {
+	const result = await runExample('firmador-sign-xml.json');
+	expect(result.error).toBeUndefined();
+	const read = result.output('Get Signed XML');
+	expect(read).toHaveLength(2);
+	expect(String(read[0].json.XmlFirmado)).toMatch(/^<comprobante><numero>1<\/numero>.*<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/);
+	expect(read[1].binary?.data?.mimeType).toBe('application/xml');
+});
+
+test('bad input: error items for a non-PDF, a wrong CUIL and a missing file; the good item is signed', async () => {
+	const before = sim.control.requests().length;
+	const result = await runExample('firmador-bad-input.json');
+	expect(result.error).toBeUndefined();
+	const out = result.output('Sign PDF');
+	expect(out).toHaveLength(4);
+	expect(out[0].json.error).toMatch(/is not a PDF/);
+	expect(out[1].json.error).toMatch(/Signer CUIL "20111111113" has a wrong check digit/);
+	expect(out[2].json.error).toMatch(/Input Binary Field "data" is missing/);
+	expect(out[3].json.sessionId).toBeDefined();
+	const posts = sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+	expect(posts).toHaveLength(1);
+	expect(existsSync(path.join(uploadFolder, 'fake.pdf'))).toBe(false);
+});
+
+test('credential Test buttons: HMAC and SFTP (host key pinned)', async () => {
+	await n8n.start();
+	expect(await n8n.testCredential('firmadorApi', apiData)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	const badSecret = await n8n.testCredential('firmadorApi', { ...apiData, secret: Buffer.from('nope').toString('base64') });
+	expect(badSecret.status).toBe('Error');
+	expect(badSecret.message).toMatch(/rejected the signature/);
+	const sftpOk = await n8n.testCredential('firmadorSftp', sftpData);
+	expect(sftpOk).toEqual({ status: 'OK', message: 'Connection successful, host key verified' });
+	const wrongKey = await n8n.testCredential('firmadorSftp', { ...sftpData, hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) });
+	expect(wrongKey.status).toBe('Error');
+	expect(wrongKey.message).toContain(sshd.hostKeyFingerprint);
+	const noFolder = await n8n.testCredential('firmadorSftp', { ...sftpData, uploadFolder: '/no/such/folder' });
+	expect(noFolder).toEqual({ status: 'Error', message: 'Connected, but the Upload Folder /no/such/folder does not exist on the server' });
+});
