@@ -7,17 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startAllSimulators } from '../test/simulators/cli';
-import { arcaDemoCredentials } from '../test/support/demoCredentials';
 import { N8nInstance, REPO_ROOT, TEST_OWNER, type WorkflowJson } from '../test/support/n8n';
 
 async function main() {
 	const port = Number(process.env.N8N_PORT ?? 5678);
 	console.log('Starting simulators…');
-	const sims = await startAllSimulators();
+	const sims = await startAllSimulators(join(REPO_ROOT, '.dev', 'sftp'));
 	console.log('Installing the package into the dev n8n (.dev/)…');
 	const brokerPort = Number(process.env.N8N_RUNNERS_BROKER_PORT ?? 5679);
 	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER });
-	await n8n.importCredentials([...arcaDemoCredentials(sims.afipSdk.baseUrl)]);
+	await n8n.importCredentials(sims.credentials);
 	const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
 	for (const file of examples) {
 		await n8n.importWorkflow(JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson);
@@ -29,7 +28,7 @@ n8n is running at http://localhost:${port}
   login:    ${TEST_OWNER.email}
   password: ${TEST_OWNER.password}
 Simulators:
-  Afip SDK  ${sims.afipSdk.baseUrl}
+${sims.describe()}
 Open a workflow under "Overview" (e.g. "ARCA: create a testing certificate") and click "Execute workflow".
 Ctrl-C stops everything.`);
 	const stop = async () => {

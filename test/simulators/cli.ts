@@ -1,29 +1,69 @@
 /**
- * Starts every simulator on fixed loopback ports (for `npm run dev` and `npm run simulators`).
- * Ports: CERTSIGN_AFIPSDK_PORT (8701).
+ * Starts every simulator on fixed loopback ports, for `npm run dev` and `npm run simulators`.
+ * Ports (env): CERTSIGN_AFIPSDK_PORT 8701, CERTSIGN_FIRMADOR_PORT 8702, CERTSIGN_DIGICERT_PORT 8703,
+ * CERTSIGN_SFTP_PORT 2222. Firmador's files live under CERTSIGN_SFTP_ROOT (default .dev/sftp).
  */
-import { startAfipSdkSimulator } from './afipsdk/server';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-export interface RunningSimulators {
-	afipSdk: { baseUrl: string };
-	close(): Promise<void>;
-}
+import { startAfipSdkSimulator } from './afipsdk/server';
+import { DEFAULT_DIGICERT_API_KEY, startDigiCertSimulator } from './digicert/server';
+import { startFirmadorSimulator } from './firmador/server';
+import { startSftpSimulator } from './sftp/server';
+import { arcaDemoCredentials, digiCertDemoCredentials, firmadorDemoCredentials } from '../support/demoCredentials';
+import type { CredentialImport } from '../support/n8n';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-export async function startAllSimulators(): Promise<RunningSimulators> {
+export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp')) {
 	const afipSdk = await startAfipSdkSimulator({ port: port('CERTSIGN_AFIPSDK_PORT', 8701), pollsUntilDone: 2 });
+	const digiCert = await startDigiCertSimulator({ port: port('CERTSIGN_DIGICERT_PORT', 8703), issueAfterReads: 2 });
+	// A few issued orders, two of them expiring soon, so the renewal examples have something to do.
+	const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+	for (const days of [20, 45, 200, 400]) digiCert.control.seedOrder({ status: 'issued', validTill: inDays(days) });
+
+	mkdirSync(join(sftpRoot, 'upload'), { recursive: true });
+	mkdirSync(join(sftpRoot, 'signed'), { recursive: true });
+	const sftp = await startSftpSimulator({ root: sftpRoot, port: port('CERTSIGN_SFTP_PORT', 2222) });
+	const firmador = await startFirmadorSimulator({
+		port: port('CERTSIGN_FIRMADOR_PORT', 8702),
+		uploadFolder: join(sftpRoot, 'upload'),
+		signedFolder: join(sftpRoot, 'signed'),
+	});
+
+	const credentials: CredentialImport[] = [
+		...arcaDemoCredentials(afipSdk.baseUrl),
+		...digiCertDemoCredentials(digiCert.url, DEFAULT_DIGICERT_API_KEY),
+		...firmadorDemoCredentials({
+			apiUrl: firmador.url,
+			app: firmador.apps[0],
+			sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, hostKeyFingerprint: sftp.hostKeyFingerprint },
+		}),
+	];
 	return {
 		afipSdk,
+		digiCert,
+		firmador,
+		sftp,
+		credentials,
+		describe: () =>
+			[
+				`  Afip SDK   ${afipSdk.baseUrl}  (token demo-access-token)`,
+				`  DigiCert   ${digiCert.url}  (API key ${DEFAULT_DIGICERT_API_KEY}; control: ${digiCert.origin}/__control)`,
+				`  Firmador   ${firmador.url}  (app ${firmador.apps[0].appId})`,
+				`  SFTP       ${sftp.host}:${sftp.port}  (user ${sftp.username}, files in ${sftpRoot})`,
+			].join('\n'),
 		async close() {
-			await afipSdk.close();
+			await Promise.all([afipSdk.close(), digiCert.close(), firmador.close(), sftp.close()]);
 		},
 	};
 }
 
+export type RunningSimulators = Awaited<ReturnType<typeof startAllSimulators>>;
+
 if (require.main === module) {
 	void startAllSimulators().then((sims) => {
-		console.log(`Afip SDK simulator: ${sims.afipSdk.baseUrl} (token demo-access-token)`);
+		console.log(`Simulators:\n${sims.describe()}`);
 		const stop = () => void sims.close().then(() => process.exit(0));
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);

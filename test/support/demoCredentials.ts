@@ -7,6 +7,9 @@ import type { CredentialImport } from './n8n';
 export const DEMO_IDS = {
 	afipSdkApi: 'certsignAfipSdk1',
 	arcaLogin: 'certsignArcaLgn1',
+	digiCertApi: 'certsignDigiCert1',
+	firmadorApi: 'firmadorApiDemo01',
+	firmadorSftp: 'firmadorSftpDemo1',
 } as const;
 
 export const DEMO_ARCA = { cuit: '20409378472', username: '20409378472', password: 'demo-clave-fiscal', token: 'demo-access-token' };
@@ -24,6 +27,40 @@ export function arcaDemoCredentials(afipSdkBaseUrl: string): CredentialImport[] 
 			name: 'ARCA Login (demo taxpayer)',
 			type: 'arcaLogin',
 			data: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password },
+		},
+	];
+}
+
+export function digiCertDemoCredentials(simulatorUrl: string, apiKey: string): CredentialImport[] {
+	return [
+		{
+			id: DEMO_IDS.digiCertApi,
+			name: 'DigiCert (demo simulator)',
+			type: 'digiCertApi',
+			data: { apiKey, region: 'custom', baseUrl: simulatorUrl },
+		},
+	];
+}
+
+export interface FirmadorDemo {
+	apiUrl: string;
+	app: { appId: string; secret: string; secretFormat: 'base64' | 'text' };
+	sftp: { host: string; port: number; username: string; password: string; hostKeyFingerprint: string };
+}
+
+export function firmadorDemoCredentials(demo: FirmadorDemo): CredentialImport[] {
+	return [
+		{
+			id: DEMO_IDS.firmadorApi,
+			name: 'Firmador API (demo simulator)',
+			type: 'firmadorApi',
+			data: { baseUrl: demo.apiUrl, appId: demo.app.appId, secret: demo.app.secret, secretFormat: demo.app.secretFormat },
+		},
+		{
+			id: DEMO_IDS.firmadorSftp,
+			name: 'Firmador SFTP (demo server)',
+			type: 'firmadorSftp',
+			data: { ...demo.sftp, uploadFolder: '/upload', signedFolder: '/signed' },
 		},
 	];
 }
