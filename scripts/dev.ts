@@ -18,9 +18,7 @@ async function main() {
 	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER });
 	await n8n.importCredentials(sims.credentials);
 	const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
-	for (const file of examples) {
-		await n8n.importWorkflow(JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson);
-	}
+	await n8n.importWorkflows(examples.map((file) => JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson));
 	console.log(`Imported ${examples.length} example workflows. Starting n8n…`);
 	await n8n.start();
 	console.log(`

@@ -239,6 +239,18 @@ export class N8nInstance {
 		return workflow.id;
 	}
 
+	/** Several workflows in one CLI call (each call starts n8n: seconds). */
+	async importWorkflows(workflows: WorkflowJson[]): Promise<string[]> {
+		const dir = mkdtempSync(join(this.userFolder, 'imports-'));
+		workflows.forEach((workflow, index) =>
+			writeFileSync(join(dir, `${String(index).padStart(3, '0')}.json`), JSON.stringify({ active: false, settings: {}, ...workflow }, null, 2)),
+		);
+		const result = await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+		rmSync(dir, { recursive: true, force: true });
+		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr || result.stdout}`);
+		return workflows.map((w) => w.id);
+	}
+
 	async publishWorkflow(id: string) {
 		const result = await this.cli(['publish:workflow', `--id=${id}`]);
 		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr || result.stdout}`);
