@@ -5,7 +5,7 @@
  * remote size checked. Knows nothing about n8n.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { withBackoff, type BackoffPolicy } from '../../shared/backoff';
 
@@ -137,10 +137,13 @@ export class FirmadorSftp {
 		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
 		const hash = createHash('sha1');
 		let sent = 0;
-		const counter = new PassThrough();
-		counter.on('data', (chunk: Buffer) => {
-			hash.update(chunk);
-			sent += chunk.length;
+		// A Transform, not a 'data' listener: a listener would start the flow before put() is reading.
+		const counter = new Transform({
+			transform(chunk: Buffer, _encoding, done) {
+				hash.update(chunk);
+				sent += chunk.length;
+				done(null, chunk);
+			},
 		});
 		const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
 		input.on('error', (error) => counter.destroy(error));
