@@ -19,6 +19,8 @@ export class FirmadorApi implements ICredentialType {
 
 	displayName = 'Firmador API';
 
+	icon = 'file:firmador.svg' as const;
+
 	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
 
 	properties: INodeProperties[] = [

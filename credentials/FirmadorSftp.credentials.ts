@@ -10,6 +10,8 @@ export class FirmadorSftp implements ICredentialType {
 
 	displayName = 'Firmador SFTP';
 
+	icon = 'file:firmador.svg' as const;
+
 	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
 
 	properties: INodeProperties[] = [
