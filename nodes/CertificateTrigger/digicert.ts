@@ -1,0 +1,52 @@
+/**
+ * The few DigiCert reads the trigger needs, on top of the DigiCert node's transport (the one module that
+ * talks HTTP to CertCentral: region, errors without secrets, backoff). Nothing here builds a request.
+ */
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+
+import { digiCertRequest } from '../DigiCertCodeSigning/transport';
+
+/** A GET against CertCentral (path relative to /services/v2, query as an object). */
+export type DigiCertGet = (path: string, qs?: IDataObject) => Promise<any>;
+
+export function digiCertGet(ctx: IPollFunctions): DigiCertGet {
+	return async (path, qs) => await digiCertRequest(ctx, 'GET', path, { qs });
+}
+
+const PAGE = 500;
+
+export interface IssuedOrderFilters {
+	productNameId?: string;
+	containerId?: number;
+}
+
+/** Every issued order (all pages), optionally filtered by product and container. */
+export async function listIssuedOrders(get: DigiCertGet, filters: IssuedOrderFilters): Promise<IDataObject[]> {
+	const orders: IDataObject[] = [];
+	for (let offset = 0; ; offset += PAGE) {
+		const qs: IDataObject = { 'filters[status]': 'issued', limit: PAGE, offset };
+		if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
+		if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
+		const body = (await get('/order/certificate', qs)) as { orders?: IDataObject[]; page?: { total?: number } };
+		const page = Array.isArray(body?.orders) ? body.orders : [];
+		orders.push(...page);
+		const total = Number(body?.page?.total ?? 0);
+		if (page.length === 0 || orders.length >= total) break;
+	}
+	return orders;
+}
+
+export async function getOrder(get: DigiCertGet, orderId: number | string): Promise<IDataObject> {
+	return (await get(`/order/certificate/${encodeURIComponent(String(orderId))}`)) as IDataObject;
+}
+
+export interface StatusChangeRow {
+	order_id: number;
+	certificate_id?: number | null;
+	status: string;
+}
+
+export async function listStatusChanges(get: DigiCertGet, minutes: number): Promise<StatusChangeRow[]> {
+	const body = (await get('/order/certificate/status-changes', { minutes })) as { orders?: StatusChangeRow[] };
+	return Array.isArray(body?.orders) ? body.orders : [];
+}

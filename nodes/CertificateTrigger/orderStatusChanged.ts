@@ -1,0 +1,114 @@
+/**
+ * Event "Order status changed": DigiCert orders whose status changed since the last poll, read
+ * incrementally from GET /order/certificate/status-changes?minutes=N (N = minutes since the last poll +
+ * an overlap), filtered by status, each emitted once with the order's details.
+ */
+import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import {
+	DEFAULT_WINDOW,
+	planStatusChanges,
+	readStatusChangeState,
+	statusWindowMinutes,
+	type StatusChangeState,
+	type WindowOptions,
+} from '../shared/triggerState';
+import { getOrder, listStatusChanges, type DigiCertGet, type StatusChangeRow } from './digicert';
+
+export const ORDER_STATUSES = [
+	'pending',
+	'needs_approval',
+	'processing',
+	'waiting_pickup',
+	'reissue_pending',
+	'issued',
+	'rejected',
+	'canceled',
+	'revoked',
+	'expired',
+] as const;
+
+export interface StatusSettings {
+	/** Empty: every status. */
+	statuses: string[];
+	window: WindowOptions;
+}
+
+export function readStatusSettings(ctx: IPollFunctions): StatusSettings {
+	const statuses = (ctx.getNodeParameter('statuses', []) as string[]) ?? [];
+	const unknown = statuses.filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status));
+	if (unknown.length) {
+		throw new NodeOperationError(ctx.getNode(), `Statuses: unknown status ${unknown.map((s) => `"${s}"`).join(', ')}`);
+	}
+	const options = ctx.getNodeParameter('options', {}) as { overlapMinutes?: number };
+	const overlap = Number(options.overlapMinutes ?? DEFAULT_WINDOW.overlapMinutes);
+	if (!Number.isInteger(overlap) || overlap < 1 || overlap > 60) {
+		throw new NodeOperationError(ctx.getNode(), 'Overlap (Minutes) must be a whole number from 1 to 60');
+	}
+	return { statuses, window: { ...DEFAULT_WINDOW, overlapMinutes: overlap } };
+}
+
+function changeItem(change: StatusChangeRow, order: IDataObject, sample = false): INodeExecutionData {
+	const json: IDataObject = {
+		event: 'orderStatusChanged',
+		orderId: change.order_id,
+		certificateId: change.certificate_id ?? undefined,
+		status: change.status,
+		order,
+	};
+	if (sample) json.sample = true;
+	if (json.certificateId === undefined) delete json.certificateId;
+	return { json };
+}
+
+export interface StatusPollResult {
+	items: INodeExecutionData[];
+	next: StatusChangeState;
+	/** The cursor was older than the endpoint's 7 days: changes in between could not be read. */
+	truncated: boolean;
+}
+
+/** Reads the window, keeps the new changes with a watched status, fetches their orders. No state is written. */
+export async function pollStatusChanges(
+	get: DigiCertGet,
+	stateRaw: unknown,
+	settings: StatusSettings,
+	now: Date,
+): Promise<StatusPollResult> {
+	const state = readStatusChangeState(stateRaw);
+	const { minutes, truncated } = statusWindowMinutes(state, now, settings.window);
+	const changes = await listStatusChanges(get, minutes);
+	const { fresh, next } = planStatusChanges(state, changes, now, settings.window);
+	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
+	const items: INodeExecutionData[] = [];
+	for (const change of watched as StatusChangeRow[]) {
+		items.push(changeItem(change, await getOrder(get, change.order_id)));
+	}
+	return { items, next, truncated };
+}
+
+/**
+ * "Fetch test event": the latest change of the last 7 days (a watched status if there is one), or else the
+ * newest order of the account, with its details. Nothing is written.
+ */
+export async function sampleStatusChange(get: DigiCertGet, node: INode, settings: StatusSettings): Promise<INodeExecutionData> {
+	const changes = await listStatusChanges(get, DEFAULT_WINDOW.maxMinutes);
+	const watched = changes.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
+	const pick = watched[watched.length - 1] ?? changes[changes.length - 1];
+	if (pick) return changeItem(pick, await getOrder(get, pick.order_id), true);
+	const list = (await get('/order/certificate', { limit: 1, sort: '-date_created' })) as { orders?: IDataObject[] };
+	const order = list?.orders?.[0];
+	if (!order) {
+		throw new NodeOperationError(node, 'The DigiCert account has no orders to show as a sample', {
+			description: 'No order status changed in the last 7 days and the account lists no orders.',
+		});
+	}
+	const details = await getOrder(get, order.id as number);
+	const certificate = (details.certificate ?? {}) as IDataObject;
+	return changeItem(
+		{ order_id: Number(details.id ?? order.id), certificate_id: (certificate.id as number) ?? null, status: String(details.status ?? order.status) },
+		details,
+		true,
+	);
+}

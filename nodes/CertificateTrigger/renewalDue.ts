@@ -1,0 +1,317 @@
+/**
+ * Event "Renewal due": read the certificates of every selected source, assess each against the policy,
+ * and fire once per certificate per renewal window (plus optional reminders).
+ */
+import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from '../shared/renewalPolicy';
+import {
+	certificateKey,
+	planRenewalEvents,
+	pruneRenewalState,
+	readRenewalState,
+	type CertSource,
+	type ObservedCertificate,
+	type RenewalState,
+} from '../shared/triggerState';
+import { parseCertificate, splitPemCertificates } from '../shared/x509';
+import { getOrder, listIssuedOrders, type DigiCertGet } from './digicert';
+
+/** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
+export const PRUNE_GRACE_DAYS = 7;
+
+export interface RenewalSettings {
+	useDigiCert: boolean;
+	usePem: boolean;
+	productNameId: string;
+	containerId: number;
+	pems: Array<{ label: string; pem: string }>;
+	policy: RenewalPolicy;
+	reminderEveryDays: number;
+}
+
+/** One certificate as the event reports it, before the policy is applied. */
+export interface CandidateCertificate {
+	source: CertSource;
+	key: string;
+	/** PEM label, or the order id for DigiCert. */
+	ref: string;
+	subject: string;
+	commonName?: string;
+	issuer: string;
+	serialNumber: string;
+	notBefore: string;
+	notAfter: string;
+	extra: IDataObject;
+}
+
+const fractionSnap = (fraction: number) => {
+	for (const n of [2, 3, 4, 5, 6, 8, 10]) if (Math.abs(fraction - 1 / n) < 5e-4) return 1 / n;
+	return fraction;
+};
+
+/** Reads and checks the node's parameters; every problem names the field, before any request. */
+export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
+	const node = ctx.getNode();
+	const useDigiCert = ctx.getNodeParameter('includeDigiCert', false) as boolean;
+	const usePem = ctx.getNodeParameter('includePem', false) as boolean;
+	if (!useDigiCert && !usePem) {
+		throw new NodeOperationError(node, 'No certificate source selected', {
+			description: 'Turn on "Watch DigiCert Orders", "Watch PEM Certificates" or both.',
+		});
+	}
+	const pems: RenewalSettings['pems'] = [];
+	if (usePem) {
+		const collection = ctx.getNodeParameter('pemCertificates', {}) as { certificate?: Array<{ label?: string; pem?: string }> };
+		const entries = collection.certificate ?? [];
+		if (entries.length === 0) {
+			throw new NodeOperationError(node, 'PEM Certificates is empty', {
+				description: 'Add at least one certificate (label + PEM), or turn off "Watch PEM Certificates".',
+			});
+		}
+		entries.forEach((entry, index) => {
+			const label = String(entry.label ?? '').trim() || `certificate ${index + 1}`;
+			const pem = String(entry.pem ?? '');
+			if (splitPemCertificates(pem).length === 0) {
+				throw new NodeOperationError(node, `PEM Certificates: "${label}" holds no PEM certificate`, {
+					description: 'Paste a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE----- (the first block is watched).',
+				});
+			}
+			pems.push({ label, pem });
+		});
+	}
+	const mode = ctx.getNodeParameter('policy', 'fractionRemaining') as 'daysBefore' | 'fractionRemaining';
+	let policy: RenewalPolicy;
+	try {
+		policy =
+			mode === 'daysBefore'
+				? normalizePolicy({ mode, days: ctx.getNodeParameter('daysBefore', 30) as number })
+				: normalizePolicy({ mode, fraction: fractionSnap(ctx.getNodeParameter('fraction', 1 / 3) as number) });
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message);
+	}
+	const options = ctx.getNodeParameter('options', {}) as { reminderEveryDays?: number };
+	const reminderEveryDays = Number(options.reminderEveryDays ?? 0);
+	if (!Number.isFinite(reminderEveryDays) || reminderEveryDays < 0) {
+		throw new NodeOperationError(node, 'Remind Every (Days) must be 0 (off) or a positive number');
+	}
+	const containerId = useDigiCert ? Number(ctx.getNodeParameter('containerId', 0) || 0) : 0;
+	if (!Number.isInteger(containerId) || containerId < 0) {
+		throw new NodeOperationError(node, 'Container ID must be a whole number (0 for any container)');
+	}
+	return {
+		useDigiCert,
+		usePem,
+		productNameId: useDigiCert ? String(ctx.getNodeParameter('productNameId', '') ?? '').trim() : '',
+		containerId,
+		pems,
+		policy,
+		reminderEveryDays,
+	};
+}
+
+function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date): CandidateCertificate[] {
+	return pems.map(({ label, pem }) => {
+		let summary;
+		try {
+			summary = parseCertificate(splitPemCertificates(pem)[0], now);
+		} catch (error) {
+			throw new NodeOperationError(node, `PEM Certificates: "${label}" is not a readable X.509 certificate`, {
+				description: (error as Error).message,
+			});
+		}
+		return {
+			source: 'pem' as const,
+			key: certificateKey(summary.issuer, summary.serialNumber),
+			ref: label,
+			subject: summary.subject,
+			issuer: summary.issuer,
+			serialNumber: summary.serialNumber,
+			notBefore: summary.notBefore,
+			notAfter: summary.notAfter,
+			extra: { fingerprintSha256: summary.fingerprintSha256 },
+		};
+	});
+}
+
+const str = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+
+/** DigiCert's "2026-03-01" dates (or full timestamps) as ISO instants. Day-only dates are UTC midnight. */
+function dcDate(value: unknown): string | undefined {
+	const text = str(value).trim();
+	if (!text) return undefined;
+	const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
+	const certificate = (order.certificate ?? {}) as IDataObject;
+	const serial = str(certificate.serial_number);
+	const notBefore = dcDate(certificate.valid_from ?? order.valid_from);
+	const notAfter = dcDate(certificate.valid_till ?? order.valid_till);
+	if (!serial || !notBefore || !notAfter) return undefined;
+	const ca = (certificate.ca_cert ?? order.ca_cert ?? {}) as IDataObject;
+	const product = (order.product ?? {}) as IDataObject;
+	const organization = (order.organization ?? {}) as IDataObject;
+	const container = (order.container ?? {}) as IDataObject;
+	const commonName = str(certificate.common_name);
+	return {
+		source: 'digicert',
+		// DigiCert serials are unique per issuing CA; without the CA name in the order, "DigiCert" + serial.
+		key: certificateKey(`DigiCert${ca.name ? `:${str(ca.name)}` : ''}`, serial),
+		ref: str(order.id),
+		subject: commonName ? `CN=${commonName}${organization.name ? `, O=${str(organization.name)}` : ''}` : '',
+		commonName,
+		issuer: str(ca.name) || 'DigiCert',
+		serialNumber: serial.toUpperCase(),
+		notBefore,
+		notAfter,
+		extra: {
+			orderId: order.id,
+			certificateId: certificate.id,
+			product: product.name_id ?? order.product_name_id,
+			containerId: container.id,
+			organization: organization.name,
+		},
+	};
+}
+
+/**
+ * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
+ * certificate's dates or serial is read in full.
+ */
+export async function digiCertCandidates(get: DigiCertGet, settings: RenewalSettings): Promise<CandidateCertificate[]> {
+	const orders = await listIssuedOrders(get, { productNameId: settings.productNameId, containerId: settings.containerId });
+	const candidates: CandidateCertificate[] = [];
+	for (const order of orders) {
+		// Already renewed (the renewal is its own order): its renewal is not due any more. Renewing it
+		// again would fail with order_renewed_already.
+		if (order.is_renewed === true) continue;
+		let candidate = orderCandidate(order);
+		if (!candidate) candidate = orderCandidate(await getOrder(get, order.id as number));
+		if (candidate) candidates.push(candidate);
+	}
+	return candidates;
+}
+
+export async function gatherCandidates(
+	ctx: IPollFunctions,
+	get: DigiCertGet,
+	settings: RenewalSettings,
+	now: Date,
+): Promise<{ candidates: CandidateCertificate[]; sourcesRead: CertSource[] }> {
+	const candidates: CandidateCertificate[] = [];
+	const sourcesRead: CertSource[] = [];
+	if (settings.usePem) {
+		candidates.push(...pemCandidates(ctx.getNode(), settings.pems, now));
+		sourcesRead.push('pem');
+	}
+	if (settings.useDigiCert) {
+		candidates.push(...(await digiCertCandidates(get, settings)));
+		sourcesRead.push('digicert');
+	}
+	// The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,
+	// a DigiCert order by the CA name DigiCert reports: watch a certificate through one source only.)
+	const unique = new Map<string, CandidateCertificate>();
+	for (const candidate of candidates) if (!unique.has(candidate.key)) unique.set(candidate.key, candidate);
+	return { candidates: [...unique.values()], sourcesRead };
+}
+
+function policyOutput(policy: RenewalPolicy, assessment: RenewalAssessment): IDataObject {
+	const out: IDataObject = { mode: policy.mode, rule: assessment.ruleText };
+	if (policy.mode === 'daysBefore') out.days = policy.days;
+	else out.fraction = policy.fraction;
+	return out;
+}
+
+export function eventItem(
+	candidate: CandidateCertificate,
+	assessment: RenewalAssessment,
+	policy: RenewalPolicy,
+	event: 'renewalDue' | 'renewalReminder' | 'sample',
+	reminders = 0,
+): INodeExecutionData {
+	const json: IDataObject = {
+		event: event === 'sample' ? 'renewalDue' : event,
+		sample: event === 'sample' ? true : undefined,
+		source: candidate.source,
+		label: candidate.source === 'pem' ? candidate.ref : undefined,
+		orderId: candidate.source === 'digicert' ? candidate.extra.orderId : undefined,
+		subject: candidate.subject,
+		commonName: candidate.commonName,
+		issuer: candidate.issuer,
+		serialNumber: candidate.serialNumber,
+		notBefore: candidate.notBefore,
+		notAfter: candidate.notAfter,
+		daysRemaining: assessment.daysRemaining,
+		due: assessment.due,
+		expired: assessment.expired,
+		windowStart: assessment.windowStart,
+		policy: policyOutput(policy, assessment),
+		...candidate.extra,
+	};
+	if (event === 'renewalReminder') json.reminder = reminders;
+	for (const key of Object.keys(json)) if (json[key] === undefined || json[key] === '') delete json[key];
+	return { json };
+}
+
+export interface RenewalPollResult {
+	items: INodeExecutionData[];
+	next: RenewalState;
+}
+
+/**
+ * The pure-ish heart of a poll (I/O is done by the caller): which events fire and the state to keep once
+ * they are emitted.
+ */
+export function planRenewalPoll(
+	stateRaw: unknown,
+	candidates: CandidateCertificate[],
+	sourcesRead: CertSource[],
+	settings: RenewalSettings,
+	now: Date,
+): RenewalPollResult {
+	const assessed = candidates.map((candidate) => ({
+		candidate,
+		assessment: assessRenewal(candidate.notBefore, candidate.notAfter, now, settings.policy),
+	}));
+	const observed: ObservedCertificate[] = assessed.map(({ candidate, assessment }) => ({
+		key: candidate.key,
+		source: candidate.source,
+		ref: candidate.ref,
+		due: assessment.due,
+		windowStart: assessment.windowStart,
+	}));
+	const { decisions, next } = planRenewalEvents(readRenewalState(stateRaw), observed, now, {
+		reminderEveryDays: settings.reminderEveryDays,
+	});
+	const items: INodeExecutionData[] = [];
+	decisions.forEach((decision, index) => {
+		if (!decision.fire) return;
+		const { candidate, assessment } = assessed[index];
+		const kind = decision.fire === 'due' ? 'renewalDue' : 'renewalReminder';
+		items.push(eventItem(candidate, assessment, settings.policy, kind, next.certs[decision.key].reminders));
+	});
+	return { items, next: pruneRenewalState(next, sourcesRead, now, PRUNE_GRACE_DAYS) };
+}
+
+/** "Fetch test event": the most urgent certificate, due or not; state untouched. */
+export function sampleRenewalItem(
+	node: INode,
+	candidates: CandidateCertificate[],
+	settings: RenewalSettings,
+	now: Date,
+): INodeExecutionData {
+	if (candidates.length === 0) {
+		throw new NodeOperationError(node, 'No certificates found in the selected sources', {
+			description: settings.useDigiCert
+				? 'The DigiCert account has no issued orders matching the filters, and no PEM certificate was given.'
+				: 'Add a PEM certificate.',
+		});
+	}
+	const assessed = candidates
+		.map((candidate) => ({ candidate, assessment: assessRenewal(candidate.notBefore, candidate.notAfter, now, settings.policy) }))
+		.sort((a, b) => Number(b.assessment.due) - Number(a.assessment.due) || Date.parse(a.candidate.notAfter) - Date.parse(b.candidate.notAfter));
+	return eventItem(assessed[0].candidate, assessed[0].assessment, settings.policy, 'sample');
+}
