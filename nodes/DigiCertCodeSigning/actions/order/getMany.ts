@@ -3,29 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertList } from '../../transport';
 import { orderOutput } from '../common';
+import { returnAllProperties } from '../../../shared/n8n/properties';
 
 const show = { resource: ['order'], operation: ['getMany'] };
 
 export const RAW_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'];
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllProperties(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',
