@@ -11,7 +11,6 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,17 +29,6 @@ const DAY = 86_400_000;
 const ymd = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 /** A poll runs at a random second of every minute; allow a full minute plus n8n's own latency. */
 const NEXT_POLL_MS = 100_000;
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const credential = { id: 'dcTriggerCred001', name: 'DigiCert (simulator)' };
 
@@ -114,8 +102,6 @@ beforeAll(async () => {
 	// CERTSIGN_TARBALL: install this packed package instead of packing the working tree (e.g. a staged build).
 	const tarball = process.env.CERTSIGN_TARBALL;
 	n8n = new N8nInstance({
-		port: await freePort(),
-		brokerPort: await freePort(),
 		skipInstall: Boolean(tarball),
 		// the ARCA example writes files; n8n only writes under this folder
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },

@@ -5,7 +5,6 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
@@ -19,23 +18,12 @@ const example = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'examp
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** A free loopback port (n8n cannot listen on port 0 and report it). */
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 let sim: DigiCertSimulator;
 let n8n: N8nInstance;
 
 beforeAll(async () => {
 	sim = await startDigiCertSimulator({ rateLimit: null });
-	n8n = new N8nInstance({ owner: TEST_OWNER, port: await freePort(), brokerPort: await freePort(), env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
+	n8n = new N8nInstance({ owner: TEST_OWNER, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
 	expect(n8n.installedNodeTypes()).toContain('DigiCertCodeSigning');
 	await n8n.importCredentials(digiCertDemoCredentials(sim.url, DEFAULT_DIGICERT_API_KEY));
 });

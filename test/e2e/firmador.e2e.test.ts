@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { N8nInstance, TEST_OWNER } from '../support/n8n';
 import { startSshd, type SshdServer } from '../support/sshd';
-import { firmadorExample, freePort } from '../support/firmadorE2e';
+import { firmadorExample } from '../support/firmadorE2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
 		uploadFolder,
 		signedFolder,
 	};
-	n8n = new N8nInstance({ owner: TEST_OWNER, port: await freePort(), brokerPort: await freePort() });
+	n8n = new N8nInstance({ owner: TEST_OWNER });
 	expect(n8n.installedNodeTypes()).toContain('Firmador');
 	await n8n.importCredentials([
 		{ id: IDS.firmadorApi, name: 'Firmador API (e2e)', type: 'firmadorApi', data: apiData },

@@ -1,19 +1,7 @@
-/** Helpers for Firmador's e2e test: free ports, examples with credential ids swapped in. */
+/** Helpers for Firmador's e2e test: examples with credential ids swapped in. */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, type WorkflowJson } from './n8n';
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** An example workflow with its credential references pointed at the given ids. */
 export function firmadorExample(file: string, credentialIds: Record<string, string>): WorkflowJson {
