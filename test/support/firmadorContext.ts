@@ -75,12 +75,17 @@ export async function runFirmador(options: RunOptions): Promise<INodeExecutionDa
 			}
 			return Buffer.from(binary.data, 'base64');
 		},
-		prepareBinaryData: async (content: Buffer, fileName: string, mimeType: string) => ({
-			data: content.toString('base64'),
-			fileName,
-			mimeType,
-			fileSize: String(content.length),
-		}),
+		// Like n8n's: a Buffer or a stream (read to its end, as n8n does in memory mode).
+		prepareBinaryData: async (source: Buffer | NodeJS.ReadableStream, fileName: string, mimeType: string) => {
+			let content: Buffer;
+			if (Buffer.isBuffer(source)) content = source;
+			else {
+				const chunks: Buffer[] = [];
+				for await (const chunk of source) chunks.push(Buffer.from(chunk as Buffer));
+				content = Buffer.concat(chunks);
+			}
+			return { data: content.toString('base64'), fileName, mimeType, fileSize: String(content.length) };
+		},
 	};
 	const result = await new Firmador().execute.call(ctx as IExecuteFunctions);
 	return result[0];

@@ -5,7 +5,7 @@
  * remote size checked. Knows nothing about n8n.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { withBackoff, type BackoffPolicy } from '../../shared/backoff';
 
@@ -169,11 +169,26 @@ export class FirmadorSftp {
 	}
 
 	async download(remotePath: string): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		const sink = new Writable({
+			write(chunk: Buffer, _encoding, done) {
+				chunks.push(chunk);
+				done();
+			},
+		});
+		sink.on('error', () => undefined); // downloadTo rejects with the same error
+		await this.downloadTo(remotePath, sink);
+		return Buffer.concat(chunks);
+	}
+
+	/** Streams a remote file into `sink` (ended when the file is read), without holding it in memory. */
+	async downloadTo(remotePath: string, sink: Writable): Promise<void> {
 		try {
 			const kind = await this.client.exists(remotePath);
 			if (kind !== '-') throw new SftpError(`The signed file ${remotePath} is not on the SFTP server (yet)`, 'io');
-			return (await this.client.get(remotePath)) as Buffer;
+			await this.client.get(remotePath, sink);
 		} catch (error) {
+			sink.destroy(error as Error);
 			if (error instanceof SftpError) throw error;
 			throw new SftpError(`Download of ${remotePath} failed: ${(error as Error).message}`, 'io');
 		}

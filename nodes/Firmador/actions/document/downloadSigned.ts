@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { inputError, runPerItem } from '../../../shared/n8n/items';
 import { joinRemote } from '../../transport/sftp';
 import { withSftp } from '../common';
@@ -53,12 +54,24 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const signedName = pattern.replace(/\{name\}/g, fileName).replace(/\{base\}/g, fileName.replace(/\.pdf$/i, ''));
 			const folder = ((this.getNodeParameter('signedFolder', itemIndex, '') as string) || settings.signedFolder || '').trim();
 			const remotePath = joinRemote(folder, signedName);
-			const content = await sftp.download(remotePath);
 			const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-			const binary = await this.helpers.prepareBinaryData(content, signedName, 'application/pdf');
+			// Streamed: with binary data on disk, a large signed PDF never sits whole in memory.
+			const hash = createHash('sha1');
+			let size = 0;
+			const counter = new Transform({
+				transform(chunk: Buffer, _encoding, done) {
+					hash.update(chunk);
+					size += chunk.length;
+					done(null, chunk);
+				},
+			});
+			const [binary] = await Promise.all([
+				this.helpers.prepareBinaryData(counter, signedName, 'application/pdf'),
+				sftp.downloadTo(remotePath, counter),
+			]);
 			const item = this.getInputData()[itemIndex];
 			return {
-				json: { ...item.json, signedFileName: signedName, remotePath, size: content.length, sha1: createHash('sha1').update(content).digest('hex').toUpperCase() },
+				json: { ...item.json, signedFileName: signedName, remotePath, size, sha1: hash.digest('hex').toUpperCase() },
 				binary: { ...(item.binary ?? {}), [property]: binary },
 			};
 		}),
