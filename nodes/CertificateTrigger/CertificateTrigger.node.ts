@@ -1,6 +1,15 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { containerChoices } from '../DigiCertCodeSigning/accountLists';
 import { digiCertGet } from './digicert';
 import { ORDER_STATUSES, pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
 import { gatherCandidates, planRenewalPoll, readRenewalSettings, sampleRenewalItem } from './renewalDue';
@@ -106,12 +115,13 @@ export class CertificateTrigger implements INodeType {
 				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
 			},
 			{
-				displayName: 'Container ID',
+				displayName: 'Container Name or ID',
 				name: 'containerId',
-				type: 'number',
-				typeOptions: { minValue: 0 },
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getContainers', loadOptionsDependsOn: ['includeDigiCert'] },
 				default: 0,
-				description: 'Only orders in this container (division); 0 for any container',
+				description:
+					'Only orders in this container (division). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
 			},
 			{
@@ -244,6 +254,15 @@ export class CertificateTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getContainers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const containers = await containerChoices(this);
+				return [{ name: 'Any Container', value: 0 }, ...containers.map((c) => ({ name: c.name, value: Number(c.value) }))];
+			},
+		},
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

@@ -1,5 +1,4 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
@@ -22,7 +21,7 @@ import * as renewOrder from './actions/order/renew';
 import * as approveRequest from './actions/request/approve';
 import * as getManyRequests from './actions/request/getMany';
 import * as rejectRequest from './actions/request/reject';
-import { digiCertList } from './transport';
+import { containerChoices, organizationChoices } from './accountLists';
 
 type Operation = {
 	properties: unknown;
@@ -42,12 +41,6 @@ const operations: Record<string, Record<string, Operation>> = {
 	certificate: { download: downloadCertificate, revoke: revokeCertificate },
 	request: { getMany: getManyRequests, approve: approveRequest, reject: rejectRequest },
 };
-
-function matches(filter: string | undefined, ...texts: unknown[]): boolean {
-	if (!filter) return true;
-	const needle = filter.toLowerCase();
-	return texts.some((t) => String(t ?? '').toLowerCase().includes(needle));
-}
 
 export class DigiCertCodeSigning implements INodeType {
 	description: INodeTypeDescription = {
@@ -136,20 +129,10 @@ export class DigiCertCodeSigning implements INodeType {
 	methods = {
 		listSearch: {
 			async searchOrganizations(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-				const organizations = await digiCertList(this, '/organization', 'organizations', { returnAll: true, pageSize: 1000 });
-				return {
-					results: organizations
-						.filter((o) => o.is_active !== false && matches(filter, o.name, o.display_name, o.id))
-						.map((o: IDataObject) => ({ name: `${String(o.display_name ?? o.name)} (${String(o.id)})`, value: String(o.id) })),
-				};
+				return { results: await organizationChoices(this, filter) };
 			},
 			async searchContainers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-				const containers = await digiCertList(this, '/container', 'containers', { returnAll: true, pageSize: 1000 });
-				return {
-					results: containers
-						.filter((c) => c.is_active !== false && matches(filter, c.name, c.id))
-						.map((c: IDataObject) => ({ name: `${String(c.name)} (${String(c.id)})`, value: String(c.id) })),
-				};
+				return { results: await containerChoices(this, filter) };
 			},
 		},
 	};

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { backoffBudgetMs } from '../../nodes/shared/backoff';
 import { DIGICERT_BACKOFF } from '../../nodes/DigiCertCodeSigning/retryPolicy';
 import { createOrderIdempotent, digiCertRequest, transportSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
 import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/digicertHarness';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
@@ -443,5 +444,9 @@ describe('operations', () => {
 		]);
 		const filtered = await node.methods.listSearch.searchContainers.call(ctx as never, 'build');
 		expect(filtered.results).toEqual([{ name: 'Build servers (765432)', value: '765432' }]);
+		// The Certificate Trigger's container dropdown reads the same list, with "any" first.
+		const triggerChoices = await new CertificateTrigger().methods.loadOptions.getContainers.call(ctx as never);
+		expect(triggerChoices[0]).toEqual({ name: 'Any Container', value: 0 });
+		expect(triggerChoices).toContainEqual({ name: 'Build servers (765432)', value: 765432 });
 	});
 });
