@@ -12,7 +12,12 @@ export default [
 	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
 	{
 		files: ['package.json'],
-		rules: { ...n8nNodesBase.configs.community.rules, 'n8n-nodes-base/community-package-json-name-still-default': 'off' },
+		rules: {
+			...n8nNodesBase.configs.community.rules,
+			'n8n-nodes-base/community-package-json-name-still-default': 'off',
+			// ssh2-sftp-client (Firmador's SFTP) is the one runtime dependency; scripts/scan-package.mjs checks it is the only one.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
 	},
 	{
 		files: ['credentials/**/*.ts'],

@@ -1,6 +1,6 @@
 /** Three projects: pure unit tests, integration (simulators + real OpenSSH), end to end (a real n8n). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = { testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/pathGuard.ts'], transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
 	projects: [

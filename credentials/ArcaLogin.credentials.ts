@@ -16,7 +16,7 @@ export class ArcaLogin implements ICredentialType {
 
 	documentationUrl = 'https://afipsdk.com/docs/automations/create-cert-prod/api';
 
-	icon = 'file:arca.svg' as const;
+	icon = { light: 'file:arca.svg', dark: 'file:arca.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

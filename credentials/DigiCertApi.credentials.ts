@@ -12,7 +12,7 @@ export class DigiCertApi implements ICredentialType {
 
 	documentationUrl = 'https://dev.digicert.com/en/certcentral-apis/authentication.html';
 
-	icon = 'file:digicert.svg' as const;
+	icon = { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -19,7 +19,7 @@ export class FirmadorApi implements ICredentialType {
 
 	displayName = 'Firmador API';
 
-	icon = 'file:firmador.svg' as const;
+	icon = { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
 
@@ -49,8 +49,8 @@ export class FirmadorApi implements ICredentialType {
 			description: 'The shared key (clave privada) used to sign every request with HMAC-SHA256',
 		},
 		{
-			displayName: 'Secret Format',
-			name: 'secretFormat',
+			displayName: 'Secret Encoding',
+			name: 'keyEncoding',
 			type: 'options',
 			options: [
 				{ name: 'Base64', value: 'base64', description: 'The key is Base64 text and is decoded before use (the usual ASP.NET HMAC pattern)' },
@@ -72,7 +72,7 @@ export class FirmadorApi implements ICredentialType {
 		const signed = signFirmadorRequest({
 			appId: String(credentials.appId ?? ''),
 			secret: String(credentials.secret ?? ''),
-			secretFormat: (credentials.secretFormat as FirmadorSecretFormat) ?? 'base64',
+			secretFormat: (credentials.keyEncoding as FirmadorSecretFormat) ?? 'base64',
 			method,
 			url,
 			body,
@@ -112,7 +112,7 @@ export class FirmadorApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Firmador rejected the signature: check App ID, Secret, Secret Format and this machine\'s clock',
+					message: 'Firmador rejected the signature: check App ID, Secret, Secret Encoding and this machine\'s clock',
 				},
 			},
 		],

@@ -10,7 +10,7 @@ export class FirmadorSftp implements ICredentialType {
 
 	displayName = 'Firmador SFTP';
 
-	icon = 'file:firmador.svg' as const;
+	icon = { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
 
@@ -63,7 +63,6 @@ export class FirmadorSftp implements ICredentialType {
 		{
 			displayName: 'Host Key Fingerprint',
 			name: 'hostKeyFingerprint',
-			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing -- a public fingerprint, not a secret
 			type: 'string',
 			default: '',
 			placeholder: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',

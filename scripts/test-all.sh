@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n=== [%dm%02ds] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 
 step "system packages"
 bash scripts/ensure-system-deps.sh
-step "n8n runtime (cached in ~/.cache/n8n-nodes-certsign)"
+step "n8n runtime (cached in ${CERTSIGN_CACHE:-~/.cache/n8n-nodes-certsign})"
 bash scripts/install-n8n.sh >/dev/null
 
 step "lint"
@@ -17,6 +18,8 @@ step "typecheck"
 npm run --silent typecheck
 step "build"
 npm run --silent build >/dev/null
+step "n8n's community-package scanner (sources and packed tarball)"
+node scripts/scan-package.mjs
 
 results=$(mktemp -d)
 status=0
@@ -36,4 +39,5 @@ for (const f of process.argv.slice(1)) {
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (passed === 0) process.exitCode = 1;
 ' "$results/fast.json" "$results/e2e.json" || status=1
+step "done"
 exit $status

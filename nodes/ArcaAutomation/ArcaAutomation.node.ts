@@ -16,7 +16,7 @@ import * as createCertificate from './actions/certificate/create';
 import * as getResult from './actions/automation/getResult';
 import * as runAutomation from './actions/automation/run';
 import * as authorizeWebService from './actions/webService/authorize';
-import { afipSdkBaseUrl, providerMessage } from './transport';
+import { afipSdkBaseUrl, networkReason, providerMessage } from './transport';
 
 type Operation = { properties: typeof createCertificate.properties; execute: typeof createCertificate.execute };
 
@@ -30,7 +30,7 @@ export class ArcaAutomation implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ARCA Automation',
 		name: 'arcaAutomation',
-		icon: 'file:arca.svg',
+		icon: { light: 'file:arca.svg', dark: 'file:arca.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -129,20 +129,26 @@ export class ArcaAutomation implements INodeType {
 			/** An empty automation request: 400 with data_errors means the token was accepted (no quota used). */
 			async afipSdkApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				const data = credential.data as ICredentialDataDecryptedObject;
+				// The test context offers only the deprecated `helpers.request`; Node's fetch does the one call instead.
 				let response: { statusCode: number; body: any };
 				try {
-					response = await this.helpers.request({
+					const answer = await fetch(`${afipSdkBaseUrl(data)}/automations`, {
 						method: 'POST',
-						uri: `${afipSdkBaseUrl(data)}/automations`,
-						headers: { Authorization: `Bearer ${String(data.accessToken ?? '')}` },
-						body: {},
-						json: true,
-						simple: false,
-						resolveWithFullResponse: true,
-						timeout: 20_000,
+						headers: { Authorization: `Bearer ${String(data.accessToken ?? '')}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+						body: '{}',
+						signal: AbortSignal.timeout(20_000),
 					});
+					const text = await answer.text();
+					let body: any = text;
+					try {
+						body = JSON.parse(text);
+					} catch {
+						// not JSON: keep the text for the message
+					}
+					response = { statusCode: answer.status, body };
 				} catch (error) {
-					return { status: 'Error', message: `Could not reach Afip SDK: ${(error as Error).message}` };
+					const cause = (error as { cause?: { code?: string } }).cause?.code;
+					return { status: 'Error', message: `Could not reach Afip SDK at ${afipSdkBaseUrl(data)}: ${networkReason((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : cause)}` };
 				}
 				if (response.statusCode === 401) return { status: 'Error', message: 'Afip SDK rejected the access token' };
 				if (response.statusCode === 400 && response.body?.data_errors) return { status: 'OK', message: 'Access token accepted' };

@@ -7,8 +7,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { withBackoff, type BackoffPolicy } from '../shared/backoff';
-import { PollTimeoutError, pollUntil } from '../shared/poll';
+import { RetryableFailure, withBackoff, type BackoffPolicy } from '../shared/backoff';
+import { pollUntil, stillNotFinished } from '../shared/poll';
 import { providerMessage } from '../shared/afipSdkMessages';
 import { itemLabel, withContext } from '../shared/n8n/items';
 
@@ -34,10 +34,33 @@ export function afipSdkBaseUrl(credentials: IDataObject): string {
 	return url.replace(/\/+$/, '');
 }
 
-class TransientError extends Error {}
+/** The request got no HTTP answer. Only a plain-words reason: the client's error holds the token. */
+interface NetworkFailure {
+	network: string;
+}
+
+/** Plain words for a socket error code (n8n replaces a whole message that shows a raw code such as ECONNRESET). */
+export function networkReason(code: string | undefined): string {
+	switch (code) {
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'the connection was closed before an answer arrived';
+		case 'ECONNREFUSED':
+			return 'the server refused the connection';
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+		case 'ECONNABORTED':
+			return 'no answer in time';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		default:
+			return 'a network error';
+	}
+}
 
 /** A request whose failures come back as values, never as the HTTP client's error (it holds the token). */
-async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse> {
+async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse | NetworkFailure> {
 	const credentials = await ctx.getCredentials('afipSdkApi');
 	const url = `${afipSdkBaseUrl(credentials)}${path}`;
 	try {
@@ -52,10 +75,13 @@ async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: s
 		});
 		return { statusCode: response.statusCode, body: response.body };
 	} catch (error) {
-		const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-		throw new TransientError(`Could not reach Afip SDK at ${url}${code ? ` (${code})` : ''}`);
+		const e = error as { code?: string; cause?: { code?: string }; message?: string };
+		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
+		return { network: `Could not reach Afip SDK at ${url}: ${networkReason(code)}` };
 	}
 }
+
+const isNetworkFailure = (outcome: RawResponse | NetworkFailure): outcome is NetworkFailure => 'network' in outcome;
 
 export function apiError(node: INode, response: RawResponse, itemIndex: number, doing: string): NodeApiError {
 	const message = providerMessage(response.body);
@@ -89,11 +115,9 @@ export async function createAutomation(
 	automation: string,
 	params: IDataObject,
 ): Promise<AutomationState> {
-	let response: RawResponse;
-	try {
-		response = await send(ctx, 'POST', '/automations', { automation, params });
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `${(error as Error).message} ${itemLabel(itemIndex)}`, {
+	const response = await send(ctx, 'POST', '/automations', { automation, params });
+	if (isNetworkFailure(response)) {
+		throw new NodeOperationError(ctx.getNode(), `${response.network} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
 		});
@@ -108,22 +132,14 @@ export async function createAutomation(
 /** GET /automations/:id, retrying what is safe to retry. An automation that ended in error throws. */
 export async function getAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string): Promise<AutomationState> {
 	const path = `/automations/${encodeURIComponent(id)}`;
-	let response: RawResponse;
-	try {
-		response = await withBackoff(
-			async () => {
-				const r = await send(ctx, 'GET', path);
-				if (r.statusCode >= 500) throw new TransientError(`Afip SDK answered HTTP ${r.statusCode}`);
-				return r;
-			},
-			READ_RETRY,
-			{ isRetryable: (error) => error instanceof TransientError },
-		);
-	} catch (error) {
-		throw withContext(
-			new NodeOperationError(ctx.getNode(), `${(error as Error).message} ${itemLabel(itemIndex)}`, { itemIndex }),
-			{ automationId: id },
-		);
+	const response = await withBackoff(async () => {
+		const r = await send(ctx, 'GET', path);
+		if (isNetworkFailure(r)) return new RetryableFailure(r.network);
+		if (r.statusCode >= 500) return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
+		return r;
+	}, READ_RETRY);
+	if (response instanceof RetryableFailure) {
+		throw withContext(new NodeOperationError(ctx.getNode(), `${response.reason} ${itemLabel(itemIndex)}`, { itemIndex }), { automationId: id });
 	}
 	const body = response.body ?? {};
 	if (response.statusCode >= 300 || body.status === 'error') {
@@ -143,22 +159,19 @@ export async function waitForAutomation(
 	id: string,
 	settings: WaitSettings,
 ): Promise<AutomationState> {
-	try {
-		return await pollUntil(
-			async () => {
-				const state = await getAutomation(ctx, itemIndex, id);
-				return state.status === 'in_process' ? undefined : state;
-			},
-			{ intervalMs: settings.intervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 },
-		);
-	} catch (error) {
-		if (!(error instanceof PollTimeoutError)) throw error;
-		throw withContext(
-			new NodeOperationError(ctx.getNode(), `Automation ${id} is ${error.message} ${itemLabel(itemIndex)}`, {
-				itemIndex,
-				description: 'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
-			}),
-			{ automationId: id },
-		);
-	}
+	const outcome = await pollUntil(
+		async () => {
+			const state = await getAutomation(ctx, itemIndex, id);
+			return state.status === 'in_process' ? undefined : state;
+		},
+		{ intervalMs: settings.intervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 },
+	);
+	if (outcome.done) return outcome.value;
+	throw withContext(
+		new NodeOperationError(ctx.getNode(), `Automation ${id} is ${stillNotFinished(outcome)} ${itemLabel(itemIndex)}`, {
+			itemIndex,
+			description: 'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
+		}),
+		{ automationId: id },
+	);
 }

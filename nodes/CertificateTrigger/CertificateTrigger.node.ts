@@ -51,7 +51,7 @@ export class CertificateTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Certificate Trigger',
 		name: 'certificateTrigger',
-		icon: 'file:certificateTrigger.svg',
+		icon: { light: 'file:certificateTrigger.svg', dark: 'file:certificateTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "orderStatusChanged" ? "Order status changed" : "Renewal due"}}',

@@ -46,7 +46,7 @@ export class DigiCertCodeSigning implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'DigiCert Code Signing',
 		name: 'digiCertCodeSigning',
-		icon: 'file:digicert.svg',
+		icon: { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

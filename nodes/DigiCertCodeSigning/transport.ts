@@ -19,7 +19,7 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, type BackoffPolicy } from '../shared/backoff';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from '../shared/digicertErrors';
@@ -41,7 +41,7 @@ export const transportSettings: {
 	onRetry?: (info: { method: string; path: string; retry: number; delayMs: number; reason: string }) => void;
 } = {
 	backoff: DIGICERT_BACKOFF,
-	sleep: async (ms) => await new Promise<void>((resolve) => setTimeout(resolve, ms)),
+	sleep,
 	random: Math.random,
 	timeoutMs: 60_000,
 };
@@ -88,8 +88,8 @@ export interface SendOptions {
 	binary?: boolean;
 }
 
-/** One HTTP exchange. Network failures become DigiCertNetworkError carrying only a code. */
-export async function sendOnce(ctx: DigiCertContext, method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse> {
+/** One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code. */
+export async function sendOnce(ctx: DigiCertContext, method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse | DigiCertNetworkError> {
 	const baseURL = await digiCertBaseUrlFor(ctx);
 	const request: IHttpRequestOptions = {
 		method,
@@ -111,29 +111,29 @@ export async function sendOnce(ctx: DigiCertContext, method: IHttpRequestMethods
 	} else {
 		request.json = true;
 	}
-	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request)) as {
-			statusCode: number;
-			body: unknown;
-			headers: Record<string, string | string[] | undefined>;
-		};
-		let body = response.body;
-		if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
-		if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');
-		if (!options.binary && typeof body === 'string' && body.trim().startsWith('{')) {
-			try {
-				body = JSON.parse(body);
-			} catch {
-				// keep the text
-			}
+	type HttpAnswer = { statusCode: number; body: unknown; headers: Record<string, string | string[] | undefined> };
+	const answer: HttpAnswer | DigiCertNetworkError = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request).then(
+		(response: HttpAnswer) => response,
+		(error) => {
+			// n8n's own errors (e.g. no credential set) are final; a missing HTTP answer becomes a value to retry on.
+			if (error instanceof NodeOperationError) return Promise.reject(error);
+			const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
+			const code = e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
+			return new DigiCertNetworkError(method, path, String(code));
+		},
+	);
+	if (answer instanceof DigiCertNetworkError) return answer;
+	let body = answer.body;
+	if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
+	if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (!options.binary && typeof body === 'string' && body.trim().startsWith('{')) {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// keep the text
 		}
-		return { statusCode: response.statusCode, body, headers: response.headers ?? {} };
-	} catch (error) {
-		if (error instanceof NodeOperationError) throw error; // e.g. no credential set
-		const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
-		const code = e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
-		throw new DigiCertNetworkError(method, path, String(code));
 	}
+	return { statusCode: answer.statusCode, body, headers: answer.headers ?? {} };
 }
 
 export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
@@ -192,17 +192,16 @@ export async function digiCertSend(ctx: DigiCertContext, method: IHttpRequestMet
 	const policy = transportSettings.backoff;
 	for (let attempt = 0; ; attempt++) {
 		let reason: string;
-		try {
-			const response = await sendOnce(ctx, method, path, options);
+		const response = await sendOnce(ctx, method, path, options);
+		if (response instanceof DigiCertNetworkError) {
+			if (!retry || response.isCanceled || attempt >= policy.maxRetries) throw networkApiError(ctx, response, attempt + 1, options.itemIndex);
+			reason = response.code;
+		} else {
 			if ((response.statusCode >= 200 && response.statusCode < 300) || options.acceptStatus?.includes(response.statusCode)) return response;
 			if (!retry || !isRetryableStatus(response.statusCode) || attempt >= policy.maxRetries) {
 				throw digiCertApiError(ctx, response, method, path, options.itemIndex);
 			}
 			reason = `HTTP ${response.statusCode}`;
-		} catch (error) {
-			if (!(error instanceof DigiCertNetworkError)) throw error;
-			if (!retry || error.isCanceled || attempt >= policy.maxRetries) throw networkApiError(ctx, error, attempt + 1, options.itemIndex);
-			reason = error.code;
 		}
 		const delayMs = backoffDelay(attempt + 1, policy, transportSettings.random);
 		transportSettings.onRetry?.({ method, path, retry: attempt + 1, delayMs, reason });
@@ -299,8 +298,11 @@ export async function createOrderIdempotent(
 	const maxPosts = policy.maxRetries + 1;
 	for (let posts = 1; ; posts++) {
 		let failure: { response?: RawResponse; network?: DigiCertNetworkError };
-		try {
-			const response = await sendOnce(ctx, 'POST', path, { body: payload });
+		const response = await sendOnce(ctx, 'POST', path, { body: payload });
+		if (response instanceof DigiCertNetworkError) {
+			if (response.isCanceled) throw withContext(networkApiError(ctx, response, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
+			failure = { network: response };
+		} else {
 			if (response.statusCode === 201 || response.statusCode === 200) {
 				return { ...(response.body as IDataObject), id: Number(response.body?.id), alternative_order_id: reference, recoveredByReference: false, attempts: posts } as CreatedOrder;
 			}
@@ -308,10 +310,6 @@ export async function createOrderIdempotent(
 				throw withContext(digiCertApiError(ctx, response, 'POST', path, itemIndex), { alternative_order_id: reference });
 			}
 			failure = { response };
-		} catch (error) {
-			if (!(error instanceof DigiCertNetworkError)) throw error;
-			if (error.isCanceled) throw withContext(networkApiError(ctx, error, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
-			failure = { network: error };
 		}
 		if (failure.network?.isTimeout) {
 			// The service may still be handling the POST: a lookup cannot prove it will not create the

@@ -83,7 +83,7 @@ export class Firmador implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Firmador',
 		name: 'firmador',
-		icon: 'file:firmador.svg',
+		icon: { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
@@ -177,13 +177,10 @@ export class Firmador implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const handler = HANDLERS[resource]?.[operation];
 		if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-		try {
-			return [await handler.call(this)];
-		} catch (error) {
-			if (error instanceof SftpError) {
-				throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
-			}
-			throw error;
-		}
+		const output = await handler.call(this).catch(async (error: Error) => {
+			if (error instanceof SftpError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
+			return await Promise.reject(error);
+		});
+		return [output];
 	}
 }

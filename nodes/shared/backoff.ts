@@ -1,4 +1,5 @@
 /** Bounded exponential backoff with full jitter (AWS architecture blog's "full jitter"). */
+import { sleep } from 'n8n-workflow';
 
 export interface BackoffPolicy {
 	/** Retries after the first attempt. */
@@ -6,8 +7,6 @@ export interface BackoffPolicy {
 	baseDelayMs: number;
 	maxDelayMs: number;
 }
-
-export const DEFAULT_BACKOFF: BackoffPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
 
 /** Delay before retry number `retry` (1-based): random in [0, min(max, base·2^(retry-1))]. */
 export function backoffDelay(retry: number, policy: BackoffPolicy, random: () => number = Math.random): number {
@@ -24,23 +23,35 @@ export function backoffBudgetMs(policy: BackoffPolicy): number {
 	return total;
 }
 
-export interface RetryHooks<E> {
-	isRetryable: (error: E) => boolean;
-	onRetry?: (error: E, retry: number, delayMs: number) => void;
+/**
+ * What an attempt returns when it failed in a way worth another try. A value, not an exception: final
+ * failures are thrown by the attempt itself (already as n8n errors) and pass through untouched.
+ */
+export class RetryableFailure {
+	constructor(
+		readonly reason: string,
+		readonly detail?: unknown,
+	) {}
+}
+
+export interface RetryHooks {
+	onRetry?: (failure: RetryableFailure, retry: number, delayMs: number) => void;
 	sleep?: (ms: number) => Promise<void>;
 	random?: () => number;
 }
 
-export async function withBackoff<T>(attempt: () => Promise<T>, policy: BackoffPolicy, hooks: RetryHooks<any>): Promise<T> {
-	const wait = hooks.sleep ?? (async (ms: number) => await new Promise<void>((r) => setTimeout(r, ms)));
+/** Calls `attempt` until it returns a result, at most 1 + maxRetries times; the last failure is returned. */
+export async function withBackoff<T>(
+	attempt: (attemptNumber: number) => Promise<T | RetryableFailure>,
+	policy: BackoffPolicy,
+	hooks: RetryHooks = {},
+): Promise<T | RetryableFailure> {
+	const wait = hooks.sleep ?? sleep;
 	for (let retry = 0; ; retry++) {
-		try {
-			return await attempt();
-		} catch (error) {
-			if (retry >= policy.maxRetries || !hooks.isRetryable(error)) throw error;
-			const delay = backoffDelay(retry + 1, policy, hooks.random);
-			hooks.onRetry?.(error, retry + 1, delay);
-			await wait(delay);
-		}
+		const outcome = await attempt(retry + 1);
+		if (!(outcome instanceof RetryableFailure) || retry >= policy.maxRetries) return outcome;
+		const delay = backoffDelay(retry + 1, policy, hooks.random);
+		hooks.onRetry?.(outcome, retry + 1, delay);
+		await wait(delay);
 	}
 }

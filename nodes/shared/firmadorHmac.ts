@@ -37,7 +37,7 @@ export function firmadorKey(secret: string, secretFormat: FirmadorSecretFormat):
 	if (secretFormat === 'text') return Buffer.from(secret, 'utf8');
 	const trimmed = secret.trim();
 	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0 || trimmed.length === 0) {
-		throw new Error('The Firmador secret is not valid Base64: set "Secret Format" to Text if it is a plain string');
+		throw new Error('The Firmador secret is not valid Base64: set "Secret Encoding" to Text if it is a plain string');
 	}
 	return Buffer.from(trimmed, 'base64');
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
 	signedFolder = path.join(sshd.root, 'signed');
 	sim = await startFirmadorSimulator({ uploadFolder, signedFolder });
 	const app = sim.apps[0];
-	apiData = { baseUrl: sim.url, appId: app.appId, secret: app.secret, secretFormat: app.secretFormat };
+	apiData = { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat };
 	sftpData = {
 		host: sshd.host,
 		port: sshd.port,

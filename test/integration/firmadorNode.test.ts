@@ -34,7 +34,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		sim = await startFirmadorSimulator({ uploadFolder, signedFolder, noOtpCuils: [NO_OTP_CUIL] });
 		const app = sim.apps[0];
 		credentials = {
-			firmadorApi: { baseUrl: sim.url, appId: app.appId, secret: app.secret, secretFormat: app.secretFormat },
+			firmadorApi: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat },
 			firmadorSftp: {
 				host: sshd.host,
 				port: sshd.port,
@@ -125,7 +125,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(error.message).toMatch(/rejected the request signature/);
 		expect(error.message).not.toContain(bad.firmadorApi.secret);
 		expect(JSON.stringify(error)).not.toContain(bad.firmadorApi.secret);
-		// a secret that is not Base64 with Secret Format = Base64 is named as such, nothing is sent
+		// a secret that is not Base64 with Secret Encoding = Base64 is named as such, nothing is sent
 		const before = sim.control.requests().length;
 		const notBase64 = { ...credentials, firmadorApi: { ...credentials.firmadorApi, secret: 'plain text secret!' } };
 		const formatError = await run({ resource: 'request', operation: 'getStatus', sessionIds: 'x', options: {} }, [{ json: {} }], false, notBase64).catch((e) => e);
@@ -197,7 +197,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		const utf8Sim = await startFirmadorSimulator({ uploadFolder, signedFolder, noOtpCuils: [NO_OTP_CUIL], reasonPhraseEncoding: 'utf8' });
 		try {
 			const app = utf8Sim.apps[0];
-			const creds = { ...credentials, firmadorApi: { baseUrl: utf8Sim.url, appId: app.appId, secret: app.secret, secretFormat: app.secretFormat } };
+			const creds = { ...credentials, firmadorApi: { baseUrl: utf8Sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat } };
 			const error = await run(
 				{ resource: 'hash', operation: 'sign', hashSource: 'field', hash: 'CC282B2E077BBB17E81BB529DE3FA81F964A104F', signerCuil: NO_OTP_CUIL, companyCuit: CUIT, options: {} },
 				[{ json: {} }],

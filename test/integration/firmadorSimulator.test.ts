@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 
-const VECTORS_FILE = path.resolve(__dirname, '../../../shared/vectors/firmador-hmac.json');
+const VECTORS_FILE = path.resolve(__dirname, '../fixtures/firmador-hmac.json');
 if (!existsSync(VECTORS_FILE)) throw new Error(`Firmador HMAC vectors not found at ${VECTORS_FILE}`);
 const vectors = (JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as { vectors: any[] }).vectors;
 

@@ -54,7 +54,7 @@ export function firmadorDemoCredentials(demo: FirmadorDemo): CredentialImport[] 
 			id: DEMO_IDS.firmadorApi,
 			name: 'Firmador API (demo simulator)',
 			type: 'firmadorApi',
-			data: { baseUrl: demo.apiUrl, appId: demo.app.appId, secret: demo.app.secret, secretFormat: demo.app.secretFormat },
+			data: { baseUrl: demo.apiUrl, appId: demo.app.appId, secret: demo.app.secret, keyEncoding: demo.app.secretFormat },
 		},
 		{
 			id: DEMO_IDS.firmadorSftp,

@@ -1,4 +1,4 @@
-import { backoffBudgetMs, backoffDelay, withBackoff } from '../../nodes/shared/backoff';
+import { backoffBudgetMs, backoffDelay, RetryableFailure, withBackoff } from '../../nodes/shared/backoff';
 
 const policy = { maxRetries: 4, baseDelayMs: 100, maxDelayMs: 500 };
 
@@ -9,23 +9,24 @@ describe('backoff with full jitter', () => {
 		expect(backoffBudgetMs(policy)).toBe(100 + 200 + 400 + 500);
 	});
 
-	test('retries only what is retryable, at most maxRetries times', async () => {
+	test('retries only what the attempt reports as retryable, at most maxRetries times', async () => {
 		const sleeps: number[] = [];
 		let calls = 0;
-		const error = await withBackoff(
+		const outcome = await withBackoff(
 			async () => {
 				calls++;
-				throw new Error('503');
+				return new RetryableFailure('HTTP 503');
 			},
 			policy,
-			{ isRetryable: () => true, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-		).catch((e) => e);
-		expect(error.message).toBe('503');
+			{ sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+		);
+		expect(outcome).toBeInstanceOf(RetryableFailure);
+		expect((outcome as RetryableFailure).reason).toBe('HTTP 503');
 		expect(calls).toBe(5);
 		expect(sleeps).toEqual([50, 100, 200, 250]);
 
 		calls = 0;
-		await expect(withBackoff(async () => { calls++; throw new Error('400'); }, policy, { isRetryable: () => false, sleep: async () => {} })).rejects.toThrow('400');
+		await expect(withBackoff(async () => { calls++; throw new Error('400'); }, policy, { sleep: async () => {} })).rejects.toThrow('400');
 		expect(calls).toBe(1);
 	});
 
@@ -33,12 +34,9 @@ describe('backoff with full jitter', () => {
 		let calls = 0;
 		const retries: number[] = [];
 		const value = await withBackoff(
-			async () => {
-				if (++calls < 3) throw new Error('429');
-				return 'ok';
-			},
+			async () => (++calls < 3 ? new RetryableFailure('429') : 'ok'),
 			policy,
-			{ isRetryable: () => true, sleep: async () => {}, onRetry: (_e, retry) => retries.push(retry) },
+			{ sleep: async () => {}, onRetry: (_f, retry) => retries.push(retry) },
 		);
 		expect(value).toBe('ok');
 		expect(retries).toEqual([1, 2]);

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { buildAbsoluteUrl, buildQueryString, serialiseBody } from '../../nodes/shared/firmadorRequest';
 
-const credentials = { baseUrl: 'http://Firmador.TuCertificado.com.ar/', appId: 'app-1', secret: 'A93reRTUJHsCuQSHR+L3GxqOJyDmQpCgps102ciuabc=', secretFormat: 'base64' };
+const credentials = { baseUrl: 'http://Firmador.TuCertificado.com.ar/', appId: 'app-1', secret: 'A93reRTUJHsCuQSHR+L3GxqOJyDmQpCgps102ciuabc=', keyEncoding: 'base64' };
 
 function parseAuth(header: string) {
 	const [appId, signature, nonce, timestamp] = header.replace(/^hmac /, '').split(':');

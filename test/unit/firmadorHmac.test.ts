@@ -18,7 +18,7 @@ interface Vector {
 	authorization: string;
 }
 
-const VECTORS_FILE = path.resolve(__dirname, '../../../shared/vectors/firmador-hmac.json');
+const VECTORS_FILE = path.resolve(__dirname, '../fixtures/firmador-hmac.json');
 
 function loadVectors(): Vector[] {
 	if (!existsSync(VECTORS_FILE)) throw new Error(`Firmador HMAC vectors not found at ${VECTORS_FILE}`);

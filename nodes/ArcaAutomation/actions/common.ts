@@ -183,15 +183,17 @@ export async function runAutomation(
 			{ itemIndex, description: 'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.' },
 		);
 	}
-	try {
+	const run = async () => {
 		const started = await createAutomation(ctx, itemIndex, automation, params);
 		const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 		if (!wait || started.status !== 'in_process') return started;
 		return await waitForAutomation(ctx, itemIndex, started.id, waitSettings(readOptions(ctx, itemIndex)));
-	} catch (error) {
-		if (key && isLoginRejection((error as Error).message)) rejected.set(key, itemIndex);
-		throw error;
-	}
+	};
+	// The transport throws n8n errors only; this notes a rejected login and passes the error on unchanged.
+	return await run().catch(async (error: Error) => {
+		if (key && isLoginRejection(error.message)) rejected.set(key, itemIndex);
+		return await Promise.reject(error);
+	});
 }
 
 export async function fetchAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string, wait: boolean) {

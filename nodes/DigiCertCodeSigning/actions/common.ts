@@ -2,11 +2,11 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { codeSigningValidity, ValidityError, type ValidityBody } from '../../shared/codeSigningValidity';
-import { CsrError, csrProblems, parseCsr } from '../../shared/csr';
+import { codeSigningValidity, type ValidityBody } from '../../shared/codeSigningValidity';
+import { csrProblems, parseCsr } from '../../shared/csr';
 import { daysUntil, normalizeStatus } from '../../shared/digicertStatus';
 import { inputError, withContext } from '../../shared/n8n/items';
-import { PollTimeoutError, pollUntil } from '../../shared/poll';
+import { pollUntil, stillNotFinished } from '../../shared/poll';
 import { digiCertRequest } from '../transport';
 
 export type Show = IDisplayOptions['show'];
@@ -212,8 +212,7 @@ export function readValidity(ctx: IExecuteFunctions, itemIndex: number): Validit
 	try {
 		return codeSigningValidity({ unit, value });
 	} catch (error) {
-		if (error instanceof ValidityError) throw inputError(ctx.getNode(), itemIndex, 'Validity', error.message);
-		throw error;
+		throw inputError(ctx.getNode(), itemIndex, 'Validity', (error as Error).message);
 	}
 }
 
@@ -233,8 +232,8 @@ export async function readCsr(ctx: IExecuteFunctions, itemIndex: number): Promis
 	try {
 		parsed = parseCsr(input);
 	} catch (error) {
-		if (error instanceof CsrError) throw inputError(ctx.getNode(), itemIndex, 'CSR', `is not a valid PKCS#10 request: ${error.message}`);
-		throw error;
+		// Whatever fails while reading the user's CSR (our parser or node:crypto) is a problem of that input.
+		throw inputError(ctx.getNode(), itemIndex, 'CSR', `is not a valid PKCS#10 request: ${(error as Error).message}`);
 	}
 	const problems = csrProblems(parsed);
 	if (problems.length > 0) throw inputError(ctx.getNode(), itemIndex, 'CSR', `cannot be used for code signing: ${problems.join('; ')}`);
@@ -295,31 +294,26 @@ export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: num
 	if (!wait) return orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
 	const intervalMs = Math.max(1, ctx.getNodeParameter('pollIntervalSeconds', itemIndex, 60) as number) * 1000;
 	const timeoutMs = Math.max(0, ctx.getNodeParameter('timeoutMinutes', itemIndex, 30) as number) * 60_000;
-	try {
-		return await pollUntil(
-			async () => {
-				const output = orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
-				if (output.status === 'issued') return output;
-				if (output.status !== 'pending') {
-					throw withContext(
-						new NodeOperationError(ctx.getNode(), `Order ${orderId} ended as ${output.raw_status} instead of issued`, { itemIndex }),
-						{ order_id: orderId, status: output.status, raw_status: output.raw_status },
-					);
-				}
-				return undefined;
-			},
-			{ intervalMs, timeoutMs },
-		);
-	} catch (error) {
-		if (error instanceof PollTimeoutError) {
-			throw withContext(
-				new NodeOperationError(ctx.getNode(), `Order ${orderId} is ${error.message}; it is still pending in DigiCert`, {
-					itemIndex,
-					description: 'The order exists and was not cancelled: read it later with Order → Get or the Certificate Trigger.',
-				}),
-				{ order_id: orderId, ...extra },
-			);
-		}
-		throw error;
-	}
+	const outcome = await pollUntil(
+		async () => {
+			const output = orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
+			if (output.status === 'issued') return output;
+			if (output.status !== 'pending') {
+				throw withContext(
+					new NodeOperationError(ctx.getNode(), `Order ${orderId} ended as ${output.raw_status} instead of issued`, { itemIndex }),
+					{ order_id: orderId, status: output.status, raw_status: output.raw_status },
+				);
+			}
+			return undefined;
+		},
+		{ intervalMs, timeoutMs },
+	);
+	if (outcome.done) return outcome.value;
+	throw withContext(
+		new NodeOperationError(ctx.getNode(), `Order ${orderId} is ${stillNotFinished(outcome)}; it is still pending in DigiCert`, {
+			itemIndex,
+			description: 'The order exists and was not cancelled: read it later with Order → Get or the Certificate Trigger.',
+		}),
+		{ order_id: orderId, ...extra },
+	);
 }

@@ -3,7 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } fro
 import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
-import { pollUntil, PollTimeoutError } from '../../shared/poll';
+import { pollUntil } from '../../shared/poll';
 import { inputError } from '../../shared/n8n/items';
 import { getStatuses, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, type FirmadorSftpSettings } from '../transport/sftp';
@@ -171,21 +171,16 @@ export interface WaitResult {
 export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: number, timeoutSeconds: number, chunkSize = 50): Promise<WaitResult> {
 	const statuses = new Map<string, StatusEntry>();
 	const started = Date.now();
-	try {
-		await pollUntil(
-			async () => {
-				const pending = ids.filter((id) => !statuses.get(id)?.final);
-				const latest = await getStatuses.call(ctx, pending, chunkSize);
-				for (const [id, entry] of latest) statuses.set(id, entry);
-				return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
-			},
-			{ intervalMs: Math.max(1, intervalSeconds) * 1000, timeoutMs: Math.max(1, timeoutSeconds) * 1000 },
-		);
-		return { statuses, timedOut: false, waitedMs: Date.now() - started };
-	} catch (error) {
-		if (error instanceof PollTimeoutError) return { statuses, timedOut: true, waitedMs: Date.now() - started };
-		throw error;
-	}
+	const outcome = await pollUntil(
+		async () => {
+			const pending = ids.filter((id) => !statuses.get(id)?.final);
+			const latest = await getStatuses.call(ctx, pending, chunkSize);
+			for (const [id, entry] of latest) statuses.set(id, entry);
+			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
+		},
+		{ intervalMs: Math.max(1, intervalSeconds) * 1000, timeoutMs: Math.max(1, timeoutSeconds) * 1000 },
+	);
+	return { statuses, timedOut: !outcome.done, waitedMs: Date.now() - started };
 }
 
 /** The status fields an output item carries: MensajeEstado as sent plus the normalised status. */

@@ -76,7 +76,7 @@ export async function firmadorRequest(
 			this,
 			status,
 			`Firmador rejected the request signature${detail ? `: ${detail}` : ''}`,
-			'Check App ID, Secret and Secret Format in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused)',
+			'Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused)',
 			{ path },
 		);
 	}

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
-import { withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 
 export interface FirmadorSftpSettings {
 	host: string;
@@ -33,6 +33,12 @@ export class SftpError extends Error {
 		super(message);
 		this.name = 'SftpError';
 	}
+}
+
+/** The transport's one error type: an SftpError passes through, anything else is described as `message`. */
+function sftpFailure(error: unknown, message: string): SftpError {
+	if (error instanceof SftpError) return error;
+	return new SftpError(`${message}: ${(error as Error)?.message ?? String(error)}`, 'io');
 }
 
 /** `SHA256:<base64 without padding>` of a raw SSH public key blob, as `ssh-keygen -lf` prints it. */
@@ -73,10 +79,9 @@ export class FirmadorSftp {
 
 	static async connect(settings: FirmadorSftpSettings, policy: BackoffPolicy = CONNECT_RETRY, sleep?: (ms: number) => Promise<void>): Promise<FirmadorSftp> {
 		const expected = normaliseFingerprint(settings.hostKeyFingerprint);
-		let attempt: FirmadorSftp | undefined;
-		return await withBackoff(
+		const outcome = await withBackoff(
 			async () => {
-				attempt = new FirmadorSftp(settings);
+				const attempt = new FirmadorSftp(settings);
 				let seen = '';
 				try {
 					await attempt.client.connect({
@@ -97,12 +102,16 @@ export class FirmadorSftp {
 					return attempt;
 				} catch (error) {
 					await attempt.client.end().catch(() => undefined);
-					throw classifyConnectError(error as Error, expected, seen, settings);
+					const failure = classifyConnectError(error as Error, expected, seen, settings);
+					if (failure.kind === 'connect') return new RetryableFailure(failure.message, failure);
+					throw failure;
 				}
 			},
 			policy,
-			{ isRetryable: (error: SftpError) => error.kind === 'connect', sleep },
+			{ sleep },
 		);
+		if (outcome instanceof RetryableFailure) throw outcome.detail as SftpError;
+		return outcome;
 	}
 
 	async end() {
@@ -117,8 +126,7 @@ export class FirmadorSftp {
 			else if (kind !== 'd') throw new SftpError(`Remote path ${folder} exists but is not a folder`, 'io');
 			this.madeDirs.add(folder);
 		} catch (error) {
-			if (error instanceof SftpError) throw error;
-			throw new SftpError(`Could not create the remote folder ${folder}: ${(error as Error).message}`, 'io');
+			throw sftpFailure(error, `Could not create the remote folder ${folder}`);
 		}
 	}
 
@@ -163,8 +171,7 @@ export class FirmadorSftp {
 			return { remotePath: finalPath, size: sent, sha1: hash.digest('hex').toUpperCase() };
 		} catch (error) {
 			await this.client.delete(tempPath, true).catch(() => undefined);
-			if (error instanceof SftpError) throw error;
-			throw new SftpError(`Upload of ${name} to ${folder} failed: ${(error as Error).message}`, 'io');
+			throw sftpFailure(error, `Upload of ${name} to ${folder} failed`);
 		}
 	}
 
@@ -189,8 +196,7 @@ export class FirmadorSftp {
 			await this.client.get(remotePath, sink);
 		} catch (error) {
 			sink.destroy(error as Error);
-			if (error instanceof SftpError) throw error;
-			throw new SftpError(`Download of ${remotePath} failed: ${(error as Error).message}`, 'io');
+			throw sftpFailure(error, `Download of ${remotePath} failed`);
 		}
 	}
 }

@@ -1,6 +1,6 @@
 /**
  * Firmador simulator: the offline stand-in for the remote-signing service, following
- * /work/shared/seeds/firmador-api.txt strictly.
+ * the provider document (shared/seeds/firmador-api.txt in the planning folder) strictly.
  *
  * - HMAC: verified from the documented rules with its OWN .NET UrlEncode (not the node's module):
  *   raw = AppId + METHOD + UrlEncode(lower(absolute URL)) + timestamp + nonce + Base64(MD5(body)).
