@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: openssl (test CAs) and OpenSSH's sshd (the real SFTP server).
+# Debian packages the tests need: openssl (test CAs), OpenSSH's sshd (the real SFTP server), and for the
+# queue-mode profile Redis and PostgreSQL (started by the tests as throwaway loopback instances).
 # Installs what is missing; needs root (as on the project's machines) when anything is missing.
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[system-deps] installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -277,12 +277,16 @@ export class N8nInstance {
 		};
 	}
 
-	/** `n8n start` in the background; resolves when the editor answers. */
-	async start(timeoutMs = 120_000) {
+	/**
+	 * `n8n start` (or `n8n worker`, queue mode) in the background; resolves when it answers its readiness
+	 * URL (a worker's is its health check server: QUEUE_HEALTH_CHECK_ACTIVE and QUEUE_HEALTH_CHECK_PORT).
+	 */
+	async start(timeoutMs = 120_000, command: 'start' | 'worker' = 'start') {
 		if (this.server) return;
 		const { node, n8nBin } = n8nRuntime();
 		this.serverLog = '';
-		const child = spawn(node, [n8nBin, 'start'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const readyUrl = command === 'worker' ? `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness` : `${this.baseUrl}/healthz/readiness`;
+		const child = spawn(node, [n8nBin, command], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.server = child;
 		child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
 		child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
@@ -290,7 +294,7 @@ export class N8nInstance {
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}):\n${this.serverLog.slice(-3000)}`);
 			try {
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				const response = await fetch(readyUrl);
 				if (response.ok) return;
 			} catch {
 				// not listening yet
