@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs a real n8n and the Node 24 it needs into a cache folder outside the clone, once.
+# Installs a real n8n and the Node it needs (test/n8n-versions.json) into a cache folder outside the clone, once.
 # Later runs reuse it; a missing or broken install is redone. Prints the cache folder on stdout.
 set -euo pipefail
 
-N8N_VERSION="${N8N_VERSION:-2.40.7}"
-NODE_MAJOR="${N8N_NODE_MAJOR:-24}"
+# Versions: test/n8n-versions.json lists what is tested; N8N_VERSION / N8N_NODE_MAJOR pick one (default: its default).
+VERSIONS_FILE="$(dirname "$0")/../test/n8n-versions.json"
+N8N_VERSION="${N8N_VERSION:-$(node -e 'console.log(require(process.argv[1]).default)' "$VERSIONS_FILE")}"
+NODE_MAJOR="${N8N_NODE_MAJOR:-$(node -e 'const f=require(process.argv[1]); console.log(f.versions.find((v) => v.n8n === process.argv[2])?.node ?? "24")' "$VERSIONS_FILE" "$N8N_VERSION")}"
 CACHE_ROOT="${CERTSIGN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-certsign}"
 N8N_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
 NODE_DIR="$CACHE_ROOT/node-$NODE_MAJOR"
@@ -45,6 +47,8 @@ if ! n8n_ok; then
     log "installing n8n@$N8N_VERSION into $N8N_DIR (5-7 minutes, ~2.7 GB)"
     rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
     (cd "$N8N_DIR" && npm init -y >/dev/null &&
+      # n8n 1.x depends on an xlsx tarball outside the npm registry (unreachable offline): take the registry's.
+      if [ "${N8N_VERSION%%.*}" = "1" ]; then node -e 'const f=process.argv[1]; const p=require(f); p.overrides={xlsx:"0.18.5"}; require("fs").writeFileSync(f, JSON.stringify(p, null, 2))' "$N8N_DIR/package.json"; fi &&
       # --ignore-scripts: a Kafka dependency's build downloads zlib, which fails without internet.
       npm install --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION" >"$CACHE_ROOT/npm-install.log" 2>&1) || { log "npm install failed: see $CACHE_ROOT/npm-install.log"; tail -20 "$CACHE_ROOT/npm-install.log" >&2; exit 1; }
     touch "$N8N_DIR/.installed"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: lint, typecheck, build, unit, integration (simulators + real OpenSSH), end to end (real n8n).
-# What it needs beyond `npm install` it installs itself: Debian packages, and n8n + Node 24 into ~/.cache.
+# Every test: lint, typecheck, build, n8n's scanner, unit, integration (simulators + real OpenSSH), end to end
+# (real n8n), queue mode (main + worker, Redis, PostgreSQL), the other tested n8n versions.
+# What it needs beyond `npm install` it installs itself: Debian packages, and each n8n + its Node into ~/.cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,10 @@ step "unit + integration tests"
 npx jest --selectProjects unit integration --json --outputFile="$results/fast.json" || status=1
 step "end-to-end tests in a real n8n (one at a time: they share n8n's ports)"
 npx jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" || status=1
+step "queue mode: n8n main + worker, Redis, PostgreSQL"
+npx jest --selectProjects queue --runInBand --json --outputFile="$results/queue.json" || status=1
+step "other n8n versions (test/n8n-versions.json): core workflows"
+npx jest --selectProjects versions --runInBand --json --outputFile="$results/versions.json" || status=1
 
 node -e '
 const fs = require("fs");

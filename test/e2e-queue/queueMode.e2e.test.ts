@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { startAllSimulators, type RunningSimulators } from '../simulators/cli';
 import { DEMO_IDS } from '../support/demoCredentials';
-import { freePort, N8nInstance, n8nRuntime, REPO_ROOT, TEST_OWNER, type WorkflowJson } from '../support/n8n';
+import { freePort, N8nInstance, REPO_ROOT, TEST_OWNER, type WorkflowJson } from '../support/n8n';
 import { startPostgres, startRedis, type LoopbackService } from '../support/queueServices';
 
 jest.setTimeout(15 * 60_000);
@@ -142,7 +142,7 @@ async function executionsOf(workflowId: string): Promise<ExecutionSummary[]> {
 /** Binary properties of a node's output items, read from the stored execution (flatted, as n8n stores it). */
 async function binaryOf(executionId: string, nodeName: string): Promise<Array<Record<string, { fileName?: string; id?: string }>>> {
 	const response = await main.rest('GET', `/executions/${executionId}`);
-	const { parse } = require(join(n8nRuntime().n8nBin, '..', '..', '..', 'flatted')) as { parse: (text: string) => any };
+	const { parse } = require(join(main.runtime.n8nBin, '..', '..', '..', 'flatted')) as { parse: (text: string) => any };
 	const data = parse(response.body.data);
 	const items = data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
 	return items.map((item: { binary?: Record<string, { fileName?: string; id?: string }> }) => item.binary ?? {});

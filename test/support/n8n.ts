@@ -5,7 +5,7 @@
  * `n8n start` for triggers.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -20,25 +20,35 @@ function findRepoRoot(from: string): string {
 export const REPO_ROOT = findRepoRoot(__dirname);
 
 export interface N8nRuntime {
+	version: string;
 	node: string;
 	n8nBin: string;
 }
 
-let runtime: N8nRuntime | undefined;
+/** test/n8n-versions.json: the tested versions and the default one. */
+export const N8N_VERSIONS = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'n8n-versions.json'), 'utf8')) as {
+	default: string;
+	versions: Array<{ n8n: string; node: string; suites: string; env?: Record<string, string> }>;
+};
 
-/** Installs n8n into the cache on first use (minutes), then reuses it. */
-export function n8nRuntime(): N8nRuntime {
-	if (runtime) return runtime;
+const runtimes = new Map<string, N8nRuntime>();
+
+/** Installs the n8n version (default: N8N_VERSION or the list's default) into the cache on first use (minutes), then reuses it. */
+export function n8nRuntime(version = process.env.N8N_VERSION ?? N8N_VERSIONS.default): N8nRuntime {
+	const known = runtimes.get(version);
+	if (known) return known;
+	const major = N8N_VERSIONS.versions.find((v) => v.n8n === version)?.node ?? process.env.N8N_NODE_MAJOR ?? '24';
 	const cacheRoot = execFileSync('bash', [join(REPO_ROOT, 'scripts/install-n8n.sh')], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, N8N_VERSION: version, N8N_NODE_MAJOR: major },
 	}).trim();
-	const version = process.env.N8N_VERSION ?? '2.40.7';
-	const major = process.env.N8N_NODE_MAJOR ?? '24';
-	runtime = {
+	const runtime = {
+		version,
 		node: join(cacheRoot, `node-${major}`, 'bin', 'node'),
 		n8nBin: join(cacheRoot, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n'),
 	};
+	runtimes.set(version, runtime);
 	return runtime;
 }
 
@@ -108,6 +118,8 @@ export interface N8nInstanceOptions {
 	env?: Record<string, string>;
 	/** Skip installing the package (the folder already has it). */
 	skipInstall?: boolean;
+	/** The n8n version to run (one of test/n8n-versions.json; default: its default). */
+	n8nVersion?: string;
 	/** An owner account created from the environment at start (N8N_INSTANCE_OWNER_*), for the REST API. */
 	owner?: { email: string; password: string };
 }
@@ -115,8 +127,8 @@ export interface N8nInstanceOptions {
 export const TEST_OWNER = { email: 'owner@certsign.test', password: 'Certsign-Demo-1' };
 
 /** bcrypt hash with n8n's own bcryptjs, as N8N_INSTANCE_OWNER_PASSWORD_HASH wants. */
-function bcryptHash(password: string): string {
-	const { node, n8nBin } = n8nRuntime();
+function bcryptHash(password: string, runtime: N8nRuntime): string {
+	const { node, n8nBin } = runtime;
 	const n8nModules = resolve(n8nBin, '../../..');
 	return execFileSync(node, ['-e', `process.stdout.write(require(${JSON.stringify(join(n8nModules, 'bcryptjs'))}).hashSync(process.argv[1], 10))`, password], {
 		encoding: 'utf8',
@@ -169,8 +181,10 @@ export class N8nInstance {
 	private readonly env: NodeJS.ProcessEnv;
 	private cookie?: string;
 	readonly owner?: { email: string; password: string };
+	readonly runtime: N8nRuntime;
 
 	constructor(options: N8nInstanceOptions = {}) {
+		this.runtime = n8nRuntime(options.n8nVersion);
 		this.userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'certsign-n8n-'));
 		// Free ports unless told: n8n's defaults (5678, and 5679 for its task broker) may be taken by `npm run dev`.
 		this.port = options.port ?? freePort();
@@ -181,6 +195,7 @@ export class N8nInstance {
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_PORT: String(this.port),
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			...(N8N_VERSIONS.versions.find((v) => v.n8n === this.runtime.version)?.env ?? {}),
 			...(options.env ?? {}),
 		};
 		if (options.owner) {
@@ -190,7 +205,7 @@ export class N8nInstance {
 				N8N_INSTANCE_OWNER_EMAIL: options.owner.email,
 				N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
 				N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(options.owner.password),
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(options.owner.password, this.runtime),
 			});
 		}
 		// Jest's env would make n8n think it is under test.
@@ -208,7 +223,7 @@ export class N8nInstance {
 	}
 
 	async cli(args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
-		const { node, n8nBin } = n8nRuntime();
+		const { node, n8nBin } = this.runtime;
 		return await new Promise((resolvePromise) => {
 			execFile(node, [n8nBin, ...args], { env: this.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
 				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -251,8 +266,10 @@ export class N8nInstance {
 		return workflows.map((w) => w.id);
 	}
 
+	/** Activates a workflow (n8n 2.x "publishes"; 1.x sets it active). */
 	async publishWorkflow(id: string) {
-		const result = await this.cli(['publish:workflow', `--id=${id}`]);
+		const args = this.runtime.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		const result = await this.cli(args);
 		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr || result.stdout}`);
 	}
 
@@ -283,7 +300,7 @@ export class N8nInstance {
 	 */
 	async start(timeoutMs = 120_000, command: 'start' | 'worker' = 'start') {
 		if (this.server) return;
-		const { node, n8nBin } = n8nRuntime();
+		const { node, n8nBin } = this.runtime;
 		this.serverLog = '';
 		const readyUrl = command === 'worker' ? `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness` : `${this.baseUrl}/healthz/readiness`;
 		const child = spawn(node, [n8nBin, command], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { n8nRuntime, type N8nInstance } from './n8n';
+import type { N8nInstance } from './n8n';
 
 export interface TriggerExecution {
 	id: string;
@@ -74,7 +74,7 @@ process.stdout.write(JSON.stringify(out));
 export function readExecutions(instance: N8nInstance, workflowId: string, nodeName: string): TriggerExecution[] {
 	const dbPath = join(instance.n8nFolder, 'database.sqlite');
 	if (!existsSync(dbPath)) return [];
-	const { node, n8nBin } = n8nRuntime();
+	const { node, n8nBin } = instance.runtime;
 	const modules = join(dirname(n8nBin), '..', '..');
 	const flatted = join(modules, 'flatted');
 	const out = execFileSync(node, ['--no-warnings', '-e', READER, dbPath, workflowId, nodeName, flatted, instance.n8nFolder], {
