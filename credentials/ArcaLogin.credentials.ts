@@ -47,5 +47,14 @@ export class ArcaLogin implements ICredentialType {
 			required: true,
 			description: 'The clave fiscal. The credential test does not use it: a failed ARCA login counts toward locking it.',
 		},
+		{
+			displayName: 'Allowed Afip SDK Host',
+			name: 'allowedAfipSdkHost',
+			type: 'string',
+			default: 'app.afipsdk.com',
+			required: true,
+			description:
+				'The only Afip SDK server this password may be sent to (host, or host:port). Whoever may use this credential cannot pair it with an Afip SDK credential pointing elsewhere: such a run fails before any request.',
+		},
 	];
 }

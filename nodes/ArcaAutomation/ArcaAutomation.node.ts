@@ -11,6 +11,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { checkCuit } from '../shared/cuit';
+import { insecureUrlReason } from '../shared/secureUrl';
 import { runPerItem } from '../shared/n8n/items';
 import * as createCertificate from './actions/certificate/create';
 import * as getResult from './actions/automation/getResult';
@@ -129,6 +130,8 @@ export class ArcaAutomation implements INodeType {
 			/** An empty automation request: 400 with data_errors means the token was accepted (no quota used). */
 			async afipSdkApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				const data = credential.data as ICredentialDataDecryptedObject;
+				const insecure = insecureUrlReason(afipSdkBaseUrl(data));
+				if (insecure) return { status: 'Error', message: `Base URL ${insecure}` };
 				// The test context offers only the deprecated `helpers.request`; Node's fetch does the one call instead.
 				let response: { statusCode: number; body: any };
 				try {

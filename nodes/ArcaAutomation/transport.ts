@@ -10,7 +10,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../shared/backoff';
 import { pollUntil, stillNotFinished } from '../shared/poll';
 import { providerMessage } from '../shared/afipSdkMessages';
-import { itemLabel, withContext } from '../shared/n8n/items';
+import { inputError, itemLabel, withContext } from '../shared/n8n/items';
+import { insecureUrlReason, sentence } from '../shared/secureUrl';
 
 export { isLoginRejection, providerMessage } from '../shared/afipSdkMessages';
 
@@ -60,9 +61,16 @@ export function networkReason(code: string | undefined): string {
 }
 
 /** A request whose failures come back as values, never as the HTTP client's error (it holds the token). */
-async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse | NetworkFailure> {
-	const credentials = await ctx.getCredentials('afipSdkApi');
-	const url = `${afipSdkBaseUrl(credentials)}${path}`;
+/** The Afip SDK base URL, refused before any request when it would carry the token over plain http. */
+export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const base = afipSdkBaseUrl(await ctx.getCredentials('afipSdkApi', itemIndex));
+	const problem = insecureUrlReason(base);
+	if (problem) throw inputError(ctx.getNode(), itemIndex, 'Base URL of the Afip SDK API credential', problem);
+	return base;
+}
+
+async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse | NetworkFailure> {
+	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
 	try {
 		const response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
 			method,
@@ -83,16 +91,18 @@ async function send(ctx: IExecuteFunctions, method: IHttpRequestMethods, path: s
 
 const isNetworkFailure = (outcome: RawResponse | NetworkFailure): outcome is NetworkFailure => 'network' in outcome;
 
+const isQuotaAnswer = (r: RawResponse) => providerMessage(r.body)?.startsWith('Alcanzaste el límite') === true;
+
 export function apiError(node: INode, response: RawResponse, itemIndex: number, doing: string): NodeApiError {
 	const message = providerMessage(response.body);
 	let summary: string;
 	let description: string | undefined;
 	if (response.statusCode === 401) {
 		summary = 'Afip SDK rejected the access token';
-		description = `${message ?? 'HTTP 401'}. Check the access token in the Afip SDK API credential.`;
+		description = `${sentence(message ?? 'HTTP 401')} Check the access token in the Afip SDK API credential.`;
 	} else if (message?.startsWith('Alcanzaste el límite')) {
 		summary = 'Afip SDK automation quota reached';
-		description = `${message}. The plan's monthly automations are used up; nothing was run.`;
+		description = `${sentence(message)} The plan's monthly automations are used up; nothing was run.`;
 	} else if (response.body?.status === 'error') {
 		summary = `ARCA automation failed: ${message ?? 'no message'}`;
 		description = `Afip SDK reported the error while ${doing}.`;
@@ -115,14 +125,20 @@ export async function createAutomation(
 	automation: string,
 	params: IDataObject,
 ): Promise<AutomationState> {
-	const response = await send(ctx, 'POST', '/automations', { automation, params });
+	const response = await send(ctx, itemIndex, 'POST', '/automations', { automation, params });
 	if (isNetworkFailure(response)) {
 		throw new NodeOperationError(ctx.getNode(), `${response.network} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
 		});
 	}
-	const body = response.body ?? {};
+	const body = response.body && typeof response.body === 'object' ? response.body : {};
+	if (response.statusCode < 300 && typeof body.id !== 'string') {
+		throw new NodeOperationError(ctx.getNode(), `Afip SDK's answer to starting "${automation}" could not be read ${itemLabel(itemIndex)}`, {
+			itemIndex,
+			description: 'The automation may have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal). Check at app.afipsdk.com before running again.',
+		});
+	}
 	if (response.statusCode >= 300 || body.status === 'error' || typeof body.id !== 'string') {
 		throw apiError(ctx.getNode(), response, itemIndex, `starting "${automation}"`);
 	}
@@ -133,9 +149,11 @@ export async function createAutomation(
 export async function getAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string): Promise<AutomationState> {
 	const path = `/automations/${encodeURIComponent(id)}`;
 	const response = await withBackoff(async () => {
-		const r = await send(ctx, 'GET', path);
+		const r = await send(ctx, itemIndex, 'GET', path);
 		if (isNetworkFailure(r)) return new RetryableFailure(r.network);
-		if (r.statusCode >= 500) return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
+		if (r.statusCode >= 500 || (r.statusCode === 429 && !isQuotaAnswer(r))) return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
+		// A cut or garbled answer to a read: reading again is safe.
+		if (r.statusCode < 300 && (r.body === null || typeof r.body !== 'object')) return new RetryableFailure('Afip SDK sent an answer that is not JSON');
 		return r;
 	}, READ_RETRY);
 	if (response instanceof RetryableFailure) {

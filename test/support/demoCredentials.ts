@@ -26,7 +26,8 @@ export function arcaDemoCredentials(afipSdkBaseUrl: string): CredentialImport[] 
 			id: DEMO_IDS.arcaLogin,
 			name: 'ARCA Login (demo taxpayer)',
 			type: 'arcaLogin',
-			data: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password },
+			// The simulator runs on loopback: the demo login may only be sent there.
+			data: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' },
 		},
 	];
 }

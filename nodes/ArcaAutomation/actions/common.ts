@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { checkCuit } from '../../shared/cuit';
 import { parseCertificate } from '../../shared/x509';
 import { inputError, itemLabel } from '../../shared/n8n/items';
-import { createAutomation, getAutomation, isLoginRejection, waitForAutomation, type AutomationState, type WaitSettings } from '../transport';
+import { checkedAfipSdkBaseUrl, createAutomation, getAutomation, isLoginRejection, waitForAutomation, type AutomationState, type WaitSettings } from '../transport';
 
 export type Environment = 'dev' | 'prod';
 
@@ -73,9 +73,9 @@ export const waitProperties = (show: Show): INodeProperties[] => [
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				typeOptions: { minValue: 1 },
 				default: 5,
-				description: 'How often to ask whether the automation has finished. Afip SDK recommends 5 seconds.',
+				description: 'How often to ask whether the automation has finished (at least 1 s). Afip SDK recommends 5 seconds.',
 			},
 			{
 				displayName: 'Private Key Binary Property',
@@ -108,8 +108,14 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOp
 	return ctx.getNodeParameter('options', itemIndex, {}) as OutputOptions;
 }
 
+/** Clamped: a poll interval of 0 from an expression would flood Afip SDK (and spend no less quota). */
 export function waitSettings(options: OutputOptions): WaitSettings {
-	return { intervalSeconds: options.pollInterval ?? 5, timeoutSeconds: options.timeout ?? 300 };
+	const interval = Number(options.pollInterval ?? 5);
+	const timeout = Number(options.timeout ?? 300);
+	return {
+		intervalSeconds: Number.isFinite(interval) ? Math.min(Math.max(interval, 1), 600) : 5,
+		timeoutSeconds: Number.isFinite(timeout) ? Math.min(Math.max(timeout, 1), 24 * 3600) : 300,
+	};
 }
 
 export function readEnvironment(ctx: IExecuteFunctions, itemIndex: number): Environment {
@@ -120,19 +126,17 @@ export function readEnvironment(ctx: IExecuteFunctions, itemIndex: number): Envi
 	return value;
 }
 
-/** ARCA's certificate alias: letters and digits only (ARCA rejects other characters in the portal). */
+/**
+ * The certificate alias. ARCA's own rule is not documented: refuse only what is surely wrong (empty,
+ * blank, control characters) and let Afip SDK judge the rest (existing aliases may hold `-` or `_`).
+ */
 export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
-	const alias = String(ctx.getNodeParameter('alias', itemIndex, '')).trim();
+	const raw = String(ctx.getNodeParameter('alias', itemIndex, ''));
+	const alias = raw.trim();
 	if (alias === '') throw inputError(ctx.getNode(), itemIndex, 'Alias', 'is empty');
-	if (!/^[A-Za-z0-9]{1,50}$/.test(alias)) {
-		throw inputError(
-			ctx.getNode(),
-			itemIndex,
-			'Alias',
-			`"${alias}" may only contain letters and digits (1 to 50), no spaces or symbols`,
-			'ARCA rejects aliases with other characters.',
-		);
-	}
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(raw)) throw inputError(ctx.getNode(), itemIndex, 'Alias', 'contains a control character (line break, tab or similar)');
+	if (/\s/.test(alias)) throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" contains a space`, 'ARCA aliases are one word.');
 	return alias;
 }
 
@@ -141,6 +145,48 @@ export interface ArcaLogin {
 	username: string;
 	password: string;
 }
+
+export const ALLOWED_HOST_DEFAULT = 'app.afipsdk.com';
+
+/**
+ * The ARCA Login credential decides where its password may go: a user allowed to use a shared login
+ * must not be able to send it to a server of their own through another Afip SDK credential.
+ */
+export async function checkPasswordDestination(ctx: IExecuteFunctions, itemIndex: number, credentials: IDataObject): Promise<void> {
+	const base = await checkedAfipSdkBaseUrl(ctx, itemIndex);
+	const allowed = String(credentials.allowedAfipSdkHost ?? ALLOWED_HOST_DEFAULT).trim().toLowerCase() || ALLOWED_HOST_DEFAULT;
+	const url = new URL(base);
+	const target = url.host.toLowerCase();
+	if (target !== allowed && url.hostname.toLowerCase() !== allowed) {
+		throw inputError(
+			ctx.getNode(),
+			itemIndex,
+			'Base URL of the Afip SDK API credential',
+			`points at ${target}, but the ARCA Login credential sends its password only to ${allowed}`,
+			'Not sent. Use an Afip SDK credential for the host the ARCA Login allows, or change "Allowed Afip SDK Host" in the ARCA Login credential (only its owner can).',
+		);
+	}
+}
+
+/** A taxpayer CUIT from a node parameter (checked) or the credential's. */
+export function taxpayerCuit(ctx: IExecuteFunctions, itemIndex: number, fromCredential: string): string {
+	const raw = String(ctx.getNodeParameter('taxpayerCuit', itemIndex, '') ?? '').trim();
+	if (raw === '') return fromCredential;
+	const cuit = checkCuit(raw);
+	if (!cuit.valid) throw inputError(ctx.getNode(), itemIndex, 'Taxpayer CUIT', cuit.reason);
+	return cuit.cuit;
+}
+
+export const taxpayerCuitProperty = (show: Show): INodeProperties => ({
+	displayName: 'Taxpayer CUIT',
+	name: 'taxpayerCuit',
+	type: 'string',
+	default: '',
+	placeholder: '20111111112 (empty: the ARCA Login credential\'s)',
+	description:
+		'CUIT the certificate is for, when one login manages several taxpayers (e.g. an accountant). Empty: the Taxpayer CUIT of the ARCA Login credential. The check digit is verified before any request.',
+	displayOptions: { show },
+});
 
 /** The ARCA Login credential, checked before any request. */
 export async function arcaLogin(ctx: IExecuteFunctions, itemIndex: number): Promise<ArcaLogin> {
@@ -152,18 +198,33 @@ export async function arcaLogin(ctx: IExecuteFunctions, itemIndex: number): Prom
 	if (!username.valid) throw inputError(node, itemIndex, 'Login Username of the ARCA Login credential', username.reason);
 	const password = String(credentials.password ?? '');
 	if (password === '') throw inputError(node, itemIndex, 'Password of the ARCA Login credential', 'is empty');
-	return { cuit: cuit.cuit, username: username.cuit, password };
+	await checkPasswordDestination(ctx, itemIndex, credentials);
+	return { cuit: taxpayerCuit(ctx, itemIndex, cuit.cuit), username: username.cuit, password };
 }
 
 /**
- * Logins ARCA rejected during this execution, by a hash of username + password: the items after a
- * rejection fail without a request, because every failed login counts toward locking the clave fiscal.
+ * Logins ARCA rejected during this execution, by execution and a hash of username + password, shared by
+ * every ARCA node of the execution: after a rejection no node tries the same login again, because every
+ * failed login counts toward locking the clave fiscal. An execution runs in one process (in queue mode,
+ * one worker), so process memory is its scope; entries expire and the map is bounded.
  */
-const rejectedLogins = new WeakMap<object, Map<string, number>>();
+const REJECTED_TTL_MS = 6 * 60 * 60 * 1000;
+const REJECTED_MAX = 10_000;
+const rejectedLogins = new Map<string, { itemIndex: number; node: string; at: number }>();
 
-function loginKey(params: IDataObject): string | undefined {
+function rememberRejection(key: string, itemIndex: number, node: string) {
+	const now = Date.now();
+	for (const [k, v] of rejectedLogins) {
+		if (now - v.at > REJECTED_TTL_MS || rejectedLogins.size >= REJECTED_MAX) rejectedLogins.delete(k);
+		else break; // insertion order: the rest are newer
+	}
+	rejectedLogins.set(key, { itemIndex, node, at: now });
+}
+
+function loginKey(ctx: IExecuteFunctions, params: IDataObject): string | undefined {
 	if (typeof params.username !== 'string' || typeof params.password !== 'string') return undefined;
-	return createHash('sha256').update(`${params.username}\0${params.password}`).digest('hex');
+	const execution = ctx.getExecutionId?.() ?? 'unknown';
+	return createHash('sha256').update(`${execution}\0${params.username}\0${params.password}`).digest('hex');
 }
 
 /** Starts the automation and, unless told not to, waits for it. */
@@ -173,13 +234,12 @@ export async function runAutomation(
 	automation: string,
 	params: IDataObject,
 ): Promise<AutomationState> {
-	const key = loginKey(params);
-	const rejected = rejectedLogins.get(ctx) ?? new Map<string, number>();
-	rejectedLogins.set(ctx, rejected);
-	if (key && rejected.has(key)) {
+	const key = loginKey(ctx, params);
+	const earlier = key ? rejectedLogins.get(key) : undefined;
+	if (earlier) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Not sent: ARCA rejected this login for item ${rejected.get(key)} ${itemLabel(itemIndex)}`,
+			`Not sent: ARCA rejected this login earlier in this execution (node "${earlier.node}", ${itemLabel(earlier.itemIndex).slice(1, -1)}) ${itemLabel(itemIndex)}`,
 			{ itemIndex, description: 'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.' },
 		);
 	}
@@ -191,7 +251,7 @@ export async function runAutomation(
 	};
 	// The transport throws n8n errors only; this notes a rejected login and passes the error on unchanged.
 	return await run().catch(async (error: Error) => {
-		if (key && isLoginRejection(error.message)) rejected.set(key, itemIndex);
+		if (key && isLoginRejection(error.message)) rememberRejection(key, itemIndex, ctx.getNode().name);
 		return await Promise.reject(error);
 	});
 }

@@ -26,6 +26,22 @@ export interface AfipSdkSimulatorOptions {
 	/** Automations allowed before the quota message. */
 	quota?: number;
 	certificateDays?: number;
+	/**
+	 * ARCA's alias rule is not documented. 'alnum': only letters and digits (what the first build guessed);
+	 * 'lenient': anything without spaces or control characters. Tests run the node against both.
+	 */
+	aliasRule?: 'alnum' | 'lenient';
+}
+
+/** A fault for the next `times` requests of `method` (POST /automations or GET /automations/:id). */
+export interface AfipSdkFault {
+	method: 'POST' | 'GET';
+	/** resetBefore: the connection drops before anything happens; resetAfter: the server acted, then the
+	 * connection drops; status: an HTTP error without acting; malformed: the server acted, the answer is cut
+	 * JSON; drip: the answer arrives a few bytes at a time. */
+	kind: 'resetBefore' | 'resetAfter' | 'status' | 'malformed' | 'drip';
+	status?: number;
+	times?: number;
 }
 
 const BASE = '/api/v1';
@@ -69,11 +85,13 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 	const jobs = new Map<string, Job>();
 	/** alias registry: `${env}:${cuit}:${alias}` */
 	const aliases = new Set<string>();
-	const stats = { posts: 0, gets: 0, failedLogins: 0, automationsRun: 0, lastPostBody: undefined as unknown };
+	const stats = { posts: 0, gets: 0, failedLogins: 0, automationsRun: 0, lastPostBody: undefined as unknown, received: { POST: 0, GET: 0 } as Record<string, number> };
 	const control = {
 		pollsUntilDone: options.pollsUntilDone ?? 1,
 		quota: options.quota ?? Number.POSITIVE_INFINITY,
 		certificateDays: options.certificateDays ?? 730,
+		aliasRule: options.aliasRule ?? 'alnum',
+		faults: [] as AfipSdkFault[],
 	};
 
 	function authorized(req: IncomingMessage): boolean {
@@ -92,7 +110,8 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		}
 		if (!account.cuits.includes(cuit)) return { status: 'error', message: `El usuario ${username} no puede operar en nombre de ${cuit}` };
 		if (job.automation === 'list-sales-points') return { status: 'complete', data: { sales_points: [{ number: 1, type: 'CAE' }] } };
-		if (!/^[A-Za-z0-9]+$/.test(alias)) return { status: 'error', message: 'El alias solo puede contener letras y números' };
+		const aliasOk = control.aliasRule === 'alnum' ? /^[A-Za-z0-9]+$/.test(alias) : !/[\s\u0000-\u001f]/.test(alias);
+		if (!aliasOk) return { status: 'error', message: 'El alias solo puede contener letras y números' };
 		const env = job.automation.endsWith('-prod') ? 'prod' : 'dev';
 		if (job.automation.startsWith('create-cert-')) {
 			const issued = ca.issue({ subject: `/C=AR/O=${alias}/CN=${alias}/serialNumber=CUIT ${cuit}`, days: control.certificateDays, keyFormat: 'pkcs1' });
@@ -148,8 +167,52 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		return sendJson(res, 200, { status: 'complete', data: job.outcome!.data });
 	}
 
+	/** Runs `act` against a response that is thrown away, then answers as the fault says. */
+	async function withFault(fault: AfipSdkFault, req: IncomingMessage, res: ServerResponse, act: (r: ServerResponse) => Promise<void> | void) {
+		if (fault.kind === 'resetBefore') return void req.socket.destroy();
+		if (fault.kind === 'status') return sendJson(res, fault.status ?? 500, { message: 'Error de servidor' });
+		let captured = '';
+		let capturedStatus = 200;
+		const sink = {
+			writeHead: (status: number) => {
+				capturedStatus = status;
+				return sink;
+			},
+			setHeader: () => sink,
+			end: (chunk?: string | Buffer) => {
+				captured += chunk ? chunk.toString() : '';
+			},
+		} as unknown as ServerResponse;
+		await act(sink);
+		capturedStatus = (sink as unknown as { statusCode?: number }).statusCode ?? capturedStatus;
+		if (fault.kind === 'resetAfter') return void req.socket.destroy();
+		if (fault.kind === 'malformed') {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			return void res.end(captured.slice(0, Math.max(1, Math.floor(captured.length / 2))));
+		}
+		// drip: the real answer, five bytes every 20 ms
+		res.writeHead(capturedStatus, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(captured)) });
+		for (let i = 0; i < captured.length; i += 5) {
+			res.write(captured.slice(i, i + 5));
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		res.end();
+	}
+
+	function takeFault(method: string): AfipSdkFault | undefined {
+		const fault = control.faults.find((f) => f.method === method && (f.times ?? 1) > 0);
+		if (fault) fault.times = (fault.times ?? 1) - 1;
+		return fault;
+	}
+
 	const listening = await listen(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
+		const isPost = req.method === 'POST' && url.pathname === `${BASE}/automations`;
+		const getMatch = new RegExp(`^${BASE}/automations/([^/]+)$`).exec(url.pathname);
+		if (isPost || (req.method === 'GET' && getMatch)) stats.received[String(req.method)] = (stats.received[String(req.method)] ?? 0) + 1;
+		const fault = isPost || (req.method === 'GET' && getMatch) ? takeFault(String(req.method)) : undefined;
+		if (fault && isPost) return await withFault(fault, req, res, async (r) => await createJob(req, r));
+		if (fault && getMatch) return await withFault(fault, req, res, (r) => readJob(req, r, decodeURIComponent(getMatch[1])));
 		if (req.method === 'POST' && url.pathname === `${BASE}/automations`) return await createJob(req, res);
 		const match = new RegExp(`^${BASE}/automations/([^/]+)$`).exec(url.pathname);
 		if (req.method === 'GET' && match) return readJob(req, res, decodeURIComponent(match[1]));

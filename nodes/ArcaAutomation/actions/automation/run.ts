@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { checkCuit } from '../../../shared/cuit';
 import { inputError } from '../../../shared/n8n/items';
-import { automationOutput, runAutomation, waitProperties } from '../common';
+import { automationOutput, checkPasswordDestination, runAutomation, waitProperties } from '../common';
 
 const show = { resource: ['automation'], operation: ['run'] };
 
@@ -63,6 +63,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (!check.valid) throw inputError(this.getNode(), itemIndex, `Parameter "${field}"`, check.reason);
 		merged[field] = check.cuit;
 	}
+	// The credential's password only goes where the ARCA Login credential allows.
+	if (merged.password === login.password) await checkPasswordDestination(this, itemIndex, login);
 	const state = await runAutomation(this, itemIndex, automation, merged);
 	const facts: IDataObject = { automation };
 	if (merged.cuit) facts.cuit = merged.cuit;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, waitProperties } from '../common';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
 
 const show = { resource: ['certificate'], operation: ['create'] };
 
@@ -10,6 +10,7 @@ export const properties: INodeProperties[] = [
 		show,
 		'Name of the certificate in ARCA. One alias can hold many certificates: to renew, use the same alias.',
 	),
+	taxpayerCuitProperty(show),
 	...waitProperties(show),
 ];
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, waitProperties } from '../common';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
 
 const show = { resource: ['webService'], operation: ['authorize'] };
 
@@ -39,13 +39,18 @@ export const properties: INodeProperties[] = [
 		description: 'ARCA identifier of the web service',
 		displayOptions: { show: { ...show, service: ['custom'] } },
 	},
+	taxpayerCuitProperty(show),
 	...waitProperties(show),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const environment = readEnvironment(this, itemIndex);
 	const alias = checkAlias(this, itemIndex);
-	let service = this.getNodeParameter('service', itemIndex) as string;
+	let service = String(this.getNodeParameter('service', itemIndex));
+	// n8n does not hold an expression's value to the options list: check it here.
+	if (!WEB_SERVICES.some((s) => s.value === service)) {
+		throw inputError(this.getNode(), itemIndex, 'Web Service', `"${service}" is not in the list; choose "Other (Enter ID)" to type any web service id`);
+	}
 	if (service === 'custom') {
 		service = String(this.getNodeParameter('customService', itemIndex, '')).trim();
 		if (!/^[a-z0-9_]+$/i.test(service)) {
