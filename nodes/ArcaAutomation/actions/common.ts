@@ -134,7 +134,6 @@ export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = String(ctx.getNodeParameter('alias', itemIndex, ''));
 	const alias = raw.trim();
 	if (alias === '') throw inputError(ctx.getNode(), itemIndex, 'Alias', 'is empty');
-	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001f\u007f]/.test(raw)) throw inputError(ctx.getNode(), itemIndex, 'Alias', 'contains a control character (line break, tab or similar)');
 	if (/\s/.test(alias)) throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" contains a space`, 'ARCA aliases are one word.');
 	return alias;
