@@ -85,3 +85,33 @@ export function repairReasonPhrase(phrase: string | undefined): string {
 	const decoded = Buffer.from(text, 'latin1').toString('utf8');
 	return decoded.includes('\ufffd') ? text : decoded;
 }
+
+/**
+ * Node's network error codes in words. n8n replaces any error message that contains one of these codes
+ * (ECONNREFUSED, ENOENT, …) with a generic sentence, which would drop the host, the path and the item.
+ */
+const NETWORK_WORDS: Array<[RegExp, string]> = [
+	[/\bECONNREFUSED\b/gi, 'connection refused'],
+	[/\bECONNRESET\b/gi, 'connection reset'],
+	[/\bECONNABORTED\b/gi, 'connection aborted'],
+	[/\bETIMEDOUT\b/gi, 'timed out'],
+	[/\bENOTFOUND\b/gi, 'host not found'],
+	[/\bEHOSTUNREACH\b/gi, 'host unreachable'],
+	[/\bENETUNREACH\b/gi, 'network unreachable'],
+	[/\bEAI_AGAIN\b/gi, 'name lookup failed'],
+	[/\bEADDRNOTAVAIL\b/gi, 'address not available'],
+	[/\bENOENT\b/gi, 'no such file'],
+	[/\bEISDIR\b/gi, 'is a folder'],
+	[/\bENOTDIR\b/gi, 'not a folder'],
+	[/\bEACCES\b/gi, 'permission denied'],
+	[/\bEEXIST\b/gi, 'already exists'],
+	[/\bEPERM\b/gi, 'not permitted'],
+	[/\bEPIPE\b/gi, 'connection closed'],
+	[/getaddrinfo/gi, 'name lookup'],
+];
+
+export function inWords(message: string): string {
+	let text = message;
+	for (const [code, words] of NETWORK_WORDS) text = text.replace(code, words);
+	return text;
+}

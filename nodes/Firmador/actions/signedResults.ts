@@ -96,7 +96,7 @@ export async function getSignedResults(
 					{ sessionId, hash, errorDetail: detail },
 				);
 				if (!ctx.continueOnFail()) throw error;
-				out.push({ ...errorItem(error, itemIndex), pairedItem: paired });
+				out.push({ ...errorItem(error, itemIndex), pairedItem: match ? { item: itemIndex } : paired });
 				continue;
 			}
 			const signedValue = typeof value === 'string' ? value : '';
@@ -110,7 +110,8 @@ export async function getSignedResults(
 				response: raw,
 			};
 			const item = await toOutput(entry, itemIndex);
-			out.push({ ...item, pairedItem: paired });
+			// A whole session answers every item that asked for it: all of them are its lineage.
+			out.push({ ...item, pairedItem: match ? { item: itemIndex } : paired });
 		}
 		return out;
 	});

@@ -9,7 +9,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { asSentence, chunk, describeStatus, repairReasonPhrase } from '../../shared/firmadorStatus';
+import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../../shared/firmadorStatus';
 import type { QueryValue } from '../../shared/firmadorRequest';
 import { withContext } from '../../shared/n8n/items';
 
@@ -94,7 +94,7 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 		if (own) return { error: apiError(ctx, 0, own, 'Fix the Firmador API credential.'), retryable: false };
 		const code = cause.cause?.code ?? cause.code ?? '';
 		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String(cause.message ?? ''));
-		const reason = timedOut ? 'no answer within the request timeout' : code || 'connection failed';
+		const reason = timedOut ? 'no answer within the request timeout' : inWords(code) || 'connection failed';
 		const error = apiError(ctx, 0, `Could not reach Firmador (${method} ${path}): ${reason}`, 'Check the Base URL of the Firmador API credential and that the service is reachable.', { path });
 		return { error: tag(error, !NOT_SENT.has(code), method), retryable: true };
 	}

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { inWords } from '../../shared/firmadorStatus';
 
 export interface FirmadorSftpSettings {
 	host: string;
@@ -45,7 +46,7 @@ export class SftpError extends Error {
 /** The transport's one error type: an SftpError passes through, anything else is described as `message`. */
 function sftpFailure(error: unknown, message: string): SftpError {
 	if (error instanceof SftpError) return error;
-	return new SftpError(`${message}: ${(error as Error)?.message ?? String(error)}`, 'io');
+	return new SftpError(inWords(`${message}: ${(error as Error)?.message ?? String(error)}`), 'io');
 }
 
 /** `SHA256:<base64 without padding>` of a raw SSH public key blob, as `ssh-keygen -lf` prints it. */
@@ -289,7 +290,7 @@ export class FirmadorSftp {
 }
 
 function classifyConnectError(error: Error, expected: string, seen: string, settings: FirmadorSftpSettings): SftpError {
-	const message = String(error?.message ?? error);
+	const message = inWords(String(error?.message ?? error));
 	if (expected && seen && seen !== expected) {
 		return new SftpError(
 			`The SFTP server's host key does not match the credential: server presented ${seen}, expected ${expected}`,

@@ -159,7 +159,7 @@ export interface FirmadorSimulator {
 		/** The next `count` API calls (optionally only to `pathPrefix`) answer 500. */
 		failNext(count: number, pathPrefix?: string): void;
 		/** The next `count` API calls (optionally only to `pathPrefix`) meet this fault. */
-		inject(kind: FaultKind, count?: number, pathPrefix?: string): void;
+		inject(kind: FaultKind, count?: number, pathPrefix?: string, skip?: number): void;
 		/** Switch a reading of the seed at run time. */
 		configure(options: SwitchableOptions): void;
 		/** Faults injected so far (each counted when it fired). */
@@ -257,7 +257,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	const sessions = new Map<string, SimSession>();
 	const log: RequestLogEntry[] = [];
 	let nextOutcome: 4 | 1 | 5 = 4;
-	let faults: Array<{ prefix?: string; kind: FaultKind }> = [];
+	let faults: Array<{ prefix?: string; kind: FaultKind; skip?: number }> = [];
 	let fired = 0;
 	const switches: SwitchableOptions = {
 		signedUri: options.signedUri ?? 'absoluteUrl',
@@ -437,6 +437,11 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	function takeFault(pathname: string): FaultKind | undefined {
 		const index = faults.findIndex((f) => !f.prefix || pathname.toLowerCase() === f.prefix.toLowerCase() || pathname.startsWith(f.prefix));
 		if (index < 0) return undefined;
+		// `skip`: let that many matching requests through first (to hit, say, the second chunk of a batch).
+		if ((faults[index].skip ?? 0) > 0) {
+			faults[index].skip!--;
+			return undefined;
+		}
 		fired++;
 		return faults.splice(index, 1)[0].kind;
 	}
@@ -673,8 +678,8 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			failNext(count, pathPrefix) {
 				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind: 'status500' });
 			},
-			inject(kind, count = 1, pathPrefix) {
-				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind });
+			inject(kind, count = 1, pathPrefix, skip = 0) {
+				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind, skip });
 			},
 			configure(next) {
 				for (const [key, value] of Object.entries(next)) if (value !== undefined) (switches as Record<string, unknown>)[key] = value;
