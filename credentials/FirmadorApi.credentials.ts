@@ -5,32 +5,9 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
-import { BRACKET_FORMS, buildAbsoluteUrl, serialiseBody, type BracketForm, type QueryValue } from '../nodes/shared/firmadorRequest';
-import { firmadorNonce, SECRET_FORMATS, signFirmadorRequest, unixSeconds, URIS_TO_SIGN, type FirmadorSecretFormat, type UriToSign } from '../nodes/shared/firmadorHmac';
-
-/** Request timeout bounds (seconds): a dead server fails the item instead of holding the execution. */
-export const FIRMADOR_TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 };
-
-/** An options-type credential value checked against its list at run time (an expression can hold anything). */
-function chosen<T extends string>(value: unknown, allowed: readonly T[], fallback: T, label: string): T {
-	if (value === undefined || value === null || value === '') return fallback;
-	if (!allowed.includes(value as T)) {
-		throw new Error(`The Firmador API credential's ${label} "${String(value)}" is not one of: ${allowed.join(', ')}`);
-	}
-	return value as T;
-}
-
-/** The credential's settings that shape the request, each checked (shared with the node for its error messages). */
-export function firmadorWireSettings(credentials: ICredentialDataDecryptedObject): { secretFormat: FirmadorSecretFormat; uriToSign: UriToSign; brackets: BracketForm; timeoutMs: number } {
-	const seconds = Number(credentials.timeoutSeconds ?? FIRMADOR_TIMEOUT_SECONDS.fallback);
-	const bounded = Number.isFinite(seconds) ? Math.min(FIRMADOR_TIMEOUT_SECONDS.max, Math.max(FIRMADOR_TIMEOUT_SECONDS.min, seconds)) : FIRMADOR_TIMEOUT_SECONDS.fallback;
-	return {
-		secretFormat: chosen(credentials.keyEncoding, SECRET_FORMATS, 'base64', 'Secret Encoding'),
-		uriToSign: chosen(credentials.uriToSign, URIS_TO_SIGN, 'absoluteUrl', 'URI to Sign'),
-		brackets: chosen(credentials.queryBrackets, BRACKET_FORMS, 'literal', 'SessionsID[] on the Wire'),
-		timeoutMs: Math.round(bounded * 1000),
-	};
-}
+import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/shared/firmadorRequest';
+import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/shared/firmadorHmac';
+import { firmadorWireSettings } from '../nodes/shared/firmadorWire';
 
 /**
  * Firmador's HMAC credential. `authenticate` signs the request exactly as it goes on the wire: it builds

@@ -291,7 +291,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			);
 			expect(xml[0].json.error).toBe('Options → Hash Control "md5" is not one of: custom, none, sha1, sha256 (item 0)');
 			const cred = await run(hashSign(sha1('cred opt')), [{ json: {} }], true, withApi({ keyEncoding: 'hex' }));
-			expect(cred[0].json.error).toMatch(/^The Firmador API credential's Secret Encoding "hex" is not one of: base64, text/);
+			expect(cred[0].json.error).toBe('Firmador API credential → Secret Encoding "hex" is not one of: base64, text (item 0)');
 			expect(requestCount()).toBe(before);
 			expect(existsSync(uploadFolder)).toBe(true);
 		});

@@ -46,7 +46,10 @@ describe('Firmador SFTP under faults (real OpenSSH)', () => {
 		return new Readable({
 			read() {
 				setTimeout(() => {
-					if (offset >= content.length) return this.push(null);
+					if (offset >= content.length) {
+						this.push(null);
+						return;
+					}
 					this.push(content.subarray(offset, offset + 64 * 1024));
 					offset += 64 * 1024;
 				}, 20);

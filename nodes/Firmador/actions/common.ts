@@ -3,12 +3,14 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties, INod
 import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
+import { firmadorKey } from '../../shared/firmadorHmac';
+import { firmadorWireSettings } from '../../shared/firmadorWire';
 import { pollUntil } from '../../shared/poll';
 import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../../shared/firmadorStatus';
 import { checkBaseFolder, RemotePathError } from '../../shared/firmadorPaths';
 import { inputError } from '../../shared/n8n/items';
 import { getStatuses, isNoContent, type StatusEntry } from '../transport/api';
-import { FirmadorSftp, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
+import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
 
 /** Warnings an execution collects (e.g. an unverified SFTP host key); the node adds them to every output item. */
 const warnings = new WeakMap<object, string[]>();
@@ -193,6 +195,50 @@ export function binaryInput(ctx: IExecuteFunctions, itemIndex: number, propertyN
 	};
 }
 
+const apiCredentialChecks = new WeakMap<object, { field: string; problem: string } | null>();
+
+/**
+ * The Firmador API credential checked before any request (once per execution): each problem becomes an
+ * error on the item that would have used it, naming the credential's field.
+ */
+export async function checkApiCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<void> {
+	let found = apiCredentialChecks.get(ctx);
+	if (found === undefined) {
+		found = apiCredentialProblem((await ctx.getCredentials('firmadorApi')) as IDataObject);
+		apiCredentialChecks.set(ctx, found);
+	}
+	if (found) throw inputError(ctx.getNode(), itemIndex, `Firmador API credential → ${found.field}`, found.problem);
+}
+
+export function apiCredentialProblem(c: IDataObject): { field: string; problem: string } | null {
+	const baseUrl = String(c.baseUrl ?? '').trim();
+	if (!baseUrl) return { field: 'Base URL', problem: 'is empty' };
+	if (/[\u0000-\u001f\s]/.test(baseUrl)) return { field: 'Base URL', problem: 'contains spaces or control characters' };
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(baseUrl);
+	} catch {
+		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
+	if (parsed.username || parsed.password) return { field: 'Base URL', problem: 'must not contain a user name or password' };
+	const appId = String(c.appId ?? '');
+	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
+	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
+	const secret = String(c.secret ?? '');
+	if (!secret) return { field: 'Secret', problem: 'is empty' };
+	try {
+		const wire = firmadorWireSettings(c);
+		if (wire.secretFormat === 'base64') firmadorKey(secret, 'base64');
+	} catch (error) {
+		const message = (error as Error).message;
+		const field = /Secret Encoding/.test(message) ? 'Secret Encoding' : /URI to Sign/.test(message) ? 'URI to Sign' : /SessionsID/.test(message) ? 'SessionsID[] on the Wire' : 'Secret';
+		const problem = field === 'Secret' ? 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' : (message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message);
+		return { field, problem };
+	}
+	return null;
+}
+
 /** The SFTP credential's settings, checked (folders normalised, no `..` or control characters) before any connection. */
 export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
 	const folder = (label: string, value: unknown) => {
@@ -207,6 +253,15 @@ export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
 	if (/[\s/\\\u0000-\u001f]/.test(host)) throw new SftpError(`The Firmador SFTP credential's Host "${host.replace(/[\u0000-\u001f]/g, '?')}" is not a host name`, 'connect');
 	const port = Number(c.port ?? 22);
 	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SftpError(`The Firmador SFTP credential's Port ${String(c.port)} is not a port number (1-65535)`, 'connect');
+	// Checked here, before any connection: a malformed fingerprint, or none without the explicit toggle.
+	const fingerprint = normaliseFingerprint(String(c.hostKeyFingerprint ?? ''));
+	if (!fingerprint && c.allowAnyHostKey !== true) {
+		throw new SftpError(
+			'The Firmador SFTP credential has no Host Key Fingerprint',
+			'hostKey',
+			'Set the server\'s fingerprint (ssh-keyscan host | ssh-keygen -lf -), or turn on "Accept Any Host Key (Insecure)" if you accept a connection that could be intercepted.',
+		);
+	}
 	return {
 		host,
 		port,

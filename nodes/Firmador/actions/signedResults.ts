@@ -10,6 +10,7 @@ import { errorItem, inputError, itemLabel, runPerItem, withContext } from '../..
 import { responseHashToSha1Hex, sameHash } from '../../shared/hashEncoding';
 import { asSentence } from '../../shared/firmadorStatus';
 import { firmadorRequest, isNoContent } from '../transport/api';
+import { checkApiCredential } from './common';
 
 export interface SignedEntry {
 	sessionId: string;
@@ -39,6 +40,7 @@ export async function getSignedResults(
 		if (!sessionId) throw inputError(ctx.getNode(), itemIndex, 'Session ID', 'is empty');
 		if (sessionId.length > 128 || /[\u0000-\u001f]/.test(sessionId)) throw inputError(ctx.getNode(), itemIndex, 'Session ID', 'is not a session id (too long or with control characters)');
 		const match = String(ctx.getNodeParameter('matchHash', itemIndex, '') ?? '').trim();
+		await checkApiCredential(ctx, itemIndex);
 		if (!match) {
 			const paired = returnedWhole.get(sessionId);
 			if (paired) {

@@ -3,7 +3,7 @@ import { inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
 import { runBatched } from '../batch';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -146,6 +146,7 @@ function safeFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): 
 	}
 }
 
+/** Every parameter is checked before the binary data is read, so the item's first problem is a field's. */
 async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: string): Promise<Prepared> {
 	checkOptionValues(this, itemIndex, properties);
 	const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -156,15 +157,10 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 		throw inputError(this.getNode(), itemIndex, 'Options → Upload Folder', (error as RemotePathError).message);
 	}
 	const person = validatedPerson(this, itemIndex);
-	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const input = binaryInput(this, itemIndex, property);
-	const head = await input.head(5);
-	if (head.toString('latin1') !== '%PDF-') {
-		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
-	}
-	const fileName = safeFileName(this, itemIndex, (this.getNodeParameter('fileName', itemIndex, '') as string) || input.binary.fileName || '');
-	const archivo: IDataObject = { NombreArchivo: fileName };
-	const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
+	const givenName = String(this.getNodeParameter('fileName', itemIndex, '') ?? '');
+	if (givenName.trim()) safeFileName(this, itemIndex, givenName);
+	const archivo: IDataObject = {};
+	const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '').trim();
 	if (reason) archivo.Razon = reason;
 	const visible = this.getNodeParameter('visible', itemIndex, false) as boolean;
 	if (visible) {
@@ -175,7 +171,16 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 		archivo.NumeroPagina = coordinate(this, itemIndex, 'page', 'Page', 1, true);
 	}
 	archivo.Visible = visible;
-	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo };
+	await checkApiCredential(this, itemIndex);
+	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const input = binaryInput(this, itemIndex, property);
+	const head = await input.head(5);
+	if (head.toString('latin1') !== '%PDF-') {
+		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
+	}
+	const fileName = safeFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
+	// NombreArchivo first, as in the seed's example.
+	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo: { NombreArchivo: fileName, ...archivo } };
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../../shared/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { batchOptions, binaryInput, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../batch';
 import { maybeWait } from '../document/sign';
 
@@ -83,6 +83,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		batchSize: batch ? Number(options.batchSize ?? 50) : 1,
 		prepare: async (itemIndex) => {
 			checkOptionValues(this, itemIndex, properties);
+			await checkApiCredential(this, itemIndex);
 			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
 			const person = validatedPerson(this, itemIndex);

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { asNodeError, errorItem, inputError } from '../../../shared/n8n/items';
 import { asSentence, parseSessionIds } from '../../../shared/firmadorStatus';
 import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
-import { statusJson, waitForSessions } from '../common';
+import { checkApiCredential, statusJson, waitForSessions } from '../common';
 
 export const sessionIdsField = (operation: string): INodeProperties => ({
 	displayName: 'Session IDs',
@@ -38,7 +38,7 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Reads every item's ids first (bad items fail before any request), then asks for all ids together. */
-export function collectIds(ctx: IExecuteFunctions): { perItem: Map<number, string[]>; all: string[]; errors: INodeExecutionData[] } {
+export async function collectIds(ctx: IExecuteFunctions): Promise<{ perItem: Map<number, string[]>; all: string[]; errors: INodeExecutionData[] }> {
 	const items = ctx.getInputData();
 	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items with session ids');
 	const perItem = new Map<number, string[]>();
@@ -47,8 +47,13 @@ export function collectIds(ctx: IExecuteFunctions): { perItem: Map<number, strin
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const ids = parseSessionIds(ctx.getNodeParameter('sessionIds', itemIndex, ''));
 		const bad = ids.find((id) => id.length > 128 || /[\u0000-\u001f]/.test(id));
+		let error: Error | undefined;
 		if (ids.length === 0 || bad !== undefined) {
-			const error = inputError(ctx.getNode(), itemIndex, 'Session IDs', ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)');
+			error = inputError(ctx.getNode(), itemIndex, 'Session IDs', ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)');
+		} else {
+			error = await checkApiCredential(ctx, itemIndex).then(() => undefined, (e: Error) => e);
+		}
+		if (error) {
 			if (!ctx.continueOnFail()) throw error;
 			errors.push(errorItem(error, itemIndex));
 			continue;
@@ -91,7 +96,7 @@ function failAll(ctx: IExecuteFunctions, perItem: Map<number, string[]>, errors:
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { perItem, all, errors } = collectIds(this);
+	const { perItem, all, errors } = await collectIds(this);
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	try {
@@ -103,7 +108,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 export async function executeWait(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { perItem, all, errors } = collectIds(this);
+	const { perItem, all, errors } = await collectIds(this);
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	let waited;
