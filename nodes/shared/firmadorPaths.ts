@@ -13,7 +13,6 @@ export class RemotePathError extends Error {
 	}
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function describeControl(text: string): string {

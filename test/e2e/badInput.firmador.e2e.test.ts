@@ -10,7 +10,7 @@ import { corpusFailures, runCorpus, type BadInputCase } from '../support/badInpu
 import { N8nInstance, TEST_OWNER } from '../support/n8n';
 import { startSshd, type SshdServer } from '../support/sshd';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(10 * 60_000);
 
 const CUIL = '20111111112';
 const CUIT = '30500010912';
@@ -86,24 +86,30 @@ const download = (extra: Record<string, unknown> = {}) => ({ resource: 'document
 const status = (extra: Record<string, unknown> = {}) => ({ resource: 'request', operation: 'getStatus', sessionIds: 'abc', options: {}, ...extra });
 const getSigned = (extra: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'getSigned', sessionId: 'abc', matchHash: '', ...extra });
 
+/**
+ * An empty required field written as an expression: n8n itself refuses to start a workflow whose required
+ * field is literally empty (`n8n execute` then ends with "No active execution found"), but an expression
+ * that evaluates to nothing gets through to the node, which must catch it.
+ */
+const EMPTY = '={{ "" }}';
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exact = (text: string) => new RegExp(`^${esc(text)} \\(item \\d+\\)$`);
 
 const CASES: BadInputCase[] = [
 	// Hash → Sign
 	{ name: 'CUIL with a wrong check digit', node: 'firmador', parameters: hashSign({ signerCuil: '20111111113' }), credentials: apiOnly(), error: /^Signer CUIL .*check digit.* \(item 0\)$/ },
-	{ name: 'empty CUIL', node: 'firmador', parameters: hashSign({ signerCuil: '' }), credentials: apiOnly(), error: /^Signer CUIL / },
+	{ name: 'empty CUIL', node: 'firmador', parameters: hashSign({ signerCuil: EMPTY }), credentials: apiOnly(), error: /^Signer CUIL / },
 	{ name: 'CUIL with letters', node: 'firmador', parameters: hashSign({ signerCuil: '20-ABC-2' }), credentials: apiOnly(), error: /^Signer CUIL / },
 	{ name: 'CUIT with a wrong check digit', node: 'firmador', parameters: hashSign({ companyCuit: '30500010911' }), credentials: apiOnly(), error: /^Company CUIT .*check digit.* \(item 0\)$/ },
 	{ name: 'SHA-1 of 39 digits', node: 'firmador', parameters: hashSign({ hash: HEX.slice(1) }), credentials: apiOnly(), error: exact(`SHA-1 (Hex) "${HEX.slice(1)}" is not 40 hex digits`) },
 	{ name: 'SHA-1 not hex', node: 'firmador', parameters: hashSign({ hash: 'Z'.repeat(40) }), credentials: apiOnly(), error: exact(`SHA-1 (Hex) "${'Z'.repeat(40)}" is not 40 hex digits`) },
-	{ name: 'empty SHA-1', node: 'firmador', parameters: hashSign({ hash: '' }), credentials: apiOnly(), error: exact('SHA-1 (Hex) is empty') },
+	{ name: 'empty SHA-1', node: 'firmador', parameters: hashSign({ hash: EMPTY }), credentials: apiOnly(), error: exact('SHA-1 (Hex) is empty') },
 	{ name: 'Hash Source outside its list', node: 'firmador', parameters: hashSign({ hashSource: '={{ "bogus" }}' }), credentials: apiOnly(), error: exact('Hash Source "bogus" is not one of: field, binary') },
 	{ name: 'Hash Byte Encoding outside its list', node: 'firmador', parameters: hashSign({ options: { hashEncoding: '={{ "utf8" }}' } }), credentials: apiOnly(), error: exact('Options → Hash Byte Encoding "utf8" is not one of: utf16leHex, raw') },
 	{ name: 'binary hash source without binary data', node: 'firmador', parameters: hashSign({ hashSource: 'binary', binaryPropertyName: 'data' }), credentials: apiOnly(), error: /^Input Binary Field "data" is missing from the input item \(item 0\)$/ },
-	{ name: 'batch with a second signer', node: 'firmador', parameters: hashSign({ hash: '', signerCuil: '={{ $json.cuil }}', options: { batch: true } }), credentials: apiOnly(), items: [{ cuil: CUIL }, { cuil: '27123456780' }], item: 1, error: exact('Signer CUIL and Company CUIT must be the same for all items sent in one request') },
+	{ name: 'batch with a second signer', node: 'firmador', parameters: hashSign({ hash: EMPTY, signerCuil: '={{ $json.cuil }}', options: { batch: true } }), credentials: apiOnly(), items: [{ cuil: CUIL }, { cuil: '27123456780' }], item: 1, error: exact('Signer CUIL and Company CUIT must be the same for all items sent in one request') },
 	// XML → Sign
-	{ name: 'empty XML', node: 'firmador', parameters: xmlSign({ xml: '' }), credentials: apiOnly(), error: exact('XML is empty') },
+	{ name: 'empty XML', node: 'firmador', parameters: xmlSign({ xml: EMPTY }), credentials: apiOnly(), error: exact('XML is empty') },
 	{ name: 'XML that is not XML', node: 'firmador', parameters: xmlSign({ xml: 'hello' }), credentials: apiOnly(), error: exact('XML does not look like XML (it must start with <)') },
 	{ name: 'Hash Control outside its list', node: 'firmador', parameters: xmlSign({ options: { hashControl: '={{ "md5" }}' } }), credentials: apiOnly(), error: exact('Options → Hash Control "md5" is not one of: custom, none, sha1, sha256') },
 	{ name: 'XML Source outside its list', node: 'firmador', parameters: xmlSign({ xmlSource: '={{ "file" }}' }), credentials: apiOnly(), error: exact('XML Source "file" is not one of: field, binary') },
@@ -115,16 +121,16 @@ const CASES: BadInputCase[] = [
 	{ name: 'upload folder outside the credential folder', node: 'firmador', parameters: docSign({ options: { uploadFolder: '/etc' } }), credentials: both(), error: /^Options → Upload Folder "\/etc" is outside the credential's folder .*\(item 0\)$/ },
 	{ name: 'visible signature on page 0', node: 'firmador', parameters: docSign({ visible: true, page: 0, x: 1, y: 1, width: 10, height: 10 }), credentials: both(), error: exact('Page must be a whole number ≥ 1, got 0') },
 	{ name: 'visible signature without X', node: 'firmador', parameters: docSign({ visible: true, page: 1, x: '', y: 1, width: 10, height: 10 }), credentials: both(), error: exact('X is required for a visible signature') },
-	{ name: 'output binary field empty', node: 'firmador', parameters: download({ binaryPropertyName: '' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Put Output File in Field is empty') },
+	{ name: 'output binary field empty', node: 'firmador', parameters: download({ binaryPropertyName: EMPTY }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Put Output File in Field is empty') },
 	// Document → Download Signed
-	{ name: 'empty file name', node: 'firmador', parameters: download({ fileName: '' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name is empty') },
+	{ name: 'empty file name', node: 'firmador', parameters: download({ fileName: EMPTY }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name is empty') },
 	{ name: 'signed name pattern leaving the folder', node: 'firmador', parameters: download({ signedFileName: '../../../../../../etc/passwd' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Signed File Name "../../../../../../etc/passwd" must be a plain file name without folders') },
 	{ name: 'signed folder outside the credential folder', node: 'firmador', parameters: download({ signedFolder: '/etc' }), credentials: { firmadorSftp: SFTP.ok }, error: /^Signed Folder "\/etc" is outside the credential's folder .*\(item 0\)$/ },
 	{ name: 'file name with a newline', node: 'firmador', parameters: download({ fileName: '={{ "a\\nb.pdf" }}' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name contains a control character (U+000A)') },
 	// Request → Get Status, Hash → Get Signed
-	{ name: 'no session ids', node: 'firmador', parameters: status({ sessionIds: '' }), credentials: apiOnly(), error: exact('Session IDs is empty') },
+	{ name: 'no session ids', node: 'firmador', parameters: status({ sessionIds: EMPTY }), credentials: apiOnly(), error: exact('Session IDs is empty') },
 	{ name: 'a session id of 200 characters', node: 'firmador', parameters: status({ sessionIds: 'x'.repeat(200) }), credentials: apiOnly(), error: exact('Session IDs holds a value that is not a session id (too long or with control characters)') },
-	{ name: 'empty session id', node: 'firmador', parameters: getSigned({ sessionId: '' }), credentials: apiOnly(), error: exact('Session ID is empty') },
+	{ name: 'empty session id', node: 'firmador', parameters: getSigned({ sessionId: EMPTY }), credentials: apiOnly(), error: exact('Session ID is empty') },
 	{ name: 'session id with a control character', node: 'firmador', parameters: getSigned({ sessionId: '={{ "a\\u0001b" }}' }), credentials: apiOnly(), error: exact('Session ID is not a session id (too long or with control characters)') },
 	// Firmador API credential
 	{ name: 'API secret not Base64', node: 'firmador', parameters: hashSign(), credentials: apiOnly(API.notBase64), error: exact('Firmador API credential → Secret is not valid Base64 (set Secret Encoding to Text if it is a plain string)') },
@@ -145,10 +151,7 @@ const CASES: BadInputCase[] = [
 ];
 
 test(`${CASES.length} bad inputs for the Firmador node and its credentials: the exact error on the exact item, nothing sent, nothing uploaded`, async () => {
-	// One case per execution: in n8n 2.40.7 a table of two or more Firmador nodes hanging off one Manual
-	// Trigger ends `n8n execute` with "No active execution found" and no data (seen here, cause not found).
-	const outcomes = [];
-	for (const [i, one] of CASES.entries()) outcomes.push(...(await runCorpus(n8n, `firmadorBad${String(i).padStart(3, '0')}`, [one])));
+	const outcomes = await runCorpus(n8n, 'firmadorBadInputCorpus', CASES);
 	expect(corpusFailures(outcomes)).toEqual([]);
 	expect(outcomes).toHaveLength(CASES.length);
 	expect(CASES.length).toBeGreaterThanOrEqual(30);

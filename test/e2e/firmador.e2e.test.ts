@@ -113,7 +113,7 @@ test('sign hashes and read the signed hashes', async () => {
 	expect(read).toHaveLength(3);
 	expect(read.map((r) => r.json.hash)).toEqual(signed.map((s) => s.json.hash));
 	expect(read.every((r) => r.json.signed === true && String(r.json.signedHash).length > 100)).toBe(true);
-	expect(read.map((r) => r.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	expect(read.map((r) => (r as { pairedItem?: unknown }).pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	const post = sim.control.requests().filter((r) => r.url === '/api/FirmadorHashMasivo').at(-1)!;
 	expect(JSON.parse(post.body).Hash[0].Hash).toHaveLength(80);
 });

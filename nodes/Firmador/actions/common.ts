@@ -227,14 +227,20 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
 	const secret = String(c.secret ?? '');
 	if (!secret) return { field: 'Secret', problem: 'is empty' };
+	let wire: ReturnType<typeof firmadorWireSettings>;
 	try {
-		const wire = firmadorWireSettings(c);
-		if (wire.secretFormat === 'base64') firmadorKey(secret, 'base64');
+		wire = firmadorWireSettings(c);
 	} catch (error) {
 		const message = (error as Error).message;
-		const field = /Secret Encoding/.test(message) ? 'Secret Encoding' : /URI to Sign/.test(message) ? 'URI to Sign' : /SessionsID/.test(message) ? 'SessionsID[] on the Wire' : 'Secret';
-		const problem = field === 'Secret' ? 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' : (message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message);
-		return { field, problem };
+		const field = /Secret Encoding/.test(message) ? 'Secret Encoding' : /URI to Sign/.test(message) ? 'URI to Sign' : 'SessionsID[] on the Wire';
+		return { field, problem: message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message };
+	}
+	if (wire.secretFormat === 'base64') {
+		try {
+			firmadorKey(secret, 'base64');
+		} catch {
+			return { field: 'Secret', problem: 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' };
+		}
 	}
 	return null;
 }
@@ -242,11 +248,15 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 /** The SFTP credential's settings, checked (folders normalised, no `..` or control characters) before any connection. */
 export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
 	const folder = (label: string, value: unknown) => {
+		let problem: string | undefined;
+		let checked = '';
 		try {
-			return checkBaseFolder(String(value ?? ''));
+			checked = checkBaseFolder(String(value ?? ''));
 		} catch (error) {
-			throw new SftpError(`The Firmador SFTP credential's ${label} ${(error as RemotePathError).message}`, 'io');
+			problem = (error as RemotePathError).message;
 		}
+		if (problem !== undefined) throw new SftpError(`The Firmador SFTP credential's ${label} ${problem}`, 'io');
+		return checked;
 	};
 	const host = String(c.host ?? '').trim();
 	if (!host) throw new SftpError('The Firmador SFTP credential\'s Host is empty', 'connect');
@@ -310,12 +320,14 @@ export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], int
 	const outcome = await pollUntil(
 		async () => {
 			const pending = ids.filter((id) => !statuses.get(id)?.final);
-			try {
-				const latest = await getStatuses.call(ctx, pending, chunkSize);
-				for (const [id, entry] of latest) statuses.set(id, entry);
-			} catch (error) {
-				if (!isNoContent(error)) throw error;
-			}
+			const failure = await getStatuses.call(ctx, pending, chunkSize).then(
+				(latest) => {
+					for (const [id, entry] of latest) statuses.set(id, entry);
+					return undefined;
+				},
+				(error: unknown) => error,
+			);
+			if (failure !== undefined && !isNoContent(failure)) throw failure as Error;
 			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
 		},
 		{ intervalMs: interval * 1000, timeoutMs: timeout * 1000 },

@@ -231,22 +231,26 @@ export class FirmadorSftp {
 				throw new SftpError(`Upload of ${name} is incomplete: the server has ${stat.size} bytes, ${sent} were sent`, 'size');
 			}
 			if (options.overwrite) {
-				try {
-					await this.timed(`rename to ${finalPath}`, async () => await this.client.posixRename(tempPath, finalPath));
-				} catch (error) {
-					if (error instanceof SftpError && error.kind === 'timeout') throw error;
+				const renamed = await this.timed(`rename to ${finalPath}`, async () => await this.client.posixRename(tempPath, finalPath)).then(
+					() => true,
+					(error: unknown) => error,
+				);
+				if (renamed !== true) {
+					if (renamed instanceof SftpError && renamed.kind === 'timeout') throw renamed;
 					if (await this.exists(finalPath)) await this.timed(`delete of ${finalPath}`, async () => await this.client.delete(finalPath));
 					await this.timed(`rename to ${finalPath}`, async () => await this.client.rename(tempPath, finalPath));
 				}
 			} else {
 				// SFTP v3 rename does not replace: a file that appeared meanwhile makes it fail, never lost.
-				try {
-					await this.timed(`rename to ${finalPath}`, async () => await this.client.rename(tempPath, finalPath));
-				} catch (error) {
-					if (!(error instanceof SftpError) && (await this.exists(finalPath).catch(() => false))) {
+				const renamed = await this.timed(`rename to ${finalPath}`, async () => await this.client.rename(tempPath, finalPath)).then(
+					() => true,
+					(error: unknown) => error,
+				);
+				if (renamed !== true) {
+					if (!(renamed instanceof SftpError) && (await this.exists(finalPath).catch(() => false))) {
 						throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
 					}
-					throw error;
+					throw sftpFailure(renamed, `Rename to ${finalPath} failed`);
 				}
 			}
 			return { remotePath: finalPath, size: sent, sha1: hash.digest('hex').toUpperCase() };

@@ -53,13 +53,17 @@ interface Prepared {
 	property: string;
 }
 
-function checked<T>(ctx: IExecuteFunctions, itemIndex: number, field: string, run: () => T): T {
+/** A path check whose RemotePathError becomes an input error naming the field and the item. */
+function checked(ctx: IExecuteFunctions, itemIndex: number, field: string, run: () => string): string {
+	let problem: string | undefined;
+	let value = '';
 	try {
-		return run();
+		value = run();
 	} catch (error) {
-		if (error instanceof RemotePathError) throw inputError(ctx.getNode(), itemIndex, field, error.message);
-		throw error;
+		problem = error instanceof RemotePathError ? error.message : String((error as Error)?.message ?? error);
 	}
+	if (problem !== undefined) throw inputError(ctx.getNode(), itemIndex, field, problem);
+	return value;
 }
 
 /** Every item's remote path is resolved and checked (inside the credential's Signed Folder) before connecting. */
