@@ -4,7 +4,15 @@
  * credential's folder, backslashes, control characters and NUL are refused (a NUL made OpenSSH's
  * internal-sftp drop the channel and the execution hang). Pure: no n8n imports.
  */
-import { posix } from 'node:path';
+
+/** POSIX normalisation of a path without `..` segments (refused before): drops `.` and empty segments. */
+function normalise(path: string): string {
+	const absolute = path.startsWith('/');
+	const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+	const joined = parts.join('/');
+	if (absolute) return `/${joined}`;
+	return joined || '.';
+}
 
 export class RemotePathError extends Error {
 	constructor(message: string) {
@@ -38,7 +46,7 @@ export function checkBaseFolder(folder: string): string {
 	if (CONTROL.test(text)) throw new RemotePathError(`contains a control character (${describeControl(text)})`);
 	if (text.includes('\\')) throw new RemotePathError(`"${text}" contains a backslash: use / between folders`);
 	if (text.split('/').includes('..')) throw new RemotePathError(`"${text}" contains ..`);
-	const normal = posix.normalize(text);
+	const normal = normalise(text);
 	return normal.length > 1 ? normal.replace(/\/+$/, '') : normal;
 }
 
@@ -54,7 +62,7 @@ export function resolveRemoteFolder(base: string, override: string): string {
 	if (text.includes('\\')) throw new RemotePathError(`"${text}" contains a backslash: use / between folders`);
 	if (text.split('/').includes('..')) throw new RemotePathError(`"${text}" contains .. (it must stay inside the credential's folder ${root || '(login folder)'})`);
 	if (text.startsWith('/')) {
-		const normal = posix.normalize(text).replace(/\/+$/, '') || '/';
+		const normal = normalise(text).replace(/\/+$/, '') || '/';
 		if (!root || !root.startsWith('/')) {
 			throw new RemotePathError(`"${text}" is an absolute path; the credential's folder is ${root || 'the login folder'}: give a folder relative to it`);
 		}
@@ -63,7 +71,7 @@ export function resolveRemoteFolder(base: string, override: string): string {
 		}
 		return normal;
 	}
-	const joined = posix.normalize(root ? `${root}/${text}` : text).replace(/\/+$/, '');
+	const joined = normalise(root ? `${root}/${text}` : text).replace(/\/+$/, '');
 	return joined === '.' ? '' : joined;
 }
 

@@ -4,11 +4,12 @@
  * uploads streamed to a temporary name then renamed (never over an existing file unless asked), with the
  * SHA-1 computed while streaming and the remote size checked. Every operation has a timeout: a dead
  * channel (OpenSSH drops it on a NUL in a path, a server can stop answering) ends the connection and
- * fails the caller instead of holding the execution. Knows nothing about n8n.
+ * fails the caller instead of holding the execution. Knows nothing about n8n beyond its sleep().
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
+import { sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { inWords } from '../../shared/firmadorStatus';
 
@@ -100,23 +101,29 @@ export class FirmadorSftp {
 	 * channel would otherwise keep the promise pending forever.
 	 */
 	private async timed<T>(label: string, run: (progress: () => void) => Promise<T>): Promise<T> {
-		let timer: NodeJS.Timeout | undefined;
-		let rejectTimeout: (error: Error) => void = () => undefined;
-		const arm = () => {
-			if (timer) clearTimeout(timer);
-			timer = setTimeout(() => {
-				rejectTimeout(new SftpError(`SFTP ${label} got no answer for ${Math.round(this.timeoutMs / 1000)} s; the connection was closed`, 'timeout', 'The server or the network stopped answering. Nothing was left under the final file name; run it again.'));
-				this.client.end().catch(() => undefined);
-			}, this.timeoutMs);
+		let lastProgress = Date.now();
+		let settled = false;
+		const progress = () => {
+			lastProgress = Date.now();
 		};
-		const timeout = new Promise<never>((_, reject) => {
-			rejectTimeout = reject;
-		});
-		arm();
+		// A watchdog on n8n's sleep (community nodes may not use timers directly): it checks a few times per
+		// timeout whether the operation made progress.
+		const step = Math.max(20, Math.min(250, Math.floor(this.timeoutMs / 4)));
+		const watchdog = (async (): Promise<never> => {
+			while (!settled) {
+				await sleep(step);
+				if (!settled && Date.now() - lastProgress >= this.timeoutMs) {
+					this.client.end().catch(() => undefined);
+					throw new SftpError(`SFTP ${label} got no answer for ${Math.round(this.timeoutMs / 1000)} s; the connection was closed`, 'timeout', 'The server or the network stopped answering. Nothing was left under the final file name; run it again.');
+				}
+			}
+			return await new Promise<never>(() => undefined);
+		})();
+		watchdog.catch(() => undefined);
 		try {
-			return await Promise.race([run(arm), timeout]);
+			return await Promise.race([run(progress), watchdog]);
 		} finally {
-			if (timer) clearTimeout(timer);
+			settled = true;
 		}
 	}
 
