@@ -165,4 +165,21 @@ describe('Firmador under injected faults (every endpoint × every fault)', () =>
 		expect(out.map((o) => o.json.error)).toEqual([expect.stringMatching(/Service Unavailable/), expect.stringMatching(/Service Unavailable/)]);
 		expect(sim.control.requests().filter((r) => r.url.startsWith('/api/EstadoSolicitud')).length - before).toBe(3);
 	});
+
+	it('a wait that fails after the request was sent keeps every session id (continue on fail) or names them (otherwise)', async () => {
+		const hashes = [sha1(unique('w')), sha1(unique('w'))];
+		sim.control.inject('status503', 3, '/api/EstadoSolicitud');
+		const out = await run({ resource: 'hash', operation: 'sign', hashSource: 'field', hash: (i: number) => hashes[i], signerCuil: CUIL, companyCuit: CUIT, options: { waitForSignature: true, pollInterval: 1, timeout: 30 } }, [{ json: {} }, { json: {} }]);
+		expect(out.map((o) => typeof o.json.sessionId)).toEqual(['string', 'string']);
+		expect(out.every((o) => /^Waiting for the signature failed after the request was sent: Firmador server error: Service Unavailable/.test(String(o.json.error)))).toBe(true);
+		sim.control.inject('status503', 3, '/api/EstadoSolicitud');
+		const error = await runFirmador({
+			parameters: { resource: 'hash', operation: 'sign', hashSource: 'field', hash: sha1(unique('w')), signerCuil: CUIL, companyCuit: CUIT, options: { waitForSignature: true, pollInterval: 1, timeout: 30 } },
+			items: [{ json: {} }],
+			credentials,
+		}).catch((e) => e);
+		const session = sim.control.sessions().at(-1)!.id;
+		expect(error.message).toMatch(/^Waiting for the signature failed after the request was sent/);
+		expect(error.description).toContain(session);
+	});
 });

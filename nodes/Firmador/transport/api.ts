@@ -59,7 +59,7 @@ function tag(error: NodeApiError, remoteMayHaveActed: boolean | undefined, metho
 	// Only a POST can create something on the service; for a GET the question does not arise.
 	if (method === 'POST' && remoteMayHaveActed !== undefined) {
 		withContext(error, { remoteMayHaveActed });
-		error.description = `${error.description ?? ''} ${remoteMayHaveActed ? 'Firmador may have received and acted on this request (a signing request may exist): check with Get Status or the provider before sending it again.' : 'Firmador did not act on this request: it is safe to send it again.'}`.trim();
+		error.description = `${error.description ?? ''} ${remoteMayHaveActed ? 'Firmador may have received and acted on this request (a signing request may exist): check with Get Status or the provider before sending it again.' : 'Firmador did not act on this request (no signing request was created).'}`.trim();
 	}
 	return error;
 }
@@ -129,7 +129,7 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	if (status < 200 || status >= 300) {
 		const parsed = parsedBody(response.body);
 		const detail = bodyMessage(parsed.ok ? parsed.value : response.body);
-		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `${method} ${path}`, { path });
+		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `Firmador refused ${method} ${path}.`, { path });
 		return { error: tag(error, false, method), retryable: false };
 	}
 	const parsed = parsedBody(response.body);

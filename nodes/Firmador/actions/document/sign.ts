@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
@@ -265,7 +266,17 @@ export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionDa
 	if (options.waitForSignature !== true) return output;
 	const ids = [...new Set(output.map((o) => o.json.sessionId).filter((id): id is string => typeof id === 'string'))];
 	if (ids.length === 0) return output;
-	const waited = await waitForSessions(ctx, ids, options.pollInterval ?? 5, options.timeout ?? 300);
+	let waited: Awaited<ReturnType<typeof waitForSessions>>;
+	try {
+		waited = await waitForSessions(ctx, ids, options.pollInterval ?? 5, options.timeout ?? 300);
+	} catch (error) {
+		// The requests exist already: their session ids must not be lost with the error.
+		const message = `Waiting for the signature failed after the request was sent: ${(error as Error).message}`;
+		if (!ctx.continueOnFail()) {
+			throw new NodeOperationError(ctx.getNode(), message, { description: `Session IDs: ${ids.join(', ')}. Use Request → Wait for Completion with them.`, itemIndex: 0 });
+		}
+		return output.map((item) => (item.json.sessionId ? { ...item, json: { ...item.json, error: message } } : item));
+	}
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;
