@@ -6,7 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/shared/firmadorRequest';
-import { firmadorNonce, signFirmadorRequest, unixSeconds, type FirmadorSecretFormat } from '../nodes/shared/firmadorHmac';
+import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/shared/firmadorHmac';
+import { firmadorWireSettings } from '../nodes/shared/firmadorWire';
 
 /**
  * Firmador's HMAC credential. `authenticate` signs the request exactly as it goes on the wire: it builds
@@ -25,11 +26,18 @@ export class FirmadorApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'The provider documents its service at an http:// address: over http, the documents\' names and hashes, the signers\' CUILs and the signed results cross the network unencrypted (the HMAC protects them from tampering, not from being read). Use https:// when the provider serves it.',
+			name: 'httpNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'http://firmador.tucertificado.com.ar',
-			description: 'Address of the Firmador service (http or https)',
+			description: 'Address of the Firmador service (http or https). The documented address is http (unencrypted).',
 		},
 		{
 			displayName: 'App ID',
@@ -59,20 +67,53 @@ export class FirmadorApi implements ICredentialType {
 			default: 'base64',
 			description: 'How the provider gave you the secret. The document does not say; most ASP.NET HMAC services hand out a Base64 key.',
 		},
+		{
+			displayName: 'URI to Sign',
+			name: 'uriToSign',
+			type: 'options',
+			options: [
+				{ name: 'Absolute URL', value: 'absoluteUrl', description: 'Scheme, host, path and query (the ASP.NET "amx" pattern)' },
+				{ name: 'Path and Query', value: 'pathAndQuery', description: 'Only /api/...?..., without scheme and host' },
+			],
+			default: 'absoluteUrl',
+			description: 'Which "Request URI" the signature covers. The document says "Request URI, en minúscula y codificada" without saying whether the scheme and host are part of it. A 401 on every request with a right secret suggests the other choice.',
+		},
+		{
+			displayName: 'SessionsID[] on the Wire',
+			name: 'queryBrackets',
+			type: 'options',
+			options: [
+				{ name: 'Literal Brackets', value: 'literal', description: 'SessionsID[]=1&SessionsID[]=2 (the document\'s URL line)' },
+				{ name: 'Percent-Encoded', value: 'encoded', description: 'SessionsID%5b%5d=1&SessionsID%5b%5d=2 (the document\'s example line)' },
+			],
+			default: 'literal',
+			description: 'How the status query sends its list of session IDs; the document shows both forms',
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: 30,
+			description: 'How long one request may take before it fails the item',
+		},
 	];
 
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		const method = (requestOptions.method ?? 'GET').toUpperCase();
+		const wire = firmadorWireSettings(credentials);
 		const url = buildAbsoluteUrl(
 			(requestOptions.baseURL as string | undefined) ?? (credentials.baseUrl as string),
 			requestOptions.url,
 			requestOptions.qs as Record<string, QueryValue> | undefined,
+			wire.brackets,
 		);
 		const body = serialiseBody(method, requestOptions.body);
 		const signed = signFirmadorRequest({
 			appId: String(credentials.appId ?? ''),
 			secret: String(credentials.secret ?? ''),
-			secretFormat: (credentials.keyEncoding as FirmadorSecretFormat) ?? 'base64',
+			secretFormat: wire.secretFormat,
+			uriToSign: wire.uriToSign,
 			method,
 			url,
 			body,
@@ -86,7 +127,7 @@ export class FirmadorApi implements ICredentialType {
 		}
 		headers.Authorization = signed.authorization;
 		headers.Accept = headers.Accept ?? 'application/json';
-		const result: IHttpRequestOptions = { ...requestOptions, method: method as IHttpRequestOptions['method'], url, headers };
+		const result: IHttpRequestOptions = { ...requestOptions, method: method as IHttpRequestOptions['method'], url, headers, timeout: requestOptions.timeout ?? wire.timeoutMs };
 		delete result.baseURL;
 		delete result.qs;
 		delete result.arrayFormat;

@@ -18,6 +18,7 @@ import * as xmlGetSigned from './actions/xml/getSigned';
 import * as requestGetStatus from './actions/request/getStatus';
 import * as requestWait from './actions/request/waitForCompletion';
 import { FirmadorSftp, SftpError } from './transport/sftp';
+import { sftpSettingsFrom, takeWarnings } from './actions/common';
 
 type Handler = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
 
@@ -138,29 +139,17 @@ export class Firmador implements INodeType {
 				const c = credential.data ?? {};
 				let sftp: FirmadorSftp | undefined;
 				try {
-					sftp = await FirmadorSftp.connect(
-						{
-							host: String(c.host ?? ''),
-							port: Number(c.port ?? 22),
-							username: String(c.username ?? ''),
-							password: (c.password as string) || undefined,
-							privateKey: (c.privateKey as string) || undefined,
-							passphrase: (c.passphrase as string) || undefined,
-							hostKeyFingerprint: (c.hostKeyFingerprint as string) || '',
-							uploadFolder: String(c.uploadFolder ?? ''),
-							signedFolder: String(c.signedFolder ?? ''),
-						},
-						{ maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },
-					);
+					const settings = sftpSettingsFrom(c);
+					sftp = await FirmadorSftp.connect(settings, { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 });
 					for (const [label, folder] of [
-						['Upload Folder', c.uploadFolder],
-						['Signed Folder', c.signedFolder],
+						['Upload Folder', settings.uploadFolder],
+						['Signed Folder', settings.signedFolder],
 					] as const) {
-						if (folder && !(await sftp.folderExists(String(folder)))) {
-							return { status: 'Error', message: `Connected, but the ${label} ${String(folder)} does not exist on the server` };
+						if (folder && !(await sftp.folderExists(folder))) {
+							return { status: 'Error', message: `Connected, but the ${label} ${folder} does not exist on the server` };
 						}
 					}
-					const verified = c.hostKeyFingerprint ? 'host key verified' : 'host key NOT verified (no fingerprint set)';
+					const verified = sftp.hostKeyUnverified ? 'host key NOT verified (Accept Any Host Key is on)' : 'host key verified';
 					return { status: 'OK', message: `Connection successful, ${verified}` };
 				} catch (error) {
 					const message = error instanceof SftpError ? error.message : `SFTP connection failed: ${(error as Error).message}`;
@@ -177,10 +166,13 @@ export class Firmador implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const handler = HANDLERS[resource]?.[operation];
 		if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		// SFTP failures reach each item through the per-item mechanism; this only catches one that escaped it.
 		const output = await handler.call(this).catch(async (error: Error) => {
-			if (error instanceof SftpError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description });
+			if (error instanceof SftpError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description, itemIndex: 0 });
 			return await Promise.reject(error);
 		});
-		return [output];
+		const warnings = takeWarnings(this);
+		if (warnings.length === 0) return [output];
+		return [output.map((item) => ({ ...item, json: { ...item.json, warnings } }))];
 	}
 }

@@ -1,17 +1,28 @@
 /**
  * Turns n8n request options for Firmador into the exact bytes that go on the wire, so the HMAC signs
  * what is sent: the absolute URL (base URL + path + our own query string, brackets of `SessionsID[]`
- * kept literal) and the body serialised once to a JSON string. Pure: no n8n imports.
+ * literal or percent-encoded as the credential says) and the body serialised once to a JSON string.
+ * Pure: no n8n imports.
  */
 export type QueryValue = string | number | boolean | Array<string | number | boolean>;
 
-/** `SessionsID[]=1&SessionsID[]=2`: keys keep `[` `]` literal, everything else is percent-encoded. */
-export function buildQueryString(qs: Record<string, QueryValue | undefined | null> | undefined): string {
+/**
+ * How `[` `]` of a query key go on the wire. The seed shows both `SessionsID[]=1` (the URL line) and
+ * `SessionsID%5b%5d=1` (the example line); literal is the default, encoded uses the seed's lower-case hex.
+ */
+export type BracketForm = 'literal' | 'encoded';
+export const BRACKET_FORMS: readonly BracketForm[] = ['literal', 'encoded'];
+
+/** `SessionsID[]=1&SessionsID[]=2` (or `SessionsID%5b%5d=1…`); everything else is percent-encoded. */
+export function buildQueryString(qs: Record<string, QueryValue | undefined | null> | undefined, brackets: BracketForm = 'literal'): string {
 	if (!qs) return '';
 	const parts: string[] = [];
 	for (const [key, value] of Object.entries(qs)) {
 		if (value === undefined || value === null) continue;
-		const encodedKey = encodeURIComponent(key).replace(/%5B/gi, '[').replace(/%5D/gi, ']');
+		const encodedKey =
+			brackets === 'encoded'
+				? encodeURIComponent(key).replace(/%5B/gi, '%5b').replace(/%5D/gi, '%5d')
+				: encodeURIComponent(key).replace(/%5B/gi, '[').replace(/%5D/gi, ']');
 		for (const single of Array.isArray(value) ? value : [value]) {
 			parts.push(`${encodedKey}=${encodeURIComponent(String(single))}`);
 		}
@@ -20,7 +31,7 @@ export function buildQueryString(qs: Record<string, QueryValue | undefined | nul
 }
 
 /** Joins like axios does (a base path is kept), appends the query, and normalises as WHATWG URL does. */
-export function buildAbsoluteUrl(baseURL: string | undefined, url: string | undefined, qs?: Record<string, QueryValue | undefined | null>): string {
+export function buildAbsoluteUrl(baseURL: string | undefined, url: string | undefined, qs?: Record<string, QueryValue | undefined | null>, brackets: BracketForm = 'literal'): string {
 	const path = url ?? '';
 	let combined: string;
 	if (/^https?:\/\//i.test(path)) combined = path;
@@ -28,7 +39,7 @@ export function buildAbsoluteUrl(baseURL: string | undefined, url: string | unde
 		if (!baseURL) throw new Error('The Firmador base URL is empty');
 		combined = path ? `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : baseURL;
 	}
-	const query = buildQueryString(qs);
+	const query = buildQueryString(qs, brackets);
 	if (query) combined += (combined.includes('?') ? '&' : '?') + query;
 	const parsed = new URL(combined);
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`The Firmador base URL must be http or https, not ${parsed.protocol}`);

@@ -1,7 +1,8 @@
 /**
- * Firmador's CodigoEstado table (from the provider's document; its sample response with code 1 and the
- * text "Pendiente de Validacion" contradicts the table, so the table wins and MensajeEstado is passed
- * through as the server sent it).
+ * Firmador's CodigoEstado table (from the provider's document). Its sample response shows code 1 with the
+ * text "Pendiente de Validacion", which contradicts the table (1 = validation expired, final). When the
+ * message of a code-1 answer says "pending" the message wins (keep waiting: stopping would abandon a
+ * request the signer can still approve); `statusFrom` says which one decided.
  */
 export type FirmadorStatus = 'pendingValidation' | 'validationExpired' | 'queued' | 'signing' | 'signed' | 'failed' | 'unknown';
 
@@ -14,11 +15,48 @@ export const FIRMADOR_STATUS: Record<number, { status: FirmadorStatus; final: bo
 	5: { status: 'failed', final: true, description: 'Error while signing' },
 };
 
-export function describeStatus(code: unknown): { code: number | null; status: FirmadorStatus; final: boolean; signed: boolean } {
-	const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code) ? Number(code) : NaN;
+/** Wording of a request still waiting for the signer's OTP/PIN ("Pendiente de Validacion", "no ha sido validada aún"). */
+const PENDING_WORDING = /pendiente|no ha sido validad|sin validar|not (yet )?validated|pending/i;
+/** Wording of an expired request: never read as pending even if it also says "pendiente". */
+const EXPIRED_WORDING = /expir|venci/i;
+
+export interface DescribedStatus {
+	code: number | null;
+	status: FirmadorStatus;
+	final: boolean;
+	signed: boolean;
+	/** `code`: the CodigoEstado table decided; `message`: MensajeEstado contradicted the code and decided. */
+	statusFrom: 'code' | 'message';
+}
+
+export function describeStatus(code: unknown, message?: unknown): DescribedStatus {
+	const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code.trim()) ? Number(code) : NaN;
 	const known = FIRMADOR_STATUS[numeric];
-	if (!known) return { code: Number.isFinite(numeric) ? numeric : null, status: 'unknown', final: false, signed: false };
-	return { code: numeric, status: known.status, final: known.final, signed: numeric === 4 };
+	if (!known) return { code: Number.isFinite(numeric) ? numeric : null, status: 'unknown', final: false, signed: false, statusFrom: 'code' };
+	const text = typeof message === 'string' ? message : '';
+	if (numeric === 1 && PENDING_WORDING.test(text) && !EXPIRED_WORDING.test(text)) {
+		return { code: numeric, status: 'pendingValidation', final: false, signed: false, statusFrom: 'message' };
+	}
+	return { code: numeric, status: known.status, final: known.final, signed: numeric === 4, statusFrom: 'code' };
+}
+
+/** A number of seconds from a parameter, clamped into [min, max]; not a number → `fallback`. */
+export function clampSeconds(value: unknown, fallback: number, min: number, max: number): number {
+	const numeric = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(numeric)) return fallback;
+	return Math.min(max, Math.max(min, numeric));
+}
+
+/** Poll interval bounds: at least 1 s (the service is not hammered), at most 10 min. */
+export const POLL_INTERVAL_SECONDS = { min: 1, max: 600, fallback: 5 };
+/** Wait timeout bounds: at most 24 h in one execution. */
+export const WAIT_TIMEOUT_SECONDS = { min: 1, max: 86_400, fallback: 300 };
+
+/** A provider text as a sentence: one full stop at the end, never two. */
+export function asSentence(text: string): string {
+	const trimmed = text.trim();
+	if (!trimmed) return trimmed;
+	return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** `a, b\nc` or an array → unique, trimmed, non-empty ids in order. */
@@ -46,4 +84,34 @@ export function repairReasonPhrase(phrase: string | undefined): string {
 	if ([...text].some((c) => c.charCodeAt(0) > 0xff)) return text;
 	const decoded = Buffer.from(text, 'latin1').toString('utf8');
 	return decoded.includes('\ufffd') ? text : decoded;
+}
+
+/**
+ * Node's network error codes in words. n8n replaces any error message that contains one of these codes
+ * (ECONNREFUSED, ENOENT, …) with a generic sentence, which would drop the host, the path and the item.
+ */
+const NETWORK_WORDS: Array<[RegExp, string]> = [
+	[/\bECONNREFUSED\b/gi, 'connection refused'],
+	[/\bECONNRESET\b/gi, 'connection reset'],
+	[/\bECONNABORTED\b/gi, 'connection aborted'],
+	[/\bETIMEDOUT\b/gi, 'timed out'],
+	[/\bENOTFOUND\b/gi, 'host not found'],
+	[/\bEHOSTUNREACH\b/gi, 'host unreachable'],
+	[/\bENETUNREACH\b/gi, 'network unreachable'],
+	[/\bEAI_AGAIN\b/gi, 'name lookup failed'],
+	[/\bEADDRNOTAVAIL\b/gi, 'address not available'],
+	[/\bENOENT\b/gi, 'no such file'],
+	[/\bEISDIR\b/gi, 'is a folder'],
+	[/\bENOTDIR\b/gi, 'not a folder'],
+	[/\bEACCES\b/gi, 'permission denied'],
+	[/\bEEXIST\b/gi, 'already exists'],
+	[/\bEPERM\b/gi, 'not permitted'],
+	[/\bEPIPE\b/gi, 'connection closed'],
+	[/getaddrinfo/gi, 'name lookup'],
+];
+
+export function inWords(message: string): string {
+	let text = message;
+	for (const [code, words] of NETWORK_WORDS) text = text.replace(code, words);
+	return text;
 }

@@ -65,7 +65,8 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	const result = await runExample('firmador-sign-pdf-and-wait.json');
 	expect(result.error).toBeUndefined();
 	const [signed] = result.output('Sign PDF');
-	expect(signed.json).toMatchObject({ fileName: 'contrato-01.pdf', status: 'signed', code: 4, MensajeEstado: 'El archivo ya está firmado.' });
+	expect(signed.json).toMatchObject({ fileName: 'contrato-01.pdf', status: 'signed', statusCode: 4, statusFrom: 'code', statusMessage: 'El archivo ya está firmado.' });
+	expect(signed.json.response).toMatchObject({ CodigoEstado: 4, MensajeEstado: 'El archivo ya está firmado.' });
 	const uploaded = readFileSync(path.join(uploadFolder, 'contrato-01.pdf'));
 	expect(signed.json.hash).toBe(createHash('sha1').update(uploaded).digest('hex').toUpperCase());
 	const [download] = result.output('Download Signed');
@@ -110,8 +111,9 @@ test('sign hashes and read the signed hashes', async () => {
 	expect(signed[0].json.hash).toBe(createHash('sha1').update('factura 1').digest('hex').toUpperCase());
 	const read = result.output('Get Signed Hashes');
 	expect(read).toHaveLength(3);
-	expect(read.map((r) => r.json.Hash)).toEqual(signed.map((s) => s.json.hash));
-	expect(read.every((r) => r.json.signed === true && String(r.json.HashFirmado).length > 100)).toBe(true);
+	expect(read.map((r) => r.json.hash)).toEqual(signed.map((s) => s.json.hash));
+	expect(read.every((r) => r.json.signed === true && String(r.json.signedHash).length > 100)).toBe(true);
+	expect(read.map((r) => (r as { pairedItem?: unknown }).pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	const post = sim.control.requests().filter((r) => r.url === '/api/FirmadorHashMasivo').at(-1)!;
 	expect(JSON.parse(post.body).Hash[0].Hash).toHaveLength(80);
 });
@@ -121,7 +123,7 @@ test('sign XML and read the signed XML', async () => {
 	expect(result.error).toBeUndefined();
 	const read = result.output('Get Signed XML');
 	expect(read).toHaveLength(2);
-	expect(String(read[0].json.XmlFirmado)).toMatch(/^<comprobante><numero>1<\/numero>.*<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/);
+	expect(String(read[0].json.signedXml)).toMatch(/^<comprobante><numero>1<\/numero>.*<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/);
 	expect(read[1].binary?.data?.mimeType).toBe('application/xml');
 });
 

@@ -35,7 +35,9 @@ describe('dev SFTP simulator', () => {
 			for (let i = 0; i < 10; i++) await sftp.upload(Buffer.from(`%PDF-${i}`), '/upload/a/b', `f${i}.pdf`);
 			const perUpload = (Date.now() - started) / 10;
 			expect(perUpload).toBeLessThan(1000);
-			await sftp.upload(Buffer.from('%PDF-new'), '/upload/a/b', 'f1.pdf');
+			await expect(sftp.upload(Buffer.from('%PDF-new'), '/upload/a/b', 'f1.pdf')).rejects.toMatchObject({ kind: 'exists' });
+			expect(readFileSync(path.join(dir, 'upload/a/b/f1.pdf'), 'utf8')).toBe('%PDF-1');
+			await sftp.upload(Buffer.from('%PDF-new'), '/upload/a/b', 'f1.pdf', { overwrite: true });
 			expect(readFileSync(path.join(dir, 'upload/a/b/f1.pdf'), 'utf8')).toBe('%PDF-new');
 			expect((await sftp.download('/upload/a/b/f2.pdf')).toString()).toBe('%PDF-2');
 			expect(await sftp.folderExists('/upload/a')).toBe(true);

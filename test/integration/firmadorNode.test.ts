@@ -78,8 +78,9 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(json.fileName).toBe('contrato uno.pdf');
 		expect(json.hash).toBe(createHash('sha1').update(content).digest('hex').toUpperCase());
 		expect(json.status).toBe('signed');
-		expect(json.code).toBe(4);
-		expect(json.MensajeEstado).toBe('El archivo ya está firmado.');
+		expect(json.statusCode).toBe(4);
+		expect(json.statusFrom).toBe('code');
+		expect(json.statusMessage).toBe('El archivo ya está firmado.');
 		expect(out[0].pairedItem).toEqual({ item: 0 });
 		// what went on the wire: the seed's field names and types
 		const post = sim.control.requests().find((r) => r.url === '/api/Firmador')!;
@@ -177,7 +178,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		const out = await run(
 			signParams({
 				signerCuil: (i: number) => (i === 0 ? NO_OTP_CUIL : CUIL),
-				options: { uploadFolder: path.join(sshd.root, 'elsewhere') },
+				options: { uploadFolder: 'elsewhere' },
 			}),
 			[
 				{ json: {}, binary: { data: memoryBinary(pdf('otp'), 'otp.pdf') } },
@@ -258,13 +259,17 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(batch[0].json.status).toBe('signed');
 		const signed = await run({ resource: 'hash', operation: 'getSigned', sessionId: (i: number) => batch[i].json.sessionId, matchHash: (i: number) => batch[i].json.hash }, batch);
 		expect(signed).toHaveLength(3);
-		expect(signed.every((s) => s.json.signed === true && typeof s.json.HashFirmado === 'string')).toBe(true);
-		expect(signed[1].json.Hash).toBe(hexes[1].toUpperCase());
+		expect(signed.every((s) => s.json.signed === true && typeof s.json.signedHash === 'string' && s.json.signedHash !== '')).toBe(true);
+		expect(signed[1].json.hash).toBe(hexes[1].toUpperCase());
+		expect((signed[1].json.response as { Hash: string }).Hash).toBe(hexes[1].toUpperCase());
 		// one GET for the shared session
 		expect(sim.control.requests().filter((r) => r.url.startsWith('/api/HashFirmado')).length).toBe(1);
-		// not yet signed: entries with an empty HashFirmado
-		const pending = await run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }]);
-		expect(pending[0].json.signed).toBe(false);
+		// not yet signed: the service's DetalleError is an item error that keeps the detail (continue on fail)
+		const pending = await run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }], true);
+		expect(pending[0].json.error).toMatch(/^Firmador reports an error for hash CC282B2E077BBB17E81BB529DE3FA81F964A104F of session .*: La Solicitud no ha sido validada aún .* \(item 0\)$/);
+		expect(pending[0].json.errorDetail).toBe('La Solicitud no ha sido validada aún con el OTP/PIN correspondiente');
+		expect(pending[0].json.sessionId).toBe(single[0].json.sessionId);
+		await expect(run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }])).rejects.toThrow(/Firmador reports an error/);
 	});
 
 	it('signs XML (FirmadorXmlMasivo) and reads the signed XML', async () => {
@@ -279,7 +284,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(sent.Xml[0].HashControl).toBe(createHash('sha256').update(docs[0]).digest('hex').toUpperCase());
 		const signed = await run({ resource: 'xml', operation: 'getSigned', sessionId: out[0].json.sessionId, matchHash: (i: number) => out[i].json.hash, asBinary: true, binaryPropertyName: 'data' }, out);
 		expect(signed).toHaveLength(2);
-		expect(String(signed[1].json.XmlFirmado)).toMatch(/^<factura><n>2<\/n><Signature/);
+		expect(String(signed[1].json.signedXml)).toMatch(/^<factura><n>2<\/n><Signature/);
 		expect(Buffer.from(signed[0].binary!.data.data, 'base64').toString()).toContain('<SignatureValue>');
 	});
 
@@ -298,12 +303,12 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(status.map((s) => s.json.status)).toEqual(['queued', 'validationExpired', 'queued', 'notFound']);
 		expect(status.map((s) => (s.pairedItem as { item: number }).item)).toEqual([0, 0, 1, 1]);
 		const waited = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: ids.join(','), options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
-		expect(waited.map((w) => [w.json.code, w.json.status, w.json.final])).toEqual([
+		expect(waited.map((w) => [w.json.statusCode, w.json.status, w.json.final])).toEqual([
 			[4, 'signed', true],
 			[1, 'validationExpired', true],
 			[5, 'failed', true],
 		]);
-		expect(waited[2].json.MensajeEstado).toBe('Se produjo un error al intentar firmar el archivo.');
+		expect(waited[2].json.statusMessage).toBe('Se produjo un error al intentar firmar el archivo.');
 	});
 
 	it('times out waiting with a clear per-item error (continue on fail) or returns timedOut items', async () => {

@@ -39,8 +39,12 @@ describe('Firmador SFTP transport (real OpenSSH)', () => {
 			expect(readFileSync(local).equals(content)).toBe(true);
 			// no temp file left behind
 			expect(readdirSync(settings().uploadFolder).filter((f) => f.endsWith('.part'))).toEqual([]);
-			// a second upload of the same name replaces the first
-			const again = await sftp.upload(Buffer.from('%PDF-short'), settings().uploadFolder, 'contrato 1.pdf');
+			// a second upload of the same name is refused and leaves the first as it was ...
+			await expect(sftp.upload(Buffer.from('%PDF-short'), settings().uploadFolder, 'contrato 1.pdf')).rejects.toMatchObject({ kind: 'exists' });
+			expect(readFileSync(local).equals(content)).toBe(true);
+			expect(readdirSync(settings().uploadFolder).filter((f) => f.endsWith('.part'))).toEqual([]);
+			// ... and replaces it only when asked to
+			const again = await sftp.upload(Buffer.from('%PDF-short'), settings().uploadFolder, 'contrato 1.pdf', { overwrite: true });
 			expect(again.size).toBe(10);
 			expect(readFileSync(local, 'utf8')).toBe('%PDF-short');
 			// download

@@ -25,6 +25,8 @@ export interface SshdServer {
 	root: string;
 	stop(): Promise<void>;
 	log(): string;
+	/** Pids of the per-connection sshd processes (children of the listener), to kill or freeze a live connection. */
+	connectionPids(): number[];
 }
 
 export function ensureSshd() {
@@ -78,7 +80,7 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
 	throw new Error(`sshd did not answer on port ${port}: ${log()}`);
 }
 
-export async function startSshd(options: { keyType?: 'ed25519' | 'rsa' } = {}): Promise<SshdServer> {
+export async function startSshd(options: { keyType?: 'ed25519' | 'rsa'; port?: number } = {}): Promise<SshdServer> {
 	ensureSshd();
 	const dir = mkdtempSync(path.join(tmpdir(), 'certsign-sshd-'));
 	const root = path.join(dir, 'files');
@@ -90,7 +92,7 @@ export async function startSshd(options: { keyType?: 'ed25519' | 'rsa' } = {}): 
 	execFileSync('ssh-keygen', ['-q', '-t', keyType, '-N', '', '-f', userKey, '-C', 'certsign-test-user']);
 	const authorized = path.join(dir, 'authorized_keys');
 	writeFileSync(authorized, readFileSync(`${userKey}.pub`));
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const username = userInfo().username;
 	const config = path.join(dir, 'sshd_config');
 	writeFileSync(
@@ -129,6 +131,13 @@ export async function startSshd(options: { keyType?: 'ed25519' | 'rsa' } = {}): 
 		hostKeyFingerprint: fingerprintOfPublicKeyLine(readFileSync(`${hostKey}.pub`, 'utf8')),
 		root,
 		log: () => output,
+		connectionPids: () => {
+			try {
+				return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+			} catch {
+				return []; // pgrep exits 1 when there is none
+			}
+		},
 		stop: async () => {
 			if (child.exitCode === null) {
 				await new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ describe('Firmador status helpers', () => {
 		expect([0, 1, 2, 3, 4, 5].map((c) => describeStatus(c).final)).toEqual([false, true, false, false, true, true]);
 		expect(describeStatus(4).signed).toBe(true);
 		expect(describeStatus('4').code).toBe(4);
-		expect(describeStatus(9)).toEqual({ code: 9, status: 'unknown', final: false, signed: false });
+		expect(describeStatus(9)).toEqual({ code: 9, status: 'unknown', final: false, signed: false, statusFrom: 'code' });
 	});
 	it('parses id lists', () => {
 		expect(parseSessionIds(' a, b;c\nb ')).toEqual(['a', 'b', 'c']);

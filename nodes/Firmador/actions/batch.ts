@@ -4,8 +4,8 @@
  * the request(s) in chunks. Continue-on-fail works per item; a rejected chunk marks every item it carried.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { errorItem, itemLabel } from '../../shared/n8n/items';
+import { NodeOperationError } from 'n8n-workflow';
+import { asNodeError as sharedAsNodeError, errorItem } from '../../shared/n8n/items';
 import { chunk } from '../../shared/firmadorStatus';
 
 export interface Entry<P> {
@@ -13,12 +13,8 @@ export interface Entry<P> {
 	payload: P;
 }
 
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	const description = (error as { description?: string }).description;
-	return new NodeOperationError(ctx.getNode(), `${message} ${itemLabel(itemIndex)}`, { itemIndex, description });
-}
+/** The shared item mechanism: the error names its item (context.itemIndex) even when it is n8n's own. */
+const asNodeError = (ctx: IExecuteFunctions, error: unknown, itemIndex: number) => sharedAsNodeError(ctx.getNode(), error, itemIndex);
 
 export async function runBatched<P, S>(
 	ctx: IExecuteFunctions,
@@ -67,13 +63,18 @@ export async function runBatched<P, S>(
 					const first = group[0].itemIndex;
 					throw asNodeError(ctx, error, first);
 				}
-				for (const entry of group) results.set(entry.itemIndex, [errorItem(error as Error, entry.itemIndex)]);
+				for (const entry of group) results.set(entry.itemIndex, [errorItem(asNodeError(ctx, error, entry.itemIndex), entry.itemIndex)]);
 			}
 		}
 	};
 	if (prepared.length > 0) {
-		if (options.around) await options.around(work);
-		else await work();
+		try {
+			if (options.around) await options.around(work);
+			else await work();
+		} catch (error) {
+			// A failure around the work (e.g. the SFTP connection) reaches every item still without a result.
+			for (const entry of prepared) if (!results.has(entry.itemIndex)) fail(entry.itemIndex, error);
+		}
 	}
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(results.get(itemIndex) ?? []));

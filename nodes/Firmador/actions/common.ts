@@ -1,12 +1,71 @@
 /** Pieces shared by Firmador's operations: signer fields, wait options, binary input, waiting. */
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
+import { firmadorKey } from '../../shared/firmadorHmac';
+import { firmadorWireSettings } from '../../shared/firmadorWire';
 import { pollUntil } from '../../shared/poll';
+import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../../shared/firmadorStatus';
+import { checkBaseFolder, RemotePathError } from '../../shared/firmadorPaths';
 import { inputError } from '../../shared/n8n/items';
-import { getStatuses, type StatusEntry } from '../transport/api';
-import { FirmadorSftp, type FirmadorSftpSettings } from '../transport/sftp';
+import { getStatuses, isNoContent, type StatusEntry } from '../transport/api';
+import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
+
+/** Warnings an execution collects (e.g. an unverified SFTP host key); the node adds them to every output item. */
+const warnings = new WeakMap<object, string[]>();
+
+export function addWarning(ctx: IExecuteFunctions, text: string) {
+	const list = warnings.get(ctx) ?? [];
+	if (!list.includes(text)) list.push(text);
+	warnings.set(ctx, list);
+}
+
+export function takeWarnings(ctx: IExecuteFunctions): string[] {
+	const list = warnings.get(ctx) ?? [];
+	warnings.delete(ctx);
+	return list;
+}
+
+export const UNVERIFIED_HOST_KEY_WARNING =
+	'The SFTP server\'s host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.';
+
+function showMatches(property: INodeProperties, resource: string, operation: string): boolean {
+	const show = property.displayOptions?.show ?? {};
+	if (show.resource && !show.resource.includes(resource)) return false;
+	if (show.operation && !show.operation.includes(operation)) return false;
+	return true;
+}
+
+function checkValue(ctx: IExecuteFunctions, itemIndex: number, property: INodeProperties, value: unknown, label: string) {
+	if (value === undefined || value === null) return;
+	const allowed = (property.options as INodePropertyOptions[]).map((o) => o.value);
+	if (!allowed.includes(value as string)) {
+		throw inputError(ctx.getNode(), itemIndex, label, `"${String(value)}" is not one of: ${allowed.join(', ')}`);
+	}
+}
+
+/**
+ * n8n does not enforce an options list when the value comes from an expression: every options-type
+ * field of the current operation (top level and inside Options collections) is checked against its list.
+ */
+export function checkOptionValues(ctx: IExecuteFunctions, itemIndex: number, properties: INodeProperties[]) {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	for (const property of properties) {
+		if (!showMatches(property, resource, operation)) continue;
+		if (property.type === 'options') {
+			checkValue(ctx, itemIndex, property, ctx.getNodeParameter(property.name, itemIndex, undefined), property.displayName);
+		} else if (property.type === 'collection') {
+			const collection = ctx.getNodeParameter(property.name, itemIndex, {}) as IDataObject;
+			for (const option of (property.options ?? []) as INodeProperties[]) {
+				if (option.type === 'options' && option.name in (collection ?? {})) {
+					checkValue(ctx, itemIndex, option, collection[option.name], `${property.displayName} → ${option.displayName}`);
+				}
+			}
+		}
+	}
+}
 
 export function signerFields(resource: string): INodeProperties[] {
 	const show = { resource: [resource], operation: ['sign'] };
@@ -47,17 +106,17 @@ export function waitOptions(): INodeProperties[] {
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 600 },
 			default: 5,
-			description: 'Seconds between status checks while waiting',
+			description: 'Seconds between status checks while waiting (1 to 600)',
 		},
 		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 86400 },
 			default: 300,
-			description: 'How long to wait in total. The signer must approve with their OTP within this time.',
+			description: 'How long to wait in total (at most 24 h). The signer must approve with their OTP within this time.',
 		},
 	];
 }
@@ -136,24 +195,106 @@ export function binaryInput(ctx: IExecuteFunctions, itemIndex: number, propertyN
 	};
 }
 
-export async function sftpSettings(ctx: IExecuteFunctions): Promise<FirmadorSftpSettings> {
-	const c = await ctx.getCredentials('firmadorSftp');
+const apiCredentialChecks = new WeakMap<object, { field: string; problem: string } | null>();
+
+/**
+ * The Firmador API credential checked before any request (once per execution): each problem becomes an
+ * error on the item that would have used it, naming the credential's field.
+ */
+export async function checkApiCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<void> {
+	let found = apiCredentialChecks.get(ctx);
+	if (found === undefined) {
+		found = apiCredentialProblem((await ctx.getCredentials('firmadorApi')) as IDataObject);
+		apiCredentialChecks.set(ctx, found);
+	}
+	if (found) throw inputError(ctx.getNode(), itemIndex, `Firmador API credential → ${found.field}`, found.problem);
+}
+
+export function apiCredentialProblem(c: IDataObject): { field: string; problem: string } | null {
+	const baseUrl = String(c.baseUrl ?? '').trim();
+	if (!baseUrl) return { field: 'Base URL', problem: 'is empty' };
+	if (/[\u0000-\u001f\s]/.test(baseUrl)) return { field: 'Base URL', problem: 'contains spaces or control characters' };
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(baseUrl);
+	} catch {
+		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
+	if (parsed.username || parsed.password) return { field: 'Base URL', problem: 'must not contain a user name or password' };
+	const appId = String(c.appId ?? '');
+	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
+	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
+	const secret = String(c.secret ?? '');
+	if (!secret) return { field: 'Secret', problem: 'is empty' };
+	let wire: ReturnType<typeof firmadorWireSettings>;
+	try {
+		wire = firmadorWireSettings(c);
+	} catch (error) {
+		const message = (error as Error).message;
+		const field = /Secret Encoding/.test(message) ? 'Secret Encoding' : /URI to Sign/.test(message) ? 'URI to Sign' : 'SessionsID[] on the Wire';
+		return { field, problem: message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message };
+	}
+	if (wire.secretFormat === 'base64') {
+		try {
+			firmadorKey(secret, 'base64');
+		} catch {
+			return { field: 'Secret', problem: 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' };
+		}
+	}
+	return null;
+}
+
+/** The SFTP credential's settings, checked (folders normalised, no `..` or control characters) before any connection. */
+export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
+	const folder = (label: string, value: unknown) => {
+		let problem: string | undefined;
+		let checked = '';
+		try {
+			checked = checkBaseFolder(String(value ?? ''));
+		} catch (error) {
+			problem = (error as RemotePathError).message;
+		}
+		if (problem !== undefined) throw new SftpError(`The Firmador SFTP credential's ${label} ${problem}`, 'io');
+		return checked;
+	};
+	const host = String(c.host ?? '').trim();
+	if (!host) throw new SftpError('The Firmador SFTP credential\'s Host is empty', 'connect');
+	if (/[\s/\\\u0000-\u001f]/.test(host)) throw new SftpError(`The Firmador SFTP credential's Host "${host.replace(/[\u0000-\u001f]/g, '?')}" is not a host name`, 'connect');
+	const port = Number(c.port ?? 22);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SftpError(`The Firmador SFTP credential's Port ${String(c.port)} is not a port number (1-65535)`, 'connect');
+	// Checked here, before any connection: a malformed fingerprint, or none without the explicit toggle.
+	const fingerprint = normaliseFingerprint(String(c.hostKeyFingerprint ?? ''));
+	if (!fingerprint && c.allowAnyHostKey !== true) {
+		throw new SftpError(
+			'The Firmador SFTP credential has no Host Key Fingerprint',
+			'hostKey',
+			'Set the server\'s fingerprint (ssh-keyscan host | ssh-keygen -lf -), or turn on "Accept Any Host Key (Insecure)" if you accept a connection that could be intercepted.',
+		);
+	}
 	return {
-		host: String(c.host ?? ''),
-		port: Number(c.port ?? 22),
+		host,
+		port,
 		username: String(c.username ?? ''),
 		password: (c.password as string) || undefined,
 		privateKey: (c.privateKey as string) || undefined,
 		passphrase: (c.passphrase as string) || undefined,
-		hostKeyFingerprint: (c.hostKeyFingerprint as string) || '',
-		uploadFolder: String(c.uploadFolder ?? ''),
-		signedFolder: String(c.signedFolder ?? ''),
+		hostKeyFingerprint: String(c.hostKeyFingerprint ?? '').trim(),
+		allowAnyHostKey: c.allowAnyHostKey === true,
+		uploadFolder: folder('Upload Folder', c.uploadFolder),
+		signedFolder: folder('Signed Folder', c.signedFolder),
+		...(typeof c.operationTimeoutMs === 'number' ? { operationTimeoutMs: c.operationTimeoutMs } : {}),
 	};
 }
 
-export async function withSftp<T>(ctx: IExecuteFunctions, run: (sftp: FirmadorSftp, settings: FirmadorSftpSettings) => Promise<T>): Promise<T> {
-	const settings = await sftpSettings(ctx);
+export async function sftpSettings(ctx: IExecuteFunctions): Promise<FirmadorSftpSettings> {
+	return sftpSettingsFrom((await ctx.getCredentials('firmadorSftp')) as IDataObject);
+}
+
+export async function withSftp<T>(ctx: IExecuteFunctions, run: (sftp: FirmadorSftp, settings: FirmadorSftpSettings) => Promise<T>, known?: FirmadorSftpSettings): Promise<T> {
+	const settings = known ?? (await sftpSettings(ctx));
 	const sftp = await FirmadorSftp.connect(settings);
+	if (sftp.hostKeyUnverified) addWarning(ctx, UNVERIFIED_HOST_KEY_WARNING);
 	try {
 		return await run(sftp, settings);
 	} finally {
@@ -167,31 +308,44 @@ export interface WaitResult {
 	waitedMs: number;
 }
 
-/** Polls EstadoSolicitud for every id together until each is final (1, 4, 5) or the timeout passes. */
-export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: number, timeoutSeconds: number, chunkSize = 50): Promise<WaitResult> {
+/**
+ * Polls EstadoSolicitud for every id together until each is final (1, 4, 5) or the timeout passes. A 204
+ * while waiting means "no result yet" (the next poll asks again). Interval and timeout are clamped.
+ */
+export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: unknown, timeoutSeconds: unknown, chunkSize = 50): Promise<WaitResult> {
 	const statuses = new Map<string, StatusEntry>();
 	const started = Date.now();
+	const interval = clampSeconds(intervalSeconds, POLL_INTERVAL_SECONDS.fallback, POLL_INTERVAL_SECONDS.min, POLL_INTERVAL_SECONDS.max);
+	const timeout = clampSeconds(timeoutSeconds, WAIT_TIMEOUT_SECONDS.fallback, WAIT_TIMEOUT_SECONDS.min, WAIT_TIMEOUT_SECONDS.max);
 	const outcome = await pollUntil(
 		async () => {
 			const pending = ids.filter((id) => !statuses.get(id)?.final);
-			const latest = await getStatuses.call(ctx, pending, chunkSize);
-			for (const [id, entry] of latest) statuses.set(id, entry);
+			const failure = await getStatuses.call(ctx, pending, chunkSize).then(
+				(latest) => {
+					for (const [id, entry] of latest) statuses.set(id, entry);
+					return undefined;
+				},
+				(error: unknown) => error,
+			);
+			if (failure !== undefined && !isNoContent(failure)) throw failure as Error;
 			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
 		},
-		{ intervalMs: Math.max(1, intervalSeconds) * 1000, timeoutMs: Math.max(1, timeoutSeconds) * 1000 },
+		{ intervalMs: interval * 1000, timeoutMs: timeout * 1000 },
 	);
 	return { statuses, timedOut: !outcome.done, waitedMs: Date.now() - started };
 }
 
-/** The status fields an output item carries: MensajeEstado as sent plus the normalised status. */
+/** The status fields an output item carries: the normalised status, the service's message as sent, its raw entry. */
 export function statusJson(entry: StatusEntry | undefined): IDataObject {
 	if (!entry) return { status: 'unknown' };
 	return {
 		status: entry.status,
-		code: entry.code,
+		statusCode: entry.statusCode,
+		statusFrom: entry.statusFrom,
 		final: entry.final,
 		signed: entry.signed,
-		...(entry.MensajeEstado !== undefined ? { MensajeEstado: entry.MensajeEstado } : {}),
-		...(entry.HashFirmado !== undefined ? { HashFirmado: entry.HashFirmado } : {}),
+		...(entry.statusMessage !== undefined ? { statusMessage: entry.statusMessage } : {}),
+		...(entry.signedHash !== undefined ? { signedHash: entry.signedHash } : {}),
+		...(entry.response ? { response: entry.response } : {}),
 	};
 }

@@ -2,13 +2,16 @@
  * The one module that talks HTTP to Firmador: requests signed by the firmadorApi credential's
  * authenticate(), full responses with status errors ignored, then mapped here: a 204 is an error whose
  * reason phrase is the message (the provider's documented convention), 401 is a signature problem,
- * 500 "Error de servidor". Errors are built from status + phrase + parsed body + path only (never from the
+ * 500 "Error de servidor". Safe GETs are retried (bounded backoff) on network errors, 5xx, 429 and
+ * garbled bodies; POSTs are sent once, and their errors say whether Firmador may have acted. Errors are built from status + phrase + parsed body + path only (never from the
  * HTTP client's error object, which carries the Authorization header).
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
-import { chunk, describeStatus, repairReasonPhrase } from '../../shared/firmadorStatus';
+import { NodeApiError, sleep } from 'n8n-workflow';
+import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../../shared/firmadorStatus';
 import type { QueryValue } from '../../shared/firmadorRequest';
+import { withContext } from '../../shared/n8n/items';
 
 export const CREDENTIAL = 'firmadorApi';
 
@@ -38,11 +41,114 @@ function bodyMessage(body: unknown): string {
 	return '';
 }
 
+/** Safe GETs are retried on failures that say nothing about the request (network, 5xx, 429, a garbled body). POSTs never are. */
+export const GET_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
+/** The longest Retry-After honoured before a retry (seconds). */
+const MAX_RETRY_AFTER_SECONDS = 10;
+
+/** Network errors where the request never reached the service. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+interface Attempt {
+	error: NodeApiError;
+	retryable: boolean;
+	retryAfterMs?: number;
+}
+
+function tag(error: NodeApiError, remoteMayHaveActed: boolean | undefined, method: string): NodeApiError {
+	// Only a POST can create something on the service; for a GET the question does not arise.
+	if (method === 'POST' && remoteMayHaveActed !== undefined) {
+		withContext(error, { remoteMayHaveActed });
+		error.description = `${error.description ?? ''} ${remoteMayHaveActed ? 'Firmador may have received and acted on this request (a signing request may exist): check with Get Status or the provider before sending it again.' : 'Firmador did not act on this request (no signing request was created).'}`.trim();
+	}
+	return error;
+}
+
+/** A JSON body: parsed once here (the credential turns n8n's own parsing off); a garbled one is an error. */
+function parsedBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
+	let value = body;
+	if (Buffer.isBuffer(value)) value = value.toString('utf8');
+	if (typeof value !== 'string') return { ok: true, value };
+	const text = value.trim();
+	if (text === '') return { ok: true, value: undefined };
+	// n8n's HTTP client may already have parsed valid JSON (a bare string then arrives unquoted).
+	if (/^[[{"]/.test(text) || /^(true|false|null|-?\d+(\.\d+)?)$/.test(text)) {
+		try {
+			return { ok: true, value: JSON.parse(text) };
+		} catch {
+			return { ok: false };
+		}
+	}
+	return { ok: true, value: text };
+}
+
+async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path: string, request: IHttpRequestOptions): Promise<unknown | Attempt> {
+	let response: FullResponse;
+	try {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL, request)) as FullResponse;
+	} catch (thrown) {
+		// Network-level failure: report the code and message, not the request (it holds the signature).
+		const cause = thrown as { cause?: { code?: string; message?: string }; code?: string; message?: string };
+		// Our own credential problems (thrown by authenticate before anything is sent) carry no secrets.
+		const own = [cause.message, cause.cause?.message].find((m) => typeof m === 'string' && m.startsWith('The Firmador '));
+		if (own) return { error: apiError(ctx, 0, own, 'Fix the Firmador API credential.'), retryable: false };
+		const code = cause.cause?.code ?? cause.code ?? '';
+		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String(cause.message ?? ''));
+		const reason = timedOut ? 'no answer within the request timeout' : inWords(code) || 'connection failed';
+		const error = apiError(ctx, 0, `Could not reach Firmador (${method} ${path}): ${reason}`, 'Check the Base URL of the Firmador API credential and that the service is reachable.', { path });
+		return { error: tag(error, !NOT_SENT.has(code), method), retryable: true };
+	}
+	const status = response.statusCode;
+	const phrase = repairReasonPhrase(response.statusMessage);
+	if (status === 204) {
+		// The provider's error convention; on a GET it also reads as "no result yet".
+		const error = apiError(ctx, 204, phrase || `Firmador answered 204 No Content to ${method} ${path}`, `Firmador answered ${method} ${path} with HTTP 204 (no content) and this reason phrase.`, { path });
+		return { error: tag(error, false, method), retryable: false };
+	}
+	if (status === 401 || status === 403) {
+		const detail = bodyMessage(parsedBody(response.body).ok ? (parsedBody(response.body) as { value: unknown }).value : response.body);
+		const error = apiError(
+			ctx,
+			status,
+			`Firmador rejected the request signature${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`,
+			'Check App ID, Secret, Secret Encoding and URI to Sign in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused).',
+			{ path },
+		);
+		return { error: tag(error, false, method), retryable: false };
+	}
+	if (status === 429) {
+		const header = (response as { headers?: Record<string, string> }).headers?.['retry-after'];
+		const seconds = header !== undefined && /^\d+$/.test(String(header).trim()) ? Math.min(MAX_RETRY_AFTER_SECONDS, Number(header)) : undefined;
+		const error = apiError(ctx, 429, `Firmador is limiting requests (HTTP 429) on ${method} ${path}`, 'Too many requests: try again later, or send fewer items per run.', { path });
+		return { error: tag(error, false, method), retryable: true, retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
+	}
+	if (status >= 500) {
+		const error = apiError(ctx, status, `Firmador server error: ${phrase || 'Error de servidor'}`, `${method} ${path} failed on the server side (HTTP ${status}); try again later.`, { path });
+		return { error: tag(error, status !== 503, method), retryable: true };
+	}
+	if (status < 200 || status >= 300) {
+		const parsed = parsedBody(response.body);
+		const detail = bodyMessage(parsed.ok ? parsed.value : response.body);
+		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `Firmador refused ${method} ${path}.`, { path });
+		return { error: tag(error, false, method), retryable: false };
+	}
+	const parsed = parsedBody(response.body);
+	if (!parsed.ok) {
+		const error = apiError(ctx, status, `Firmador answered ${method} ${path} with a body that is not valid JSON`, 'The answer was cut or garbled on the way.', { path });
+		return { error: tag(error, true, method), retryable: true };
+	}
+	return parsed.value;
+}
+
+function isAttempt(value: unknown): value is Attempt {
+	return typeof value === 'object' && value !== null && (value as Attempt).error instanceof NodeApiError && typeof (value as Attempt).retryable === 'boolean';
+}
+
 export async function firmadorRequest(
 	this: IExecuteFunctions,
 	method: 'GET' | 'POST',
 	path: string,
-	options: { qs?: Record<string, QueryValue>; body?: IDataObject } = {},
+	options: { qs?: Record<string, QueryValue>; body?: IDataObject; retry?: BackoffPolicy } = {},
 ): Promise<unknown> {
 	const request: IHttpRequestOptions = {
 		method,
@@ -53,41 +159,28 @@ export async function firmadorRequest(
 		ignoreHttpStatusErrors: true,
 		json: true,
 	};
-	let response: FullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, request)) as FullResponse;
-	} catch (error) {
-		// Network-level failure: report the code and message, not the request (it holds the signature).
-		const cause = error as { cause?: { code?: string; message?: string }; code?: string; message?: string };
-		// Our own credential problems (thrown by authenticate before anything is sent) carry no secrets.
-		const own = [cause.message, cause.cause?.message].find((m) => typeof m === 'string' && m.startsWith('The Firmador '));
-		if (own) throw apiError(this, 0, own, 'Fix the Firmador API credential');
-		const code = cause.cause?.code ?? cause.code ?? '';
-		throw apiError(this, 0, `Could not reach Firmador (${method} ${path})${code ? `: ${code}` : ''}`, 'Check the Base URL of the Firmador API credential and that the service is reachable');
-	}
-	const status = response.statusCode;
-	const phrase = repairReasonPhrase(response.statusMessage);
-	if (status === 204) {
-		throw apiError(this, 204, phrase || 'Firmador answered 204 No Content without a reason', `Firmador refused ${method} ${path} (HTTP 204 with this reason phrase)`, { path });
-	}
-	if (status === 401 || status === 403) {
-		const detail = bodyMessage(response.body);
-		throw apiError(
-			this,
-			status,
-			`Firmador rejected the request signature${detail ? `: ${detail}` : ''}`,
-			'Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused)',
-			{ path },
-		);
-	}
-	if (status >= 500) {
-		throw apiError(this, status, `Firmador server error: ${phrase || 'Error de servidor'}`, `${method} ${path} failed on the server side; try again later`, { path });
-	}
-	if (status < 200 || status >= 300) {
-		const detail = bodyMessage(response.body);
-		throw apiError(this, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${detail}` : ''}`, `${method} ${path}`, { path });
-	}
-	return response.body;
+	// POSTs create signing requests: an automatic retry could create a second one, so they are sent once.
+	const policy: BackoffPolicy = method === 'GET' ? (options.retry ?? GET_RETRY) : { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+	let retryAfterMs: number | undefined;
+	const outcome = await withBackoff(
+		async () => {
+			const result = await attemptOnce(this, method, path, request);
+			if (!isAttempt(result)) return { value: result };
+			if (!result.retryable) throw result.error;
+			retryAfterMs = result.retryAfterMs;
+			return new RetryableFailure(result.error.message, result.error);
+		},
+		policy,
+		{
+			sleep: async (ms) => {
+				const wait = retryAfterMs ?? ms;
+				retryAfterMs = undefined;
+				await sleep(wait);
+			},
+		},
+	);
+	if (outcome instanceof RetryableFailure) throw outcome.detail as NodeApiError;
+	return outcome.value;
 }
 
 /** The seed says "a SessionID is returned" without its shape: a JSON string, plain text or {SessionID}. */
@@ -100,7 +193,7 @@ export function sessionIdFrom(ctx: IExecuteFunctions, body: unknown, path: strin
 			try {
 				value = JSON.parse(text);
 			} catch {
-				value = text;
+				value = undefined;
 			}
 		} else value = text;
 	}
@@ -108,19 +201,30 @@ export function sessionIdFrom(ctx: IExecuteFunctions, body: unknown, path: strin
 		const record = value as Record<string, unknown>;
 		value = record.SessionID ?? record.SessionId ?? record.sessionId;
 	}
-	if ((typeof value === 'string' && value.trim() !== '') || typeof value === 'number') return String(value).trim();
-	throw apiError(ctx, 200, `Firmador answered ${path} without a SessionID`, 'The response body did not contain a session id');
+	// An id is a short token; anything else (an HTML error page, a cut body) is not taken for one.
+	if ((typeof value === 'string' && /^[A-Za-z0-9._:{}-]{1,128}$/.test(value.trim())) || (typeof value === 'number' && Number.isFinite(value))) return String(value).trim();
+	const error = apiError(ctx, 200, `Firmador answered ${path} without a readable SessionID`, 'The response body did not contain a session id.', { path });
+	throw tag(error, true, 'POST');
 }
 
 export interface StatusEntry {
 	sessionId: string;
 	found: boolean;
-	code: number | null;
+	statusCode: number | null;
 	status: string;
 	final: boolean;
 	signed: boolean;
-	MensajeEstado?: string;
-	HashFirmado?: string;
+	/** Which of CodigoEstado / MensajeEstado decided the status (they contradict each other for code 1 in the seed). */
+	statusFrom: 'code' | 'message';
+	statusMessage?: string;
+	signedHash?: string;
+	/** The service's entry as it came. */
+	response?: IDataObject;
+}
+
+/** Whether an error is Firmador's HTTP 204 (on a GET: "no result yet"). */
+export function isNoContent(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '204';
 }
 
 /** EstadoSolicitud for many ids, `chunkSize` ids per call. Ids the service does not list are `found: false`. */
@@ -128,21 +232,29 @@ export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkS
 	const result = new Map<string, StatusEntry>();
 	for (const group of chunk(ids, chunkSize)) {
 		const body = await firmadorRequest.call(this, 'GET', '/api/EstadoSolicitud', { qs: { 'SessionsID[]': group } });
-		const list = Array.isArray(body) ? body : [];
-		for (const raw of list as Array<Record<string, unknown>>) {
+		if (body !== undefined && !Array.isArray(body)) {
+			throw apiError(this, 200, 'Firmador answered GET /api/EstadoSolicitud with something other than a list', 'Expected [{CodigoEstado, MensajeEstado, SessionID, HashFirmado}].', { path: '/api/EstadoSolicitud' });
+		}
+		for (const raw of (body ?? []) as Array<Record<string, unknown>>) {
+			if (!raw || typeof raw !== 'object') continue;
 			const id = String(raw.SessionID ?? '');
 			if (!id) continue;
-			const described = describeStatus(raw.CodigoEstado);
+			const described = describeStatus(raw.CodigoEstado, raw.MensajeEstado);
 			result.set(id, {
 				sessionId: id,
 				found: true,
-				...described,
-				MensajeEstado: raw.MensajeEstado as string | undefined,
-				HashFirmado: raw.HashFirmado as string | undefined,
+				statusCode: described.code,
+				status: described.status,
+				final: described.final,
+				signed: described.signed,
+				statusFrom: described.statusFrom,
+				...(typeof raw.MensajeEstado === 'string' ? { statusMessage: raw.MensajeEstado } : {}),
+				...(raw.HashFirmado !== undefined && raw.HashFirmado !== null ? { signedHash: String(raw.HashFirmado) } : {}),
+				response: raw as IDataObject,
 			});
 		}
 		for (const id of group) {
-			if (!result.has(id)) result.set(id, { sessionId: id, found: false, code: null, status: 'notFound', final: false, signed: false });
+			if (!result.has(id)) result.set(id, { sessionId: id, found: false, statusCode: null, status: 'notFound', final: false, signed: false, statusFrom: 'code' });
 		}
 	}
 	return result;

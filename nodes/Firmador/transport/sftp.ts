@@ -1,13 +1,17 @@
 /**
  * SFTP side of Firmador: one connection per execution serving every item, the host key pinned by its
  * OpenSSH SHA256 fingerprint, a bounded connect retry (ssh2-sftp-client 12 has none), `mkdir -p`,
- * uploads streamed to a temporary name then renamed, with the SHA-1 computed while streaming and the
- * remote size checked. Knows nothing about n8n.
+ * uploads streamed to a temporary name then renamed (never over an existing file unless asked), with the
+ * SHA-1 computed while streaming and the remote size checked. Every operation has a timeout: a dead
+ * channel (OpenSSH drops it on a NUL in a path, a server can stop answering) ends the connection and
+ * fails the caller instead of holding the execution. Knows nothing about n8n beyond its sleep().
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
+import { sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { inWords } from '../../shared/firmadorStatus';
 
 export interface FirmadorSftpSettings {
 	host: string;
@@ -16,18 +20,23 @@ export interface FirmadorSftpSettings {
 	password?: string;
 	privateKey?: string;
 	passphrase?: string;
-	/** `SHA256:...` as OpenSSH prints it; empty = host key not verified. */
+	/** `SHA256:...` as OpenSSH prints it; empty is refused unless allowAnyHostKey. */
 	hostKeyFingerprint?: string;
+	/** Connect without a pinned host key (insecure, explicit). Ignored when a fingerprint is set. */
+	allowAnyHostKey?: boolean;
+	/** Most milliseconds one SFTP operation may go without progress (default 30 s). */
+	operationTimeoutMs?: number;
 	uploadFolder: string;
 	signedFolder: string;
 }
 
 export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
+export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
 
 export class SftpError extends Error {
 	constructor(
 		message: string,
-		readonly kind: 'hostKey' | 'auth' | 'connect' | 'io' | 'size',
+		readonly kind: 'hostKey' | 'auth' | 'connect' | 'io' | 'size' | 'timeout' | 'exists',
 		readonly description?: string,
 	) {
 		super(message);
@@ -38,7 +47,7 @@ export class SftpError extends Error {
 /** The transport's one error type: an SftpError passes through, anything else is described as `message`. */
 function sftpFailure(error: unknown, message: string): SftpError {
 	if (error instanceof SftpError) return error;
-	return new SftpError(`${message}: ${(error as Error)?.message ?? String(error)}`, 'io');
+	return new SftpError(inWords(`${message}: ${(error as Error)?.message ?? String(error)}`), 'io');
 }
 
 /** `SHA256:<base64 without padding>` of a raw SSH public key blob, as `ssh-keygen -lf` prints it. */
@@ -77,8 +86,56 @@ export class FirmadorSftp {
 
 	private constructor(readonly settings: FirmadorSftpSettings) {}
 
+	/** True when the connection was made without checking the host key (Accept Any Host Key). */
+	get hostKeyUnverified(): boolean {
+		return !normaliseFingerprint(this.settings.hostKeyFingerprint);
+	}
+
+	private get timeoutMs(): number {
+		return this.settings.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+	}
+
+	/**
+	 * Runs one SFTP call with an inactivity timeout. `progress` (when given) is called by the caller while
+	 * data flows, so a long healthy upload does not time out. On timeout the connection is ended: a dead
+	 * channel would otherwise keep the promise pending forever.
+	 */
+	private async timed<T>(label: string, run: (progress: () => void) => Promise<T>): Promise<T> {
+		let lastProgress = Date.now();
+		let settled = false;
+		const progress = () => {
+			lastProgress = Date.now();
+		};
+		// A watchdog on n8n's sleep (community nodes may not use timers directly): it checks a few times per
+		// timeout whether the operation made progress.
+		const step = Math.max(20, Math.min(250, Math.floor(this.timeoutMs / 4)));
+		const watchdog = (async (): Promise<never> => {
+			while (!settled) {
+				await sleep(step);
+				if (!settled && Date.now() - lastProgress >= this.timeoutMs) {
+					this.client.end().catch(() => undefined);
+					throw new SftpError(`SFTP ${label} got no answer for ${Math.round(this.timeoutMs / 1000)} s; the connection was closed`, 'timeout', 'The server or the network stopped answering. Nothing was left under the final file name; run it again.');
+				}
+			}
+			return await new Promise<never>(() => undefined);
+		})();
+		watchdog.catch(() => undefined);
+		try {
+			return await Promise.race([run(progress), watchdog]);
+		} finally {
+			settled = true;
+		}
+	}
+
 	static async connect(settings: FirmadorSftpSettings, policy: BackoffPolicy = CONNECT_RETRY, sleep?: (ms: number) => Promise<void>): Promise<FirmadorSftp> {
 		const expected = normaliseFingerprint(settings.hostKeyFingerprint);
+		if (!expected && settings.allowAnyHostKey !== true) {
+			throw new SftpError(
+				'The Firmador SFTP credential has no Host Key Fingerprint',
+				'hostKey',
+				'Set the server\'s fingerprint (ssh-keyscan host | ssh-keygen -lf -), or turn on "Accept Any Host Key (Insecure)" if you accept a connection that could be intercepted.',
+			);
+		}
 		const outcome = await withBackoff(
 			async () => {
 				const attempt = new FirmadorSftp(settings);
@@ -92,6 +149,9 @@ export class FirmadorSftp {
 						privateKey: settings.privateKey || undefined,
 						passphrase: settings.passphrase || undefined,
 						readyTimeout: 20_000,
+						// A server that stops answering after login is found by keepalives, not by waiting forever.
+						keepaliveInterval: 5_000,
+						keepaliveCountMax: 3,
 						hostVerifier: (key: Buffer) => {
 							seen = sshFingerprint(key);
 							return !expected || seen === expected;
@@ -121,8 +181,8 @@ export class FirmadorSftp {
 	async ensureFolder(folder: string) {
 		if (!folder || folder === '/' || this.madeDirs.has(folder)) return;
 		try {
-			const kind = await this.client.exists(folder);
-			if (kind === false) await this.client.mkdir(folder, true);
+			const kind = await this.timed(`check of ${folder}`, async () => await this.client.exists(folder));
+			if (kind === false) await this.timed(`mkdir of ${folder}`, async () => await this.client.mkdir(folder, true));
 			else if (kind !== 'd') throw new SftpError(`Remote path ${folder} exists but is not a folder`, 'io');
 			this.madeDirs.add(folder);
 		} catch (error) {
@@ -132,24 +192,36 @@ export class FirmadorSftp {
 
 	/** Checks that a folder exists (credential test). */
 	async folderExists(folder: string): Promise<boolean> {
-		return (await this.client.exists(folder)) === 'd';
+		return (await this.timed(`check of ${folder}`, async () => await this.client.exists(folder))) === 'd';
+	}
+
+	/** Whether a remote file (or anything) exists at `remotePath`. */
+	async exists(remotePath: string): Promise<boolean> {
+		return (await this.timed(`check of ${remotePath}`, async () => await this.client.exists(remotePath))) !== false;
 	}
 
 	/**
 	 * Streams `source` to `<folder>/.<name>.<random>.part`, checks the remote size against the bytes
-	 * sent, then renames it to `<folder>/<name>` (replacing an older file of that name).
+	 * sent, then renames it to `<folder>/<name>`. An existing `<folder>/<name>` is refused (before and,
+	 * through SFTP's non-replacing rename, at the rename) unless `overwrite`.
 	 */
-	async upload(source: Readable | Buffer, folder: string, name: string): Promise<UploadResult> {
+	async upload(source: Readable | Buffer, folder: string, name: string, options: { overwrite?: boolean } = {}): Promise<UploadResult> {
+		if (/[\u0000-\u001f/\\]/.test(name) || name === '.' || name === '..') throw new SftpError(`"${name.replace(/[\u0000-\u001f]/g, '?')}" is not a plain file name`, 'io');
 		await this.ensureFolder(folder);
 		const finalPath = joinRemote(folder, name);
+		if (!options.overwrite && (await this.exists(finalPath))) {
+			throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
+		}
 		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
 		const hash = createHash('sha1');
 		let sent = 0;
+		let progress: () => void = () => undefined;
 		// A Transform, not a 'data' listener: a listener would start the flow before put() is reading.
 		const counter = new Transform({
 			transform(chunk: Buffer, _encoding, done) {
 				hash.update(chunk);
 				sent += chunk.length;
+				progress();
 				done(null, chunk);
 			},
 		});
@@ -157,20 +229,42 @@ export class FirmadorSftp {
 		input.on('error', (error) => counter.destroy(error));
 		input.pipe(counter);
 		try {
-			await this.client.put(counter, tempPath);
-			const stat = await this.client.stat(tempPath);
+			await this.timed(`upload of ${name}`, async (alive) => {
+				progress = alive;
+				await this.client.put(counter, tempPath);
+			});
+			const stat = await this.timed(`stat of ${tempPath}`, async () => await this.client.stat(tempPath));
 			if (stat.size !== sent) {
 				throw new SftpError(`Upload of ${name} is incomplete: the server has ${stat.size} bytes, ${sent} were sent`, 'size');
 			}
-			try {
-				await this.client.posixRename(tempPath, finalPath);
-			} catch {
-				if ((await this.client.exists(finalPath)) !== false) await this.client.delete(finalPath);
-				await this.client.rename(tempPath, finalPath);
+			if (options.overwrite) {
+				const renamed = await this.timed(`rename to ${finalPath}`, async () => await this.client.posixRename(tempPath, finalPath)).then(
+					() => true,
+					(error: unknown) => error,
+				);
+				if (renamed !== true) {
+					if (renamed instanceof SftpError && renamed.kind === 'timeout') throw renamed;
+					if (await this.exists(finalPath)) await this.timed(`delete of ${finalPath}`, async () => await this.client.delete(finalPath));
+					await this.timed(`rename to ${finalPath}`, async () => await this.client.rename(tempPath, finalPath));
+				}
+			} else {
+				// SFTP v3 rename does not replace: a file that appeared meanwhile makes it fail, never lost.
+				const renamed = await this.timed(`rename to ${finalPath}`, async () => await this.client.rename(tempPath, finalPath)).then(
+					() => true,
+					(error: unknown) => error,
+				);
+				if (renamed !== true) {
+					if (!(renamed instanceof SftpError) && (await this.exists(finalPath).catch(() => false))) {
+						throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
+					}
+					throw sftpFailure(renamed, `Rename to ${finalPath} failed`);
+				}
 			}
 			return { remotePath: finalPath, size: sent, sha1: hash.digest('hex').toUpperCase() };
 		} catch (error) {
-			await this.client.delete(tempPath, true).catch(() => undefined);
+			input.unpipe?.(counter);
+			counter.destroy();
+			await this.timed(`delete of ${tempPath}`, async () => await this.client.delete(tempPath, true)).catch(() => undefined);
 			throw sftpFailure(error, `Upload of ${name} to ${folder} failed`);
 		}
 	}
@@ -191,9 +285,14 @@ export class FirmadorSftp {
 	/** Streams a remote file into `sink` (ended when the file is read), without holding it in memory. */
 	async downloadTo(remotePath: string, sink: Writable): Promise<void> {
 		try {
-			const kind = await this.client.exists(remotePath);
+			const kind = await this.timed(`check of ${remotePath}`, async () => await this.client.exists(remotePath));
 			if (kind !== '-') throw new SftpError(`The signed file ${remotePath} is not on the SFTP server (yet)`, 'io');
-			await this.client.get(remotePath, sink);
+			await this.timed(`download of ${remotePath}`, async (alive) => {
+				sink.on('drain', alive);
+				const onData = () => alive();
+				sink.on('pipe', (src) => src.on('data', onData));
+				await this.client.get(remotePath, sink);
+			});
 		} catch (error) {
 			sink.destroy(error as Error);
 			throw sftpFailure(error, `Download of ${remotePath} failed`);
@@ -202,7 +301,7 @@ export class FirmadorSftp {
 }
 
 function classifyConnectError(error: Error, expected: string, seen: string, settings: FirmadorSftpSettings): SftpError {
-	const message = String(error?.message ?? error);
+	const message = inWords(String(error?.message ?? error));
 	if (expected && seen && seen !== expected) {
 		return new SftpError(
 			`The SFTP server's host key does not match the credential: server presented ${seen}, expected ${expected}`,

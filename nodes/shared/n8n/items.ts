@@ -37,13 +37,18 @@ export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
+/** Any error as an n8n error that names its item (context.itemIndex; the message for non-n8n errors). */
+export function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, `${message} ${itemLabel(itemIndex)}`, { itemIndex });
+	// A plain error's description (e.g. the SFTP transport's advice) and context travel along.
+	const description = (error as { description?: string }).description;
+	const converted = new NodeOperationError(node, `${message} ${itemLabel(itemIndex)}`, { itemIndex, description });
+	const context = (error as { context?: IDataObject }).context;
+	return context ? withContext(converted, context) : converted;
 }
 
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>;

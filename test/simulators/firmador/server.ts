@@ -12,6 +12,15 @@
  * - Sessions walk CodigoEstado 0 → 2 → 3 → 4, one step per status poll (outcome 1 or 5 on request).
  *   On reaching 4, a signed copy of each PDF is written to the signed folder (the original bytes plus
  *   an appended incremental-update marker).
+ * - Where the seed allows two readings, a switch picks the one the simulated server follows (strictly, so a
+ *   client that assumes the other fails): `signedUri` (absolute URL / path and query in the string to
+ *   sign), `sessionIdsForm` (`SessionsID[]` literal / `%5b%5d`), `code1Pending` (pending requests
+ *   reported as the seed's sample does: CodigoEstado 1 + "Pendiente de Validacion"), `responseHashEncoding`
+ *   (how `Hash` comes back: hex, lower-case hex, Base64 of the UTF-16LE hex as .NET serialises byte[],
+ *   Base64 of the raw digest, a byte array). `control.configure()` switches them at run time.
+ * - Fault injection (`control.inject()`): reset before acting, reset after acting, hang (acted, never
+ *   answers), 500/502/503, 429 without Retry-After, a 200 with malformed JSON (acted), a slow drip of the
+ *   right answer, and 204 No Content.
  * - Simulator choices where the seed is silent (see docs/firmador.md): SessionID is returned as a JSON
  *   string; unknown session ids are left out of EstadoSolicitud (an unknown id alone gives 200 `[]`);
  *   HashFirmado/XmlFirmado return [] for an unknown session and entries with an empty signature and
@@ -71,7 +80,35 @@ export interface FirmadorSimulatorOptions {
 	hashEncoding?: 'utf16leHex' | 'raw';
 	/** Take the scheme from X-Forwarded-Proto (as behind a TLS-terminating proxy). Default false. */
 	trustForwardedProto?: boolean;
+	/** What the HMAC's "Request URI" is (default absoluteUrl). */
+	signedUri?: 'absoluteUrl' | 'pathAndQuery';
+	/** The one form of `SessionsID[]` the server binds (default literal); the other form is an unknown key. */
+	sessionIdsForm?: 'literal' | 'encoded';
+	/** Report not-yet-validated sessions as the seed's sample does: CodigoEstado 1 + "Pendiente de Validacion". */
+	code1Pending?: boolean;
+	/** How `Hash` comes back in HashFirmado/XmlFirmado for hash sessions (default upper-case hex). */
+	responseHashEncoding?: ResponseHashEncoding;
 }
+
+export type ResponseHashEncoding = 'hex' | 'lowerHex' | 'base64Utf16' | 'base64Raw' | 'bytes';
+
+export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent';
+
+/** Whether the server did the request's work before the fault showed (a session may exist). */
+export const FAULT_ACTS: Record<FaultKind, boolean> = {
+	resetBefore: false,
+	resetAfter: true,
+	hang: true,
+	status500: false,
+	status502: false,
+	status503: false,
+	status429: false,
+	malformed: true,
+	drip: true,
+	noContent: false,
+};
+
+export type SwitchableOptions = Pick<FirmadorSimulatorOptions, 'signedUri' | 'sessionIdsForm' | 'code1Pending' | 'responseHashEncoding'>;
 
 type SessionKind = 'pdf' | 'pdfBatch' | 'hash' | 'xml';
 
@@ -104,6 +141,8 @@ export interface RequestLogEntry {
 	reason?: string;
 	authorization?: string;
 	body: string;
+	/** The fault this request met, if any. */
+	fault?: FaultKind;
 }
 
 export interface FirmadorSimulator {
@@ -119,6 +158,12 @@ export interface FirmadorSimulator {
 		hold(sessionId: string, held?: boolean): void;
 		/** The next `count` API calls (optionally only to `pathPrefix`) answer 500. */
 		failNext(count: number, pathPrefix?: string): void;
+		/** The next `count` API calls (optionally only to `pathPrefix`) meet this fault. */
+		inject(kind: FaultKind, count?: number, pathPrefix?: string, skip?: number): void;
+		/** Switch a reading of the seed at run time. */
+		configure(options: SwitchableOptions): void;
+		/** Faults injected so far (each counted when it fired). */
+		faultsFired(): number;
 		addNoOtpCuil(cuil: string): void;
 		sessions(): SimSession[];
 		requests(): RequestLogEntry[];
@@ -212,7 +257,14 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	const sessions = new Map<string, SimSession>();
 	const log: RequestLogEntry[] = [];
 	let nextOutcome: 4 | 1 | 5 = 4;
-	let faults: Array<{ prefix?: string }> = [];
+	let faults: Array<{ prefix?: string; kind: FaultKind; skip?: number }> = [];
+	let fired = 0;
+	const switches: SwitchableOptions = {
+		signedUri: options.signedUri ?? 'absoluteUrl',
+		sessionIdsForm: options.sessionIdsForm ?? 'literal',
+		code1Pending: options.code1Pending ?? false,
+		responseHashEncoding: options.responseHashEncoding ?? 'hex',
+	};
 	const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }) as { privateKey: KeyObject };
 	mkdirSync(options.uploadFolder, { recursive: true });
 	mkdirSync(options.signedFolder, { recursive: true });
@@ -233,9 +285,9 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		for (const [seen, at] of nonces) if (nowSeconds - at > windowSeconds) nonces.delete(seen);
 		const forwarded = options.trustForwardedProto ? String(req.headers['x-forwarded-proto'] ?? '') : '';
 		const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-		const absoluteUrl = `${scheme}://${req.headers.host}${req.url}`;
+		const signedUri = switches.signedUri === 'pathAndQuery' ? (req.url ?? '/') : `${scheme}://${req.headers.host}${req.url}`;
 		const md5 = body.length ? createHash('md5').update(body).digest('base64') : '';
-		const raw = `${appId}${(req.method ?? '').toUpperCase()}${netUrlEncode(absoluteUrl.toLowerCase())}${timestamp}${nonce}${md5}`;
+		const raw = `${appId}${(req.method ?? '').toUpperCase()}${netUrlEncode(signedUri.toLowerCase())}${timestamp}${nonce}${md5}`;
 		const key = app.secretFormat === 'base64' ? Buffer.from(app.secret, 'base64') : Buffer.from(app.secret, 'utf8');
 		const expected = createHmac('sha256', key).update(raw, 'utf8').digest();
 		const given = Buffer.from(signature, 'base64');
@@ -332,18 +384,43 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			.join(';');
 	}
 
-	/** Query parameters as .NET reads them: `SessionsID[]` (or its %5B%5D form) repeated. */
+	/**
+	 * Query parameters. `SessionsID[]` is bound in ONE form only (the `sessionIdsForm` switch): literal
+	 * brackets, or `%5b%5d` (either hex case); the other form is a different, unknown key.
+	 */
 	function queryValues(rawUrl: string, name: string): string[] {
 		const query = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
 		const values: string[] = [];
 		for (const pair of query.split('&')) {
 			if (!pair) continue;
 			const eq = pair.indexOf('=');
-			const key = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+			const rawKey = eq < 0 ? pair : pair.slice(0, eq);
 			const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
-			if (key.toLowerCase() === name.toLowerCase()) values.push(value);
+			if (name.endsWith('[]')) {
+				const stem = name.slice(0, -2).toLowerCase();
+				const wanted = switches.sessionIdsForm === 'encoded' ? `${stem}%5b%5d` : `${stem}[]`;
+				if (rawKey.toLowerCase() === wanted) values.push(value);
+				continue;
+			}
+			if (decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase() === name.toLowerCase()) values.push(value);
 		}
 		return values;
+	}
+
+	/** A hash session's `Hash` in a response, encoded as the switch says. */
+	function responseHash(hex: string): unknown {
+		switch (switches.responseHashEncoding) {
+			case 'lowerHex':
+				return hex.toLowerCase();
+			case 'base64Utf16':
+				return Buffer.from(hex, 'utf16le').toString('base64');
+			case 'base64Raw':
+				return Buffer.from(hex, 'hex').toString('base64');
+			case 'bytes':
+				return Array.from(Buffer.from(hex, 'hex'));
+			default:
+				return hex;
+		}
 	}
 
 	function parseJson(body: Buffer, req: IncomingMessage): unknown {
@@ -356,16 +433,24 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		}
 	}
 
+	/** The fault this request meets, taken off the queue (only API calls; checked before the HMAC, as a proxy would). */
+	function takeFault(pathname: string): FaultKind | undefined {
+		const index = faults.findIndex((f) => !f.prefix || pathname.toLowerCase() === f.prefix.toLowerCase() || pathname.startsWith(f.prefix));
+		if (index < 0) return undefined;
+		// `skip`: let that many matching requests through first (to hit, say, the second chunk of a batch).
+		if ((faults[index].skip ?? 0) > 0) {
+			faults[index].skip!--;
+			return undefined;
+		}
+		fired++;
+		return faults.splice(index, 1)[0].kind;
+	}
+
 	function route(req: IncomingMessage, body: Buffer): { status: number; json: unknown } {
 		const rawUrl = req.url ?? '/';
 		const pathname = rawUrl.split('?')[0];
 		const method = req.method ?? 'GET';
-		const fault = faults.findIndex((f) => !f.prefix || pathname.startsWith(f.prefix));
 		verifyHmac(req, body);
-		if (fault >= 0) {
-			faults.splice(fault, 1);
-			throw new Reply(500, PHRASES.serverError);
-		}
 		const post = (p: string) => method === 'POST' && pathname.toLowerCase() === p.toLowerCase();
 		const get = (p: string) => method === 'GET' && pathname.toLowerCase() === p.toLowerCase();
 		if (post('/api/Firmador')) {
@@ -420,7 +505,13 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 				const session = sessions.get(id);
 				if (!session) continue;
 				advance(session);
-				result.push({ CodigoEstado: session.code, MensajeEstado: STATUS_MESSAGES[session.code], SessionID: session.id, HashFirmado: signedFileHash(session) });
+				const pending = switches.code1Pending && session.code === 0;
+				result.push({
+					CodigoEstado: pending ? 1 : session.code,
+					MensajeEstado: pending ? 'Pendiente de Validacion' : STATUS_MESSAGES[session.code],
+					SessionID: session.id,
+					HashFirmado: signedFileHash(session),
+				});
 			}
 			return { status: 200, json: result };
 		}
@@ -433,7 +524,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			if (get('/api/HashFirmado')) {
 				return {
 					status: 200,
-					json: session.hashes.map((hex, i) => ({ Hash: hex, HashFirmado: done ? session.signedHashes[i] : '', DetalleError: detail, CUIL: session.cuil })),
+					json: session.hashes.map((hex, i) => ({ Hash: responseHash(hex), HashFirmado: done ? session.signedHashes[i] : '', DetalleError: detail, CUIL: session.cuil })),
 				};
 			}
 			return {
@@ -471,6 +562,57 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		res.end(text);
 	}
 
+	/** Faults that show before the server does anything. */
+	function refuse(fault: FaultKind, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry) {
+		if (fault === 'resetBefore') {
+			entry.status = -1;
+			req.socket.destroy();
+			return;
+		}
+		if (fault === 'status429') return send(res, 429, 'Too Many Requests', { Message: 'Rate limit exceeded' }, entry);
+		if (fault === 'noContent') return send(res, 204, 'No hay resultados para la solicitud.', undefined, entry);
+		const status = fault === 'status502' ? 502 : fault === 'status503' ? 503 : 500;
+		return send(res, status, status === 500 ? PHRASES.serverError : status === 502 ? 'Bad Gateway' : 'Service Unavailable', undefined, entry);
+	}
+
+	/** Faults that show after the server did the work (a session may exist). */
+	function afterActing(fault: FaultKind, result: { status: number; json: unknown }, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry) {
+		entry.status = result.status;
+		if (fault === 'resetAfter') {
+			entry.status = -1;
+			req.socket.destroy();
+			return;
+		}
+		if (fault === 'hang') {
+			entry.status = -2;
+			return; // the socket stays open and silent until the client gives up (or the simulator closes)
+		}
+		const text = JSON.stringify(result.json);
+		if (fault === 'malformed') {
+			const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+			res.writeHead(200, 'OK', { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(cut) });
+			res.end(cut);
+			return;
+		}
+		// drip: the right answer, a few bytes every 40 ms (each gap far below a sane request timeout)
+		const bytes = Buffer.from(text, 'utf8');
+		res.writeHead(200, 'OK', { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length });
+		const pieces = 10;
+		const size = Math.max(1, Math.ceil(bytes.length / pieces));
+		let offset = 0;
+		const tick = () => {
+			if (res.destroyed) return;
+			const part = bytes.subarray(offset, offset + size);
+			offset += size;
+			if (offset >= bytes.length) res.end(part);
+			else {
+				res.write(part);
+				setTimeout(tick, 40);
+			}
+		};
+		tick();
+	}
+
 	function control(req: IncomingMessage, body: Buffer, res: ServerResponse, entry: RequestLogEntry) {
 		const action = (req.url ?? '').split('?')[0].slice('/_control/'.length);
 		const payload = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, any>) : {};
@@ -495,7 +637,11 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			log.push(entry);
 			try {
 				if ((req.url ?? '').startsWith('/_control/')) return control(req, body, res, entry);
+				const fault = takeFault((req.url ?? '/').split('?')[0]);
+				entry.fault = fault;
+				if (fault && !FAULT_ACTS[fault]) return refuse(fault, req, res, entry);
 				const result = route(req, body);
+				if (fault) return afterActing(fault, result, req, res, entry);
 				send(res, result.status, 'OK', result.json, entry);
 			} catch (error) {
 				if (error instanceof Reply) return send(res, error.status, error.reason, error.json, entry);
@@ -530,8 +676,15 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 				session.held = held;
 			},
 			failNext(count, pathPrefix) {
-				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix });
+				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind: 'status500' });
 			},
+			inject(kind, count = 1, pathPrefix, skip = 0) {
+				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind, skip });
+			},
+			configure(next) {
+				for (const [key, value] of Object.entries(next)) if (value !== undefined) (switches as Record<string, unknown>)[key] = value;
+			},
+			faultsFired: () => fired,
 			addNoOtpCuil(cuil) {
 				noOtp.add(cuil);
 			},

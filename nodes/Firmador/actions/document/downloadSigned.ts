@@ -1,9 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { inputError, runPerItem } from '../../../shared/n8n/items';
-import { joinRemote } from '../../transport/sftp';
-import { withSftp } from '../common';
+import { inputError } from '../../../shared/n8n/items';
+import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
+import type { FirmadorSftp } from '../../transport/sftp';
+import { sftpSettings, withSftp } from '../common';
+import { runBatched } from '../batch';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 
@@ -30,7 +32,7 @@ export const properties: INodeProperties[] = [
 		name: 'signedFolder',
 		type: 'string',
 		default: '',
-		description: 'Remote folder of the signed copies. Empty: the Signed Folder of the SFTP credential.',
+		description: 'Remote folder of the signed copies: a folder below the Signed Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential\'s Signed Folder.',
 		displayOptions: { show },
 	},
 	{
@@ -44,17 +46,62 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
+interface Prepared {
+	fileName: string;
+	signedName: string;
+	remotePath: string;
+	property: string;
+}
+
+/** A path check whose RemotePathError becomes an input error naming the field and the item. */
+function checked(ctx: IExecuteFunctions, itemIndex: number, field: string, run: () => string): string {
+	let problem: string | undefined;
+	let value = '';
+	try {
+		value = run();
+	} catch (error) {
+		problem = error instanceof RemotePathError ? error.message : String((error as Error)?.message ?? error);
+	}
+	if (problem !== undefined) throw inputError(ctx.getNode(), itemIndex, field, problem);
+	return value;
+}
+
+/** Every item's remote path is resolved and checked (inside the credential's Signed Folder) before connecting. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await withSftp(this, async (sftp, settings) =>
-		await runPerItem(this, async (itemIndex) => {
-			const fileName = String(this.getNodeParameter('fileName', itemIndex, '') ?? '').trim();
-			if (!fileName) throw inputError(this.getNode(), itemIndex, 'File Name', 'is empty');
-			if (/[/\\]/.test(fileName)) throw inputError(this.getNode(), itemIndex, 'File Name', `"${fileName}" must be a plain file name without folders`);
-			const pattern = (this.getNodeParameter('signedFileName', itemIndex, '{name}') as string) || '{name}';
-			const signedName = pattern.replace(/\{name\}/g, fileName).replace(/\{base\}/g, fileName.replace(/\.pdf$/i, ''));
-			const folder = ((this.getNodeParameter('signedFolder', itemIndex, '') as string) || settings.signedFolder || '').trim();
-			const remotePath = joinRemote(folder, signedName);
-			const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	let settings: Awaited<ReturnType<typeof sftpSettings>> | undefined;
+	let settingsError: unknown;
+	let sftp: FirmadorSftp | undefined;
+	try {
+		settings = await sftpSettings(this);
+	} catch (error) {
+		settingsError = error;
+	}
+	return await runBatched<Prepared, INodeExecutionData>(this, {
+		batchSize: 1,
+		prepare: async (itemIndex) => {
+			if (!settings) throw settingsError;
+			const raw = String(this.getNodeParameter('fileName', itemIndex, '') ?? '');
+			if (!raw.trim()) throw inputError(this.getNode(), itemIndex, 'File Name', 'is empty');
+			const fileName = checked(this, itemIndex, 'File Name', () => checkRemoteFileName(raw.trim()));
+			const pattern = String(this.getNodeParameter('signedFileName', itemIndex, '{name}') ?? '') || '{name}';
+			const signedName = checked(this, itemIndex, 'Signed File Name', () =>
+				checkRemoteFileName(fillNamePattern(pattern, { name: fileName, base: fileName.replace(/\.pdf$/i, '') })),
+			);
+			const folder = checked(this, itemIndex, 'Signed Folder', () => resolveRemoteFolder(settings!.signedFolder, String(this.getNodeParameter('signedFolder', itemIndex, '') ?? '')));
+			const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+			if (!property) throw inputError(this.getNode(), itemIndex, 'Put Output File in Field', 'is empty');
+			return { fileName, signedName, remotePath: remotePath(folder, signedName), property };
+		},
+		around: async (work) =>
+			await withSftp(
+				this,
+				async (client) => {
+					sftp = client;
+					return await work();
+				},
+				settings,
+			),
+		stage: async ({ itemIndex, payload }) => {
 			// Streamed: with binary data on disk, a large signed PDF never sits whole in memory.
 			const hash = createHash('sha1');
 			let size = 0;
@@ -66,14 +113,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 			});
 			const [binary] = await Promise.all([
-				this.helpers.prepareBinaryData(counter, signedName, 'application/pdf'),
-				sftp.downloadTo(remotePath, counter),
+				this.helpers.prepareBinaryData(counter, payload.signedName, 'application/pdf'),
+				sftp!.downloadTo(payload.remotePath, counter),
 			]);
 			const item = this.getInputData()[itemIndex];
 			return {
-				json: { ...item.json, signedFileName: signedName, remotePath, size, sha1: hash.digest('hex').toUpperCase() },
-				binary: { ...(item.binary ?? {}), [property]: binary },
+				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size, sha1: hash.digest('hex').toUpperCase() },
+				binary: { ...(item.binary ?? {}), [payload.property]: binary },
 			};
-		}),
-	);
+		},
+		send: async (entries) => entries.map((entry) => entry.payload),
+	});
 }

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { inputError } from '../../../shared/n8n/items';
+import { NodeOperationError } from 'n8n-workflow';
+import { inputError, itemLabel } from '../../../shared/n8n/items';
+import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, signerFields, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
 import { runBatched } from '../batch';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -99,7 +101,14 @@ export const properties: INodeProperties[] = [
 				name: 'uploadFolder',
 				type: 'string',
 				default: '',
-				description: 'Remote folder for the PDFs. Empty: the Upload Folder of the SFTP credential.',
+				description: 'Remote folder for the PDFs: a folder below the Upload Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential\'s Upload Folder.',
+			},
+			{
+				displayName: 'Replace Existing File',
+				name: 'overwrite',
+				type: 'boolean',
+				default: false,
+				description: 'Whether an upload may replace a file of the same name already in the upload folder (otherwise the item fails and the file is left as it is)',
 			},
 			...waitOptions(),
 		],
@@ -109,6 +118,8 @@ export const properties: INodeProperties[] = [
 interface Prepared {
 	person: { cuil: string; cuit: string };
 	fileName: string;
+	folder: string;
+	overwrite: boolean;
 	input: BinaryInput;
 	archivo: IDataObject;
 }
@@ -128,23 +139,29 @@ function coordinate(ctx: IExecuteFunctions, itemIndex: number, name: string, lab
 }
 
 function safeFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
-	const trimmed = name.trim();
-	if (!trimmed) throw inputError(ctx.getNode(), itemIndex, 'File Name', 'is empty and the binary data has no file name');
-	if (/[/\\]/.test(trimmed) || trimmed === '.' || trimmed === '..') throw inputError(ctx.getNode(), itemIndex, 'File Name', `"${trimmed}" must be a plain file name without folders`);
-	return trimmed;
+	if (!name.trim()) throw inputError(ctx.getNode(), itemIndex, 'File Name', 'is empty and the binary data has no file name');
+	try {
+		return checkRemoteFileName(name.trim());
+	} catch (error) {
+		throw inputError(ctx.getNode(), itemIndex, 'File Name', (error as RemotePathError).message);
+	}
 }
 
-async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prepared> {
-	const person = validatedPerson(this, itemIndex);
-	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const input = binaryInput(this, itemIndex, property);
-	const head = await input.head(5);
-	if (head.toString('latin1') !== '%PDF-') {
-		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
+/** Every parameter is checked before the binary data is read, so the item's first problem is a field's. */
+async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: string): Promise<Prepared> {
+	checkOptionValues(this, itemIndex, properties);
+	const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	let folder: string;
+	try {
+		folder = resolveRemoteFolder(baseFolder, String(itemOptions.uploadFolder ?? ''));
+	} catch (error) {
+		throw inputError(this.getNode(), itemIndex, 'Options → Upload Folder', (error as RemotePathError).message);
 	}
-	const fileName = safeFileName(this, itemIndex, (this.getNodeParameter('fileName', itemIndex, '') as string) || input.binary.fileName || '');
-	const archivo: IDataObject = { NombreArchivo: fileName };
-	const reason = (this.getNodeParameter('reason', itemIndex, '') as string).trim();
+	const person = validatedPerson(this, itemIndex);
+	const givenName = String(this.getNodeParameter('fileName', itemIndex, '') ?? '');
+	if (givenName.trim()) safeFileName(this, itemIndex, givenName);
+	const archivo: IDataObject = {};
+	const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '').trim();
 	if (reason) archivo.Razon = reason;
 	const visible = this.getNodeParameter('visible', itemIndex, false) as boolean;
 	if (visible) {
@@ -155,7 +172,16 @@ async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<Prep
 		archivo.NumeroPagina = coordinate(this, itemIndex, 'page', 'Page', 1, true);
 	}
 	archivo.Visible = visible;
-	return { person, fileName, input, archivo };
+	await checkApiCredential(this, itemIndex);
+	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const input = binaryInput(this, itemIndex, property);
+	const head = await input.head(5);
+	if (head.toString('latin1') !== '%PDF-') {
+		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
+	}
+	const fileName = safeFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
+	// NombreArchivo first, as in the seed's example.
+	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo: { NombreArchivo: fileName, ...archivo } };
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -163,11 +189,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const batch = options.batch === true;
 	const batchSize = batch ? Number(options.batchSize ?? 50) : 1;
 	let sftp: FirmadorSftp | undefined;
-	let uploadFolder = '';
+	// The credential is read (and its folders checked) before any item: a bad credential fails every item alike.
+	let settings: Awaited<ReturnType<typeof sftpSettings>> | undefined;
+	let settingsError: unknown;
+	try {
+		settings = await sftpSettings(this);
+	} catch (error) {
+		settingsError = error;
+	}
+	// Two items may not upload to the same remote path in one run: the second would replace the first.
+	const claimed = new Map<string, number>();
 	const output = await runBatched<Prepared, Staged>(this, {
 		batchSize,
 		prepare: async (itemIndex) => {
-			const prepared = await prepare.call(this, itemIndex);
+			if (!settings) throw settingsError;
+			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
+			const target = remotePath(prepared.folder, prepared.fileName);
+			const earlier = claimed.get(target);
+			if (earlier !== undefined) {
+				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
+			}
 			if (batch && itemIndex > 0) {
 				// One request carries one CUILPersona / CUITEmpresa: every item must agree with the first.
 				const first = validatedPerson(this, 0);
@@ -175,16 +216,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
 				}
 			}
+			claimed.set(target, itemIndex);
 			return prepared;
 		},
 		around: async (work) =>
-			await withSftp(this, async (client, settings) => {
-				sftp = client;
-				uploadFolder = ((options.uploadFolder as string) || settings.uploadFolder || '').trim();
-				return await work();
-			}),
+			await withSftp(
+				this,
+				async (client) => {
+					sftp = client;
+					return await work();
+				},
+				settings,
+			),
 		stage: async ({ payload }) => {
-			const uploaded = await sftp!.upload(await payload.input.open(), uploadFolder, payload.fileName);
+			const uploaded = await sftp!.upload(await payload.input.open(), payload.folder, payload.fileName, { overwrite: payload.overwrite });
 			return { ...payload, hash: uploaded.sha1, size: uploaded.size, remotePath: uploaded.remotePath };
 		},
 		send: async (entries, batchNumber) => {
@@ -221,7 +266,17 @@ export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionDa
 	if (options.waitForSignature !== true) return output;
 	const ids = [...new Set(output.map((o) => o.json.sessionId).filter((id): id is string => typeof id === 'string'))];
 	if (ids.length === 0) return output;
-	const waited = await waitForSessions(ctx, ids, Number(options.pollInterval ?? 5), Number(options.timeout ?? 300));
+	let waited: Awaited<ReturnType<typeof waitForSessions>>;
+	try {
+		waited = await waitForSessions(ctx, ids, options.pollInterval ?? 5, options.timeout ?? 300);
+	} catch (error) {
+		// The requests exist already: their session ids must not be lost with the error.
+		const message = `Waiting for the signature failed after the request was sent: ${(error as Error).message}`;
+		if (!ctx.continueOnFail()) {
+			throw new NodeOperationError(ctx.getNode(), message, { description: `Session IDs: ${ids.join(', ')}. Use Request → Wait for Completion with them.`, itemIndex: 0 });
+		}
+		return output.map((item) => (item.json.sessionId ? { ...item, json: { ...item.json, error: message } } : item));
+	}
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;

@@ -18,11 +18,20 @@ export const properties: INodeProperties[] = [
 		name: 'matchHash',
 		type: 'string',
 		default: '={{ $json.hash }}',
-		description: 'Return only the result for this SHA-1 (hex). Empty: every hash of the session, one item each.',
+		description: 'Return only the result for this SHA-1 (hex, either case; the service\'s answer is matched by its bytes whatever its encoding). Empty: every hash of the session, one item each, once per session.',
 		displayOptions: { show },
 	},
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await getSignedResults(this, '/api/HashFirmado', 'HashFirmado');
+	return await getSignedResults(this, '/api/HashFirmado', 'HashFirmado', async (entry) => ({
+		json: {
+			sessionId: entry.sessionId,
+			hash: entry.hash,
+			signed: entry.signed,
+			signedHash: entry.signedValue,
+			...(entry.cuil !== undefined ? { cuil: entry.cuil } : {}),
+			response: entry.response,
+		},
+	}));
 }

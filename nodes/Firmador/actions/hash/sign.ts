@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../../shared/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { batchOptions, binaryInput, signerFields, validatedPerson, waitOptions } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../batch';
 import { maybeWait } from '../document/sign';
 
@@ -79,10 +79,13 @@ interface Prepared {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const batch = options.batch === true;
-	const encoding = ((options.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
 	const output = await runBatched<Prepared, Prepared>(this, {
 		batchSize: batch ? Number(options.batchSize ?? 50) : 1,
 		prepare: async (itemIndex) => {
+			checkOptionValues(this, itemIndex, properties);
+			await checkApiCredential(this, itemIndex);
+			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
 			const person = validatedPerson(this, itemIndex);
 			if (batch && itemIndex > 0) {
 				const first = validatedPerson(this, 0);

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { errorItem, inputError } from '../../../shared/n8n/items';
-import { parseSessionIds } from '../../../shared/firmadorStatus';
-import { getStatuses, type StatusEntry } from '../../transport/api';
-import { statusJson, waitForSessions } from '../common';
+import { asNodeError, errorItem, inputError } from '../../../shared/n8n/items';
+import { asSentence, parseSessionIds } from '../../../shared/firmadorStatus';
+import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
+import { checkApiCredential, statusJson, waitForSessions } from '../common';
 
 export const sessionIdsField = (operation: string): INodeProperties => ({
 	displayName: 'Session IDs',
@@ -38,7 +38,7 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Reads every item's ids first (bad items fail before any request), then asks for all ids together. */
-export function collectIds(ctx: IExecuteFunctions): { perItem: Map<number, string[]>; all: string[]; errors: INodeExecutionData[] } {
+export async function collectIds(ctx: IExecuteFunctions): Promise<{ perItem: Map<number, string[]>; all: string[]; errors: INodeExecutionData[] }> {
 	const items = ctx.getInputData();
 	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items with session ids');
 	const perItem = new Map<number, string[]>();
@@ -46,8 +46,14 @@ export function collectIds(ctx: IExecuteFunctions): { perItem: Map<number, strin
 	const all: string[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const ids = parseSessionIds(ctx.getNodeParameter('sessionIds', itemIndex, ''));
-		if (ids.length === 0) {
-			const error = inputError(ctx.getNode(), itemIndex, 'Session IDs', 'is empty');
+		const bad = ids.find((id) => id.length > 128 || /[\u0000-\u001f]/.test(id));
+		let error: Error | undefined;
+		if (ids.length === 0 || bad !== undefined) {
+			error = inputError(ctx.getNode(), itemIndex, 'Session IDs', ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)');
+		} else {
+			error = await checkApiCredential(ctx, itemIndex).then(() => undefined, (e: Error) => e);
+		}
+		if (error) {
 			if (!ctx.continueOnFail()) throw error;
 			errors.push(errorItem(error, itemIndex));
 			continue;
@@ -73,14 +79,24 @@ export function statusItems(ctx: IExecuteFunctions, perItem: Map<number, string[
 }
 
 function failAll(ctx: IExecuteFunctions, perItem: Map<number, string[]>, errors: INodeExecutionData[], error: Error): INodeExecutionData[] {
-	if (!ctx.continueOnFail()) throw error;
+	const forItem = (itemIndex: number): Error => {
+		if (!isNoContent(error)) return error;
+		// Outside a wait, a 204 to the status query is an answer without a result: say so on each item.
+		const phrase = error.message;
+		return new NodeOperationError(ctx.getNode(), `Firmador has no status for these session IDs yet (HTTP 204${phrase ? `: ${asSentence(phrase).replace(/\.$/, '')}` : ''}) (item ${itemIndex})`, {
+			itemIndex,
+			description: 'Try again later, or use Request → Wait for Completion.',
+		});
+	};
+	const first = [...perItem.keys()][0] ?? 0;
+	if (!ctx.continueOnFail()) throw asNodeError(ctx.getNode(), forItem(first), first);
 	const output = [...errors];
-	for (const itemIndex of perItem.keys()) output.push(errorItem(error, itemIndex));
+	for (const itemIndex of perItem.keys()) output.push(errorItem(forItem(itemIndex), itemIndex));
 	return output.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { perItem, all, errors } = collectIds(this);
+	const { perItem, all, errors } = await collectIds(this);
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	try {
@@ -92,12 +108,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 }
 
 export async function executeWait(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { perItem, all, errors } = collectIds(this);
+	const { perItem, all, errors } = await collectIds(this);
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	let waited;
 	try {
-		waited = await waitForSessions(this, all, Number(options.pollInterval ?? 5), Number(options.timeout ?? 300), Number(options.chunkSize ?? 50));
+		waited = await waitForSessions(this, all, options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? 50));
 	} catch (error) {
 		return failAll(this, perItem, errors, error as Error);
 	}

@@ -1,4 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { safeNamePart } from '../../../shared/firmadorPaths';
 import { getSignedResults } from '../signedResults';
 
 const show = { resource: ['xml'], operation: ['getSigned'] };
@@ -40,11 +41,20 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await getSignedResults(this, '/api/XmlFirmado', 'XmlFirmado', async (json, itemIndex) => {
-		if (!this.getNodeParameter('asBinary', itemIndex, false) || !json.signed) return { json };
-		const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-		const name = `signed-${String(json.Hash ?? itemIndex).slice(0, 40)}.xml`;
-		const binary = await this.helpers.prepareBinaryData(Buffer.from(String(json.XmlFirmado), 'utf8'), name, 'application/xml');
+	return await getSignedResults(this, '/api/XmlFirmado', 'XmlFirmado', async (entry, itemIndex) => {
+		const json: IDataObject = {
+			sessionId: entry.sessionId,
+			hash: entry.hash,
+			signed: entry.signed,
+			signedXml: entry.signedValue,
+			...(entry.cuil !== undefined ? { cuil: entry.cuil } : {}),
+			response: entry.response,
+		};
+		if (!this.getNodeParameter('asBinary', itemIndex, false) || !entry.signed) return { json };
+		const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
+		// The name comes from the server's Hash: only letters, digits, - and _ are kept.
+		const name = `signed-${safeNamePart(entry.hash, `item-${itemIndex}`).slice(0, 40)}.xml`;
+		const binary = await this.helpers.prepareBinaryData(Buffer.from(entry.signedValue, 'utf8'), name, 'application/xml');
 		return { json, binary: { [property]: binary } };
 	});
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { binaryInput, signerFields, validatedPerson, waitOptions } from '../common';
+import { binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../batch';
 import { maybeWait } from '../document/sign';
 
@@ -106,6 +106,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const output = await runBatched<Prepared, Prepared>(this, {
 		batchSize: Number(options.batchSize ?? 50),
 		prepare: async (itemIndex) => {
+			checkOptionValues(this, itemIndex, properties);
+			await checkApiCredential(this, itemIndex);
 			const person = validatedPerson(this, itemIndex);
 			if (itemIndex > 0) {
 				const first = validatedPerson(this, 0);
