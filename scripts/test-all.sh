@@ -24,6 +24,8 @@ node scripts/scan-package.mjs
 
 results=$(mktemp -d)
 status=0
+# Every real n8n of the suites scans its output and stored executions for credential secrets (test/support/n8n.ts).
+export CERTSIGN_SECRET_SCAN_LOG="$results/secret-scan.jsonl"
 step "unit + integration tests"
 npx jest --selectProjects unit integration --json --outputFile="$results/fast.json" || status=1
 step "end-to-end tests in a real n8n (one at a time: they share n8n's ports)"
@@ -44,5 +46,12 @@ for (const f of process.argv.slice(1)) {
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (passed === 0) process.exitCode = 1;
 ' "$results/fast.json" "$results/e2e.json" || status=1
+if [ -f "$CERTSIGN_SECRET_SCAN_LOG" ]; then
+  node -e '
+const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
+console.log(`secret scan: ${rows.length} n8n instances, ${sum("secrets")} secret values, ${sum("texts")} outputs (of them ${sum("executions")} stored executions): ${sum("found")} found (1 expected: the canary of test/e2e/secretScan.e2e.test.ts)`);
+' "$CERTSIGN_SECRET_SCAN_LOG"
+fi
 step "done"
 exit $status

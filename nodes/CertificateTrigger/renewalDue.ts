@@ -5,6 +5,7 @@
 import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { digiCertInstant } from '../shared/digicertStatus';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from '../shared/renewalPolicy';
 import {
 	certificateKey,
@@ -137,19 +138,17 @@ function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date): C
 
 const str = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 
-/** DigiCert's "2026-03-01" dates (or full timestamps) as ISO instants. Day-only dates are UTC midnight. */
-function dcDate(value: unknown): string | undefined {
-	const text = str(value).trim();
-	if (!text) return undefined;
-	const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/** DigiCert's dates as ISO instants, read as the node reads them (digiCertInstant). */
+function dcDate(value: unknown, edge: 'start' | 'end'): string | undefined {
+	const ms = digiCertInstant(value, edge);
+	return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 	const certificate = (order.certificate ?? {}) as IDataObject;
 	const serial = str(certificate.serial_number);
-	const notBefore = dcDate(certificate.valid_from ?? order.valid_from);
-	const notAfter = dcDate(certificate.valid_till ?? order.valid_till);
+	const notBefore = dcDate(certificate.valid_from ?? order.valid_from, 'start');
+	const notAfter = dcDate(certificate.valid_till ?? order.valid_till, 'end');
 	if (!serial || !notBefore || !notAfter) return undefined;
 	const ca = (certificate.ca_cert ?? order.ca_cert ?? {}) as IDataObject;
 	const product = (order.product ?? {}) as IDataObject;

@@ -26,6 +26,18 @@ const MAP: Record<string, NormalizedStatus> = {
 };
 
 /**
+ * DigiCert's dates: a bare `YYYY-MM-DD` (or a full timestamp). One reading for the node and the trigger:
+ * a certificate valid till a day is valid through the end of that day (UTC), and valid from its start.
+ * Returns epoch milliseconds, NaN when unreadable.
+ */
+export function digiCertInstant(value: unknown, edge: 'start' | 'end'): number {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (!text) return Number.NaN;
+	if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return Date.parse(`${text}T${edge === 'end' ? '23:59:59.999' : '00:00:00.000'}Z`);
+	return Date.parse(text);
+}
+
+/**
  * Normalises a raw status. An "issued" order whose valid_till has passed counts as expired; an
  * unknown status is treated as pending (still in DigiCert's hands) rather than as a success.
  */
@@ -33,7 +45,7 @@ export function normalizeStatus(raw: string | undefined | null, validTill?: stri
 	const key = String(raw ?? '').trim().toLowerCase();
 	const status = MAP[key] ?? 'pending';
 	if (status === 'issued' && validTill) {
-		const end = Date.parse(validTill.length === 10 ? `${validTill}T23:59:59Z` : validTill);
+		const end = digiCertInstant(validTill, 'end');
 		if (!Number.isNaN(end) && end < now.getTime()) return 'expired';
 	}
 	return status;
@@ -42,7 +54,7 @@ export function normalizeStatus(raw: string | undefined | null, validTill?: stri
 /** Whole days from `now` until the end of `validTill` (YYYY-MM-DD or ISO); negative once past. */
 export function daysUntil(validTill: string | null | undefined, now: Date = new Date()): number | null {
 	if (!validTill) return null;
-	const end = Date.parse(validTill.length === 10 ? `${validTill}T23:59:59Z` : validTill);
+	const end = digiCertInstant(validTill, 'end');
 	if (Number.isNaN(end)) return null;
 	return Math.floor((end - now.getTime()) / 86_400_000);
 }

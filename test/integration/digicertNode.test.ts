@@ -417,6 +417,26 @@ describe('operations', () => {
 		expect(sim.control.order(order.id)!.status).toBe('revoked');
 	});
 
+	test('Revoke reads both documented answers: 204, and 201 with the request already approved; a pending request is not revoked', async () => {
+		const approvedSim = await startDigiCertSimulator({ rateLimit: null, revokeAnswer: '201-approved', ca: sim.ca });
+		try {
+			const creds = { apiKey: approvedSim.apiKey, region: 'custom' as const, baseUrl: approvedSim.url };
+			const order = approvedSim.control.seedOrder({});
+			const revoke = (skipApproval: boolean, id: number) =>
+				runDigiCertNode({ credentials: creds, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval } });
+			const { output } = await revoke(true, order.certificateId);
+			// The old code said revoked: false here although DigiCert had revoked the certificate.
+			expect(output[0].json).toMatchObject({ revoked: true, request_status: 'approved' });
+			expect(approvedSim.control.order(order.id)!.status).toBe('revoked');
+			const other = approvedSim.control.seedOrder({});
+			const pending = await revoke(false, other.certificateId);
+			expect(pending.output[0].json).toMatchObject({ revoked: false, request_status: 'pending' });
+			expect(approvedSim.control.order(other.id)!.status).toBe('issued');
+		} finally {
+			await approvedSim.close();
+		}
+	});
+
 	test('Requests: list pending, approve one, reject one with a comment', async () => {
 		const a = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
 		const b = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });

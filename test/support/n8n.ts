@@ -178,6 +178,9 @@ export class N8nInstance {
 	readonly brokerPort: number;
 	private server?: ChildProcess;
 	private serverLog = '';
+	/** Everything n8n printed: CLI runs (with `n8n execute`'s run data) and the server's log, for the secret scan. */
+	private transcript: string[] = [];
+	private readonly secrets = new SecretRegistry();
 	private readonly env: NodeJS.ProcessEnv;
 	private cookie?: string;
 	readonly owner?: { email: string; password: string };
@@ -227,6 +230,7 @@ export class N8nInstance {
 		return await new Promise((resolvePromise) => {
 			execFile(node, [n8nBin, ...args], { env: this.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
 				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+				this.transcript.push(stdout, stderr);
 				resolvePromise({ code, stdout, stderr });
 			});
 		});
@@ -241,6 +245,7 @@ export class N8nInstance {
 	}
 
 	async importCredentials(credentials: CredentialImport[]) {
+		for (const credential of credentials) this.secrets.add(credential.data);
 		const file = this.writeTemp(`credentials-${Date.now()}.json`, credentials);
 		const result = await this.cli(['import:credentials', `--input=${file}`]);
 		rmSync(file, { force: true }); // it holds secrets in plain text
@@ -381,8 +386,85 @@ export class N8nInstance {
 		return existsSync(dir) ? readdirSync(dir) : [];
 	}
 
+	/**
+	 * The secret scan: no value of a secret credential field imported into this n8n may appear in anything
+	 * n8n printed (CLI output holds `n8n execute`'s run data and error messages; the server's log) nor in the
+	 * execution data it stored. Runs on dispose, so every e2e suite is covered.
+	 */
+	scanForSecrets(): SecretScanResult {
+		const texts = [...this.transcript, this.serverLog];
+		const executions = readStoredExecutionData(this);
+		texts.push(...executions);
+		const found = this.secrets.findIn(texts);
+		const result = { secrets: this.secrets.size, texts: texts.length, executions: executions.length, found };
+		recordSecretScan(result);
+		return result;
+	}
+
 	async dispose() {
 		await this.stop();
+		const scan = this.scanForSecrets();
 		if (!process.env.CERTSIGN_KEEP_N8N) rmSync(this.userFolder, { recursive: true, force: true });
+		if (scan.found.length > 0) throw new Error(`Secret scan: credential secrets found in n8n's output or stored executions: ${scan.found.join('; ')}`);
+	}
+}
+
+/** Field names whose values are secrets (the credentials' password fields). */
+const SECRET_FIELDS = /password|secret|token|apikey|privatekey|passphrase/i;
+
+export class SecretRegistry {
+	private readonly values = new Map<string, string>();
+
+	add(data: Record<string, unknown>) {
+		for (const [field, value] of Object.entries(data)) {
+			if (!SECRET_FIELDS.test(field) || typeof value !== 'string') continue;
+			// Short values ("x") would match anything; real secrets in the tests are longer.
+			if (value.length >= 8) this.values.set(value, field);
+			// A private key also must not leak line by line.
+			for (const line of value.split(/\r?\n/)) if (line.length >= 40 && !line.startsWith('-----')) this.values.set(line, `${field} (a line)`);
+		}
+	}
+
+	get size() {
+		return this.values.size;
+	}
+
+	/** "field in text #n" for every secret found. */
+	findIn(texts: string[]): string[] {
+		const found: string[] = [];
+		for (const [value, field] of this.values) {
+			const at = texts.findIndex((t) => t.includes(value));
+			if (at >= 0) found.push(`${field} in output #${at}`);
+		}
+		return found;
+	}
+}
+
+export interface SecretScanResult {
+	secrets: number;
+	texts: number;
+	executions: number;
+	found: string[];
+}
+
+/** One line per scan in the temp folder, so the test command can report the totals. */
+function recordSecretScan(result: SecretScanResult) {
+	const file = process.env.CERTSIGN_SECRET_SCAN_LOG;
+	if (!file) return;
+	writeFileSync(file, `${JSON.stringify({ secrets: result.secrets, texts: result.texts, executions: result.executions, found: result.found.length })}\n`, { flag: 'a' });
+}
+
+/** Every stored execution's data (SQLite database; the n8n that ran it provides node:sqlite from Node 22 on). */
+function readStoredExecutionData(instance: N8nInstance): string[] {
+	const db = join(instance.n8nFolder, 'database.sqlite');
+	if (!existsSync(db)) return [];
+	const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true });
+const rows = db.prepare('SELECT data FROM execution_data').all(); process.stdout.write(JSON.stringify(rows.map((r) => String(r.data))));`;
+	try {
+		const out = execFileSync(instance.runtime.node, ['--no-warnings', '-e', script, db], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+		return JSON.parse(out) as string[];
+	} catch {
+		// Node 20 (n8n 1.x) has no node:sqlite: those runs are covered by the CLI transcript alone.
+		return [];
 	}
 }

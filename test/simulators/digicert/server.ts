@@ -67,6 +67,11 @@ export interface DigiCertSimulatorOptions {
 	organizations?: Organization[];
 	containers?: Container[];
 	ca?: TestCa;
+	/**
+	 * How a revocation with skip_approval answers (the notes allow "201 request or 204"): 204 No Content, or
+	 * 201 with the revoke request, already approved.
+	 */
+	revokeAnswer?: '204' | '201-approved';
 }
 
 interface SimCertificate {
@@ -651,7 +656,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (body.skip_approval === true) {
 			certificates.get(order.certificateId)!.revoked = true;
 			setStatus(order, 'revoked');
-			newRequest(order, 'revoke', true, body.comments as string | undefined);
+			const approved = newRequest(order, 'revoke', true, body.comments as string | undefined);
+			if (options.revokeAnswer === '201-approved') return { status: 201, json: requestJson(approved, false) };
 			return { status: 204 };
 		}
 		const request = newRequest(order, 'revoke', false, body.comments as string | undefined);

@@ -62,6 +62,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Revoking twice does no harm, so this PUT may be retried.
 	const response = await digiCertSend(this, 'PUT', `/certificate/${certificateId}/revoke`, { body, itemIndex });
 	if (response.statusCode === 204) return { json: { certificate_id: certificateId, revoked: true, request: null } };
+	// A 201 carries the revoke request: with Skip Approval DigiCert may answer with it already approved,
+	// which means revoked; pending (or anything else) means it waits for an approver.
 	const request = (response.body ?? {}) as IDataObject;
-	return { json: { certificate_id: certificateId, revoked: false, request_id: request.id ?? null, request_status: request.status ?? null, request } };
+	const status = typeof request.status === 'string' ? request.status : null;
+	return { json: { certificate_id: certificateId, revoked: status === 'approved', request_id: request.id ?? null, request_status: status, request } };
 }
