@@ -3,12 +3,14 @@ import type {
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeListSearchResult,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { runPerItem } from '../shared/n8n/items';
+import { checkOptionValues } from '../shared/n8n/optionValues';
 import * as downloadCertificate from './actions/certificate/download';
 import * as revokeCertificate from './actions/certificate/revoke';
 import * as cancelOrder from './actions/order/cancel';
@@ -146,6 +148,7 @@ export class DigiCertCodeSigning implements INodeType {
 				if (!action) {
 					throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
 				}
+				checkOptionValues(this, itemIndex, action.properties as INodeProperties[]);
 				return await action.execute.call(this, itemIndex);
 			}),
 		];

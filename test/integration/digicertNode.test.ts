@@ -437,6 +437,22 @@ describe('operations', () => {
 		}
 	});
 
+	test('options from expressions are held to their lists before any request (format, product, download by)', async () => {
+		const order = sim.control.seedOrder({});
+		const before = sim.control.requests.length;
+		const cases: Array<[Record<string, unknown>, RegExp]> = [
+			[{ resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificateId), format: '../../../user/me?x=' }, /^Format "\.\.\/\.\.\/\.\.\/user\/me\?x=" is not one of: /],
+			[{ resource: 'certificate', operation: 'download', downloadBy: 'everything', certificateId: String(order.certificateId), format: 'pem_all' }, /^Download By "everything" is not one of: /],
+			[{ ...createParams({}), product: 'ssl_plus/../../user' }, /^Product "ssl_plus\/\.\.\/\.\.\/user" is not one of: code_signing, code_signing_ev/],
+		];
+		for (const [parameters, message] of cases) {
+			const error = await runDigiCertNode({ credentials, parameters }).catch((e) => e);
+			expect(String(error.message)).toMatch(message);
+		}
+		// The old code called …/certificate/user/me?x= with the API key.
+		expect(sim.control.requests.length).toBe(before);
+	});
+
 	test('Requests: list pending, approve one, reject one with a comment', async () => {
 		const a = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
 		const b = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });

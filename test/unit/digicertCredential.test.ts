@@ -28,12 +28,21 @@ describe('DigiCertApi credential', () => {
 		[{ region: 'us' }],
 		[{ region: 'eu' }],
 		[{ region: 'custom', baseUrl: 'http://127.0.0.1:4321/services/v2' }],
+		[{ region: 'custom', baseUrl: 'http://localhost:4321/services/v2/' }],
 		[{ region: 'custom', baseUrl: 'https://proxy.example.com/services/v2///' }],
 	])('Test request base URL matches the transport for %j', (creds) => {
 		const baseURL = evaluate(credential.test.request.baseURL as string, { apiKey: 'k', ...creds });
 		expect(baseURL).toBe(digicertBaseUrl(creds.region, (creds as { baseUrl?: string }).baseUrl));
 		expect(credential.test.request.url).toBe('/user/me');
 	});
+
+	it.each(['http://proxy.example.com/services/v2', 'HTTP://10.0.0.5/services/v2', 'http://127.0.0.1.evil.example/services/v2'])(
+		'never sends the key over plain http to %s: the transport refuses it, the Test goes to a name that cannot resolve',
+		(baseUrl) => {
+			expect(() => digicertBaseUrl('custom', baseUrl)).toThrow(/is plain http/);
+			expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe('https://plain-http-refused-use-https.invalid');
+		},
+	);
 
 	it('sends the key in X-DC-DEVKEY and maps 403 to "invalid API key"', () => {
 		expect(credential.authenticate.properties.headers).toEqual({ 'X-DC-DEVKEY': '={{$credentials.apiKey}}' });

@@ -1,5 +1,5 @@
 /** Pieces shared by Firmador's operations: signer fields, wait options, binary input, waiting. */
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
@@ -9,6 +9,7 @@ import { pollUntil } from '../../shared/poll';
 import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../../shared/firmadorStatus';
 import { checkBaseFolder, RemotePathError } from '../../shared/firmadorPaths';
 import { inputError } from '../../shared/n8n/items';
+export { checkOptionValues } from '../../shared/n8n/optionValues';
 import { getStatuses, isNoContent, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
 
@@ -29,43 +30,6 @@ export function takeWarnings(ctx: IExecuteFunctions): string[] {
 
 export const UNVERIFIED_HOST_KEY_WARNING =
 	'The SFTP server\'s host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.';
-
-function showMatches(property: INodeProperties, resource: string, operation: string): boolean {
-	const show = property.displayOptions?.show ?? {};
-	if (show.resource && !show.resource.includes(resource)) return false;
-	if (show.operation && !show.operation.includes(operation)) return false;
-	return true;
-}
-
-function checkValue(ctx: IExecuteFunctions, itemIndex: number, property: INodeProperties, value: unknown, label: string) {
-	if (value === undefined || value === null) return;
-	const allowed = (property.options as INodePropertyOptions[]).map((o) => o.value);
-	if (!allowed.includes(value as string)) {
-		throw inputError(ctx.getNode(), itemIndex, label, `"${String(value)}" is not one of: ${allowed.join(', ')}`);
-	}
-}
-
-/**
- * n8n does not enforce an options list when the value comes from an expression: every options-type
- * field of the current operation (top level and inside Options collections) is checked against its list.
- */
-export function checkOptionValues(ctx: IExecuteFunctions, itemIndex: number, properties: INodeProperties[]) {
-	const resource = ctx.getNodeParameter('resource', 0) as string;
-	const operation = ctx.getNodeParameter('operation', 0) as string;
-	for (const property of properties) {
-		if (!showMatches(property, resource, operation)) continue;
-		if (property.type === 'options') {
-			checkValue(ctx, itemIndex, property, ctx.getNodeParameter(property.name, itemIndex, undefined), property.displayName);
-		} else if (property.type === 'collection') {
-			const collection = ctx.getNodeParameter(property.name, itemIndex, {}) as IDataObject;
-			for (const option of (property.options ?? []) as INodeProperties[]) {
-				if (option.type === 'options' && option.name in (collection ?? {})) {
-					checkValue(ctx, itemIndex, option, collection[option.name], `${property.displayName} → ${option.displayName}`);
-				}
-			}
-		}
-	}
-}
 
 export function signerFields(resource: string): INodeProperties[] {
 	const show = { resource: [resource], operation: ['sign'] };

@@ -67,7 +67,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const spec = FORMATS[format];
 	const id = by === 'order' ? readId(this, itemIndex, 'orderId', 'Order ID') : readId(this, itemIndex, 'certificateId', 'Certificate ID');
-	const path = by === 'order' ? `/certificate/download/order/${id}/format/${format}` : `/certificate/${id}/download/format/${format}`;
+	// Checked against the list before (checkOptionValues); encoded all the same, as every path segment.
+	const segment = encodeURIComponent(format);
+	const path = by === 'order' ? `/certificate/download/order/${id}/format/${segment}` : `/certificate/${id}/download/format/${segment}`;
 	const file = await digiCertDownload(this, path, itemIndex);
 	const fileName = file.fileName ?? `${by === 'order' ? 'order' : 'certificate'}_${id}.${spec?.extension ?? 'bin'}`;
 	const binary = await this.helpers.prepareBinaryData(file.data, fileName, spec?.mimeType ?? file.contentType);
