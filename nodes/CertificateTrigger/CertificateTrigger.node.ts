@@ -276,7 +276,10 @@ export class CertificateTrigger implements INodeType {
 			const { candidates, sourcesRead } = await gatherCandidates(this, get, settings, now);
 			if (manual) return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			const staticData = this.getWorkflowStaticData('node');
-			const { items, next } = planRenewalPoll(staticData.renewal, candidates, sourcesRead, settings, now);
+			const { items, next, skipped } = planRenewalPoll(staticData.renewal, candidates, sourcesRead, settings, now);
+			for (const record of skipped) {
+				this.logger.warn(`Certificate Trigger: skipped ${record.source} certificate "${record.ref}" (${record.reason}); watching the others`);
+			}
 			staticData.renewal = next as unknown as IDataObject;
 			return items.length ? [items] : null;
 		}

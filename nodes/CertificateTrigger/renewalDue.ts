@@ -258,6 +258,28 @@ export function eventItem(
 export interface RenewalPollResult {
 	items: INodeExecutionData[];
 	next: RenewalState;
+	/** Certificates that could not be judged (e.g. notAfter not after notBefore): skipped, the rest watched. */
+	skipped: SkippedRecord[];
+}
+
+export interface SkippedRecord {
+	source: CertSource;
+	ref: string;
+	reason: string;
+}
+
+/** Assesses every candidate it can; one unreadable record is reported, never fatal for the others. */
+function assessAll(candidates: CandidateCertificate[], now: Date, policy: RenewalPolicy) {
+	const assessed: Array<{ candidate: CandidateCertificate; assessment: RenewalAssessment }> = [];
+	const skipped: SkippedRecord[] = [];
+	for (const candidate of candidates) {
+		try {
+			assessed.push({ candidate, assessment: assessRenewal(candidate.notBefore, candidate.notAfter, now, policy) });
+		} catch (error) {
+			skipped.push({ source: candidate.source, ref: String(candidate.ref), reason: (error as Error).message });
+		}
+	}
+	return { assessed, skipped };
 }
 
 /**
@@ -271,10 +293,7 @@ export function planRenewalPoll(
 	settings: RenewalSettings,
 	now: Date,
 ): RenewalPollResult {
-	const assessed = candidates.map((candidate) => ({
-		candidate,
-		assessment: assessRenewal(candidate.notBefore, candidate.notAfter, now, settings.policy),
-	}));
+	const { assessed, skipped } = assessAll(candidates, now, settings.policy);
 	const observed: ObservedCertificate[] = assessed.map(({ candidate, assessment }) => ({
 		key: candidate.key,
 		source: candidate.source,
@@ -290,9 +309,11 @@ export function planRenewalPoll(
 		if (!decision.fire) return;
 		const { candidate, assessment } = assessed[index];
 		const kind = decision.fire === 'due' ? 'renewalDue' : 'renewalReminder';
-		items.push(eventItem(candidate, assessment, settings.policy, kind, next.certs[decision.key].reminders));
+		const item = eventItem(candidate, assessment, settings.policy, kind, next.certs[decision.key].reminders);
+		if (skipped.length) item.json.skippedRecords = skipped as unknown as IDataObject[];
+		items.push(item);
 	});
-	return { items, next: pruneRenewalState(next, sourcesRead, now, PRUNE_GRACE_DAYS) };
+	return { items, next: pruneRenewalState(next, sourcesRead, now, PRUNE_GRACE_DAYS), skipped };
 }
 
 /** "Fetch test event": the most urgent certificate, due or not; state untouched. */
@@ -309,8 +330,11 @@ export function sampleRenewalItem(
 				: 'Add a PEM certificate.',
 		});
 	}
-	const assessed = candidates
-		.map((candidate) => ({ candidate, assessment: assessRenewal(candidate.notBefore, candidate.notAfter, now, settings.policy) }))
+	const { assessed: all, skipped } = assessAll(candidates, now, settings.policy);
+	if (all.length === 0) {
+		throw new NodeOperationError(node, 'No certificate in the selected sources could be read', { description: skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ') });
+	}
+	const assessed = all
 		.sort((a, b) => Number(b.assessment.due) - Number(a.assessment.due) || Date.parse(a.candidate.notAfter) - Date.parse(b.candidate.notAfter));
 	return eventItem(assessed[0].candidate, assessed[0].assessment, settings.policy, 'sample');
 }

@@ -4,6 +4,7 @@
  * size or EC curve) and checks the request's self-signature with node:crypto.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { MAX_PEM_INPUT_BYTES, pemBlocks } from './pemBlocks';
 
 export class CsrError extends Error {
 	constructor(message: string) {
@@ -168,7 +169,6 @@ export interface ParsedCsr {
 	der: Buffer;
 }
 
-const PEM_RE = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/;
 
 /** Accepts PEM text (either header), a Buffer holding PEM or DER, or bare base64 of the DER. */
 export function csrToDer(input: string | Buffer): Buffer {
@@ -176,14 +176,16 @@ export function csrToDer(input: string | Buffer): Buffer {
 		if (input.length > 0 && input[0] === 0x30) return input;
 		input = input.toString('utf8');
 	}
+	if (input.length > MAX_PEM_INPUT_BYTES) throw new CsrError(`the CSR is ${Math.ceil(input.length / 1024)} KB; a CSR is a few KB (at most ${MAX_PEM_INPUT_BYTES / 1024} KB accepted)`);
 	const text = input.trim();
 	if (text === '') throw new CsrError('the CSR is empty');
-	const match = PEM_RE.exec(text);
+	const [match] = pemBlocks(text, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
 	let base64: string;
 	if (match) {
-		base64 = match[2];
-	} else if (/-----BEGIN /.test(text)) {
-		const label = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1] ?? 'unknown';
+		base64 = match.body;
+	} else if (text.includes('-----BEGIN ')) {
+		const start = text.indexOf('-----BEGIN ') + 11;
+		const label = /^([A-Z0-9 ]{1,40})-----/.exec(text.slice(start, start + 46))?.[1] ?? 'unknown';
 		throw new CsrError(`expected a CERTIFICATE REQUEST, found a PEM "${label}" block`);
 	} else {
 		base64 = text;

@@ -48,7 +48,13 @@ export const emptyRenewalState = (): RenewalState => ({ version: 1, certs: {} })
 export function readRenewalState(raw: unknown): RenewalState {
 	const state = raw as Partial<RenewalState> | undefined;
 	if (!state || state.version !== 1 || typeof state.certs !== 'object' || state.certs === null) return emptyRenewalState();
-	return { version: 1, certs: { ...state.certs } };
+	// One damaged entry (null, a number, a missing window) must not stop the trigger: it is forgotten, and
+	// the certificate it stood for is judged afresh on this poll.
+	const certs: Record<string, RenewalEntry> = {};
+	for (const [key, entry] of Object.entries(state.certs)) {
+		if (entry && typeof entry === 'object' && !Array.isArray(entry)) certs[key] = entry;
+	}
+	return { version: 1, certs };
 }
 
 /** Serials compare case- and separator-insensitively (DigiCert prints hex upper case, OpenSSL with colons). */

@@ -1,4 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
+import { assertPemSize, pemBlocks } from './pemBlocks';
 
 const DAY_MS = 86_400_000;
 
@@ -14,11 +15,10 @@ export interface CertificateSummary {
 	lifetimeDays: number;
 }
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** Every PEM certificate block in a text (a chain, or a bundle with a key), in order. */
+/** Every PEM certificate block in a text (a chain, or a bundle with a key), in order. Linear; size capped. */
 export function splitPemCertificates(text: string): string[] {
-	return text.match(PEM_CERT) ?? [];
+	assertPemSize(text, 'The PEM text');
+	return pemBlocks(text, ['CERTIFICATE']).map((b) => b.block);
 }
 
 /** Node prints distinguished names one attribute per line; a comma list reads better in a JSON field. */

@@ -446,7 +446,7 @@ describe('operations', () => {
 			[{ ...createParams({}), product: 'ssl_plus/../../user' }, /^Product "ssl_plus\/\.\.\/\.\.\/user" is not one of: code_signing, code_signing_ev/],
 		];
 		for (const [parameters, message] of cases) {
-			const error = await runDigiCertNode({ credentials, parameters }).catch((e) => e);
+			const error = await runDigiCertNode({ credentials, parameters: parameters as never }).catch((e) => e);
 			expect(String(error.message)).toMatch(message);
 		}
 		// The old code called …/certificate/user/me?x= with the API key.
