@@ -14,6 +14,10 @@ export function digiCertGet(ctx: IPollFunctions): DigiCertGet {
 }
 
 const PAGE = 500;
+/** 100 pages = 50,000 issued orders: far beyond a code-signing account; a server that never ends its list stops here. */
+export const MAX_PAGES = 100;
+
+export class PageCapReachedError extends Error {}
 
 export interface IssuedOrderFilters {
 	productNameId?: string;
@@ -23,7 +27,10 @@ export interface IssuedOrderFilters {
 /** Every issued order (all pages), optionally filtered by product and container. */
 export async function listIssuedOrders(get: DigiCertGet, filters: IssuedOrderFilters): Promise<IDataObject[]> {
 	const orders: IDataObject[] = [];
-	for (let offset = 0; ; offset += PAGE) {
+	for (let offset = 0, pages = 0; ; offset += PAGE, pages++) {
+		if (pages >= MAX_PAGES) {
+			throw new PageCapReachedError(`DigiCert listed more than ${MAX_PAGES * PAGE} issued orders (${MAX_PAGES} pages) without an end; narrow the trigger with a product or container filter`);
+		}
 		const qs: IDataObject = { 'filters[status]': 'issued', limit: PAGE, offset };
 		if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
 		if (filters.containerId) qs['filters[container_id]'] = filters.containerId;

@@ -247,7 +247,7 @@ export async function digiCertDownload(ctx: DigiCertContext, path: string, itemI
 	const response = await digiCertSend(ctx, 'GET', path, { binary: true, itemIndex, acceptStatus: [] });
 	const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
 	const disposition = String(response.headers['content-disposition'] ?? '');
-	const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+	const fileName = safeFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
 	return { data: response.body as Buffer, contentType, fileName };
 }
 
@@ -370,3 +370,14 @@ async function awaitTimedOutOrder(
 }
 
 export type { DigiCertErrorEntry };
+
+/**
+ * A file name the server suggested, made safe for n8n's binary data and for a later Write File node: the
+ * last path segment only, no control characters, no `..`; undefined when nothing usable is left.
+ */
+export function safeFileName(suggested: string | undefined): string | undefined {
+	if (!suggested) return undefined;
+	const last = suggested.split(/[\\/]/).pop() ?? '';
+	const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.{2,}/g, '.').trim().slice(0, 200);
+	return clean === '' || clean === '.' ? undefined : clean;
+}
