@@ -196,6 +196,16 @@ export async function digiCertSend(ctx: DigiCertContext, method: IHttpRequestMet
 		if (response instanceof DigiCertNetworkError) {
 			if (!retry || response.isCanceled || attempt >= policy.maxRetries) throw networkApiError(ctx, response, attempt + 1, options.itemIndex);
 			reason = response.code;
+		} else if (response.statusCode >= 200 && response.statusCode < 300 && !options.binary && typeof response.body === 'string' && response.body.trim() !== '') {
+			// A cut or garbled JSON answer: repeat what is safe to repeat, otherwise say it plainly.
+			if (!retry || attempt >= policy.maxRetries) {
+				throw new NodeApiError(ctx.getNode(), { path: path.split('?')[0] } as JsonObject, {
+					message: `DigiCert's answer to ${method} ${path.split('?')[0]} could not be read (not JSON)`,
+					description: method === 'GET' ? 'Reading again did not help; try later.' : 'DigiCert may have carried the request out: check before sending it again.',
+					itemIndex: options.itemIndex,
+				});
+			}
+			reason = 'malformed JSON';
 		} else {
 			if ((response.statusCode >= 200 && response.statusCode < 300) || options.acceptStatus?.includes(response.statusCode)) return response;
 			if (!retry || !isRetryableStatus(response.statusCode) || attempt >= policy.maxRetries) {
@@ -303,10 +313,11 @@ export async function createOrderIdempotent(
 			if (response.isCanceled) throw withContext(networkApiError(ctx, response, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
 			failure = { network: response };
 		} else {
-			if (response.statusCode === 201 || response.statusCode === 200) {
+			if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
 				return { ...(response.body as IDataObject), id: Number(response.body?.id), alternative_order_id: reference, recoveredByReference: false, attempts: posts } as CreatedOrder;
 			}
-			if (!isRetryableStatus(response.statusCode)) {
+			// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
+			if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
 				throw withContext(digiCertApiError(ctx, response, 'POST', path, itemIndex), { alternative_order_id: reference });
 			}
 			failure = { response };

@@ -42,9 +42,10 @@ export interface Fault {
 	/**
 	 * drop: close the socket before handling; dropAfter: handle (e.g. create the order) then close the
 	 * socket without answering; delay: wait delayMs, then handle; status: answer `status` without handling;
-	 * statusAfter: handle, then answer `status` instead of the real response.
+	 * statusAfter: handle, then answer `status` instead of the real response; malformed: handle, then answer
+	 * 200 with the first half of the JSON; drip: handle, then send the real answer a few bytes at a time.
 	 */
-	kind: 'drop' | 'dropAfter' | 'delay' | 'status' | 'statusAfter';
+	kind: 'drop' | 'dropAfter' | 'delay' | 'status' | 'statusAfter' | 'malformed' | 'drip';
 	status?: number;
 	body?: unknown;
 	delayMs?: number;
@@ -1074,6 +1075,24 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			return reply({ status: fault.status ?? 500, json: fault.body ?? { errors: [{ code: 'server_error', message: 'An unexpected error occurred. Try again later.' }] } });
 		}
 		if (res.destroyed || req.socket.destroyed) return;
+		if (fault?.kind === 'malformed') {
+			const text = JSON.stringify(result.json ?? {});
+			entry.status = 200;
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			return void res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+		}
+		if (fault?.kind === 'drip' && !result.raw) {
+			const text = result.json === undefined ? '' : JSON.stringify(result.json);
+			entry.status = result.status;
+			res.writeHead(result.status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+			// At most ~40 pieces, 15 ms apart: slow enough to be read in pieces, bounded for large lists.
+			const piece = Math.max(8, Math.ceil(text.length / 40));
+			for (let i = 0; i < text.length; i += piece) {
+				res.write(text.slice(i, i + piece));
+				await new Promise((r) => setTimeout(r, 15));
+			}
+			return void res.end();
+		}
 		reply(result);
 	});
 	server.on('connection', (socket) => {
