@@ -173,4 +173,25 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		expect(sample[0]).toMatchObject({ event: 'orderStatusChanged', sample: true, status: 'issued' });
 		expect(harness.memory).toEqual({});
 	});
+
+	test('bad settings fail the poll (so activation) with the field named, before any request', async () => {
+		const cases: Array<[string, IDataObject, RegExp, IDataObject?]> = [
+			['no source', renewalParams({ includeDigiCert: false, includePem: false }), /^No certificate source selected/],
+			['PEM list empty', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [] } }), /^PEM Certificates is empty/],
+			['PEM without a certificate', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'arca', pem: 'PASTE HERE' }] } }), /^PEM Certificates: "arca" holds no PEM certificate/],
+			['PEM of 2 MB', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'big', pem: '-----BEGIN CERTIFICATE-----\n'.repeat(80_000) }] } }), /at most 1024 KB is accepted/],
+			['reminder days negative', renewalParams({ options: { reminderEveryDays: -1 } }), /^Remind Every \(Days\) must be 0 \(off\) or a positive number/],
+			['container id negative', renewalParams({ containerId: -3 }), /^Container ID must be a whole number/],
+			['plain http credential', renewalParams(), /is plain http/, { apiKey: sim.apiKey, region: 'custom', baseUrl: 'http://digicert-proxy.example.com/services/v2' }],
+		];
+		const before = sim.control.requests.length;
+		for (const [name, parameters, message, credential] of cases) {
+			const harness = credential
+				? new PollHarness(new CertificateTrigger(), { parameters, credentials: { digiCertApi: credential }, authenticate: { digiCertApi: (c) => ({ 'X-DC-DEVKEY': String(c.apiKey) }) } })
+				: harnessFor(parameters);
+			const error = await harness.pollItems().then(() => undefined, (e: Error) => e);
+			expect({ name, message: error?.message }).toEqual({ name, message: expect.stringMatching(message) });
+		}
+		expect(sim.control.requests.length).toBe(before);
+	});
 });
