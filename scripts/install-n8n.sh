@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Versions: test/n8n-versions.json lists what is tested; N8N_VERSION / N8N_NODE_MAJOR pick one (default: its default).
-VERSIONS_FILE="$(dirname "$0")/../test/n8n-versions.json"
+VERSIONS_FILE="$(cd "$(dirname "$0")/.." && pwd)/test/n8n-versions.json"
 N8N_VERSION="${N8N_VERSION:-$(node -e 'console.log(require(process.argv[1]).default)' "$VERSIONS_FILE")}"
 NODE_MAJOR="${N8N_NODE_MAJOR:-$(node -e 'const f=require(process.argv[1]); console.log(f.versions.find((v) => v.n8n === process.argv[2])?.node ?? "24")' "$VERSIONS_FILE" "$N8N_VERSION")}"
 CACHE_ROOT="${CERTSIGN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-certsign}"
