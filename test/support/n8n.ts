@@ -396,14 +396,13 @@ export class N8nInstance {
 		const executions = readStoredExecutionData(this);
 		texts.push(...executions);
 		const found = this.secrets.findIn(texts);
-		const result = { secrets: this.secrets.size, texts: texts.length, executions: executions.length, found };
-		recordSecretScan(result);
-		return result;
+		return { secrets: this.secrets.size, texts: texts.length, executions: executions.length, found };
 	}
 
 	async dispose() {
 		await this.stop();
 		const scan = this.scanForSecrets();
+		recordSecretScan(scan);
 		if (!process.env.CERTSIGN_KEEP_N8N) rmSync(this.userFolder, { recursive: true, force: true });
 		if (scan.found.length > 0) throw new Error(`Secret scan: credential secrets found in n8n's output or stored executions: ${scan.found.join('; ')}`);
 	}
