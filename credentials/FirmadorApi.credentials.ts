@@ -5,9 +5,9 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
-import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/shared/firmadorRequest';
-import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/shared/firmadorHmac';
-import { firmadorWireSettings } from '../nodes/shared/firmadorWire';
+import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/Firmador/protocol/request';
+import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/Firmador/protocol/hmac';
+import { firmadorWireSettings } from '../nodes/Firmador/protocol/wire';
 
 /**
  * Firmador's HMAC credential. `authenticate` signs the request exactly as it goes on the wire: it builds

@@ -13,7 +13,7 @@ import {
 	statusWindowMinutes,
 	type StatusChangeState,
 	type WindowOptions,
-} from '../shared/triggerState';
+} from './triggerState';
 import { getOrder, listStatusChanges, type DigiCertGet, type StatusChangeRow } from './digicert';
 
 export const ORDER_STATUSES = [

@@ -5,8 +5,8 @@
 import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { digiCertInstant } from '../shared/digicertStatus';
-import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from '../shared/renewalPolicy';
+import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
+import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import {
 	certificateKey,
 	planRenewalEvents,
@@ -15,7 +15,7 @@ import {
 	type CertSource,
 	type ObservedCertificate,
 	type RenewalState,
-} from '../shared/triggerState';
+} from './triggerState';
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
 import { getOrder, listIssuedOrders, type DigiCertGet } from './digicert';
 

@@ -1,4 +1,4 @@
-import { isLoginRejection, providerMessage } from '../../nodes/shared/afipSdkMessages';
+import { isLoginRejection, providerMessage } from '../../nodes/ArcaAutomation/transport/messages';
 
 describe('Afip SDK messages', () => {
 	test('finds the message where each documented answer keeps it', () => {

@@ -1,4 +1,4 @@
-import { codeSigningValidity, MAX_CODE_SIGNING_DAYS, validityDays, ValidityError } from '../../nodes/shared/codeSigningValidity';
+import { codeSigningValidity, MAX_CODE_SIGNING_DAYS, validityDays, ValidityError } from '../../nodes/DigiCertCodeSigning/protocol/validity';
 
 describe('codeSigningValidity', () => {
 	it('one year → validity_years 1', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsrError, csrProblems, csrToDer, parseCsr } from '../../nodes/shared/csr';
+import { CsrError, csrProblems, csrToDer, parseCsr } from '../../nodes/DigiCertCodeSigning/protocol/csr';
 
 const dir = mkdtempSync(join(tmpdir(), 'csr-test-'));
 function makeCsr(name: string, keyArgs: string[], subj: string): string {

@@ -4,7 +4,7 @@
  * with `$credentials` bound, which is what n8n's expression engine does with this (pure) expression.
  */
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
-import { digicertBaseUrl } from '../../nodes/shared/digicertRegion';
+import { digicertBaseUrl } from '../../nodes/DigiCertCodeSigning/transport/region';
 
 const credential = new DigiCertApi();
 

@@ -1,4 +1,4 @@
-import { codeParts, describeDigiCertFailure, formatDigiCertErrors, hasCode, isInvalidApiKey, parseDigiCertErrors } from '../../nodes/shared/digicertErrors';
+import { codeParts, describeDigiCertFailure, formatDigiCertErrors, hasCode, isInvalidApiKey, parseDigiCertErrors } from '../../nodes/DigiCertCodeSigning/transport/errors';
 
 describe('DigiCert errors', () => {
 	const body = {

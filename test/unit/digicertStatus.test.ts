@@ -1,5 +1,5 @@
-import { daysUntil, normalizeStatus } from '../../nodes/shared/digicertStatus';
-import { digicertBaseUrl } from '../../nodes/shared/digicertRegion';
+import { daysUntil, normalizeStatus } from '../../nodes/DigiCertCodeSigning/protocol/status';
+import { digicertBaseUrl } from '../../nodes/DigiCertCodeSigning/transport/region';
 
 describe('normalizeStatus', () => {
 	const now = new Date('2026-06-01T12:00:00Z');
@@ -36,8 +36,8 @@ describe('digicertBaseUrl', () => {
 
 describe('one reading of a bare DigiCert date, shared by the node and the trigger', () => {
 	test('valid_till YYYY-MM-DD is valid through the end of that day; both report the same days remaining at any hour', () => {
-		const { assessRenewal } = jest.requireActual('../../nodes/shared/renewalPolicy') as typeof import('../../nodes/shared/renewalPolicy');
-		const { daysUntil, digiCertInstant } = jest.requireActual('../../nodes/shared/digicertStatus') as typeof import('../../nodes/shared/digicertStatus');
+		const { assessRenewal } = jest.requireActual('../../nodes/CertificateTrigger/renewalPolicy') as typeof import('../../nodes/CertificateTrigger/renewalPolicy');
+		const { daysUntil, digiCertInstant } = jest.requireActual('../../nodes/DigiCertCodeSigning/protocol/status') as typeof import('../../nodes/DigiCertCodeSigning/protocol/status');
 		expect(new Date(digiCertInstant('2026-12-01', 'end')).toISOString()).toBe('2026-12-01T23:59:59.999Z');
 		expect(new Date(digiCertInstant('2026-01-01', 'start')).toISOString()).toBe('2026-01-01T00:00:00.000Z');
 		for (const now of ['2026-11-24T00:30:00Z', '2026-11-24T12:00:00Z', '2026-11-24T23:30:00Z']) {

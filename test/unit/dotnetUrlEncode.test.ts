@@ -1,4 +1,4 @@
-import { dotnetUrlEncode } from '../../nodes/shared/dotnetUrlEncode';
+import { dotnetUrlEncode } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
 
 describe('dotnetUrlEncode (.NET HttpUtility.UrlEncode)', () => {
 	it('keeps letters, digits and - _ . ! * ( )', () => {

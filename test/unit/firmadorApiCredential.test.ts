@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
-import { buildAbsoluteUrl, buildQueryString, serialiseBody } from '../../nodes/shared/firmadorRequest';
+import { buildAbsoluteUrl, buildQueryString, serialiseBody } from '../../nodes/Firmador/protocol/request';
 
 const credentials = { baseUrl: 'http://Firmador.TuCertificado.com.ar/', appId: 'app-1', secret: 'A93reRTUJHsCuQSHR+L3GxqOJyDmQpCgps102ciuabc=', keyEncoding: 'base64' };
 

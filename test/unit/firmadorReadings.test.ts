@@ -2,12 +2,12 @@
 import { createHmac } from 'node:crypto';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
-import { signFirmadorRequest, uriForSignature } from '../../nodes/shared/firmadorHmac';
-import { buildAbsoluteUrl, buildQueryString } from '../../nodes/shared/firmadorRequest';
-import { asSentence, clampSeconds, describeStatus, inWords, POLL_INTERVAL_SECONDS } from '../../nodes/shared/firmadorStatus';
-import { responseHashToSha1Hex, sameHash } from '../../nodes/shared/hashEncoding';
-import { checkBaseFolder, checkRemoteFileName, fillNamePattern, resolveRemoteFolder, safeNamePart } from '../../nodes/shared/firmadorPaths';
-import { dotnetUrlEncode } from '../../nodes/shared/dotnetUrlEncode';
+import { signFirmadorRequest, uriForSignature } from '../../nodes/Firmador/protocol/hmac';
+import { buildAbsoluteUrl, buildQueryString } from '../../nodes/Firmador/protocol/request';
+import { asSentence, clampSeconds, describeStatus, inWords, POLL_INTERVAL_SECONDS } from '../../nodes/Firmador/protocol/status';
+import { responseHashToSha1Hex, sameHash } from '../../nodes/Firmador/protocol/hashEncoding';
+import { checkBaseFolder, checkRemoteFileName, fillNamePattern, resolveRemoteFolder, safeNamePart } from '../../nodes/Firmador/protocol/paths';
+import { dotnetUrlEncode } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
 
 const HEX = 'CC282B2E077BBB17E81BB529DE3FA81F964A104F';
 

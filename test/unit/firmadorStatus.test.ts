@@ -1,4 +1,4 @@
-import { chunk, describeStatus, parseSessionIds, repairReasonPhrase } from '../../nodes/shared/firmadorStatus';
+import { chunk, describeStatus, parseSessionIds, repairReasonPhrase } from '../../nodes/Firmador/protocol/status';
 
 describe('Firmador status helpers', () => {
 	it('follows the code table: 1, 4, 5 final; only 4 signed', () => {

@@ -1,4 +1,4 @@
-import { hashBytesToSha1Hex, normaliseSha1Hex, sha1HexToHashBytes } from '../../nodes/shared/hashEncoding';
+import { hashBytesToSha1Hex, normaliseSha1Hex, sha1HexToHashBytes } from '../../nodes/Firmador/protocol/hashEncoding';
 
 // The exact array of the seed's FirmadorHash example.
 const SEED_EXAMPLE = [

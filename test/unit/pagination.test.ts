@@ -1,4 +1,4 @@
-import { paginate } from '../../nodes/shared/pagination';
+import { paginate } from '../../nodes/DigiCertCodeSigning/transport/pagination';
 
 function source(total: number) {
 	const calls: Array<[number, number]> = [];

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { csrToDer } from '../../nodes/shared/csr';
+import { csrToDer } from '../../nodes/DigiCertCodeSigning/protocol/csr';
 import { pemBlocks } from '../../nodes/shared/pemBlocks';
 import { splitPemCertificates } from '../../nodes/shared/x509';
 

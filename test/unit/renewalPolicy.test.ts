@@ -1,4 +1,4 @@
-import { DAY_MS, assessRenewal, describeFraction, normalizePolicy, reminderDue } from '../../nodes/shared/renewalPolicy';
+import { DAY_MS, assessRenewal, describeFraction, normalizePolicy, reminderDue } from '../../nodes/CertificateTrigger/renewalPolicy';
 
 const NB = new Date('2026-01-10T12:00:00.000Z');
 const at = (ms: number) => new Date(ms);

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../nodes/shared/renewalPolicy';
+import { DAY_MS } from '../../nodes/CertificateTrigger/renewalPolicy';
 import {
 	DEFAULT_WINDOW,
 	ObservedCertificate,
@@ -12,7 +12,7 @@ import {
 	readStatusChangeState,
 	statusChangeKey,
 	statusWindowMinutes,
-} from '../../nodes/shared/triggerState';
+} from '../../nodes/CertificateTrigger/triggerState';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const later = (ms: number, from = T0) => new Date(from.getTime() + ms);

@@ -2,9 +2,9 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { codeSigningValidity, type ValidityBody } from '../../shared/codeSigningValidity';
-import { csrProblems, parseCsr } from '../../shared/csr';
-import { daysUntil, normalizeStatus } from '../../shared/digicertStatus';
+import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
+import { csrProblems, parseCsr } from '../protocol/csr';
+import { daysUntil, normalizeStatus } from '../protocol/status';
 import { inputError, withContext } from '../../shared/n8n/items';
 import { pollUntil, stillNotFinished } from '../../shared/poll';
 import { digiCertRequest } from '../transport';

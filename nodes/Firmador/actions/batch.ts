@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { asNodeError as sharedAsNodeError, errorItem } from '../../shared/n8n/items';
-import { chunk } from '../../shared/firmadorStatus';
+import { chunk } from '../protocol/status';
 
 export interface Entry<P> {
 	itemIndex: number;

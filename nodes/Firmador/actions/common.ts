@@ -3,11 +3,11 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } fro
 import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
-import { firmadorKey } from '../../shared/firmadorHmac';
-import { firmadorWireSettings } from '../../shared/firmadorWire';
+import { firmadorKey } from '../protocol/hmac';
+import { firmadorWireSettings } from '../protocol/wire';
 import { pollUntil } from '../../shared/poll';
-import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../../shared/firmadorStatus';
-import { checkBaseFolder, RemotePathError } from '../../shared/firmadorPaths';
+import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../protocol/status';
+import { checkBaseFolder, RemotePathError } from '../protocol/paths';
 import { inputError } from '../../shared/n8n/items';
 export { checkOptionValues } from '../../shared/n8n/optionValues';
 import { getStatuses, isNoContent, type StatusEntry } from '../transport/api';

@@ -7,8 +7,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { errorItem, inputError, itemLabel, runPerItem, withContext } from '../../shared/n8n/items';
-import { responseHashToSha1Hex, sameHash } from '../../shared/hashEncoding';
-import { asSentence } from '../../shared/firmadorStatus';
+import { responseHashToSha1Hex, sameHash } from '../protocol/hashEncoding';
+import { asSentence } from '../protocol/status';
 import { firmadorRequest, isNoContent } from '../transport/api';
 import { checkApiCredential } from './common';
 

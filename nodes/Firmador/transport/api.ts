@@ -9,8 +9,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../../shared/firmadorStatus';
-import type { QueryValue } from '../../shared/firmadorRequest';
+import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../protocol/status';
+import type { QueryValue } from '../protocol/request';
 import { withContext } from '../../shared/n8n/items';
 
 export const CREDENTIAL = 'firmadorApi';

@@ -11,7 +11,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { inWords } from '../../shared/firmadorStatus';
+import { inWords } from '../protocol/status';
 
 export interface FirmadorSftpSettings {
 	host: string;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { inputError } from '../../../shared/n8n/items';
-import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
+import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { sftpSettings, withSftp } from '../common';
 import { runBatched } from '../batch';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { inputError, itemLabel } from '../../../shared/n8n/items';
-import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../../shared/firmadorPaths';
+import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';

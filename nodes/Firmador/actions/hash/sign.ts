@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
-import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../../shared/hashEncoding';
+import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../batch';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { asNodeError, errorItem, inputError } from '../../../shared/n8n/items';
-import { asSentence, parseSessionIds } from '../../../shared/firmadorStatus';
+import { asSentence, parseSessionIds } from '../../protocol/status';
 import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
 import { checkApiCredential, statusJson, waitForSessions } from '../common';
 

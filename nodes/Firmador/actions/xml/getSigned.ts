@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { safeNamePart } from '../../../shared/firmadorPaths';
+import { safeNamePart } from '../../protocol/paths';
 import { getSignedResults } from '../signedResults';
 
 const show = { resource: ['xml'], operation: ['getSigned'] };

@@ -3,8 +3,8 @@
  * list (an expression can hold anything). Shared by the credential's authenticate() and the node's
  * pre-check. Pure: no n8n imports.
  */
-import { BRACKET_FORMS, type BracketForm } from './firmadorRequest';
-import { SECRET_FORMATS, URIS_TO_SIGN, type FirmadorSecretFormat, type UriToSign } from './firmadorHmac';
+import { BRACKET_FORMS, type BracketForm } from './request';
+import { SECRET_FORMATS, URIS_TO_SIGN, type FirmadorSecretFormat, type UriToSign } from './hmac';
 
 /** Request timeout bounds (seconds): a dead server fails the item instead of holding the execution. */
 export const FIRMADOR_TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 };

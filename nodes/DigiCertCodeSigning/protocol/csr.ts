@@ -4,7 +4,7 @@
  * size or EC curve) and checks the request's self-signature with node:crypto.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { MAX_PEM_INPUT_BYTES, pemBlocks } from './pemBlocks';
+import { MAX_PEM_INPUT_BYTES, pemBlocks } from '../../shared/pemBlocks';
 
 export class CsrError extends Error {
 	constructor(message: string) {

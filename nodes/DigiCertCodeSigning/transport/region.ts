@@ -1,4 +1,4 @@
-import { insecureUrlReason } from './secureUrl';
+import { insecureUrlReason } from '../../shared/secureUrl';
 
 /** CertCentral base URLs by credential region. */
 export const DIGICERT_BASE_URLS = {

@@ -7,13 +7,13 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { RetryableFailure, withBackoff, type BackoffPolicy } from '../shared/backoff';
-import { pollUntil, stillNotFinished } from '../shared/poll';
-import { providerMessage } from '../shared/afipSdkMessages';
-import { inputError, itemLabel, withContext } from '../shared/n8n/items';
-import { insecureUrlReason, sentence } from '../shared/secureUrl';
+import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { pollUntil, stillNotFinished } from '../../shared/poll';
+import { providerMessage } from './messages';
+import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
+import { insecureUrlReason, sentence } from '../../shared/secureUrl';
 
-export { isLoginRejection, providerMessage } from '../shared/afipSdkMessages';
+export { isLoginRejection, providerMessage } from './messages';
 
 export const AFIP_SDK_DEFAULT_BASE_URL = 'https://app.afipsdk.com/api/v1';
 

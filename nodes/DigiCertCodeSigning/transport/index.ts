@@ -21,12 +21,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { backoffDelay, type BackoffPolicy } from '../shared/backoff';
-import { describeDigiCertFailure, type DigiCertErrorEntry } from '../shared/digicertErrors';
-import { digicertBaseUrl } from '../shared/digicertRegion';
-import { paginate } from '../shared/pagination';
-import { withContext } from '../shared/n8n/items';
-import { DIGICERT_BACKOFF } from './retryPolicy';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
+import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
+import { digicertBaseUrl } from './region';
+import { paginate } from './pagination';
+import { withContext } from '../../shared/n8n/items';
+import { DIGICERT_BACKOFF } from '../retryPolicy';
 
 export type DigiCertContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
