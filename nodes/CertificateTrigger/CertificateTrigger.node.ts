@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { containerChoices } from '../DigiCertCodeSigning/accountLists';
-import { digiCertGet } from './digicert';
+import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES, pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
 import { gatherCandidates, planRenewalPoll, readRenewalSettings, sampleRenewalItem } from './renewalDue';
 
@@ -269,11 +269,11 @@ export class CertificateTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as string;
 		const manual = this.getMode() === 'manual';
 		const now = new Date();
-		const get = digiCertGet(this);
+		const client = digiCertClient(this);
 
 		if (event === 'renewalDue') {
 			const settings = readRenewalSettings(this);
-			const { candidates, sourcesRead } = await gatherCandidates(this, get, settings, now);
+			const { candidates, sourcesRead } = await gatherCandidates(this, client, settings, now);
 			if (manual) return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			const staticData = this.getWorkflowStaticData('node');
 			const { items, next, skipped } = planRenewalPoll(staticData.renewal, candidates, sourcesRead, settings, now);
@@ -286,9 +286,9 @@ export class CertificateTrigger implements INodeType {
 
 		if (event === 'orderStatusChanged') {
 			const settings = readStatusSettings(this);
-			if (manual) return [[await sampleStatusChange(get, this.getNode(), settings)]];
+			if (manual) return [[await sampleStatusChange(client, this.getNode(), settings)]];
 			const staticData = this.getWorkflowStaticData('node');
-			const { items, next, truncated } = await pollStatusChanges(get, staticData.statusChanges, settings, now);
+			const { items, next, truncated } = await pollStatusChanges(client, staticData.statusChanges, settings, now);
 			if (truncated) {
 				this.logger.warn('Certificate Trigger: the last poll is more than 7 days ago; DigiCert status changes older than 7 days could not be read');
 			}

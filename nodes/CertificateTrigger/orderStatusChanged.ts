@@ -14,7 +14,7 @@ import {
 	type StatusChangeState,
 	type WindowOptions,
 } from './triggerState';
-import { getOrder, listStatusChanges, type DigiCertGet, type StatusChangeRow } from './digicert';
+import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
 
 export const ORDER_STATUSES = [
 	'pending',
@@ -71,19 +71,19 @@ export interface StatusPollResult {
 
 /** Reads the window, keeps the new changes with a watched status, fetches their orders. No state is written. */
 export async function pollStatusChanges(
-	get: DigiCertGet,
+	client: DigiCertClient,
 	stateRaw: unknown,
 	settings: StatusSettings,
 	now: Date,
 ): Promise<StatusPollResult> {
 	const state = readStatusChangeState(stateRaw);
 	const { minutes, truncated } = statusWindowMinutes(state, now, settings.window);
-	const changes = await listStatusChanges(get, minutes);
+	const changes = await client.listStatusChanges(minutes);
 	const { fresh, next } = planStatusChanges(state, changes, now, settings.window);
 	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const items: INodeExecutionData[] = [];
 	for (const change of watched as StatusChangeRow[]) {
-		items.push(changeItem(change, await getOrder(get, change.order_id)));
+		items.push(changeItem(change, await client.getOrder(change.order_id)));
 	}
 	return { items, next, truncated };
 }
@@ -92,19 +92,18 @@ export async function pollStatusChanges(
  * "Fetch test event": the latest change of the last 7 days (a watched status if there is one), or else the
  * newest order of the account, with its details. Nothing is written.
  */
-export async function sampleStatusChange(get: DigiCertGet, node: INode, settings: StatusSettings): Promise<INodeExecutionData> {
-	const changes = await listStatusChanges(get, DEFAULT_WINDOW.maxMinutes);
+export async function sampleStatusChange(client: DigiCertClient, node: INode, settings: StatusSettings): Promise<INodeExecutionData> {
+	const changes = await client.listStatusChanges(DEFAULT_WINDOW.maxMinutes);
 	const watched = changes.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const pick = watched[watched.length - 1] ?? changes[changes.length - 1];
-	if (pick) return changeItem(pick, await getOrder(get, pick.order_id), true);
-	const list = (await get('/order/certificate', { limit: 1, sort: '-date_created' })) as { orders?: IDataObject[] };
-	const order = list?.orders?.[0];
+	if (pick) return changeItem(pick, await client.getOrder(pick.order_id), true);
+	const [order] = await client.list('/order/certificate', 'orders', { qs: { sort: '-date_created' }, returnAll: false, limit: 1 });
 	if (!order) {
 		throw new NodeOperationError(node, 'The DigiCert account has no orders to show as a sample', {
 			description: 'No order status changed in the last 7 days and the account lists no orders.',
 		});
 	}
-	const details = await getOrder(get, order.id as number);
+	const details = await client.getOrder(order.id as number);
 	const certificate = (details.certificate ?? {}) as IDataObject;
 	return changeItem(
 		{ order_id: Number(details.id ?? order.id), certificate_id: (certificate.id as number) ?? null, status: String(details.status ?? order.status) },

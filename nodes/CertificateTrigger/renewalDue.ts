@@ -17,7 +17,7 @@ import {
 	type RenewalState,
 } from './triggerState';
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
-import { getOrder, listIssuedOrders, type DigiCertGet } from './digicert';
+import { PageCapReachedError, type DigiCertClient } from '../DigiCertCodeSigning/transport';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 export const PRUNE_GRACE_DAYS = 7;
@@ -176,19 +176,40 @@ function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 	};
 }
 
+/** 50 pages of 1000 = 50,000 issued orders: far beyond a code-signing account; a list that never ends stops here. */
+export const MAX_ORDER_PAGES = 50;
+
+export interface IssuedOrderFilters {
+	productNameId?: string;
+	containerId?: number;
+}
+
+/** Every issued order (all pages), optionally filtered by product and container. */
+export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOrderFilters): Promise<IDataObject[]> {
+	const qs: IDataObject = { 'filters[status]': 'issued' };
+	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
+	if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
+	try {
+		return await client.list('/order/certificate', 'orders', { qs, returnAll: true, maxPages: MAX_ORDER_PAGES });
+	} catch (error) {
+		if (!(error instanceof PageCapReachedError)) throw error;
+		throw new PageCapReachedError(`${error.message}; narrow the trigger with a product or container filter`);
+	}
+}
+
 /**
  * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
  * certificate's dates or serial is read in full.
  */
-export async function digiCertCandidates(get: DigiCertGet, settings: RenewalSettings): Promise<CandidateCertificate[]> {
-	const orders = await listIssuedOrders(get, { productNameId: settings.productNameId, containerId: settings.containerId });
+export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings): Promise<CandidateCertificate[]> {
+	const orders = await listIssuedOrders(client, { productNameId: settings.productNameId, containerId: settings.containerId });
 	const candidates: CandidateCertificate[] = [];
 	for (const order of orders) {
 		// Already renewed (the renewal is its own order): its renewal is not due any more. Renewing it
 		// again would fail with order_renewed_already.
 		if (order.is_renewed === true) continue;
 		let candidate = orderCandidate(order);
-		if (!candidate) candidate = orderCandidate(await getOrder(get, order.id as number));
+		if (!candidate) candidate = orderCandidate(await client.getOrder(order.id as number));
 		if (candidate) candidates.push(candidate);
 	}
 	return candidates;
@@ -196,7 +217,7 @@ export async function digiCertCandidates(get: DigiCertGet, settings: RenewalSett
 
 export async function gatherCandidates(
 	ctx: IPollFunctions,
-	get: DigiCertGet,
+	client: DigiCertClient,
 	settings: RenewalSettings,
 	now: Date,
 ): Promise<{ candidates: CandidateCertificate[]; sourcesRead: CertSource[] }> {
@@ -207,7 +228,7 @@ export async function gatherCandidates(
 		sourcesRead.push('pem');
 	}
 	if (settings.useDigiCert) {
-		candidates.push(...(await digiCertCandidates(get, settings)));
+		candidates.push(...(await digiCertCandidates(client, settings)));
 		sourcesRead.push('digicert');
 	}
 	// The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,

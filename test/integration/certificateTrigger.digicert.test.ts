@@ -5,23 +5,27 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
-import { transportSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { DIGICERT_BACKOFF, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { sleep } from 'n8n-workflow';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
-import { PollHarness } from '../support/pollHarness';
+import { PollHarness } from '../support/nodeContext';
+
+// How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
+const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
 
 const DAY = 86_400_000;
 const ymd = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 describe('Certificate Trigger against the DigiCert simulator', () => {
 	let sim: DigiCertSimulator;
-	const realSleep = transportSettings.sleep;
+	const realSleep = tuning.sleep;
 
 	beforeAll(async () => {
 		sim = await startDigiCertSimulator({ issueAfterReads: null });
-		transportSettings.sleep = async () => undefined; // retries without waiting
+		tuning.sleep = async () => undefined; // retries without waiting
 	});
 	afterAll(async () => {
-		transportSettings.sleep = realSleep;
+		tuning.sleep = realSleep;
 		await sim.close();
 	});
 
@@ -30,7 +34,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 			parameters,
 			mode,
 			credentials: { digiCertApi: { apiKey, region: 'custom', baseUrl: sim.url } },
-			authenticate: { digiCertApi: (credentials) => ({ 'X-DC-DEVKEY': String(credentials.apiKey) }) },
+			digiCert: tuning,
 		});
 
 	const renewalParams = (extra: IDataObject = {}): IDataObject => ({
@@ -187,7 +191,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		const before = sim.control.requests.length;
 		for (const [name, parameters, message, credential] of cases) {
 			const harness = credential
-				? new PollHarness(new CertificateTrigger(), { parameters, credentials: { digiCertApi: credential }, authenticate: { digiCertApi: (c) => ({ 'X-DC-DEVKEY': String(c.apiKey) }) } })
+				? new PollHarness(new CertificateTrigger(), { parameters, credentials: { digiCertApi: credential }, digiCert: tuning })
 				: harnessFor(parameters);
 			const error = await harness.pollItems().then(() => undefined, (e: Error) => e);
 			expect({ name, message: error?.message }).toEqual({ name, message: expect.stringMatching(message) });

@@ -3,7 +3,7 @@
  * driven through poll() with n8n's static-data rules (saved only when items are returned).
  */
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
-import { PollHarness } from '../support/pollHarness';
+import { PollHarness } from '../support/nodeContext';
 import { TestCa } from '../support/testCa';
 
 const DAY = 86_400_000;

@@ -9,10 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { transportSettings } from '../../nodes/DigiCertCodeSigning/transport';
-import { listIssuedOrders, listStatusChanges, getOrder, digiCertGet } from '../../nodes/CertificateTrigger/digicert';
-import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/digicertHarness';
+import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { sleep } from 'n8n-workflow';
+import { listIssuedOrders } from '../../nodes/CertificateTrigger/renewalDue';
+import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 import { startDigiCertSimulator, type DigiCertSimulator, type Fault } from '../simulators/digicert/server';
+
+// How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
+const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
 
 jest.setTimeout(180_000);
 
@@ -20,7 +24,7 @@ let sim: DigiCertSimulator;
 let credentials: DigiCertCredentials;
 let csr: string;
 const dir = mkdtempSync(join(tmpdir(), 'dc-faults-'));
-const saved = { ...transportSettings };
+const saved = { ...tuning };
 
 const FAULTS: Array<{ name: string; fault: Omit<Fault, 'method' | 'path'> }> = [
 	{ name: 'reset before the answer', fault: { kind: 'drop' } },
@@ -40,12 +44,12 @@ beforeAll(async () => {
 	execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(dir, 'k.key'), '-out', join(dir, 'c.csr'), '-subj', '/O=Example Corp/CN=Example Corp'], { stdio: 'pipe' });
 	csr = readFileSync(join(dir, 'c.csr'), 'utf8');
 	// Backoff waits are recorded, not slept; a request that takes longer than 400 ms times out.
-	transportSettings.sleep = async () => undefined;
-	transportSettings.random = () => 0.5;
-	transportSettings.timeoutMs = 400;
+	tuning.sleep = async () => undefined;
+	tuning.random = () => 0.5;
+	tuning.timeoutMs = 400;
 });
 afterAll(async () => {
-	Object.assign(transportSettings, saved);
+	Object.assign(tuning, saved);
 	await sim.close();
 	rmSync(dir, { recursive: true, force: true });
 });
@@ -69,7 +73,7 @@ test.each(FAULTS)('safe calls survive "$name" on every endpoint; no item lost', 
 		sim.control.addFault({ method: endpoint.method, path: endpoint.path(ids), ...fault, times: 1 });
 		const parameters = endpoint.parameters(ids);
 		try {
-			const { output } = await runDigiCertNode({ credentials, parameters: parameters as never, items: [{ json: {} }, { json: {} }] } as never);
+			const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never, items: [{ json: {} }, { json: {} }] } as never);
 			if (output.length < 2) problems.push(`${endpoint.endpoint}: ${output.length} output items for 2 inputs`);
 			if (output.some((o: { json: Record<string, unknown> }) => o.json.error)) problems.push(`${endpoint.endpoint}: ${JSON.stringify(output[0].json).slice(0, 200)}`);
 		} catch (error) {
@@ -89,7 +93,7 @@ test.each(FAULTS)('the order POST under "$name": at most one order, the node ret
 		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: reference,
 		additionalFields: { skipApproval: true }, waitForIssuance: false,
 	};
-	const result = await runDigiCertNode({ credentials, parameters: parameters as never }).then((r) => ({ ok: r.output[0].json }), (e: Error) => ({ error: e }));
+	const result = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).then((r) => ({ ok: r.output[0].json }), (e: Error) => ({ error: e }));
 	const created = sim.control.orders().filter((o) => o.alternativeOrderId === reference);
 	expect(created.length).toBeLessThanOrEqual(1);
 	// No order without a reference either (a timed-out POST of an earlier case may still land now: those carry theirs).
@@ -105,12 +109,12 @@ test.each(FAULTS)('the order POST under "$name": at most one order, the node ret
 
 test.each(FAULTS)('the trigger\'s reads survive "$name": orders list, one order, status changes', async ({ fault }) => {
 	const order = sim.control.seedOrder({ status: 'issued' });
-	const { ctx } = digiCertContext({ credentials, parameters: {} });
-	const get = digiCertGet(ctx as never);
+	const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
+	const client = new DigiCertClient(ctx);
 	for (const [path, read] of [
-		[/^\/order\/certificate$/, async () => (await listIssuedOrders(get, {})).length > 0],
-		[new RegExp(`^/order/certificate/${order.id}$`), async () => (await getOrder(get, order.id)).id === order.id],
-		[/^\/order\/certificate\/status-changes$/, async () => Array.isArray(await listStatusChanges(get, 60))],
+		[/^\/order\/certificate$/, async () => (await listIssuedOrders(client, {})).length > 0],
+		[new RegExp(`^/order/certificate/${order.id}$`), async () => (await client.getOrder(order.id)).id === order.id],
+		[/^\/order\/certificate\/status-changes$/, async () => Array.isArray(await client.listStatusChanges(60))],
 	] as Array<[RegExp, () => Promise<boolean>]>) {
 		sim.control.addFault({ method: 'GET', path, ...fault, times: 1 });
 		await expect(read()).resolves.toBe(true);

@@ -9,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { backoffBudgetMs } from '../../nodes/shared/backoff';
-import { DIGICERT_BACKOFF } from '../../nodes/DigiCertCodeSigning/retryPolicy';
-import { createOrderIdempotent, digiCertRequest, transportSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { sleep } from 'n8n-workflow';
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
-import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/digicertHarness';
+import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { readStoredZip } from '../simulators/digicert/zip';
+
+// How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
+const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
 
 jest.setTimeout(120_000);
 
@@ -53,11 +56,11 @@ beforeAll(async () => {
 	credentials = { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url };
 	csr3072 = makeCsr(3072);
 	csr2048 = makeCsr(2048);
-	transportSettings.sleep = async (ms) => {
+	tuning.sleep = async (ms) => {
 		sleeps.push(ms);
 	};
-	transportSettings.random = () => 0.5;
-	transportSettings.onRetry = (info) => retries.push(info);
+	tuning.random = () => 0.5;
+	tuning.onRetry = (info) => retries.push(info);
 });
 beforeEach(() => {
 	sleeps.length = 0;
@@ -76,7 +79,7 @@ describe('idempotent order creation', () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'dropAfter' });
 		const before = sim.control.orders().length;
 		const postsBefore = postsTo('/order/certificate/code_signing');
-		const { output } = await runDigiCertNode({ credentials, parameters: createParams({ alternativeOrderId: 'build-42' }) });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ alternativeOrderId: 'build-42' }) });
 		expect(sim.control.orders().length).toBe(before + 1);
 		expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
 		const created = sim.control.orders().at(-1)!;
@@ -89,7 +92,7 @@ describe('idempotent order creation', () => {
 	test('a 500 after the order was created (statusAfter) → one order, found by the generated reference', async () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'statusAfter', status: 500 });
 		const before = sim.control.orders().length;
-		const { output } = await runDigiCertNode({ credentials, parameters: createParams() });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams() });
 		expect(sim.control.orders().length).toBe(before + 1);
 		const created = sim.control.orders().at(-1)!;
 		expect(created.alternativeOrderId).toMatch(/^n8n-[0-9a-f-]{36}$/);
@@ -101,7 +104,7 @@ describe('idempotent order creation', () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'drop' });
 		const before = sim.control.orders().length;
 		const postsBefore = postsTo('/order/certificate/code_signing');
-		const { output } = await runDigiCertNode({ credentials, parameters: createParams() });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams() });
 		expect(sim.control.orders().length).toBe(before + 1);
 		expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(2);
 		expect(output[0].json.recovered_by_reference).toBe(false);
@@ -113,35 +116,35 @@ describe('idempotent order creation', () => {
 
 	test('a timeout (slow answer) → never posted again; the order is found by reference once it lands', async () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'delay', delayMs: 1200 });
-		const saved = { ...transportSettings };
-		transportSettings.timeoutMs = 400;
-		transportSettings.sleep = async (ms) => await new Promise((r) => setTimeout(r, ms));
-		transportSettings.backoff = { maxRetries: 6, baseDelayMs: 400, maxDelayMs: 1000 };
-		transportSettings.random = () => 0.999;
+		const saved = { ...tuning };
+		tuning.timeoutMs = 400;
+		tuning.sleep = async (ms) => await new Promise((r) => setTimeout(r, ms));
+		tuning.backoff = { maxRetries: 6, baseDelayMs: 400, maxDelayMs: 1000 };
+		tuning.random = () => 0.999;
 		try {
 			const before = sim.control.orders().length;
 			const postsBefore = postsTo('/order/certificate/code_signing');
-			const { ctx } = digiCertContext({ credentials, parameters: {} });
-			const created = await createOrderIdempotent(ctx, 'code_signing', timedOutBody());
+			const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
+			const created = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', timedOutBody());
 			expect(created.recoveredByReference).toBe(true);
 			expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
 			expect(sim.control.orders().length).toBe(before + 1);
 			expect(sim.control.orders().at(-1)!.id).toBe(created.id);
 			expect(retries[0].reason).toMatch(/^(ECONNABORTED|ETIMEDOUT)$/);
 		} finally {
-			Object.assign(transportSettings, saved);
+			Object.assign(tuning, saved);
 		}
 	});
 
 	test('a timeout whose order never shows up in the lookups → clear error naming the reference, no second POST', async () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'delay', delayMs: 3000 });
-		const savedTimeout = transportSettings.timeoutMs;
-		transportSettings.timeoutMs = 300;
+		const savedTimeout = tuning.timeoutMs;
+		tuning.timeoutMs = 300;
 		try {
 			const before = sim.control.orders().length;
 			const postsBefore = postsTo('/order/certificate/code_signing');
-			const { ctx } = digiCertContext({ credentials, parameters: {} });
-			const error = await createOrderIdempotent(ctx, 'code_signing', { ...timedOutBody(), alternative_order_id: 'slow-ref-1' }).catch((e) => e);
+			const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
+			const error = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', { ...timedOutBody(), alternative_order_id: 'slow-ref-1' }).catch((e) => e);
 			expect(error.message).toBe('DigiCert did not answer the order in time and no order with reference slow-ref-1 has appeared yet');
 			expect(error.context.alternative_order_id).toBe('slow-ref-1');
 			expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
@@ -150,14 +153,14 @@ describe('idempotent order creation', () => {
 			expect(sim.control.orders().filter((o) => o.alternativeOrderId === 'slow-ref-1')).toHaveLength(1);
 			expect(sim.control.orders().length).toBe(before + 1);
 		} finally {
-			transportSettings.timeoutMs = savedTimeout;
+			tuning.timeoutMs = savedTimeout;
 		}
 	});
 
 	test('a 4xx answer is final: no lookup, no second POST, every error listed', async () => {
-		const { ctx } = digiCertContext({ credentials, parameters: {} });
+		const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
 		const postsBefore = postsTo('/order/certificate/code_signing');
-		const error = await createOrderIdempotent(ctx, 'code_signing', {
+		const error = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', {
 			certificate: { signature_hash: 'sha1' },
 			organization: { id: '1' },
 			validity_years: 3,
@@ -179,7 +182,7 @@ describe('backoff', () => {
 	test('429 storm on a GET: succeeds after backoff, the delays follow the schedule', async () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 429, times: 4 });
-		const { output } = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
 		expect(output[0].json.order_id).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 429', 'HTTP 429', 'HTTP 429', 'HTTP 429']);
 		// random() = 0.5 → half of each ceiling 1 s, 2 s, 4 s, 8 s
@@ -190,7 +193,7 @@ describe('backoff', () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 429, times: 100 });
 		const requestsBefore = sim.control.requests.length;
-		const error = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
+		const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
 		expect(error.message).toBe('DigiCert rate limit exceeded: request_limit_exceeded: Too many requests. Wait before sending more requests.');
 		expect(error.httpCode).toBe('429');
 		expect(sim.control.requests.length - requestsBefore).toBe(DIGICERT_BACKOFF.maxRetries + 1);
@@ -199,18 +202,18 @@ describe('backoff', () => {
 
 	test('real rate limiter + real (short) sleeps: a burst gets through', async () => {
 		const local = await startDigiCertSimulator({ rateLimit: { max: 5, windowMs: 300 }, ca: sim.ca });
-		const saved = { ...transportSettings };
-		transportSettings.sleep = async (ms) => await new Promise((r) => setTimeout(r, ms));
+		const saved = { ...tuning };
+		tuning.sleep = async (ms) => await new Promise((r) => setTimeout(r, ms));
 		// Enough retries that a loaded 2-core machine still gets every request of the burst through.
-		transportSettings.backoff = { maxRetries: 12, baseDelayMs: 100, maxDelayMs: 400 };
-		transportSettings.random = Math.random;
+		tuning.backoff = { maxRetries: 12, baseDelayMs: 100, maxDelayMs: 400 };
+		tuning.random = Math.random;
 		try {
-			const { ctx } = digiCertContext({ credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url }, parameters: {} });
-			const results = await Promise.all(Array.from({ length: 12 }, async () => await digiCertRequest(ctx, 'GET', '/user/me')));
+			const { ctx } = digiCertContext({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url }, parameters: {} });
+			const results = await Promise.all(Array.from({ length: 12 }, async () => await new DigiCertClient(ctx).request('GET', '/user/me')));
 			expect(results.every((r) => r.username === 'api.user')).toBe(true);
 			expect(local.control.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
 		} finally {
-			Object.assign(transportSettings, saved);
+			Object.assign(tuning, saved);
 			await local.close();
 		}
 	});
@@ -221,7 +224,7 @@ describe('backoff', () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 200);
 		const started = Date.now();
-		const error = await runDigiCertNode({ credentials, cancelSignal: controller.signal, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
+		const error = await runDigiCertNode({ digiCert: tuning, credentials, cancelSignal: controller.signal, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
 		expect(Date.now() - started).toBeLessThan(1500);
 		expect(error.message).toBe('DigiCert could not be reached (execution canceled)');
 		expect(retries).toHaveLength(0);
@@ -230,11 +233,11 @@ describe('backoff', () => {
 	test('5xx on GET is retried; 404 is not', async () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 503, times: 2 });
-		const { output } = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
 		expect(output[0].json.order_id).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 503', 'HTTP 503']);
 		retries.length = 0;
-		const error = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'get', orderId: '999' } }).catch((e) => e);
+		const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: '999' } }).catch((e) => e);
 		expect(error.message).toBe('Not found in DigiCert: not_found|order: The requested order was not found.');
 		expect(error.description).toBe('HTTP 404 from GET /order/certificate/999');
 		expect(retries).toHaveLength(0);
@@ -247,7 +250,7 @@ describe('operations', () => {
 		try {
 			local.control.seedOrders(2500);
 			const creds = { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url };
-			const all = await runDigiCertNode({ credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} } });
+			const all = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} } });
 			expect(all.output).toHaveLength(2500);
 			expect(new Set(all.output.map((o) => o.json.order_id)).size).toBe(2500);
 			expect(local.control.requests.map((r) => r.path)).toEqual([
@@ -255,7 +258,7 @@ describe('operations', () => {
 				'/order/certificate?offset=1000&limit=1000',
 				'/order/certificate?offset=2000&limit=1000',
 			]);
-			const some = await runDigiCertNode({ credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: false, limit: 120, filters: { status: 'pending' } } });
+			const some = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: false, limit: 120, filters: { status: 'pending' } } });
 			expect(some.output).toHaveLength(120);
 			expect(some.output[0].json).toMatchObject({ status: 'pending', raw_status: 'pending' });
 		} finally {
@@ -268,7 +271,7 @@ describe('operations', () => {
 		try {
 			const soon = local.control.seedOrder({ validTill: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10) });
 			local.control.seedOrder({ validTill: new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10) });
-			const { output } = await runDigiCertNode({
+			const { output } = await runDigiCertNode({ digiCert: tuning, 
 				credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url },
 				parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: { status: 'issued', expiresWithinDays: 60 } },
 			});
@@ -282,7 +285,7 @@ describe('operations', () => {
 
 	test('Create with a binary DER CSR, wait for issuance, then Download in every format', async () => {
 		const der = execFileSync('openssl', ['req', '-in', join(dir, 'c3072.csr'), '-outform', 'DER']);
-		const { output } = await runDigiCertNode({
+		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
 			items: [{ json: {}, binary: { csrFile: { data: der.toString('base64'), mimeType: 'application/pkcs10' } } }],
 			parameters: createParams({ csrSource: 'binary', csrBinaryProperty: 'csrFile', csr: undefined, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1, validityUnit: 'days', validityDays: 300 }),
@@ -299,7 +302,7 @@ describe('operations', () => {
 			default: [`code_signing_${order.certificate_id}.zip`, 'application/zip'],
 		};
 		for (const [format, [fileName, mimeType]] of Object.entries(expected)) {
-			const { output: files } = await runDigiCertNode({
+			const { output: files } = await runDigiCertNode({ digiCert: tuning, 
 				credentials,
 				parameters: { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificate_id), format, binaryPropertyName: 'cert' },
 			});
@@ -326,7 +329,7 @@ describe('operations', () => {
 			[{ organization: { __rl: true, mode: 'id', value: 'abc' } }, /^Organization must be a positive whole number, got "abc" \(item 0\)$/],
 		];
 		for (const [patch, message] of cases) {
-			const error = await runDigiCertNode({ credentials, parameters: createParams(patch) }).catch((e) => e);
+			const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams(patch) }).catch((e) => e);
 			expect(error.message).toMatch(message);
 		}
 		expect(sim.control.requests.length).toBe(before);
@@ -334,7 +337,7 @@ describe('operations', () => {
 
 	test('continue-on-fail: a failing item becomes an error item, the others go on; pairedItem kept', async () => {
 		const good = sim.control.seedOrder({ status: 'pending' });
-		const { output } = await runDigiCertNode({
+		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
 			continueOnFail: true,
 			parameters: [
@@ -352,17 +355,17 @@ describe('operations', () => {
 	});
 
 	test('a bad API key reads as "invalid API key" and the key appears nowhere', async () => {
-		const error = await runDigiCertNode({ credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, parameters: { resource: 'order', operation: 'get', orderId: '1' } }).catch((e) => e);
+		const error = await runDigiCertNode({ digiCert: tuning, credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, parameters: { resource: 'order', operation: 'get', orderId: '1' } }).catch((e) => e);
 		expect(error.message).toBe('DigiCert rejected the API key (invalid API key): access_denied|access_denied_invalid_key: The specified API key is invalid or has been revoked.');
 		expect(error.httpCode).toBe('403');
 		expect(JSON.stringify(error)).not.toContain('SECRET');
-		const { output } = await runDigiCertNode({ credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '1' } });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '1' } });
 		expect(JSON.stringify(output)).not.toContain('SECRET');
 		expect(output[0].json.error).toContain('invalid API key');
 	});
 
 	test('a refused connection is reported without secrets after the retries', async () => {
-		const error = await runDigiCertNode({
+		const error = await runDigiCertNode({ digiCert: tuning, 
 			credentials: { apiKey: 'SECRET-KEY', region: 'custom', baseUrl: 'http://127.0.0.1:9/services/v2' },
 			parameters: { resource: 'order', operation: 'get', orderId: '1' },
 		}).catch((e) => e);
@@ -375,20 +378,20 @@ describe('operations', () => {
 	test('Renew places a renewal order with a new serial; a second renewal shows order_renewed_already', async () => {
 		const original = sim.control.seedOrder({ validTill: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
 		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1 };
-		const { output } = await runDigiCertNode({ credentials, parameters: params });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params });
 		const renewed = output[0].json;
 		expect(renewed).toMatchObject({ status: 'issued', renewal_of_order_id: original.id });
 		expect(renewed.order_id).not.toBe(original.id);
 		const oldSerial = new X509Certificate(sim.control.certificatePem(original.certificateId)).serialNumber.toUpperCase();
 		expect(renewed.serial_number).not.toBe(oldSerial);
-		const again = await runDigiCertNode({ credentials, parameters: params }).catch((e) => e);
+		const again = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params }).catch((e) => e);
 		expect(again.message).toMatch(/^DigiCert rejected the request: order_renewed_already: Order \d+ has already been renewed/);
 	});
 
 	test('Reissue gives the order a new certificate', async () => {
 		const order = sim.control.seedOrder({});
 		const oldCertificateId = order.certificateId;
-		const { output } = await runDigiCertNode({
+		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
 			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1 },
 		});
@@ -398,21 +401,21 @@ describe('operations', () => {
 
 	test('Cancel, Find by Reference', async () => {
 		const pending = sim.control.seedOrder({ status: 'pending', alternativeOrderId: 'ref-cancel-me' });
-		const found = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'ref-cancel-me' } });
+		const found = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'ref-cancel-me' } });
 		expect(found.output[0].json).toMatchObject({ found: true, order_id: pending.id });
-		const none = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'nope' } });
+		const none = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'nope' } });
 		expect(none.output[0].json).toEqual({ found: false, alternative_order_id: 'nope' });
-		const { output } = await runDigiCertNode({ credentials, parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' } });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' } });
 		expect(output[0].json).toMatchObject({ status: 'canceled', canceled: true });
 	});
 
 	test('Revoke requires the confirmation; with it, revokes', async () => {
 		const order = sim.control.seedOrder({});
 		const before = sim.control.requests.length;
-		const refused = await runDigiCertNode({ credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: false } }).catch((e) => e);
+		const refused = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: false } }).catch((e) => e);
 		expect(refused.message).toMatch(/must be on to revoke/);
 		expect(sim.control.requests.length).toBe(before);
-		const { output } = await runDigiCertNode({ credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: true, skipApproval: true, comments: 'key compromise' } });
+		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: true, skipApproval: true, comments: 'key compromise' } });
 		expect(output[0].json).toMatchObject({ revoked: true });
 		expect(sim.control.order(order.id)!.status).toBe('revoked');
 	});
@@ -423,7 +426,7 @@ describe('operations', () => {
 			const creds = { apiKey: approvedSim.apiKey, region: 'custom' as const, baseUrl: approvedSim.url };
 			const order = approvedSim.control.seedOrder({});
 			const revoke = (skipApproval: boolean, id: number) =>
-				runDigiCertNode({ credentials: creds, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval } });
+				runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval } });
 			const { output } = await revoke(true, order.certificateId);
 			// The old code said revoked: false here although DigiCert had revoked the certificate.
 			expect(output[0].json).toMatchObject({ revoked: true, request_status: 'approved' });
@@ -446,7 +449,7 @@ describe('operations', () => {
 			[{ ...createParams({}), product: 'ssl_plus/../../user' }, /^Product "ssl_plus\/\.\.\/\.\.\/user" is not one of: code_signing, code_signing_ev/],
 		];
 		for (const [parameters, message] of cases) {
-			const error = await runDigiCertNode({ credentials, parameters: parameters as never }).catch((e) => e);
+			const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).catch((e) => e);
 			expect(String(error.message)).toMatch(message);
 		}
 		// The old code called …/certificate/user/me?x= with the API key.
@@ -454,25 +457,25 @@ describe('operations', () => {
 	});
 
 	test('Requests: list pending, approve one, reject one with a comment', async () => {
-		const a = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
-		const b = await runDigiCertNode({ credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
+		const a = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
+		const b = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
 		expect(a.output[0].json.raw_status).toBe('needs_approval');
-		const list = await runDigiCertNode({ credentials, parameters: { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } } });
+		const list = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } } });
 		const ids = list.output.map((o) => o.json.order_id);
 		expect(ids).toEqual(expect.arrayContaining([a.output[0].json.order_id, b.output[0].json.order_id]));
 		const requestA = (a.output[0].json.request_ids as number[])[0];
 		const requestB = (b.output[0].json.request_ids as number[])[0];
-		const approved = await runDigiCertNode({ credentials, parameters: { resource: 'request', operation: 'approve', requestId: String(requestA), comment: 'ok' } });
+		const approved = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'approve', requestId: String(requestA), comment: 'ok' } });
 		expect(approved.output[0].json).toMatchObject({ status: 'approved', order_id: a.output[0].json.order_id });
-		const noComment = await runDigiCertNode({ credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: '' } }).catch((e) => e);
+		const noComment = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: '' } }).catch((e) => e);
 		expect(noComment.message).toBe('Comment is required to reject a request (item 0)');
-		const rejected = await runDigiCertNode({ credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: 'not ours' } });
+		const rejected = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: 'not ours' } });
 		expect(rejected.output[0].json.status).toBe('rejected');
 		expect(sim.control.order(b.output[0].json.order_id as number)!.status).toBe('rejected');
 	});
 
 	test('dropdowns: organizations and containers from the account', async () => {
-		const { ctx } = digiCertContext({ credentials, parameters: {} });
+		const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
 		const node = new DigiCertCodeSigning();
 		const orgs = await node.methods.listSearch.searchOrganizations.call(ctx as never);
 		expect(orgs.results).toEqual([

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { startFirmadorSimulator, type FirmadorSimulator, type ResponseHashEncoding } from '../simulators/firmador/server';
 import { startSshd, type SshdServer } from '../support/sshd';
-import { memoryBinary, runFirmador, type Param } from '../support/firmadorContext';
+import { memoryBinary, runFirmador, type Param } from '../support/nodeContext';
 
 jest.setTimeout(120_000);
 

@@ -1,5 +1,5 @@
-import { listIssuedOrders, MAX_PAGES } from '../../nodes/CertificateTrigger/digicert';
-import { safeFileName } from '../../nodes/DigiCertCodeSigning/transport';
+import { listIssuedOrders, MAX_ORDER_PAGES } from '../../nodes/CertificateTrigger/renewalDue';
+import { DigiCertClient, safeFileName } from '../../nodes/DigiCertCodeSigning/transport';
 
 describe('names and lists from the server are bounded', () => {
 	test('a Content-Disposition file name keeps its last segment only, without control characters or ..', () => {
@@ -16,11 +16,13 @@ describe('names and lists from the server are bounded', () => {
 
 	test('an order listing that never ends stops at the page cap, saying so', async () => {
 		let calls = 0;
-		const endless = async () => {
-			calls++;
-			return { orders: Array.from({ length: 500 }, (_, i) => ({ id: calls * 1000 + i })), page: { total: 10_000_000 } };
-		};
-		await expect(listIssuedOrders(endless, {})).rejects.toThrow(/more than 50000 issued orders \(100 pages\)/);
-		expect(calls).toBe(MAX_PAGES);
+		class EndlessList extends DigiCertClient {
+			async request(): Promise<unknown> {
+				calls++;
+				return { orders: Array.from({ length: 1000 }, (_, i) => ({ id: calls * 10_000 + i })), page: { total: 10_000_000 } };
+			}
+		}
+		await expect(listIssuedOrders(new EndlessList({} as never), {})).rejects.toThrow(/more than 50000 orders \(50 pages\) without an end; narrow the trigger/);
+		expect(calls).toBe(MAX_ORDER_PAGES);
 	});
 });

@@ -7,7 +7,7 @@ import { csrProblems, parseCsr } from '../protocol/csr';
 import { daysUntil, normalizeStatus } from '../protocol/status';
 import { inputError, withContext } from '../../shared/n8n/items';
 import { pollUntil, stillNotFinished } from '../../shared/poll';
-import { digiCertRequest } from '../transport';
+import { digiCertClient } from '../transport';
 
 export type Show = IDisplayOptions['show'];
 
@@ -285,7 +285,7 @@ export function orderOutput(order: IDataObject, extra: IDataObject = {}, now: Da
 }
 
 export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemIndex: number): Promise<IDataObject> {
-	return (await digiCertRequest(ctx, 'GET', `/order/certificate/${orderId}`, { itemIndex })) as IDataObject;
+	return await digiCertClient(ctx).getOrder(orderId, itemIndex);
 }
 
 /** Reads the order, optionally waiting until it is issued; a final non-issued status is an error. */

@@ -1,5 +1,5 @@
 /**
- * The one module that talks HTTP to DigiCert CertCentral (also used by the Certificate Trigger).
+ * The one DigiCert CertCentral client, used by the DigiCert node, its dropdowns and the Certificate Trigger.
  * - Base URL from the credential's region (US, EU or custom).
  * - Requests go through httpRequestWithAuthentication('digiCertApi') (X-DC-DEVKEY is added there) with
  *   returnFullResponse + ignoreHttpStatusErrors: failures are mapped here from status code, parsed body
@@ -21,30 +21,47 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { backoffDelay, type BackoffPolicy } from '../../shared/backoff';
-import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
-import { digicertBaseUrl } from './region';
-import { paginate } from './pagination';
+import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { withContext } from '../../shared/n8n/items';
-import { DIGICERT_BACKOFF } from '../retryPolicy';
+import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
+import { paginate } from './pagination';
+import { digicertBaseUrl } from './region';
 
 export type DigiCertContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 export const CREDENTIAL_NAME = 'digiCertApi';
 
-/** Knobs tests turn (sleep that records instead of waiting, a fixed random): process-wide defaults. */
-export const transportSettings: {
+/**
+ * DigiCert allows about 100 requests per 5 s per key; 6 retries with ceilings 1, 2, 4, 8, 16, 20 s
+ * (at most 51 s in all) ride out a burst window without hanging a workflow for minutes.
+ */
+export const DIGICERT_BACKOFF: BackoffPolicy = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 20_000 };
+
+export interface RetryInfo {
+	method: string;
+	path: string;
+	retry: number;
+	delayMs: number;
+	reason: string;
+}
+
+/** How a client waits and retries. Defaults for n8n; a test passes its own per context (no process-wide state). */
+export interface ClientSettings {
 	backoff: BackoffPolicy;
 	sleep: (ms: number) => Promise<void>;
 	random: () => number;
 	timeoutMs: number;
-	onRetry?: (info: { method: string; path: string; retry: number; delayMs: number; reason: string }) => void;
-} = {
-	backoff: DIGICERT_BACKOFF,
-	sleep,
-	random: Math.random,
-	timeoutMs: 60_000,
-};
+	onRetry?: (info: RetryInfo) => void;
+}
+
+const DEFAULT_SETTINGS: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
+
+const settingsByContext = new WeakMap<object, Partial<ClientSettings>>();
+
+/** Settings for every client built on this context (tests run the node through a context of their own). */
+export function setClientSettings(ctx: DigiCertContext, settings: Partial<ClientSettings>): void {
+	settingsByContext.set(ctx, settings);
+}
 
 export interface RawResponse {
 	statusCode: number;
@@ -76,11 +93,6 @@ export class DigiCertNetworkError extends Error {
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'TIMEOUT']);
 
-export async function digiCertBaseUrlFor(ctx: DigiCertContext): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
-	return digicertBaseUrl(credentials.region as string | undefined, credentials.baseUrl as string | undefined);
-}
-
 export interface SendOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
@@ -88,66 +100,311 @@ export interface SendOptions {
 	binary?: boolean;
 }
 
-/** One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code. */
-export async function sendOnce(ctx: DigiCertContext, method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse | DigiCertNetworkError> {
-	const baseURL = await digiCertBaseUrlFor(ctx);
-	const request: IHttpRequestOptions = {
-		method,
-		baseURL,
-		url: path,
-		qs: options.qs,
-		headers: { Accept: options.binary ? '*/*' : 'application/json' },
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: transportSettings.timeoutMs,
-	};
-	if (options.body !== undefined) {
-		request.body = options.body;
-		request.json = true;
-	}
-	if (options.binary) {
-		request.encoding = 'arraybuffer';
-		request.json = false;
-	} else {
-		request.json = true;
-	}
-	type HttpAnswer = { statusCode: number; body: unknown; headers: Record<string, string | string[] | undefined> };
-	const answer: HttpAnswer | DigiCertNetworkError = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request).then(
-		(response: HttpAnswer) => response,
-		(error) => {
-			// n8n's own errors (e.g. no credential set) are final; a missing HTTP answer becomes a value to retry on.
-			if (error instanceof NodeOperationError) return Promise.reject(error);
-			const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
-			const code = e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
-			return new DigiCertNetworkError(method, path, String(code));
-		},
-	);
-	if (answer instanceof DigiCertNetworkError) return answer;
-	let body = answer.body;
-	if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
-	if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (!options.binary && typeof body === 'string' && body.trim().startsWith('{')) {
-		try {
-			body = JSON.parse(body);
-		} catch {
-			// keep the text
-		}
-	}
-	return { statusCode: answer.statusCode, body, headers: answer.headers ?? {} };
+export interface RequestOptions extends SendOptions {
+	/** Retry 429/408/5xx/network errors. Default: GET and PUT (the PUTs here are safe to repeat). */
+	retry?: boolean;
+	itemIndex?: number;
+	/** Return the raw response for these status codes instead of throwing (e.g. 404 for a lookup). */
+	acceptStatus?: number[];
 }
+
+export interface ListOptions {
+	qs?: IDataObject;
+	returnAll: boolean;
+	limit?: number;
+	/** Items per request: DigiCert's largest page is 1000. */
+	pageSize?: number;
+	/** Requests at most; reaching it is an error (a server that never ends its list). */
+	maxPages?: number;
+	itemIndex?: number;
+}
+
+export interface DownloadedFile {
+	data: Buffer;
+	contentType: string;
+	fileName?: string;
+}
+
+export interface AlternateOrder {
+	order_id: number;
+	certificate_id?: number | null;
+	status: string;
+}
+
+export interface CreatedOrder {
+	id: number;
+	requests?: Array<{ id: number; status: string }>;
+	certificate_id?: number;
+	alternative_order_id: string;
+	/** True when the POST's answer was lost and the order was found by its reference. */
+	recoveredByReference: boolean;
+	/** POSTs sent (1 normally). */
+	attempts: number;
+}
+
+export interface StatusChangeRow {
+	order_id: number;
+	certificate_id?: number | null;
+	status: string;
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+export class PageCapReachedError extends Error {}
 
 export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
-/** A NodeApiError built from status, parsed body and path only (never headers). */
-export function digiCertApiError(ctx: DigiCertContext, response: RawResponse, method: string, path: string, itemIndex?: number): NodeApiError {
-	const summary = describeDigiCertFailure(response.statusCode, response.body, method, path);
-	const error = new NodeApiError(
-		ctx.getNode(),
-		{ errors: summary.errors as unknown as JsonObject[], httpCode: String(response.statusCode), path: path.split('?')[0] } as unknown as JsonObject,
-		{ message: summary.message, description: summary.description, httpCode: String(response.statusCode), itemIndex },
-	);
-	return withContext(error, { errors: summary.errors as unknown as IDataObject[], path: path.split('?')[0] });
+export const newOrderReference = () => `n8n-${randomUUID()}`;
+
+const pathOnly = (path: string) => path.split('?')[0];
+
+/** The lowest order id among the orders carrying a reference: the one the first POST created. */
+function createdByReference(existing: AlternateOrder[], reference: string, posts: number): CreatedOrder {
+	const found = existing.reduce((a, b) => (a.order_id <= b.order_id ? a : b));
+	return { id: found.order_id, certificate_id: found.certificate_id ?? undefined, alternative_order_id: reference, recoveredByReference: true, attempts: posts };
 }
+
+export class DigiCertClient {
+	private readonly settings: ClientSettings;
+
+	constructor(
+		private readonly ctx: DigiCertContext,
+		settings: Partial<ClientSettings> = settingsByContext.get(ctx) ?? {},
+	) {
+		this.settings = { ...DEFAULT_SETTINGS, ...settings };
+	}
+
+	async baseUrl(): Promise<string> {
+		const credentials = await this.ctx.getCredentials(CREDENTIAL_NAME);
+		return digicertBaseUrl(credentials.region as string | undefined, credentials.baseUrl as string | undefined);
+	}
+
+	/** One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code. */
+	async sendOnce(method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse | DigiCertNetworkError> {
+		const ctx = this.ctx;
+		const request: IHttpRequestOptions = {
+			method,
+			baseURL: await this.baseUrl(),
+			url: path,
+			qs: options.qs,
+			headers: { Accept: options.binary ? '*/*' : 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: this.settings.timeoutMs,
+			json: !options.binary,
+		};
+		if (options.body !== undefined) request.body = options.body;
+		if (options.binary) request.encoding = 'arraybuffer';
+		type HttpAnswer = { statusCode: number; body: unknown; headers: Record<string, string | string[] | undefined> };
+		const answer: HttpAnswer | DigiCertNetworkError = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request).then(
+			(response: HttpAnswer) => response,
+			(error) => {
+				// n8n's own errors (e.g. no credential set) are final; a missing HTTP answer becomes a value to retry on.
+				if (error instanceof NodeOperationError) return Promise.reject(error);
+				const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
+				const code = e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
+				return new DigiCertNetworkError(method, path, String(code));
+			},
+		);
+		if (answer instanceof DigiCertNetworkError) return answer;
+		let body = answer.body;
+		if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
+		if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');
+		if (!options.binary && typeof body === 'string' && body.trim().startsWith('{')) {
+			try {
+				body = JSON.parse(body);
+			} catch {
+				// keep the text
+			}
+		}
+		return { statusCode: answer.statusCode, body, headers: answer.headers ?? {} };
+	}
+
+	private retryHooks(method: string, path: string) {
+		return {
+			sleep: this.settings.sleep,
+			random: this.settings.random,
+			onRetry: (failure: RetryableFailure, retry: number, delayMs: number) => this.settings.onRetry?.({ method, path, retry, delayMs, reason: failure.reason }),
+		};
+	}
+
+	/**
+	 * Sends a request with retries (when safe) and error mapping. Returns the raw response (2xx, or a status
+	 * listed in acceptStatus); throws NodeApiError otherwise.
+	 */
+	async send(method: IHttpRequestMethods, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+		const retry = options.retry ?? (method === 'GET' || method === 'PUT');
+		const policy = retry ? this.settings.backoff : { ...this.settings.backoff, maxRetries: 0 };
+		const outcome = await withBackoff<RawResponse>(
+			async (attempt) => {
+				const response = await this.sendOnce(method, path, options);
+				if (response instanceof DigiCertNetworkError) {
+					// A stopped execution is never retried.
+					if (response.isCanceled) throw this.networkError(response, attempt, options.itemIndex);
+					return new RetryableFailure(response.code, response);
+				}
+				const ok = response.statusCode >= 200 && response.statusCode < 300;
+				// A cut or garbled JSON answer: repeat what is safe to repeat, otherwise say it plainly.
+				if (ok && !options.binary && typeof response.body === 'string' && response.body.trim() !== '') return new RetryableFailure('malformed JSON', response);
+				if (ok || options.acceptStatus?.includes(response.statusCode)) return response;
+				if (!isRetryableStatus(response.statusCode)) throw this.apiError(response, method, path, options.itemIndex);
+				return new RetryableFailure(`HTTP ${response.statusCode}`, response);
+			},
+			policy,
+			this.retryHooks(method, path),
+		);
+		if (!(outcome instanceof RetryableFailure)) return outcome;
+		const last = outcome.detail as RawResponse | DigiCertNetworkError;
+		if (last instanceof DigiCertNetworkError) throw this.networkError(last, policy.maxRetries + 1, options.itemIndex);
+		if (outcome.reason === 'malformed JSON') {
+			throw new NodeApiError(this.ctx.getNode(), { path: pathOnly(path) } as JsonObject, {
+				message: `DigiCert's answer to ${method} ${pathOnly(path)} could not be read (not JSON)`,
+				description: method === 'GET' ? 'Reading again did not help; try later.' : 'DigiCert may have carried the request out: check before sending it again.',
+				itemIndex: options.itemIndex,
+			});
+		}
+		throw this.apiError(last, method, path, options.itemIndex);
+	}
+
+	/** The parsed JSON body of a successful call (undefined for 204). */
+	async request(method: IHttpRequestMethods, path: string, options: RequestOptions = {}): Promise<any> {
+		const response = await this.send(method, path, options);
+		if (response.statusCode === 204) return undefined;
+		return response.body;
+	}
+
+	/** GET a list endpoint (`{<key>: [...], page: {total}}`) following offset/limit to the end or the limit. */
+	async list(path: string, key: string, options: ListOptions): Promise<IDataObject[]> {
+		const maxPages = options.maxPages ?? 10_000;
+		let pages = 0;
+		const items = await paginate<IDataObject>(
+			async (offset, limit) => {
+				pages++;
+				const body = await this.request('GET', path, { qs: { ...(options.qs ?? {}), offset, limit }, itemIndex: options.itemIndex });
+				const rows = Array.isArray(body?.[key]) ? (body[key] as IDataObject[]) : [];
+				const total = body?.page?.total;
+				return { items: rows, total: typeof total === 'number' ? total : undefined };
+			},
+			{ pageSize: options.pageSize ?? MAX_PAGE_SIZE, max: options.returnAll ? undefined : (options.limit ?? 50), maxPages },
+		);
+		if (pages >= maxPages && options.returnAll && items.length >= maxPages * (options.pageSize ?? MAX_PAGE_SIZE)) {
+			throw new PageCapReachedError(`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end`);
+		}
+		return items;
+	}
+
+	async getOrder(orderId: number | string, itemIndex?: number): Promise<IDataObject> {
+		return (await this.request('GET', `/order/certificate/${encodeURIComponent(String(orderId))}`, { itemIndex })) as IDataObject;
+	}
+
+	async listStatusChanges(minutes: number): Promise<StatusChangeRow[]> {
+		const body = (await this.request('GET', '/order/certificate/status-changes', { qs: { minutes } })) as { orders?: StatusChangeRow[] };
+		return Array.isArray(body?.orders) ? body.orders : [];
+	}
+
+	async download(path: string, itemIndex?: number): Promise<DownloadedFile> {
+		const response = await this.send('GET', path, { binary: true, itemIndex, acceptStatus: [] });
+		const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+		const disposition = String(response.headers['content-disposition'] ?? '');
+		const fileName = safeFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
+		return { data: response.body as Buffer, contentType, fileName };
+	}
+
+	/** Orders carrying a reference; [] when DigiCert says none (404). */
+	async findOrdersByReference(reference: string, itemIndex?: number): Promise<AlternateOrder[]> {
+		const response = await this.send('GET', `/order/alternate/${encodeURIComponent(reference)}`, { itemIndex, acceptStatus: [404] });
+		if (response.statusCode === 404) return [];
+		const orders = response.body?.orders;
+		return Array.isArray(orders) ? (orders as AlternateOrder[]) : [];
+	}
+
+	/**
+	 * POST /order/certificate/{product} at most as often as a lookup proves no order with the reference
+	 * exists. 4xx answers (other than 408/429) are final and thrown as they are.
+	 */
+	async createOrderIdempotent(product: 'code_signing' | 'code_signing_ev', body: IDataObject, itemIndex?: number): Promise<CreatedOrder> {
+		const reference = String(body.alternative_order_id ?? '') || newOrderReference();
+		const payload = { ...body, alternative_order_id: reference };
+		const path = `/order/certificate/${product}`;
+		const policy = this.settings.backoff;
+		const maxPosts = policy.maxRetries + 1;
+		for (let posts = 1; ; posts++) {
+			let failure: { response?: RawResponse; network?: DigiCertNetworkError };
+			const response = await this.sendOnce('POST', path, { body: payload });
+			if (response instanceof DigiCertNetworkError) {
+				if (response.isCanceled) throw withContext(this.networkError(response, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
+				failure = { network: response };
+			} else {
+				if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
+					return { ...(response.body as IDataObject), id: Number(response.body?.id), alternative_order_id: reference, recoveredByReference: false, attempts: posts } as CreatedOrder;
+				}
+				// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
+				if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
+					throw withContext(this.apiError(response, 'POST', path, itemIndex), { alternative_order_id: reference });
+				}
+				failure = { response };
+			}
+			if (failure.network?.isTimeout) {
+				// The service may still be handling the POST: a lookup cannot prove it will not create the
+				// order, so after a timeout the order is only ever looked for, never posted again.
+				return await this.awaitTimedOutOrder(path, reference, posts, failure.network, itemIndex);
+			}
+			await this.pause(posts, 'POST', path, failure.network?.code ?? `HTTP ${failure.response?.statusCode}`);
+			// The failed POST (dropped connection, 5xx, 429) has been answered or abandoned by the service:
+			// look the reference up, and post again only when the lookup proves there is no order.
+			const existing = await this.findOrdersByReference(reference, itemIndex);
+			if (existing.length > 0) return createdByReference(existing, reference, posts);
+			if (posts >= maxPosts) {
+				const error = failure.response ? this.apiError(failure.response, 'POST', path, itemIndex) : this.networkError(failure.network!, posts, itemIndex);
+				throw withContext(error, { alternative_order_id: reference, orderCreated: false });
+			}
+		}
+	}
+
+	private async awaitTimedOutOrder(path: string, reference: string, posts: number, timeout: DigiCertNetworkError, itemIndex?: number): Promise<CreatedOrder> {
+		for (let lookup = 1; lookup <= this.settings.backoff.maxRetries; lookup++) {
+			await this.pause(lookup, 'GET', `/order/alternate/${reference}`, timeout.code);
+			const existing = await this.findOrdersByReference(reference, itemIndex);
+			if (existing.length > 0) return createdByReference(existing, reference, posts);
+		}
+		const error = new NodeApiError(this.ctx.getNode(), { networkError: timeout.code, path } as JsonObject, {
+			message: `DigiCert did not answer the order in time and no order with reference ${reference} has appeared yet`,
+			messageMapping: {},
+			description: `POST ${path} timed out (${timeout.code}). The order was not sent again, so that no second certificate is bought: look it up later with Order → Find by Reference "${reference}".`,
+			itemIndex,
+		});
+		throw withContext(error, { alternative_order_id: reference, orderState: 'unknown' });
+	}
+
+	private async pause(retry: number, method: string, path: string, reason: string): Promise<void> {
+		const delayMs = backoffDelay(retry, this.settings.backoff, this.settings.random);
+		this.settings.onRetry?.({ method, path, retry, delayMs, reason });
+		await this.settings.sleep(delayMs);
+	}
+
+	/** A NodeApiError built from status, parsed body and path only (never headers). */
+	apiError(response: RawResponse, method: string, path: string, itemIndex?: number): NodeApiError {
+		const summary = describeDigiCertFailure(response.statusCode, response.body, method, path);
+		const error = new NodeApiError(
+			this.ctx.getNode(),
+			{ errors: summary.errors as unknown as JsonObject[], httpCode: String(response.statusCode), path: pathOnly(path) } as unknown as JsonObject,
+			{ message: summary.message, description: summary.description, httpCode: String(response.statusCode), itemIndex },
+		);
+		return withContext(error, { errors: summary.errors as unknown as IDataObject[], path: pathOnly(path) });
+	}
+
+	private networkError(error: DigiCertNetworkError, attempts: number, itemIndex?: number): NodeApiError {
+		const apiError = new NodeApiError(this.ctx.getNode(), { networkError: error.code, path: pathOnly(error.path) } as JsonObject, {
+			// Words, not the raw code: n8n would swap a message containing ECONNREFUSED & co. for a generic one.
+			message: `DigiCert could not be reached (${NETWORK_WORDS[error.code] ?? 'network error'})`,
+			description: `${error.method} ${pathOnly(error.path)} failed ${attempts} time(s) without an HTTP answer (${error.code})`,
+			itemIndex,
+		});
+		return withContext(apiError, { path: pathOnly(error.path), networkError: error.code });
+	}
+}
+
+export const digiCertClient = (ctx: DigiCertContext) => new DigiCertClient(ctx);
 
 const NETWORK_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -164,221 +421,6 @@ const NETWORK_WORDS: Record<string, string> = {
 	CERT_HAS_EXPIRED: 'TLS certificate expired',
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
 };
-
-function networkApiError(ctx: DigiCertContext, error: DigiCertNetworkError, attempts: number, itemIndex?: number): NodeApiError {
-	const apiError = new NodeApiError(ctx.getNode(), { networkError: error.code, path: error.path.split('?')[0] } as JsonObject, {
-		// Words, not the raw code: n8n would swap a message containing ECONNREFUSED & co. for a generic one.
-		message: `DigiCert could not be reached (${NETWORK_WORDS[error.code] ?? 'network error'})`,
-		description: `${error.method} ${error.path.split('?')[0]} failed ${attempts} time(s) without an HTTP answer (${error.code})`,
-		itemIndex,
-	});
-	return withContext(apiError, { path: error.path.split('?')[0], networkError: error.code });
-}
-
-export interface RequestOptions extends SendOptions {
-	/** Retry 429/408/5xx/network errors. Default: GET and PUT (the PUTs here are safe to repeat). */
-	retry?: boolean;
-	itemIndex?: number;
-	/** Return the raw response for these status codes instead of throwing (e.g. 404 for a lookup). */
-	acceptStatus?: number[];
-}
-
-/**
- * Sends a request with retries (when safe) and error mapping. Returns the raw response (2xx, or a status
- * listed in acceptStatus); throws NodeApiError otherwise.
- */
-export async function digiCertSend(ctx: DigiCertContext, method: IHttpRequestMethods, path: string, options: RequestOptions = {}): Promise<RawResponse> {
-	const retry = options.retry ?? (method === 'GET' || method === 'PUT');
-	const policy = transportSettings.backoff;
-	for (let attempt = 0; ; attempt++) {
-		let reason: string;
-		const response = await sendOnce(ctx, method, path, options);
-		if (response instanceof DigiCertNetworkError) {
-			if (!retry || response.isCanceled || attempt >= policy.maxRetries) throw networkApiError(ctx, response, attempt + 1, options.itemIndex);
-			reason = response.code;
-		} else if (response.statusCode >= 200 && response.statusCode < 300 && !options.binary && typeof response.body === 'string' && response.body.trim() !== '') {
-			// A cut or garbled JSON answer: repeat what is safe to repeat, otherwise say it plainly.
-			if (!retry || attempt >= policy.maxRetries) {
-				throw new NodeApiError(ctx.getNode(), { path: path.split('?')[0] } as JsonObject, {
-					message: `DigiCert's answer to ${method} ${path.split('?')[0]} could not be read (not JSON)`,
-					description: method === 'GET' ? 'Reading again did not help; try later.' : 'DigiCert may have carried the request out: check before sending it again.',
-					itemIndex: options.itemIndex,
-				});
-			}
-			reason = 'malformed JSON';
-		} else {
-			if ((response.statusCode >= 200 && response.statusCode < 300) || options.acceptStatus?.includes(response.statusCode)) return response;
-			if (!retry || !isRetryableStatus(response.statusCode) || attempt >= policy.maxRetries) {
-				throw digiCertApiError(ctx, response, method, path, options.itemIndex);
-			}
-			reason = `HTTP ${response.statusCode}`;
-		}
-		const delayMs = backoffDelay(attempt + 1, policy, transportSettings.random);
-		transportSettings.onRetry?.({ method, path, retry: attempt + 1, delayMs, reason });
-		await transportSettings.sleep(delayMs);
-	}
-}
-
-/** The parsed JSON body of a successful call (undefined for 204). */
-export async function digiCertRequest(ctx: DigiCertContext, method: IHttpRequestMethods, path: string, options: RequestOptions = {}): Promise<any> {
-	const response = await digiCertSend(ctx, method, path, options);
-	if (response.statusCode === 204) return undefined;
-	return response.body;
-}
-
-export interface ListOptions {
-	qs?: IDataObject;
-	returnAll: boolean;
-	limit?: number;
-	pageSize?: number;
-	itemIndex?: number;
-}
-
-/** GET a list endpoint (`{<key>: [...], page: {total}}`) following offset/limit to the end or the limit. */
-export async function digiCertList(ctx: DigiCertContext, path: string, key: string, options: ListOptions): Promise<IDataObject[]> {
-	return await paginate<IDataObject>(
-		async (offset, limit) => {
-			const body = await digiCertRequest(ctx, 'GET', path, { qs: { ...(options.qs ?? {}), offset, limit }, itemIndex: options.itemIndex });
-			const items = Array.isArray(body?.[key]) ? (body[key] as IDataObject[]) : [];
-			const total = body?.page?.total;
-			return { items, total: typeof total === 'number' ? total : undefined };
-		},
-		{ pageSize: options.pageSize ?? 1000, max: options.returnAll ? undefined : (options.limit ?? 50) },
-	);
-}
-
-export interface DownloadedFile {
-	data: Buffer;
-	contentType: string;
-	fileName?: string;
-}
-
-export async function digiCertDownload(ctx: DigiCertContext, path: string, itemIndex?: number): Promise<DownloadedFile> {
-	const response = await digiCertSend(ctx, 'GET', path, { binary: true, itemIndex, acceptStatus: [] });
-	const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
-	const disposition = String(response.headers['content-disposition'] ?? '');
-	const fileName = safeFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
-	return { data: response.body as Buffer, contentType, fileName };
-}
-
-// ------------------------------------------------------------------------------------------------
-// Idempotent order creation
-
-export interface AlternateOrder {
-	order_id: number;
-	certificate_id?: number | null;
-	status: string;
-}
-
-/** Orders carrying a reference; [] when DigiCert says none (404). */
-export async function findOrdersByReference(ctx: DigiCertContext, reference: string, itemIndex?: number): Promise<AlternateOrder[]> {
-	const response = await digiCertSend(ctx, 'GET', `/order/alternate/${encodeURIComponent(reference)}`, { itemIndex, acceptStatus: [404] });
-	if (response.statusCode === 404) return [];
-	const orders = response.body?.orders;
-	return Array.isArray(orders) ? (orders as AlternateOrder[]) : [];
-}
-
-export const newOrderReference = () => `n8n-${randomUUID()}`;
-
-export interface CreatedOrder {
-	id: number;
-	requests?: Array<{ id: number; status: string }>;
-	certificate_id?: number;
-	alternative_order_id: string;
-	/** True when the POST's answer was lost and the order was found by its reference. */
-	recoveredByReference: boolean;
-	/** POSTs sent (1 normally). */
-	attempts: number;
-}
-
-/**
- * POST /order/certificate/{product} at most as often as a lookup proves no order with the reference
- * exists. 4xx answers (other than 408/429) are final and thrown as they are.
- */
-export async function createOrderIdempotent(
-	ctx: DigiCertContext,
-	product: 'code_signing' | 'code_signing_ev',
-	body: IDataObject,
-	itemIndex?: number,
-): Promise<CreatedOrder> {
-	const reference = String(body.alternative_order_id ?? '') || newOrderReference();
-	const payload = { ...body, alternative_order_id: reference };
-	const path = `/order/certificate/${product}`;
-	const policy = transportSettings.backoff;
-	const maxPosts = policy.maxRetries + 1;
-	for (let posts = 1; ; posts++) {
-		let failure: { response?: RawResponse; network?: DigiCertNetworkError };
-		const response = await sendOnce(ctx, 'POST', path, { body: payload });
-		if (response instanceof DigiCertNetworkError) {
-			if (response.isCanceled) throw withContext(networkApiError(ctx, response, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
-			failure = { network: response };
-		} else {
-			if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
-				return { ...(response.body as IDataObject), id: Number(response.body?.id), alternative_order_id: reference, recoveredByReference: false, attempts: posts } as CreatedOrder;
-			}
-			// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
-			if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
-				throw withContext(digiCertApiError(ctx, response, 'POST', path, itemIndex), { alternative_order_id: reference });
-			}
-			failure = { response };
-		}
-		if (failure.network?.isTimeout) {
-			// The service may still be handling the POST: a lookup cannot prove it will not create the
-			// order, so after a timeout the order is only ever looked for, never posted again.
-			return await awaitTimedOutOrder(ctx, path, reference, posts, failure.network, itemIndex);
-		}
-		const delayMs = backoffDelay(posts, policy, transportSettings.random);
-		transportSettings.onRetry?.({ method: 'POST', path, retry: posts, delayMs, reason: failure.network?.code ?? `HTTP ${failure.response?.statusCode}` });
-		await transportSettings.sleep(delayMs);
-		// The failed POST (dropped connection, 5xx, 429) has been answered or abandoned by the service:
-		// look the reference up, and post again only when the lookup proves there is no order.
-		const existing = await findOrdersByReference(ctx, reference, itemIndex);
-		if (existing.length > 0) {
-			const found = existing.reduce((a, b) => (a.order_id <= b.order_id ? a : b));
-			return {
-				id: found.order_id,
-				certificate_id: found.certificate_id ?? undefined,
-				alternative_order_id: reference,
-				recoveredByReference: true,
-				attempts: posts,
-			};
-		}
-		if (posts >= maxPosts) {
-			const error = failure.response
-				? digiCertApiError(ctx, failure.response, 'POST', path, itemIndex)
-				: networkApiError(ctx, failure.network!, posts, itemIndex);
-			throw withContext(error, { alternative_order_id: reference, orderCreated: false });
-		}
-	}
-}
-
-async function awaitTimedOutOrder(
-	ctx: DigiCertContext,
-	path: string,
-	reference: string,
-	posts: number,
-	timeout: DigiCertNetworkError,
-	itemIndex?: number,
-): Promise<CreatedOrder> {
-	const policy = transportSettings.backoff;
-	for (let lookup = 1; lookup <= policy.maxRetries; lookup++) {
-		const delayMs = backoffDelay(lookup, policy, transportSettings.random);
-		transportSettings.onRetry?.({ method: 'GET', path: `/order/alternate/${reference}`, retry: lookup, delayMs, reason: timeout.code });
-		await transportSettings.sleep(delayMs);
-		const existing = await findOrdersByReference(ctx, reference, itemIndex);
-		if (existing.length > 0) {
-			const found = existing.reduce((a, b) => (a.order_id <= b.order_id ? a : b));
-			return { id: found.order_id, certificate_id: found.certificate_id ?? undefined, alternative_order_id: reference, recoveredByReference: true, attempts: posts };
-		}
-	}
-	const error = new NodeApiError(ctx.getNode(), { networkError: timeout.code, path } as JsonObject, {
-		message: `DigiCert did not answer the order in time and no order with reference ${reference} has appeared yet`,
-		messageMapping: {},
-		description: `POST ${path} timed out (${timeout.code}). The order was not sent again, so that no second certificate is bought: look it up later with Order → Find by Reference "${reference}".`,
-		itemIndex,
-	});
-	throw withContext(error, { alternative_order_id: reference, orderState: 'unknown' });
-}
 
 export type { DigiCertErrorEntry };
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { digiCertDownload } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { readId } from '../common';
 
 const show = { resource: ['certificate'], operation: ['download'] };
@@ -70,7 +70,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Checked against the list before (checkOptionValues); encoded all the same, as every path segment.
 	const segment = encodeURIComponent(format);
 	const path = by === 'order' ? `/certificate/download/order/${id}/format/${segment}` : `/certificate/${id}/download/format/${segment}`;
-	const file = await digiCertDownload(this, path, itemIndex);
+	const file = await digiCertClient(this).download(path, itemIndex);
 	const fileName = file.fileName ?? `${by === 'order' ? 'order' : 'certificate'}_${id}.${spec?.extension ?? 'bin'}`;
 	const binary = await this.helpers.prepareBinaryData(file.data, fileName, spec?.mimeType ?? file.contentType);
 	return {

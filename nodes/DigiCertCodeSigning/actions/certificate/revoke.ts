@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertSend } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { readId } from '../common';
 
 const show = { resource: ['certificate'], operation: ['revoke'] };
@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = { skip_approval: skipApproval };
 	if (comments) body.comments = comments;
 	// Revoking twice does no harm, so this PUT may be retried.
-	const response = await digiCertSend(this, 'PUT', `/certificate/${certificateId}/revoke`, { body, itemIndex });
+	const response = await digiCertClient(this).send('PUT', `/certificate/${certificateId}/revoke`, { body, itemIndex });
 	if (response.statusCode === 204) return { json: { certificate_id: certificateId, revoked: true, request: null } };
 	// A 201 carries the revoke request: with Skip Approval DigiCert may answer with it already approved,
 	// which means revoked; pending (or anything else) means it waits for an approver.

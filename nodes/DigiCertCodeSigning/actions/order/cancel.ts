@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { digiCertRequest } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { getOrder, orderIdProperty, orderOutput, readId } from '../common';
 
 const show = { resource: ['order'], operation: ['cancel'] };
@@ -21,6 +21,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
 	const note = String(this.getNodeParameter('note', itemIndex, '') ?? '');
 	// Setting a status is safe to repeat, so the transport may retry it.
-	await digiCertRequest(this, 'PUT', `/order/certificate/${orderId}/status`, { body: { status: 'canceled', ...(note ? { note } : {}) }, itemIndex });
+	await digiCertClient(this).request('PUT', `/order/certificate/${orderId}/status`, { body: { status: 'canceled', ...(note ? { note } : {}) }, itemIndex });
 	return { json: orderOutput(await getOrder(this, orderId, itemIndex), { canceled: true }) };
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
-import { createOrderIdempotent } from '../../transport';
+import { digiCertClient } from '../../transport';
 import {
 	containerProperty,
 	csrProperties,
@@ -207,7 +207,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...top,
 		...(reference ? { alternative_order_id: reference } : {}),
 	};
-	const created = await createOrderIdempotent(this, product, body, itemIndex);
+	const created = await digiCertClient(this).createOrderIdempotent(product, body, itemIndex);
 	const extra: IDataObject = {
 		alternative_order_id: created.alternative_order_id,
 		request_ids: (created.requests ?? []).map((r) => r.id),

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { findOrdersByReference } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { getOrder, orderOutput } from '../common';
 
 const show = { resource: ['order'], operation: ['findByReference'] };
@@ -21,7 +21,7 @@ export const properties: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '').trim();
 	if (!reference) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'is required');
-	const rows = await findOrdersByReference(this, reference, itemIndex);
+	const rows = await digiCertClient(this).findOrdersByReference(reference, itemIndex);
 	if (rows.length === 0) return [{ json: { found: false, alternative_order_id: reference }, pairedItem: { item: itemIndex } }];
 	const output: INodeExecutionData[] = [];
 	for (const row of rows) {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertList } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { orderOutput } from '../common';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (filters.search) qs['filters[search]'] = String(filters.search);
 	if (filters.sort) qs.sort = filters.sort;
-	const orders = await digiCertList(this, '/order/certificate', 'orders', { qs, returnAll, limit, itemIndex });
+	const orders = await digiCertClient(this).list('/order/certificate', 'orders', { qs, returnAll, limit, itemIndex });
 	const now = new Date();
 	return orders.map((order) => ({ json: orderOutput(order, {}, now), pairedItem: { item: itemIndex } }));
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { digiCertRequest } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { csrProperties, orderIdProperty, provisioningOptions, readCsr, readId, readOrderMaybeWaiting, waitProperties } from '../common';
 
 const show = { resource: ['order'], operation: ['reissue'] };
@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (options.skipApproval !== undefined) body.skip_approval = Boolean(options.skipApproval);
 	if (options.comments) body.comments = String(options.comments);
 	// A reissue is not repeated automatically: a second one would be a second request.
-	const response = (await digiCertRequest(this, 'POST', `/order/certificate/${orderId}/reissue`, { body, itemIndex, retry: false })) as IDataObject;
+	const response = (await digiCertClient(this).request('POST', `/order/certificate/${orderId}/reissue`, { body, itemIndex, retry: false })) as IDataObject;
 	const requests = (response?.requests ?? []) as IDataObject[];
 	return {
 		json: await readOrderMaybeWaiting(this, orderId, itemIndex, {

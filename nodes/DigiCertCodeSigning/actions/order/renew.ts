@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
-import { createOrderIdempotent } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { csrProperties, getOrder, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
 import { additionalBody, orderOptionsProperty } from './create';
 
@@ -53,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (product === 'code_signing_ev' && !body.cs_provisioning_method && original.cs_provisioning_method) {
 		body.cs_provisioning_method = original.cs_provisioning_method;
 	}
-	const created = await createOrderIdempotent(this, product, body, itemIndex);
+	const created = await digiCertClient(this).createOrderIdempotent(product, body, itemIndex);
 	const extra: IDataObject = {
 		renewal_of_order_id: orderId,
 		alternative_order_id: created.alternative_order_id,

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertRequest } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { readId } from '../common';
 
 export function decisionProperties(operation: 'approve' | 'reject'): INodeProperties[] {
@@ -32,7 +32,7 @@ export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 
 	const requestId = readId(ctx, itemIndex, 'requestId', 'Request ID');
 	const comment = String(ctx.getNodeParameter('comment', itemIndex, '') ?? '').trim();
 	if (status === 'rejected' && !comment) throw inputError(ctx.getNode(), itemIndex, 'Comment', 'is required to reject a request');
-	await digiCertRequest(ctx, 'PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
-	const request = await digiCertRequest(ctx, 'GET', `/request/${requestId}`, { itemIndex });
+	await digiCertClient(ctx).request('PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
+	const request = await digiCertClient(ctx).request('GET', `/request/${requestId}`, { itemIndex });
 	return { json: { request_id: requestId, status: request?.status ?? status, order_id: request?.order?.id ?? null, request } };
 }

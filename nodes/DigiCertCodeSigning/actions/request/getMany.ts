@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { digiCertList } from '../../transport';
+import { digiCertClient } from '../../transport';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 
 const show = { resource: ['request'], operation: ['getMany'] };
@@ -50,7 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const qs: IDataObject = {};
 	if (filters.status) qs['filters[status]'] = filters.status;
 	if (filters.type) qs['filters[type]'] = filters.type;
-	const requests = await digiCertList(this, '/request', 'requests', { qs, returnAll, limit, itemIndex });
+	const requests = await digiCertClient(this).list('/request', 'requests', { qs, returnAll, limit, itemIndex });
 	return requests.map((request) => ({
 		json: { request_id: request.id, status: request.status, type: request.type, order_id: (request.order as IDataObject | undefined)?.id ?? null, ...request },
 		pairedItem: { item: itemIndex },
