@@ -8,23 +8,20 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import * as certificate from './actions/certificate';
+import * as webService from './actions/webService';
+import * as automation from './actions/automation';
+import { route, type OperationMap } from '../shared/n8n/router';
 
 import { checkCuit } from '../shared/cuit';
 import { insecureUrlReason } from '../shared/secureUrl';
-import { runPerItem } from '../shared/n8n/items';
-import * as createCertificate from './actions/certificate/create';
-import * as getResult from './actions/automation/getResult';
-import * as runAutomation from './actions/automation/run';
-import * as authorizeWebService from './actions/webService/authorize';
 import { afipSdkBaseUrl, networkReason, providerMessage } from './transport';
 
-type Operation = { properties: typeof createCertificate.properties; execute: typeof createCertificate.execute };
-
-const operations: Record<string, Record<string, Operation>> = {
-	certificate: { create: createCertificate },
-	webService: { authorize: authorizeWebService },
-	automation: { run: runAutomation, getResult },
+const operations: OperationMap = {
+	certificate: certificate.operations,
+	webService: webService.operations,
+	automation: automation.operations,
 };
 
 export class ArcaAutomation implements INodeType {
@@ -64,64 +61,9 @@ export class ArcaAutomation implements INodeType {
 				],
 				default: 'certificate',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['certificate'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						action: 'Create a certificate',
-						description: 'Create a certificate and its private key for ARCA web services (create-cert-dev / create-cert-prod)',
-					},
-				],
-				default: 'create',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['webService'] } },
-				options: [
-					{
-						name: 'Authorize',
-						value: 'authorize',
-						action: 'Authorize a web service',
-						description: 'Allow a certificate alias to use an ARCA web service (auth-web-service-dev / -prod)',
-					},
-				],
-				default: 'authorize',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['automation'] } },
-				options: [
-					{
-						name: 'Get Result',
-						value: 'getResult',
-						action: 'Get the result of an automation',
-						description: 'Read the status or result of an automation started earlier',
-					},
-					{
-						name: 'Run',
-						value: 'run',
-						action: 'Run an automation',
-						description: 'Run any Afip SDK automation with JSON parameters',
-					},
-				],
-				default: 'run',
-			},
-			...createCertificate.properties,
-			...authorizeWebService.properties,
-			...runAutomation.properties,
-			...getResult.properties,
+			...certificate.description,
+			...webService.description,
+			...automation.description,
 		],
 	};
 
@@ -174,16 +116,6 @@ export class ArcaAutomation implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [
-			await runPerItem(this, async (itemIndex) => {
-				const resource = this.getNodeParameter('resource', itemIndex) as string;
-				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const action = operations[resource]?.[operation];
-				if (!action) {
-					throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
-				}
-				return await action.execute.call(this, itemIndex);
-			}),
-		];
+		return [await route(this, operations)];
 	}
 }

@@ -1,15 +1,14 @@
 import type {
 	IDataObject,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { containerChoices } from '../DigiCertCodeSigning/accountLists';
+import { containerProperty } from '../DigiCertCodeSigning/actions/common';
+import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
 import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES, pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
 import { gatherCandidates, planRenewalPoll, readRenewalSettings, sampleRenewalItem } from './renewalDue';
@@ -114,16 +113,9 @@ export class CertificateTrigger implements INodeType {
 				description: 'Only orders of this product',
 				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
 			},
-			{
-				displayName: 'Container Name or ID',
-				name: 'containerId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getContainers', loadOptionsDependsOn: ['includeDigiCert'] },
-				default: 0,
-				description:
-					'Only orders in this container (division). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
-			},
+			...updateDisplayOptions({ show: { event: ['renewalDue'], includeDigiCert: [true] } }, [
+				containerProperty('Only orders in this container (division). Leave empty to watch every container.'),
+			]),
 			{
 				displayName: 'Watch PEM Certificates',
 				name: 'includePem',
@@ -256,14 +248,8 @@ export class CertificateTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getContainers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const containers = await containerChoices(this);
-				return [{ name: 'Any Container', value: 0 }, ...containers.map((c) => ({ name: c.name, value: Number(c.value) }))];
-			},
-		},
-	};
+	// The DigiCert node's own lists: one implementation for both.
+	methods = { listSearch };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as string;

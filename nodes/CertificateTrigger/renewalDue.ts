@@ -17,7 +17,7 @@ import {
 	type RenewalState,
 } from './triggerState';
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
-import { PageCapReachedError, type DigiCertClient } from '../DigiCertCodeSigning/transport';
+import type { DigiCertClient } from '../DigiCertCodeSigning/transport';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 export const PRUNE_GRACE_DAYS = 7;
@@ -97,9 +97,10 @@ export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
 	if (!Number.isFinite(reminderEveryDays) || reminderEveryDays < 0) {
 		throw new NodeOperationError(node, 'Remind Every (Days) must be 0 (off) or a positive number');
 	}
-	const containerId = useDigiCert ? Number(ctx.getNodeParameter('containerId', 0) || 0) : 0;
-	if (!Number.isInteger(containerId) || containerId < 0) {
-		throw new NodeOperationError(node, 'Container ID must be a whole number (0 for any container)');
+	const container = useDigiCert ? String(ctx.getNodeParameter('container', '', { extractValue: true }) ?? '').trim() : '';
+	const containerId = container === '' ? 0 : Number(container);
+	if (!/^[0-9]*$/.test(container) || !Number.isSafeInteger(containerId)) {
+		throw new NodeOperationError(node, `Container must be a container ID (a whole number) or empty for every container, got "${container}"`);
 	}
 	return {
 		useDigiCert,
@@ -189,12 +190,12 @@ export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOr
 	const qs: IDataObject = { 'filters[status]': 'issued' };
 	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
 	if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
-	try {
-		return await client.list('/order/certificate', 'orders', { qs, returnAll: true, maxPages: MAX_ORDER_PAGES });
-	} catch (error) {
-		if (!(error instanceof PageCapReachedError)) throw error;
-		throw new PageCapReachedError(`${error.message}; narrow the trigger with a product or container filter`);
-	}
+	return await client.list('/order/certificate', 'orders', {
+		qs,
+		returnAll: true,
+		maxPages: MAX_ORDER_PAGES,
+		whenCapReached: 'narrow the trigger with a product or container filter',
+	});
 }
 
 /**

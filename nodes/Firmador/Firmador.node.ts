@@ -4,81 +4,24 @@ import type {
 	IExecuteFunctions,
 	INodeCredentialTestResult,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import * as documentSign from './actions/document/sign';
-import * as documentDownloadSigned from './actions/document/downloadSigned';
-import * as hashSign from './actions/hash/sign';
-import * as hashGetSigned from './actions/hash/getSigned';
-import * as xmlSign from './actions/xml/sign';
-import * as xmlGetSigned from './actions/xml/getSigned';
-import * as requestGetStatus from './actions/request/getStatus';
-import * as requestWait from './actions/request/waitForCompletion';
+import * as document from './actions/document';
+import * as hash from './actions/hash';
+import * as xml from './actions/xml';
+import * as request from './actions/request';
+import { route, type OperationMap } from '../shared/n8n/router';
 import { FirmadorSftp, SftpError } from './transport/sftp';
 import { sftpSettingsFrom, takeWarnings } from './actions/common';
 
-type Handler = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
-
-const HANDLERS: Record<string, Record<string, Handler>> = {
-	document: { sign: documentSign.execute, downloadSigned: documentDownloadSigned.execute },
-	hash: { sign: hashSign.execute, getSigned: hashGetSigned.execute },
-	xml: { sign: xmlSign.execute, getSigned: xmlGetSigned.execute },
-	request: { getStatus: requestGetStatus.execute, waitForCompletion: requestWait.execute },
+const operations: OperationMap = {
+	document: document.operations,
+	hash: hash.operations,
+	xml: xml.operations,
+	request: request.operations,
 };
-
-const operations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['document'] } },
-		options: [
-			{ name: 'Download Signed', value: 'downloadSigned', description: 'Fetch the signed copy of a PDF by SFTP', action: 'Download a signed document' },
-			{ name: 'Sign', value: 'sign', description: 'Upload PDFs by SFTP and ask for their signature', action: 'Sign a document' },
-		],
-		default: 'sign',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['hash'] } },
-		options: [
-			{ name: 'Get Signed', value: 'getSigned', description: 'Read the signed hashes of a request', action: 'Get signed hashes' },
-			{ name: 'Sign', value: 'sign', description: 'Ask for the signature of SHA-1 hashes', action: 'Sign a hash' },
-		],
-		default: 'sign',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['xml'] } },
-		options: [
-			{ name: 'Get Signed', value: 'getSigned', description: 'Read the signed XML documents of a request', action: 'Get signed XML' },
-			{ name: 'Sign', value: 'sign', description: 'Ask for the signature of XML documents', action: 'Sign XML' },
-		],
-		default: 'sign',
-	},
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['request'] } },
-		options: [
-			{ name: 'Get Status', value: 'getStatus', description: 'Current state of signing requests', action: 'Get the status of requests' },
-			{ name: 'Wait for Completion', value: 'waitForCompletion', description: 'Poll requests until each is signed, expired or failed', action: 'Wait for requests to complete' },
-		],
-		default: 'getStatus',
-	},
-];
 
 export class Firmador implements INodeType {
 	description: INodeTypeDescription = {
@@ -121,15 +64,10 @@ export class Firmador implements INodeType {
 				],
 				default: 'document',
 			},
-			...operations,
-			...documentSign.properties,
-			...documentDownloadSigned.properties,
-			...hashSign.properties,
-			...hashGetSigned.properties,
-			...xmlSign.properties,
-			...xmlGetSigned.properties,
-			...requestGetStatus.properties,
-			...requestWait.properties,
+			...document.description,
+			...hash.description,
+			...xml.description,
+			...request.description,
 		],
 	};
 
@@ -162,12 +100,8 @@ export class Firmador implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const handler = HANDLERS[resource]?.[operation];
-		if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 		// SFTP failures reach each item through the per-item mechanism; this only catches one that escaped it.
-		const output = await handler.call(this).catch(async (error: Error) => {
+		const output = await route(this, operations).catch(async (error: Error) => {
 			if (error instanceof SftpError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description, itemIndex: 0 });
 			return await Promise.reject(error);
 		});

@@ -42,7 +42,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		includeDigiCert: true,
 		includePem: false,
 		productNameId: '',
-		containerId: 0,
+		container: { __rl: true, mode: 'list', value: '' },
 		policy: 'daysBefore',
 		daysBefore: 400,
 		options: {},
@@ -87,7 +87,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		// filters: product and container narrow the listing (a fresh trigger state)
 		const evOnly = harnessFor(renewalParams({ productNameId: 'code_signing_ev' }));
 		expect((await evOnly.pollItems()).map((item) => item.orderId)).toEqual([ev.id]);
-		const container = harnessFor(renewalParams({ containerId: 765432 }));
+		const container = harnessFor(renewalParams({ container: { __rl: true, mode: 'id', value: '765432' } }));
 		expect((await container.pollItems()).map((item) => item.orderId)).toEqual([ev.id]);
 		const listCalls = sim.control.requests.filter((r) => r.path.startsWith('/order/certificate?'));
 		expect(listCalls[listCalls.length - 1].path).toContain('filters%5Bcontainer_id%5D=765432');
@@ -185,7 +185,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 			['PEM without a certificate', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'arca', pem: 'PASTE HERE' }] } }), /^PEM Certificates: "arca" holds no PEM certificate/],
 			['PEM of 2 MB', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'big', pem: '-----BEGIN CERTIFICATE-----\n'.repeat(80_000) }] } }), /at most 1024 KB is accepted/],
 			['reminder days negative', renewalParams({ options: { reminderEveryDays: -1 } }), /^Remind Every \(Days\) must be 0 \(off\) or a positive number/],
-			['container id negative', renewalParams({ containerId: -3 }), /^Container ID must be a whole number/],
+			['container id negative', renewalParams({ container: { __rl: true, mode: 'id', value: '-3' } }), /^Container must be a container ID/],
 			['plain http credential', renewalParams(), /is plain http/, { apiKey: sim.apiKey, region: 'custom', baseUrl: 'http://digicert-proxy.example.com/services/v2' }],
 		];
 		const before = sim.control.requests.length;

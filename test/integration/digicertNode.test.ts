@@ -484,9 +484,11 @@ describe('operations', () => {
 		]);
 		const filtered = await node.methods.listSearch.searchContainers.call(ctx as never, 'build');
 		expect(filtered.results).toEqual([{ name: 'Build servers (765432)', value: '765432' }]);
-		// The Certificate Trigger's container dropdown reads the same list, with "any" first.
-		const triggerChoices = await new CertificateTrigger().methods.loadOptions.getContainers.call(ctx as never);
-		expect(triggerChoices[0]).toEqual({ name: 'Any Container', value: 0 });
-		expect(triggerChoices).toContainEqual({ name: 'Build servers (765432)', value: 765432 });
+		// The Certificate Trigger's container locator uses the same list method.
+		const trigger = new CertificateTrigger();
+		const triggerContainer = trigger.description.properties.find((p) => p.name === 'container');
+		expect(triggerContainer?.modes?.[0].typeOptions?.searchListMethod).toBe('searchContainers');
+		const triggerChoices = await trigger.methods.listSearch.searchContainers.call(ctx as never);
+		expect(triggerChoices.results).toContainEqual({ name: 'Build servers (765432)', value: '765432' });
 	});
 });

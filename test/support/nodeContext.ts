@@ -252,9 +252,11 @@ export class PollHarness {
 		Object.assign(ctx, {
 			getMode: () => this.mode,
 			getActivationMode: () => 'activate',
-			getNodeParameter: (name: string, fallback?: unknown) => {
+			getNodeParameter: (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) => {
 				const value = (this.options.parameters as IDataObject)[name];
-				return value === undefined ? fallback : value;
+				if (value === undefined) return fallback;
+				if (extra?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject)) return (value as IDataObject).value;
+				return value;
 			},
 			getWorkflowStaticData: (type: string) => {
 				if (type !== 'node') throw new Error('only node static data here');

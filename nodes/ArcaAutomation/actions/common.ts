@@ -9,10 +9,8 @@ import { checkedAfipSdkBaseUrl, createAutomation, getAutomation, isLoginRejectio
 
 export type Environment = 'dev' | 'prod';
 
-/** Which display options a field shares with its operation. */
-export type Show = { resource: string[]; operation: string[] };
 
-export const environmentProperty = (show: Show): INodeProperties => ({
+export const environmentProperty = (): INodeProperties => ({
 	displayName: 'Environment',
 	name: 'environment',
 	type: 'options',
@@ -22,10 +20,9 @@ export const environmentProperty = (show: Show): INodeProperties => ({
 	],
 	default: 'dev',
 	description: 'A testing certificate does not work in production, and the other way round',
-	displayOptions: { show },
 });
 
-export const aliasProperty = (show: Show, description: string): INodeProperties => ({
+export const aliasProperty = (description: string): INodeProperties => ({
 	displayName: 'Alias',
 	name: 'alias',
 	type: 'string',
@@ -33,10 +30,9 @@ export const aliasProperty = (show: Show, description: string): INodeProperties 
 	required: true,
 	placeholder: 'facturacion',
 	description,
-	displayOptions: { show },
 });
 
-export const waitProperties = (show: Show): INodeProperties[] => [
+export const waitProperties = (): INodeProperties[] => [
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -44,7 +40,6 @@ export const waitProperties = (show: Show): INodeProperties[] => [
 		default: true,
 		description:
 			'Whether to wait until ARCA finishes. Off: return the automation ID at once and pick the result up later with Automation → Get Result.',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Options',
@@ -52,7 +47,6 @@ export const waitProperties = (show: Show): INodeProperties[] => [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Certificate Binary Property',
@@ -176,7 +170,7 @@ export function taxpayerCuit(ctx: IExecuteFunctions, itemIndex: number, fromCred
 	return cuit.cuit;
 }
 
-export const taxpayerCuitProperty = (show: Show): INodeProperties => ({
+export const taxpayerCuitProperty = (): INodeProperties => ({
 	displayName: 'Taxpayer CUIT',
 	name: 'taxpayerCuit',
 	type: 'string',
@@ -184,7 +178,6 @@ export const taxpayerCuitProperty = (show: Show): INodeProperties => ({
 	placeholder: '20111111112 (empty: the ARCA Login credential\'s)',
 	description:
 		'CUIT the certificate is for, when one login manages several taxpayers (e.g. an accountant). Empty: the Taxpayer CUIT of the ARCA Login credential. The check digit is verified before any request.',
-	displayOptions: { show },
 });
 
 /** The ARCA Login credential, checked before any request. */

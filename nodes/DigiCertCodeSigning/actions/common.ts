@@ -1,5 +1,5 @@
 /** Shared parameters and helpers of the DigiCert Code Signing operations. */
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
@@ -9,12 +9,11 @@ import { inputError, withContext } from '../../shared/n8n/items';
 import { pollUntil, stillNotFinished } from '../../shared/poll';
 import { digiCertClient } from '../transport';
 
-export type Show = IDisplayOptions['show'];
 
 // ------------------------------------------------------------------------------------------------
 // Parameters
 
-export function orderIdProperty(show: Show, description = 'ID of the DigiCert order'): INodeProperties {
+export function orderIdProperty(description = 'ID of the DigiCert order'): INodeProperties {
 	return {
 		displayName: 'Order ID',
 		name: 'orderId',
@@ -23,11 +22,10 @@ export function orderIdProperty(show: Show, description = 'ID of the DigiCert or
 		default: '',
 		placeholder: '1000001',
 		description,
-		displayOptions: { show },
 	};
 }
 
-export function organizationProperty(show: Show): INodeProperties {
+export function organizationProperty(): INodeProperties {
 	return {
 		displayName: 'Organization',
 		name: 'organization',
@@ -35,7 +33,6 @@ export function organizationProperty(show: Show): INodeProperties {
 		required: true,
 		default: { mode: 'list', value: '' },
 		description: 'The validated organization the certificate is issued to',
-		displayOptions: { show },
 		modes: [
 			{
 				displayName: 'From List',
@@ -54,14 +51,13 @@ export function organizationProperty(show: Show): INodeProperties {
 	};
 }
 
-export function containerProperty(show: Show): INodeProperties {
+export function containerProperty(description = 'Division (container) to place the order under. Leave empty for the account default.'): INodeProperties {
 	return {
 		displayName: 'Container',
 		name: 'container',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		description: 'Division (container) to place the order under. Leave empty for the account default.',
-		displayOptions: { show },
+		description,
 		modes: [
 			{
 				displayName: 'From List',
@@ -80,7 +76,7 @@ export function containerProperty(show: Show): INodeProperties {
 	};
 }
 
-export function csrProperties(show: Show, allowNone: boolean): INodeProperties[] {
+export function csrProperties(allowNone: boolean): INodeProperties[] {
 	const options = [
 		{ name: 'Text (PEM)', value: 'text', description: 'Paste the PEM or map it from a field' },
 		{ name: 'Binary File (PEM or DER)', value: 'binary', description: 'A CSR file from an earlier node' },
@@ -94,7 +90,6 @@ export function csrProperties(show: Show, allowNone: boolean): INodeProperties[]
 			options,
 			default: 'text',
 			description: 'Where the certificate signing request comes from. It is checked locally (well-formed, valid signature, RSA ≥ 3072 bits or ECDSA) before anything is sent.',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'CSR',
@@ -104,7 +99,7 @@ export function csrProperties(show: Show, allowNone: boolean): INodeProperties[]
 			default: '',
 			required: true,
 			placeholder: '-----BEGIN CERTIFICATE REQUEST-----',
-			displayOptions: { show: { ...show, csrSource: ['text'] } },
+			displayOptions: { show: { csrSource: ['text'] } },
 		},
 		{
 			displayName: 'Input Binary Field',
@@ -113,12 +108,12 @@ export function csrProperties(show: Show, allowNone: boolean): INodeProperties[]
 			default: 'data',
 			required: true,
 			description: 'Name of the binary field holding the CSR file',
-			displayOptions: { show: { ...show, csrSource: ['binary'] } },
+			displayOptions: { show: { csrSource: ['binary'] } },
 		},
 	];
 }
 
-export function validityProperties(show: Show): INodeProperties[] {
+export function validityProperties(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Validity',
@@ -129,7 +124,6 @@ export function validityProperties(show: Show): INodeProperties[] {
 				{ name: 'Days', value: 'days', description: 'Up to 459 days (CA/B Forum cap of 460 days from 2026-03-01)' },
 			],
 			default: 'years',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Validity (Years)',
@@ -138,7 +132,7 @@ export function validityProperties(show: Show): INodeProperties[] {
 			typeOptions: { minValue: 1, maxValue: 1 },
 			default: 1,
 			description: 'Must be 1. Since 2026-02-24 DigiCert issues no 2- or 3-year code-signing certificates.',
-			displayOptions: { show: { ...show, validityUnit: ['years'] } },
+			displayOptions: { show: { validityUnit: ['years'] } },
 		},
 		{
 			displayName: 'Validity (Days)',
@@ -147,12 +141,12 @@ export function validityProperties(show: Show): INodeProperties[] {
 			typeOptions: { minValue: 1, maxValue: 459 },
 			default: 459,
 			description: 'Number of days, at most 459',
-			displayOptions: { show: { ...show, validityUnit: ['days'] } },
+			displayOptions: { show: { validityUnit: ['days'] } },
 		},
 	];
 }
 
-export function waitProperties(show: Show): INodeProperties[] {
+export function waitProperties(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Wait for Issuance',
@@ -160,7 +154,6 @@ export function waitProperties(show: Show): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether to keep checking the order until DigiCert issues it (or rejects it, or the timeout passes). Code-signing validation can take days: for long waits use the Certificate Trigger instead.',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',
@@ -168,7 +161,7 @@ export function waitProperties(show: Show): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			displayOptions: { show: { ...show, waitForIssuance: [true] } },
+			displayOptions: { show: { waitForIssuance: [true] } },
 		},
 		{
 			displayName: 'Timeout (Minutes)',
@@ -176,7 +169,7 @@ export function waitProperties(show: Show): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 30,
-			displayOptions: { show: { ...show, waitForIssuance: [true] } },
+			displayOptions: { show: { waitForIssuance: [true] } },
 		},
 	];
 }

@@ -116,6 +116,8 @@ export interface ListOptions {
 	pageSize?: number;
 	/** Requests at most; reaching it is an error (a server that never ends its list). */
 	maxPages?: number;
+	/** Advice appended to the error when maxPages is reached. */
+	whenCapReached?: string;
 	itemIndex?: number;
 }
 
@@ -288,7 +290,7 @@ export class DigiCertClient {
 			{ pageSize: options.pageSize ?? MAX_PAGE_SIZE, max: options.returnAll ? undefined : (options.limit ?? 50), maxPages },
 		);
 		if (pages >= maxPages && options.returnAll && items.length >= maxPages * (options.pageSize ?? MAX_PAGE_SIZE)) {
-			throw new PageCapReachedError(`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end`);
+			throw new PageCapReachedError(`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`);
 		}
 		return items;
 	}

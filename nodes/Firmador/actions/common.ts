@@ -31,8 +31,7 @@ export function takeWarnings(ctx: IExecuteFunctions): string[] {
 export const UNVERIFIED_HOST_KEY_WARNING =
 	'The SFTP server\'s host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.';
 
-export function signerFields(resource: string): INodeProperties[] {
-	const show = { resource: [resource], operation: ['sign'] };
+export function signerFields(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Signer CUIL',
@@ -42,7 +41,6 @@ export function signerFields(resource: string): INodeProperties[] {
 			required: true,
 			placeholder: '20-11111111-2',
 			description: 'CUIL of the person who signs (CUILPersona). They approve the request with their OTP/PIN.',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Company CUIT',
@@ -52,7 +50,6 @@ export function signerFields(resource: string): INodeProperties[] {
 			required: true,
 			placeholder: '30-50001091-2',
 			description: 'CUIT of the company the signature is made for (CUITEmpresa)',
-			displayOptions: { show },
 		},
 	];
 }

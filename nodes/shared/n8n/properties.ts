@@ -1,10 +1,8 @@
 /** Node fields several operations share, written once. */
 import type { INodeProperties } from 'n8n-workflow';
 
-type Show = Record<string, Array<string | boolean | number>>;
-
 /** n8n's usual "Return All" switch and the "Limit" it hides. */
-export function returnAllProperties(show: Show): INodeProperties[] {
+export function returnAllProperties(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -12,7 +10,6 @@ export function returnAllProperties(show: Show): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Limit',
@@ -21,7 +18,7 @@ export function returnAllProperties(show: Show): INodeProperties[] {
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
 }

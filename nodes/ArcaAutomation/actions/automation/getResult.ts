@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { automationOutput, fetchAutomation, waitProperties } from '../common';
 
 const show = { resource: ['automation'], operation: ['getResult'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Automation ID',
 		name: 'automationId',
@@ -14,10 +15,11 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: '0d1e71e0-8882-4b14-b7f8-c5d716261760',
 		description: 'The ID a previous run returned (field automationId)',
-		displayOptions: { show },
 	},
-	...waitProperties(show),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const id = String(this.getNodeParameter('automationId', itemIndex, '')).trim();

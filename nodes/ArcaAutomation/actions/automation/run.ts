@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { checkCuit } from '../../../shared/cuit';
 import { inputError } from '../../../shared/n8n/items';
@@ -6,7 +7,7 @@ import { automationOutput, checkPasswordDestination, runAutomation, waitProperti
 
 const show = { resource: ['automation'], operation: ['run'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Automation Name',
 		name: 'automationName',
@@ -16,7 +17,6 @@ export const properties: INodeProperties[] = [
 		placeholder: 'list-sales-points',
 		description:
 			'Any Afip SDK automation, e.g. create-cert-prod, auth-web-service-prod, list-sales-points, create-sales-point, add-relation, delegate-web-service',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Parameters (JSON)',
@@ -25,10 +25,11 @@ export const properties: INodeProperties[] = [
 		default: '{}',
 		description:
 			'The automation\'s params. cuit, username and password are taken from the ARCA Login credential unless set here; keep the password in the credential.',
-		displayOptions: { show },
 	},
-	...waitProperties(show),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 function parseParams(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const raw = ctx.getNodeParameter('automationParams', itemIndex, '{}') as unknown;

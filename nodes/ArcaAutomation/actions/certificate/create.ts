@@ -1,18 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
 
 const show = { resource: ['certificate'], operation: ['create'] };
 
-export const properties: INodeProperties[] = [
-	environmentProperty(show),
+const properties: INodeProperties[] = [
+	environmentProperty(),
 	aliasProperty(
-		show,
 		'Name of the certificate in ARCA. One alias can hold many certificates: to renew, use the same alias.',
 	),
-	taxpayerCuitProperty(show),
-	...waitProperties(show),
+	taxpayerCuitProperty(),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const environment = readEnvironment(this, itemIndex);

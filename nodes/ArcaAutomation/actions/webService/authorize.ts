@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
@@ -17,9 +18,9 @@ export const WEB_SERVICES = [
 	{ name: 'Other (Enter ID)', value: 'custom' },
 ];
 
-export const properties: INodeProperties[] = [
-	environmentProperty(show),
-	aliasProperty(show, 'Alias of the certificate that will be allowed to use the web service'),
+const properties: INodeProperties[] = [
+	environmentProperty(),
+	aliasProperty('Alias of the certificate that will be allowed to use the web service'),
 	{
 		displayName: 'Web Service',
 		name: 'service',
@@ -27,7 +28,6 @@ export const properties: INodeProperties[] = [
 		options: WEB_SERVICES,
 		default: 'wsfe',
 		description: 'The ARCA web service to authorize for this certificate',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Web Service ID',
@@ -37,11 +37,13 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'ws_sr_padron_a100',
 		description: 'ARCA identifier of the web service',
-		displayOptions: { show: { ...show, service: ['custom'] } },
+		displayOptions: { show: { service: ['custom'] } },
 	},
-	taxpayerCuitProperty(show),
-	...waitProperties(show),
+	taxpayerCuitProperty(),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const environment = readEnvironment(this, itemIndex);

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { readId } from '../common';
@@ -13,7 +14,7 @@ export const FORMATS: Record<string, { name: string; extension: string; mimeType
 	default: { name: 'ZIP (DigiCert Default)', extension: 'zip', mimeType: 'application/zip', description: 'ZIP with the certificate and the CA certificate' },
 };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Download By',
 		name: 'downloadBy',
@@ -23,7 +24,6 @@ export const properties: INodeProperties[] = [
 			{ name: 'Order ID (Active Certificate)', value: 'order' },
 		],
 		default: 'certificate',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Certificate ID',
@@ -32,7 +32,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The certificate_id of an order (the output of Order → Get has it)',
-		displayOptions: { show: { ...show, downloadBy: ['certificate'] } },
+		displayOptions: { show: { downloadBy: ['certificate'] } },
 	},
 	{
 		displayName: 'Order ID',
@@ -40,7 +40,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		displayOptions: { show: { ...show, downloadBy: ['order'] } },
+		displayOptions: { show: { downloadBy: ['order'] } },
 	},
 	{
 		displayName: 'Format',
@@ -48,7 +48,6 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: Object.entries(FORMATS).map(([value, f]) => ({ name: f.name, value, description: f.description })),
 		default: 'pem_all',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -57,9 +56,10 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary field for the downloaded file',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const by = this.getNodeParameter('downloadBy', itemIndex, 'certificate') as string;

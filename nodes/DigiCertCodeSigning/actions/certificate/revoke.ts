@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -6,13 +7,12 @@ import { readId } from '../common';
 
 const show = { resource: ['certificate'], operation: ['revoke'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Revoking a code-signing certificate can invalidate software already signed with it. DigiCert cannot undo a revocation.',
 		name: 'revokeNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Certificate ID',
@@ -20,7 +20,6 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'I Understand Signatures May Stop Validating',
@@ -29,7 +28,6 @@ export const properties: INodeProperties[] = [
 		default: false,
 		required: true,
 		description: 'Whether you confirm the revocation. Nothing is sent unless this is on.',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Comments',
@@ -37,7 +35,6 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Reason for the revocation',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Skip Approval',
@@ -45,9 +42,10 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to revoke at once (an administrator key is needed) instead of creating a revocation request to approve',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const certificateId = readId(this, itemIndex, 'certificateId', 'Certificate ID');

@@ -1,21 +1,23 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { getOrder, orderIdProperty, orderOutput, readId } from '../common';
 
 const show = { resource: ['order'], operation: ['cancel'] };
 
-export const properties: INodeProperties[] = [
-	orderIdProperty(show, 'ID of the order to cancel (only pending orders can be canceled)'),
+const properties: INodeProperties[] = [
+	orderIdProperty('ID of the order to cancel (only pending orders can be canceled)'),
 	{
 		displayName: 'Note',
 		name: 'note',
 		type: 'string',
 		default: '',
 		description: 'Why the order is canceled',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -15,20 +16,18 @@ import {
 	splitList,
 	validityProperties,
 	waitProperties,
-	type Show,
 } from '../common';
 
 const show = { resource: ['order'], operation: ['create'] };
 
 /** Options shared by Create and Renew (the "Additional Fields" collection). */
-export function orderOptionsProperty(showFor: Show): INodeProperties {
+export function orderOptionsProperty(): INodeProperties {
 	return {
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: showFor },
 		options: [
 			{ displayName: 'Additional Emails', name: 'additionalEmails', type: 'string', default: '', description: 'Comma-separated addresses that also get the certificate notifications' },
 			{ displayName: 'Auto Renew', name: 'autoRenew', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'How many times DigiCert should renew the certificate automatically' },
@@ -109,7 +108,7 @@ export function orderOptionsProperty(showFor: Show): INodeProperties {
 	};
 }
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Product',
 		name: 'product',
@@ -119,23 +118,23 @@ export const properties: INodeProperties[] = [
 			{ name: 'EV Code Signing', value: 'code_signing_ev' },
 		],
 		default: 'code_signing',
-		displayOptions: { show },
 	},
-	organizationProperty(show),
-	containerProperty(show),
-	...csrProperties(show, true),
-	...validityProperties(show),
+	organizationProperty(),
+	containerProperty(),
+	...csrProperties(true),
+	...validityProperties(),
 	{
 		displayName: 'Reference (Alternative Order ID)',
 		name: 'alternativeOrderId',
 		type: 'string',
 		default: '',
 		description: 'Your own reference for the order. Left empty, one is generated. After a lost answer the node looks the order up by it instead of ordering twice.',
-		displayOptions: { show },
 	},
-	orderOptionsProperty(show),
-	...waitProperties(show),
+	orderOptionsProperty(),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 const SHIP_FIELDS = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
 

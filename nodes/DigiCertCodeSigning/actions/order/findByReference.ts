@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -6,7 +7,7 @@ import { getOrder, orderOutput } from '../common';
 
 const show = { resource: ['order'], operation: ['findByReference'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Reference (Alternative Order ID)',
 		name: 'reference',
@@ -14,9 +15,10 @@ export const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The alternative_order_id given when the order was placed',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '').trim();

@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { orderIdProperty, readId, readOrderMaybeWaiting, waitProperties } from '../common';
 
 const show = { resource: ['order'], operation: ['get'] };
 
-export const properties: INodeProperties[] = [orderIdProperty(show), ...waitProperties(show)];
+const properties: INodeProperties[] = [orderIdProperty(), ...waitProperties()];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -9,15 +10,14 @@ const show = { resource: ['order'], operation: ['getMany'] };
 
 export const RAW_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'];
 
-export const properties: INodeProperties[] = [
-	...returnAllProperties(show),
+const properties: INodeProperties[] = [
+	...returnAllProperties(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{ displayName: 'Container ID', name: 'containerId', type: 'string', default: '' },
 			{ displayName: 'Expires Within (Days)', name: 'expiresWithinDays', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)' },
@@ -55,6 +55,8 @@ export const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export function ymd(date: Date): string {
 	return date.toISOString().slice(0, 10);

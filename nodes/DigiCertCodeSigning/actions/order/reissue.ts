@@ -1,20 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { csrProperties, orderIdProperty, provisioningOptions, readCsr, readId, readOrderMaybeWaiting, waitProperties } from '../common';
 
 const show = { resource: ['order'], operation: ['reissue'] };
 
-export const properties: INodeProperties[] = [
-	orderIdProperty(show, 'ID of the issued order to reissue (new key, same order and expiry)'),
-	...csrProperties(show, true),
+const properties: INodeProperties[] = [
+	orderIdProperty('ID of the issued order to reissue (new key, same order and expiry)'),
+	...csrProperties(true),
 	{
 		displayName: 'Options',
 		name: 'reissueOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{ displayName: 'Comments', name: 'comments', type: 'string', default: '' },
 			{ displayName: 'Provisioning Method', name: 'provisioningMethod', type: 'options', options: provisioningOptions, default: '' },
@@ -22,8 +22,10 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step' },
 		],
 	},
-	...waitProperties(show),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');

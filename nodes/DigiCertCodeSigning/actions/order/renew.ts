@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -7,21 +8,22 @@ import { additionalBody, orderOptionsProperty } from './create';
 
 const show = { resource: ['order'], operation: ['renew'] };
 
-export const properties: INodeProperties[] = [
-	orderIdProperty(show, 'ID of the order to renew (renewal_of_order_id). Product, organization and container are taken from it.'),
-	...csrProperties(show, true),
-	...validityProperties(show),
+const properties: INodeProperties[] = [
+	orderIdProperty('ID of the order to renew (renewal_of_order_id). Product, organization and container are taken from it.'),
+	...csrProperties(true),
+	...validityProperties(),
 	{
 		displayName: 'Reference (Alternative Order ID)',
 		name: 'alternativeOrderId',
 		type: 'string',
 		default: '',
 		description: 'Your own reference for the renewal order; generated when empty',
-		displayOptions: { show },
 	},
-	orderOptionsProperty(show),
-	...waitProperties(show),
+	orderOptionsProperty(),
+	...waitProperties(),
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');

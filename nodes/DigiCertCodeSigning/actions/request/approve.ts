@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { decide, decisionProperties } from './decide';
+import { decide, decisionDescription } from './decide';
 
-export const properties: INodeProperties[] = decisionProperties('approve');
+export const description = decisionDescription('approve');
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	return await decide(this, itemIndex, 'approved');

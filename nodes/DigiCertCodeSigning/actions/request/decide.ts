@@ -1,20 +1,19 @@
 /** Approve and Reject share everything but the status. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
 import { readId } from '../common';
 
-export function decisionProperties(operation: 'approve' | 'reject'): INodeProperties[] {
-	const show = { resource: ['request'], operation: [operation] };
-	return [
+export function decisionDescription(operation: 'approve' | 'reject'): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: ['request'], operation: [operation] } }, [
 		{
 			displayName: 'Request ID',
 			name: 'requestId',
 			type: 'string',
 			required: true,
 			default: '',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Comment',
@@ -23,9 +22,8 @@ export function decisionProperties(operation: 'approve' | 'reject'): INodeProper
 			default: '',
 			required: operation === 'reject',
 			description: operation === 'reject' ? 'Why the request is rejected (DigiCert requires it)' : 'Note for the requester',
-			displayOptions: { show },
 		},
-	];
+	]);
 }
 
 export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 'approved' | 'rejected'): Promise<INodeExecutionData> {

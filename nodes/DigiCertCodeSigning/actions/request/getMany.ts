@@ -1,19 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 
 const show = { resource: ['request'], operation: ['getMany'] };
 
-export const properties: INodeProperties[] = [
-	...returnAllProperties(show),
+const properties: INodeProperties[] = [
+	...returnAllProperties(),
 	{
 		displayName: 'Filters',
 		name: 'requestFilters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Status',
@@ -42,6 +42,8 @@ export const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

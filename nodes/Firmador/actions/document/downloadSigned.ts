@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { inputError } from '../../../shared/n8n/items';
@@ -9,7 +10,7 @@ import { runBatched } from '../batch';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'File Name',
 		name: 'fileName',
@@ -17,7 +18,6 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.fileName }}',
 		required: true,
 		description: 'Name of the PDF as it was uploaded for signing (the Sign operation outputs it as fileName)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Signed File Name',
@@ -25,7 +25,6 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '{name}',
 		description: 'Name of the signed copy on the server. {name} = the uploaded file name, {base} = it without .pdf (e.g. {base}_firmado.pdf). The provider does not document it: ask them.',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Signed Folder',
@@ -33,7 +32,6 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Remote folder of the signed copies: a folder below the Signed Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential\'s Signed Folder.',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -42,9 +40,10 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary field the signed PDF goes into',
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 interface Prepared {
 	fileName: string;
@@ -67,7 +66,7 @@ function checked(ctx: IExecuteFunctions, itemIndex: number, field: string, run: 
 }
 
 /** Every item's remote path is resolved and checked (inside the credential's Signed Folder) before connecting. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	let settings: Awaited<ReturnType<typeof sftpSettings>> | undefined;
 	let settingsError: unknown;
 	let sftp: FirmadorSftp | undefined;

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
@@ -9,7 +9,7 @@ import { runBatched } from '../batch';
 
 const show = { resource: ['document'], operation: ['sign'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -17,7 +17,6 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary field that holds the PDF',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'File Name',
@@ -26,9 +25,8 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'contract.pdf',
 		description: 'Name the PDF gets in the upload folder (NombreArchivo). Empty: the binary file name.',
-		displayOptions: { show },
 	},
-	...signerFields('document'),
+	...signerFields(),
 	{
 		displayName: 'Reason',
 		name: 'reason',
@@ -36,7 +34,6 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Conforme',
 		description: 'Reason for signing written into the signature (Razon)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Visible Signature',
@@ -44,7 +41,6 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether the signature is drawn on a page of the PDF',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Page',
@@ -53,7 +49,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 1,
 		description: 'Page number where the signature is drawn (NumeroPagina, first page = 1)',
-		displayOptions: { show: { ...show, visible: [true] } },
+		displayOptions: { show: { visible: [true] } },
 	},
 	{
 		displayName: 'X',
@@ -61,7 +57,7 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		description: 'Horizontal position of the signature box (CoordenadaX), in PDF points',
-		displayOptions: { show: { ...show, visible: [true] } },
+		displayOptions: { show: { visible: [true] } },
 	},
 	{
 		displayName: 'Y',
@@ -69,7 +65,7 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		description: 'Vertical position of the signature box (CoordenadaY), in PDF points',
-		displayOptions: { show: { ...show, visible: [true] } },
+		displayOptions: { show: { visible: [true] } },
 	},
 	{
 		displayName: 'Width',
@@ -77,7 +73,7 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		default: 150,
 		description: 'Width of the signature box (Ancho)',
-		displayOptions: { show: { ...show, visible: [true] } },
+		displayOptions: { show: { visible: [true] } },
 	},
 	{
 		displayName: 'Height',
@@ -85,7 +81,7 @@ export const properties: INodeProperties[] = [
 		type: 'number',
 		default: 50,
 		description: 'Height of the signature box (Alto)',
-		displayOptions: { show: { ...show, visible: [true] } },
+		displayOptions: { show: { visible: [true] } },
 	},
 	{
 		displayName: 'Options',
@@ -93,7 +89,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			...batchOptions(),
 			{
@@ -114,6 +109,8 @@ export const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions({ show }, properties);
 
 interface Prepared {
 	person: { cuil: string; cuit: string };
@@ -184,7 +181,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo: { NombreArchivo: fileName, ...archivo } };
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const batch = options.batch === true;
 	const batchSize = batch ? Number(options.batchSize ?? 50) : 1;

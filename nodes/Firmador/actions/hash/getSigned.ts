@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { getSignedResults } from '../signedResults';
 
 const show = { resource: ['hash'], operation: ['getSigned'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Session ID',
 		name: 'sessionId',
@@ -11,7 +12,6 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.sessionId }}',
 		required: true,
 		description: 'The SessionID returned by Hash → Sign',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Only Hash',
@@ -19,11 +19,12 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.hash }}',
 		description: 'Return only the result for this SHA-1 (hex, either case; the service\'s answer is matched by its bytes whatever its encoding). Empty: every hash of the session, one item each, once per session.',
-		displayOptions: { show },
 	},
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const description = updateDisplayOptions({ show }, properties);
+
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await getSignedResults(this, '/api/HashFirmado', 'HashFirmado', async (entry) => ({
 		json: {
 			sessionId: entry.sessionId,

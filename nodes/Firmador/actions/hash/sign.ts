@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
@@ -9,7 +10,7 @@ import { maybeWait } from '../document/sign';
 
 const show = { resource: ['hash'], operation: ['sign'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Hash Source',
 		name: 'hashSource',
@@ -19,7 +20,6 @@ export const properties: INodeProperties[] = [
 			{ name: 'Binary File', value: 'binary', description: 'Compute the SHA-1 of a binary file of the item' },
 		],
 		default: 'field',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'SHA-1 (Hex)',
@@ -29,7 +29,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'CC282B2E077BBB17E81BB529DE3FA81F964A104F',
 		description: 'The SHA-1 to sign, 40 hex digits',
-		displayOptions: { show: { ...show, hashSource: ['field'] } },
+		displayOptions: { show: { hashSource: ['field'] } },
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -38,16 +38,15 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary field whose SHA-1 is signed',
-		displayOptions: { show: { ...show, hashSource: ['binary'] } },
+		displayOptions: { show: { hashSource: ['binary'] } },
 	},
-	...signerFields('hash'),
+	...signerFields(),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			...batchOptions(),
 			{
@@ -70,13 +69,15 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
+export const description = updateDisplayOptions({ show }, properties);
+
 interface Prepared {
 	person: { cuil: string; cuit: string };
 	hex: string;
 	bytes: number[];
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const batch = options.batch === true;
 	const output = await runBatched<Prepared, Prepared>(this, {

@@ -1,29 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { asNodeError, errorItem, inputError } from '../../../shared/n8n/items';
 import { asSentence, parseSessionIds } from '../../protocol/status';
 import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
 import { checkApiCredential, statusJson, waitForSessions } from '../common';
 
-export const sessionIdsField = (operation: string): INodeProperties => ({
+export const sessionIdsField: INodeProperties = {
 	displayName: 'Session IDs',
 	name: 'sessionIds',
 	type: 'string',
 	default: '={{ $json.sessionId }}',
 	required: true,
 	description: 'One or more SessionIDs (comma-separated or an array). The IDs of all items are checked together.',
-	displayOptions: { show: { resource: ['request'], operation: [operation] } },
-});
+};
 
-export const properties: INodeProperties[] = [
-	sessionIdsField('getStatus'),
+const properties: INodeProperties[] = [
+	sessionIdsField,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: ['request'], operation: ['getStatus'] } },
 		options: [
 			{
 				displayName: 'IDs per Request',
@@ -36,6 +34,8 @@ export const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['request'], operation: ['getStatus'] } }, properties);
 
 /** Reads every item's ids first (bad items fail before any request), then asks for all ids together. */
 export async function collectIds(ctx: IExecuteFunctions): Promise<{ perItem: Map<number, string[]>; all: string[]; errors: INodeExecutionData[] }> {
@@ -95,7 +95,7 @@ function failAll(ctx: IExecuteFunctions, perItem: Map<number, string[]>, errors:
 	return output.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { perItem, all, errors } = await collectIds(this);
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;

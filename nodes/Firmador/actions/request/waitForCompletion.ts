@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { waitOptions } from '../common';
 import { executeWait, sessionIdsField } from './getStatus';
 
 const show = { resource: ['request'], operation: ['waitForCompletion'] };
 
-export const properties: INodeProperties[] = [
-	sessionIdsField('waitForCompletion'),
+const properties: INodeProperties[] = [
+	sessionIdsField,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			...waitOptions().filter((p) => p.name !== 'waitForSignature'),
 			{
@@ -34,6 +34,8 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const description = updateDisplayOptions({ show }, properties);
+
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await executeWait.call(this);
 }

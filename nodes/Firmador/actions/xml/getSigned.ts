@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { safeNamePart } from '../../protocol/paths';
 import { getSignedResults } from '../signedResults';
 
 const show = { resource: ['xml'], operation: ['getSigned'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Session ID',
 		name: 'sessionId',
@@ -12,7 +13,6 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.sessionId }}',
 		required: true,
 		description: 'The SessionID returned by XML → Sign',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Only Hash',
@@ -20,7 +20,6 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.hash }}',
 		description: 'Return only the XML sent with this Hash value. Empty: every XML of the session, one item each.',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Output as File',
@@ -28,7 +27,6 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to also put the signed XML in a binary field',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -36,11 +34,13 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		description: 'Name of the binary field for the signed XML',
-		displayOptions: { show: { ...show, asBinary: [true] } },
+		displayOptions: { show: { asBinary: [true] } },
 	},
 ];
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export const description = updateDisplayOptions({ show }, properties);
+
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await getSignedResults(this, '/api/XmlFirmado', 'XmlFirmado', async (entry, itemIndex) => {
 		const json: IDataObject = {
 			sessionId: entry.sessionId,

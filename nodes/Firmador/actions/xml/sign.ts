@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
@@ -8,7 +9,7 @@ import { maybeWait } from '../document/sign';
 
 const show = { resource: ['xml'], operation: ['sign'] };
 
-export const properties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'XML Source',
 		name: 'xmlSource',
@@ -18,7 +19,6 @@ export const properties: INodeProperties[] = [
 			{ name: 'Binary File', value: 'binary', description: 'An XML file of the item (UTF-8)' },
 		],
 		default: 'field',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'XML',
@@ -28,7 +28,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The XML document to sign',
-		displayOptions: { show: { ...show, xmlSource: ['field'] } },
+		displayOptions: { show: { xmlSource: ['field'] } },
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -37,16 +37,15 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Name of the binary field that holds the XML file',
-		displayOptions: { show: { ...show, xmlSource: ['binary'] } },
+		displayOptions: { show: { xmlSource: ['binary'] } },
 	},
-	...signerFields('xml'),
+	...signerFields(),
 	{
 		displayName: 'Reason',
 		name: 'reason',
 		type: 'string',
 		default: '',
 		description: 'Reason for signing (Razon)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Options',
@@ -54,7 +53,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Batch Size',
@@ -96,12 +94,14 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
+export const description = updateDisplayOptions({ show }, properties);
+
 interface Prepared {
 	person: { cuil: string; cuit: string };
 	entry: { Hash: string; xml: string; HashControl: string; Razon: string };
 }
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const output = await runBatched<Prepared, Prepared>(this, {
 		batchSize: Number(options.batchSize ?? 50),

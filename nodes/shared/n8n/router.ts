@@ -1,0 +1,51 @@
+/**
+ * The one dispatcher of the action nodes: resource + operation → the operation's module. An operation
+ * runs item by item (`execute(itemIndex)`, through runPerItem) or over all items at once
+ * (`executeAll()`, for operations that batch items into one request, through runBatched).
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runPerItem } from './items';
+import { checkOptionValues } from './optionValues';
+
+export interface PerItemOperation {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>;
+}
+
+export interface AllItemsOperation {
+	description: INodeProperties[];
+	executeAll: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
+}
+
+export type Operation = PerItemOperation | AllItemsOperation;
+
+/** resource → operation → module, as the node's Resource and Operation fields name them. */
+export type OperationMap = Record<string, Record<string, Operation>>;
+
+/** The "Operation" field of one resource, shown only for it. */
+export function operationField(resource: string, options: NonNullable<INodeProperties['options']>, defaultOperation: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
+
+export async function route(ctx: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[]> {
+	// noDataExpression: the same for every item.
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const action = operations[resource]?.[operation];
+	if (!action) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if ('executeAll' in action) return await action.executeAll.call(ctx);
+	return await runPerItem(ctx, async (itemIndex) => {
+		checkOptionValues(ctx, itemIndex, action.description);
+		return await action.execute.call(ctx, itemIndex);
+	});
+}
