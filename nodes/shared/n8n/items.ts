@@ -1,7 +1,10 @@
 /**
- * The per-item loop every action node shares: each item is handled on its own, errors name the item,
- * continue-on-fail turns an error into an output item for that item only, and every output item carries
- * pairedItem. The only shared module that imports n8n-workflow, besides binary.ts.
+ * How every action node handles its items, in one of two modes:
+ * - runPerItem: each item on its own;
+ * - runBatched: every item checked first, then an optional per-item stage, then requests that carry
+ *   several items each.
+ * In both, errors name their item, continue-on-fail turns an error into an output item for that item
+ * only (one failing item never drops the others), and every output item carries pairedItem.
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -69,5 +72,88 @@ export async function runPerItem(ctx: IExecuteFunctions, handle: ItemHandler): P
 			output.push(errorItem(nodeError, itemIndex));
 		}
 	}
+	return output;
+}
+
+export interface Entry<P> {
+	itemIndex: number;
+	payload: P;
+}
+
+/** What a batch request gives each of its items: output item(s), or an error of that item alone. */
+export type EntryResult = INodeExecutionData | INodeExecutionData[] | Error;
+
+export interface BatchedOptions<P, S> {
+	/** Most items per request (Infinity: all in one). */
+	batchSize: number;
+	/** Reads and checks one item; nothing is sent while any item is still unchecked. */
+	prepare: (itemIndex: number) => Promise<P>;
+	/** Per-item work before the requests (e.g. an upload). */
+	stage?: (entry: Entry<P>) => Promise<S>;
+	/** One request for a group of items: one result per entry, in order. */
+	send: (entries: Array<Entry<S>>, batchNumber: number) => Promise<EntryResult[]>;
+	/** Runs once around the stage + send phases when at least one item survived validation (e.g. an SFTP connection). */
+	around?: <T>(work: () => Promise<T>) => Promise<T>;
+	/** The error each item of a failed request gets (default: the request's error). */
+	groupError?: (error: unknown, itemIndex: number) => unknown;
+}
+
+export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: BatchedOptions<P, S>): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items to send');
+	const results = new Map<number, INodeExecutionData[]>();
+	const fail = (itemIndex: number, error: unknown) => {
+		const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+		if (!ctx.continueOnFail()) throw nodeError;
+		results.set(itemIndex, [errorItem(nodeError, itemIndex)]);
+	};
+	const groupError = options.groupError ?? ((error: unknown) => error);
+	const prepared: Array<Entry<P>> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared.push({ itemIndex, payload: await options.prepare(itemIndex) });
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
+	const work = async () => {
+		const staged: Array<Entry<S>> = [];
+		for (const entry of prepared) {
+			try {
+				staged.push({ itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) });
+			} catch (error) {
+				fail(entry.itemIndex, error);
+			}
+		}
+		const size = Math.max(1, options.batchSize);
+		for (let start = 0, batchNumber = 1; start < staged.length; start += size, batchNumber++) {
+			const group = staged.slice(start, start + size);
+			let output: EntryResult[];
+			try {
+				output = await options.send(group, batchNumber);
+			} catch (error) {
+				if (!ctx.continueOnFail()) throw asNodeError(ctx.getNode(), groupError(error, group[0].itemIndex), group[0].itemIndex);
+				for (const entry of group) fail(entry.itemIndex, groupError(error, entry.itemIndex));
+				continue;
+			}
+			group.forEach((entry, i) => {
+				const result = output[i];
+				if (result instanceof Error) return fail(entry.itemIndex, result);
+				const list = Array.isArray(result) ? result : [result];
+				results.set(entry.itemIndex, list.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: entry.itemIndex } })));
+			});
+		}
+	};
+	if (prepared.length > 0) {
+		try {
+			if (options.around) await options.around(work);
+			else await work();
+		} catch (error) {
+			// A failure around the work (e.g. the SFTP connection) reaches every item still without a result.
+			for (const entry of prepared) if (!results.has(entry.itemIndex)) fail(entry.itemIndex, error);
+		}
+	}
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(results.get(itemIndex) ?? []));
 	return output;
 }

@@ -6,7 +6,7 @@ import { inputError } from '../../../shared/n8n/items';
 import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { sftpSettings, withSftp } from '../common';
-import { runBatched } from '../batch';
+import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 

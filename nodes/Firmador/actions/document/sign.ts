@@ -5,7 +5,7 @@ import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError }
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
-import { runBatched } from '../batch';
+import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['sign'] };
 

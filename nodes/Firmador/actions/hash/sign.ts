@@ -5,7 +5,7 @@ import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
-import { runBatched } from '../batch';
+import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
 const show = { resource: ['hash'], operation: ['sign'] };

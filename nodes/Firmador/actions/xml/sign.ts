@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import { binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
-import { runBatched } from '../batch';
+import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
 const show = { resource: ['xml'], operation: ['sign'] };
