@@ -10,14 +10,10 @@ import { NodeConnectionTypes, NodeOperationError, updateDisplayOptions } from 'n
 import { containerProperty } from '../DigiCertCodeSigning/actions/common';
 import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
 import { digiCertClient } from '../DigiCertCodeSigning/transport';
-import { ORDER_STATUSES, pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
+import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { titleCase } from '../shared/titleCase';
+import { pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
 import { gatherCandidates, planRenewalPoll, readRenewalSettings, sampleRenewalItem } from './renewalDue';
-
-const statusName = (status: string) =>
-	status
-		.split('_')
-		.map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-		.join(' ');
 
 /*
  * Where the state lives and why nothing is lost
@@ -203,7 +199,7 @@ export class CertificateTrigger implements INodeType {
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
-				options: ORDER_STATUSES.map((status) => ({ name: statusName(status), value: status })),
+				options: ORDER_STATUSES.map((status) => ({ name: titleCase(status), value: status })),
 				default: ['issued'],
 				description: 'Fire for changes to these statuses; none selected: every status',
 				displayOptions: { show: { event: ['orderStatusChanged'] } },

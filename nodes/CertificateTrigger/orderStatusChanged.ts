@@ -14,20 +14,9 @@ import {
 	type StatusChangeState,
 	type WindowOptions,
 } from './triggerState';
+import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
 
-export const ORDER_STATUSES = [
-	'pending',
-	'needs_approval',
-	'processing',
-	'waiting_pickup',
-	'reissue_pending',
-	'issued',
-	'rejected',
-	'canceled',
-	'revoked',
-	'expired',
-] as const;
 
 export interface StatusSettings {
 	/** Empty: every status. */

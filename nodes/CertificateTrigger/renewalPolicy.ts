@@ -12,7 +12,7 @@
  * valid is never due.
  */
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time';
 
 export const DEFAULT_FRACTION = 1 / 3;
 
@@ -111,18 +111,3 @@ export function assessRenewal(
 	};
 }
 
-/**
- * A reminder is due when renewal is still due and at least `everyDays` days have passed since the last
- * time the event fired (the first firing or the last reminder). `everyDays` ≤ 0 or missing: no reminders.
- */
-export function reminderDue(
-	stillDue: boolean,
-	lastFiredAt: Date | string | undefined,
-	nowIn: Date | string,
-	everyDays: number | undefined,
-): boolean {
-	if (!stillDue || !everyDays || everyDays <= 0 || lastFiredAt === undefined) return false;
-	const last = toDate(lastFiredAt, 'lastFiredAt');
-	const now = toDate(nowIn, 'now');
-	return now.getTime() - last.getTime() >= everyDays * DAY_MS;
-}

@@ -18,7 +18,7 @@
  *   status, stamped with the time we first saw it; a key is forgotten once no window can return it again.
  */
 
-import { DAY_MS } from './renewalPolicy';
+import { DAY_MS } from '../shared/time';
 
 const MINUTE_MS = 60_000;
 
@@ -179,13 +179,11 @@ export interface WindowOptions {
 	overlapMinutes: number;
 	/** The endpoint's limit (DigiCert: 7 days = 10080 minutes). */
 	maxMinutes: number;
-	/** Look-back of the very first poll (no cursor yet), in minutes. */
-	firstLookbackMinutes: number;
 	/** At most this many seen keys are kept (oldest dropped first). */
 	maxSeen: number;
 }
 
-export const DEFAULT_WINDOW: WindowOptions = { overlapMinutes: 5, maxMinutes: 10_080, firstLookbackMinutes: 0, maxSeen: 5_000 };
+export const DEFAULT_WINDOW: WindowOptions = { overlapMinutes: 5, maxMinutes: 10_080, maxSeen: 5_000 };
 
 /**
  * How many minutes to ask for. `truncated` is true when the cursor is older than the endpoint allows:
@@ -199,7 +197,7 @@ export function statusWindowMinutes(
 	const firstPoll = state.cursor === undefined || Number.isNaN(Date.parse(state.cursor));
 	let minutes: number;
 	if (firstPoll) {
-		minutes = Math.max(1, options.firstLookbackMinutes, options.overlapMinutes);
+		minutes = Math.max(1, options.overlapMinutes);
 	} else {
 		const elapsed = Math.max(0, now.getTime() - Date.parse(state.cursor as string));
 		minutes = Math.ceil(elapsed / MINUTE_MS) + options.overlapMinutes;

@@ -1,7 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { assertPemSize, pemBlocks } from './pemBlocks';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './time';
 
 export interface CertificateSummary {
 	subject: string;

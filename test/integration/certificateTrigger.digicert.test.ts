@@ -11,6 +11,8 @@ import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/di
 import { PollHarness } from '../support/nodeContext';
 
 // How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
+jest.setTimeout(30_000);
+
 const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
 
 const DAY = 86_400_000;

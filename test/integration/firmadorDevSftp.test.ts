@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FirmadorSftp } from '../../nodes/Firmador/transport/sftp';
 import { startSftpSimulator, type SftpSimulator } from '../simulators/sftp/server';
+import { downloadBuffer } from '../support/sshd';
 
 jest.setTimeout(60_000);
 
@@ -39,7 +40,7 @@ describe('dev SFTP simulator', () => {
 			expect(readFileSync(path.join(dir, 'upload/a/b/f1.pdf'), 'utf8')).toBe('%PDF-1');
 			await sftp.upload(Buffer.from('%PDF-new'), '/upload/a/b', 'f1.pdf', { overwrite: true });
 			expect(readFileSync(path.join(dir, 'upload/a/b/f1.pdf'), 'utf8')).toBe('%PDF-new');
-			expect((await sftp.download('/upload/a/b/f2.pdf')).toString()).toBe('%PDF-2');
+			expect((await downloadBuffer(sftp, '/upload/a/b/f2.pdf')).toString()).toBe('%PDF-2');
 			expect(await sftp.folderExists('/upload/a')).toBe(true);
 			expect(await sftp.folderExists('/nope')).toBe(false);
 		} finally {

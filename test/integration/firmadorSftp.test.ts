@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { FirmadorSftp, SftpError, normaliseFingerprint } from '../../nodes/Firmador/transport/sftp';
-import { startSshd, type SshdServer } from '../support/sshd';
+import { downloadBuffer, startSshd, type SshdServer } from '../support/sshd';
 
 jest.setTimeout(60_000);
 
@@ -48,9 +48,9 @@ describe('Firmador SFTP transport (real OpenSSH)', () => {
 			expect(again.size).toBe(10);
 			expect(readFileSync(local, 'utf8')).toBe('%PDF-short');
 			// download
-			const back = await sftp.download(local);
+			const back = await downloadBuffer(sftp, local);
 			expect(back.toString()).toBe('%PDF-short');
-			await expect(sftp.download(path.join(sshd.root, 'nope.pdf'))).rejects.toThrow(/not on the SFTP server/);
+			await expect(downloadBuffer(sftp, path.join(sshd.root, 'nope.pdf'))).rejects.toThrow(/not on the SFTP server/);
 		} finally {
 			await sftp.end();
 		}

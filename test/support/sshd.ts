@@ -149,3 +149,18 @@ export async function startSshd(options: { keyType?: 'ed25519' | 'rsa'; port?: n
 		},
 	};
 }
+
+/** A remote file read whole through the node's streaming download (tests only: the node never buffers files). */
+export async function downloadBuffer(sftp: { downloadTo(remotePath: string, sink: NodeJS.WritableStream): Promise<unknown> }, remotePath: string): Promise<Buffer> {
+	const { Writable } = await import('node:stream');
+	const chunks: Buffer[] = [];
+	const sink = new Writable({
+		write(chunk: Buffer, _encoding, done) {
+			chunks.push(chunk);
+			done();
+		},
+	});
+	sink.on('error', () => undefined); // downloadTo rejects with the same error
+	await sftp.downloadTo(remotePath, sink);
+	return Buffer.concat(chunks);
+}

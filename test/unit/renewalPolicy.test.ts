@@ -1,4 +1,5 @@
-import { DAY_MS, assessRenewal, describeFraction, normalizePolicy, reminderDue } from '../../nodes/CertificateTrigger/renewalPolicy';
+import { assessRenewal, describeFraction, normalizePolicy } from '../../nodes/CertificateTrigger/renewalPolicy';
+import { DAY_MS } from '../../nodes/shared/time';
 
 const NB = new Date('2026-01-10T12:00:00.000Z');
 const at = (ms: number) => new Date(ms);
@@ -131,19 +132,5 @@ describe('validation', () => {
 		expect(describeFraction(1 / 3)).toBe('1/3');
 		expect(describeFraction(0.25)).toBe('1/4');
 		expect(describeFraction(0.4)).toBe('40%');
-	});
-});
-
-describe('reminderDue', () => {
-	const last = new Date('2026-03-01T00:00:00Z');
-	test('fires after N days while still due, boundary inclusive', () => {
-		expect(reminderDue(true, last, at(last.getTime() + 7 * DAY_MS - 1), 7)).toBe(false);
-		expect(reminderDue(true, last, at(last.getTime() + 7 * DAY_MS), 7)).toBe(true);
-	});
-	test('never when no longer due, no interval, or never fired', () => {
-		expect(reminderDue(false, last, plusDays(last, 30), 7)).toBe(false);
-		expect(reminderDue(true, last, plusDays(last, 30), 0)).toBe(false);
-		expect(reminderDue(true, last, plusDays(last, 30), undefined)).toBe(false);
-		expect(reminderDue(true, undefined, plusDays(last, 30), 7)).toBe(false);
 	});
 });

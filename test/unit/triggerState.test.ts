@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../nodes/CertificateTrigger/renewalPolicy';
+import { DAY_MS } from '../../nodes/shared/time';
 import {
 	DEFAULT_WINDOW,
 	ObservedCertificate,

@@ -3,9 +3,12 @@
  * rejected, canceled, revoked, expired, ...) folded into six that workflows branch on.
  */
 
+import { DAY_MS } from '../../shared/time';
+
 export type NormalizedStatus = 'pending' | 'issued' | 'rejected' | 'canceled' | 'revoked' | 'expired';
 
-export const NORMALIZED_STATUSES: NormalizedStatus[] = ['pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'];
+/** The statuses DigiCert gives an order, as the order list filter and the trigger offer them. */
+export const ORDER_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'] as const;
 
 const MAP: Record<string, NormalizedStatus> = {
 	pending: 'pending',
@@ -56,5 +59,5 @@ export function daysUntil(validTill: string | null | undefined, now: Date = new 
 	if (!validTill) return null;
 	const end = digiCertInstant(validTill, 'end');
 	if (Number.isNaN(end)) return null;
-	return Math.floor((end - now.getTime()) / 86_400_000);
+	return Math.floor((end - now.getTime()) / DAY_MS);
 }

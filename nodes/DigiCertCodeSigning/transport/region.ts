@@ -6,8 +6,6 @@ export const DIGICERT_BASE_URLS = {
 	eu: 'https://certcentral.digicert.eu/services/v2',
 } as const;
 
-export type DigiCertRegion = 'us' | 'eu' | 'custom';
-
 export function digicertBaseUrl(region: string | undefined, customBaseUrl?: string): string {
 	if (region === 'eu') return DIGICERT_BASE_URLS.eu;
 	if (region === 'custom') {

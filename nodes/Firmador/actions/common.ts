@@ -110,6 +110,15 @@ export function validatedPerson(ctx: IExecuteFunctions, itemIndex: number): { cu
 	return { cuil: cuil.cuit, cuit: cuit.cuit };
 }
 
+/** One request carries one CUILPersona / CUITEmpresa: in one request every item must agree with the first. */
+export function checkSameSignerAsFirst(ctx: IExecuteFunctions, itemIndex: number, person: { cuil: string; cuit: string }) {
+	if (itemIndex === 0) return;
+	const first = validatedPerson(ctx, 0);
+	if (first.cuil !== person.cuil || first.cuit !== person.cuit) {
+		throw inputError(ctx.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
+	}
+}
+
 export interface BinaryInput {
 	binary: IBinaryData;
 	/** A fresh stream of the content (streamed from n8n's binary store when it keeps files outside memory). */

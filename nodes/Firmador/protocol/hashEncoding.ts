@@ -20,16 +20,6 @@ export function sha1HexToHashBytes(hex: string, encoding: HashByteEncoding = DEF
 	return Array.from(buffer);
 }
 
-export function hashBytesToSha1Hex(bytes: ArrayLike<number>, encoding: HashByteEncoding = DEFAULT_HASH_BYTE_ENCODING): string {
-	const buffer = Buffer.from(Array.from(bytes));
-	if (encoding === 'raw') {
-		if (buffer.length !== 20) throw new Error(`a raw SHA-1 has 20 bytes, got ${buffer.length}`);
-		return buffer.toString('hex').toUpperCase();
-	}
-	if (buffer.length !== 80) throw new Error(`a UTF-16LE hex SHA-1 has 80 bytes, got ${buffer.length}`);
-	return normaliseSha1Hex(buffer.toString('utf16le'));
-}
-
 /**
  * The SHA-1 a response's `Hash` stands for, as upper-case hex, whatever the server's serialiser did:
  * hex (either case), a byte array (raw 20 bytes or the 80-byte UTF-16LE hex), or Base64 of either

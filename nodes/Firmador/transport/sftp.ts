@@ -7,11 +7,12 @@
  * fails the caller instead of holding the execution. Knows nothing about n8n beyond its sleep().
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { inWords } from '../protocol/status';
+import { sha1Counter } from './sha1Counter';
 
 export interface FirmadorSftpSettings {
 	host: string;
@@ -213,18 +214,9 @@ export class FirmadorSftp {
 			throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
 		}
 		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
-		const hash = createHash('sha1');
-		let sent = 0;
 		let progress: () => void = () => undefined;
-		// A Transform, not a 'data' listener: a listener would start the flow before put() is reading.
-		const counter = new Transform({
-			transform(chunk: Buffer, _encoding, done) {
-				hash.update(chunk);
-				sent += chunk.length;
-				progress();
-				done(null, chunk);
-			},
-		});
+		const hashing = sha1Counter(() => progress());
+		const counter = hashing.stream;
 		const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
 		input.on('error', (error) => counter.destroy(error));
 		input.pipe(counter);
@@ -234,8 +226,8 @@ export class FirmadorSftp {
 				await this.client.put(counter, tempPath);
 			});
 			const stat = await this.timed(`stat of ${tempPath}`, async () => await this.client.stat(tempPath));
-			if (stat.size !== sent) {
-				throw new SftpError(`Upload of ${name} is incomplete: the server has ${stat.size} bytes, ${sent} were sent`, 'size');
+			if (stat.size !== hashing.size) {
+				throw new SftpError(`Upload of ${name} is incomplete: the server has ${stat.size} bytes, ${hashing.size} were sent`, 'size');
 			}
 			if (options.overwrite) {
 				const renamed = await this.timed(`rename to ${finalPath}`, async () => await this.client.posixRename(tempPath, finalPath)).then(
@@ -260,7 +252,7 @@ export class FirmadorSftp {
 					throw sftpFailure(renamed, `Rename to ${finalPath} failed`);
 				}
 			}
-			return { remotePath: finalPath, size: sent, sha1: hash.digest('hex').toUpperCase() };
+			return { remotePath: finalPath, size: hashing.size, sha1: hashing.sha1() };
 		} catch (error) {
 			input.unpipe?.(counter);
 			counter.destroy();
@@ -269,18 +261,6 @@ export class FirmadorSftp {
 		}
 	}
 
-	async download(remotePath: string): Promise<Buffer> {
-		const chunks: Buffer[] = [];
-		const sink = new Writable({
-			write(chunk: Buffer, _encoding, done) {
-				chunks.push(chunk);
-				done();
-			},
-		});
-		sink.on('error', () => undefined); // downloadTo rejects with the same error
-		await this.downloadTo(remotePath, sink);
-		return Buffer.concat(chunks);
-	}
 
 	/** Streams a remote file into `sink` (ended when the file is read), without holding it in memory. */
 	async downloadTo(remotePath: string, sink: Writable): Promise<void> {

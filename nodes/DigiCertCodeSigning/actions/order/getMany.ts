@@ -5,10 +5,11 @@ import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
 import { orderOutput } from '../common';
 import { returnAllProperties } from '../../../shared/n8n/properties';
+import { DAY_MS, ymd } from '../../../shared/time';
+import { titleCase } from '../../../shared/titleCase';
+import { ORDER_STATUSES } from '../../protocol/status';
 
 const show = { resource: ['order'], operation: ['getMany'] };
-
-export const RAW_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'];
 
 const properties: INodeProperties[] = [
 	...returnAllProperties(),
@@ -49,7 +50,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: RAW_STATUSES.map((s) => ({ name: s.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: s })),
+				options: ORDER_STATUSES.map((status) => ({ name: titleCase(status), value: status })),
 				default: 'issued',
 			},
 		],
@@ -58,9 +59,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-export function ymd(date: Date): string {
-	return date.toISOString().slice(0, 10);
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -81,7 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.expiresWithinDays !== undefined && filters.expiresWithinDays !== '') {
 		const days = Number(filters.expiresWithinDays);
 		if (!Number.isInteger(days) || days < 0) throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
-		qs['filters[valid_till]'] = `<=${ymd(new Date(Date.now() + days * 86_400_000))}`;
+		qs['filters[valid_till]'] = `<=${ymd(new Date(Date.now() + days * DAY_MS))}`;
 	}
 	if (filters.search) qs['filters[search]'] = String(filters.search);
 	if (filters.sort) qs.sort = filters.sort;

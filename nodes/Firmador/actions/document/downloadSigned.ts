@@ -1,12 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
-import { inputError } from '../../../shared/n8n/items';
+import { inputError, runBatched } from '../../../shared/n8n/items';
 import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
+import { sha1Counter } from '../../transport/sha1Counter';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { sftpSettings, withSftp } from '../common';
-import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 
@@ -102,22 +100,14 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			),
 		stage: async ({ itemIndex, payload }) => {
 			// Streamed: with binary data on disk, a large signed PDF never sits whole in memory.
-			const hash = createHash('sha1');
-			let size = 0;
-			const counter = new Transform({
-				transform(chunk: Buffer, _encoding, done) {
-					hash.update(chunk);
-					size += chunk.length;
-					done(null, chunk);
-				},
-			});
+			const counter = sha1Counter();
 			const [binary] = await Promise.all([
-				this.helpers.prepareBinaryData(counter, payload.signedName, 'application/pdf'),
-				sftp!.downloadTo(payload.remotePath, counter),
+				this.helpers.prepareBinaryData(counter.stream, payload.signedName, 'application/pdf'),
+				sftp!.downloadTo(payload.remotePath, counter.stream),
 			]);
 			const item = this.getInputData()[itemIndex];
 			return {
-				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size, sha1: hash.digest('hex').toUpperCase() },
+				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size: counter.size, sha1: counter.sha1() },
 				binary: { ...(item.binary ?? {}), [payload.property]: binary },
 			};
 		},

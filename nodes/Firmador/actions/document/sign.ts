@@ -4,7 +4,7 @@ import { inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -206,13 +206,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			if (earlier !== undefined) {
 				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
 			}
-			if (batch && itemIndex > 0) {
-				// One request carries one CUILPersona / CUITEmpresa: every item must agree with the first.
-				const first = validatedPerson(this, 0);
-				if (first.cuil !== prepared.person.cuil || first.cuit !== prepared.person.cuit) {
-					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
-				}
-			}
+			if (batch) checkSameSignerAsFirst(this, itemIndex, prepared.person);
 			claimed.set(target, itemIndex);
 			return prepared;
 		},

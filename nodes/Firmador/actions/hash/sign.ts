@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
@@ -88,12 +88,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
 			const person = validatedPerson(this, itemIndex);
-			if (batch && itemIndex > 0) {
-				const first = validatedPerson(this, 0);
-				if (first.cuil !== person.cuil || first.cuit !== person.cuit) {
-					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
-				}
-			}
+			if (batch) checkSameSignerAsFirst(this, itemIndex, person);
 			let hex: string;
 			if (this.getNodeParameter('hashSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;

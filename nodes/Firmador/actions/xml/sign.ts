@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { binaryInput, checkApiCredential, checkOptionValues, signerFields, validatedPerson, waitOptions } from '../common';
+import { binaryInput, checkApiCredential, checkOptionValues, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
@@ -109,12 +109,8 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			checkOptionValues(this, itemIndex, properties);
 			await checkApiCredential(this, itemIndex);
 			const person = validatedPerson(this, itemIndex);
-			if (itemIndex > 0) {
-				const first = validatedPerson(this, 0);
-				if (first.cuil !== person.cuil || first.cuit !== person.cuit) {
-					throw inputError(this.getNode(), itemIndex, 'Signer CUIL', 'and Company CUIT must be the same for all items sent in one request');
-				}
-			}
+			// XML is always sent in one request (FirmadorXmlMasivo).
+			checkSameSignerAsFirst(this, itemIndex, person);
 			let xml: string;
 			if (this.getNodeParameter('xmlSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
