@@ -138,24 +138,24 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	const perItem = run.output('Per Item');
 	expect(perItem).toHaveLength(3);
 	expect(perItem[0].json.status).toBe('complete');
-	expect(perItem[1].json.error).toBe('Alias "bad alias" contains a space (item 1)');
+	expect(perItem[1].json.error).toBe('Alias "bad alias" contains a space (item 2)');
 	expect(perItem[2].json.status).toBe('complete');
 	expect(perItem.map((i: any) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 
 	// Each Per Item item sends its own POST except the bad alias; "Bad CUIT" sends none.
 	const [badCuit] = run.output('Bad CUIT');
-	expect(badCuit.json.error).toBe('Taxpayer CUIT of the ARCA Login credential "20409378473" has a wrong check digit (item 0)');
+	expect(badCuit.json.error).toBe('Taxpayer CUIT of the ARCA Login credential "20409378473" has a wrong check digit (item 1)');
 
 	const [badToken] = run.output('Bad Token');
-	expect(badToken.json.error).toBe('Afip SDK rejected the access token (item 0)');
+	expect(badToken.json.error).toBe('Afip SDK rejected the access token (item 1)');
 	expect(badToken.json.errorDescription).toContain('El token proporcionado es invalido.');
 	expect(JSON.stringify(badToken.json)).not.toContain('not-a-token');
 
 	const wrongPassword = run.output('Wrong Password x3');
 	expect(wrongPassword.map((i: any) => i.json.error)).toEqual([
-		'ARCA automation failed: Clave o usuario incorrecto (item 0)',
-		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 0) (item 1)',
-		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 0) (item 2)',
+		'ARCA automation failed: Clave o usuario incorrecto (item 1)',
+		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 1) (item 2)',
+		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 1) (item 3)',
 	]);
 	expect(sim.stats.failedLogins - failedLoginsBefore).toBe(1); // one attempt, never retried
 
@@ -164,7 +164,7 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	expect(timedOut.json.automationId).toMatch(/^[0-9a-f-]{36}$/);
 
 	const [badEnvironment] = run.output('Bad Environment');
-	expect(badEnvironment.json.error).toBe('Environment "testing" is not one of: dev (testing), prod (production) (item 0)');
+	expect(badEnvironment.json.error).toBe('Environment "testing" is not one of: dev (testing), prod (production) (item 1)');
 
 	const [noWait] = run.output('No Wait');
 	expect(noWait.json).toMatchObject({ status: 'in_process', automation: 'create-cert-dev' });
@@ -191,7 +191,7 @@ test('without continue-on-fail a bad CUIT stops the workflow with a message nami
 	);
 	const run = await n8n.execute('arcaStops0000001');
 	expect(run.success).toBe(false);
-	expect(run.error?.message).toBe('Taxpayer CUIT of the ARCA Login credential "20409378473" has a wrong check digit (item 0)');
+	expect(run.error?.message).toBe('Taxpayer CUIT of the ARCA Login credential "20409378473" has a wrong check digit (item 1)');
 	expect(sim.stats.posts).toBe(postsBefore);
 });
 
@@ -209,7 +209,7 @@ test('Automation → Run sends any automation with the ARCA Login filled in, and
 	const run = await n8n.execute('arcaRunQuota0001');
 	const [first, second] = run.output('Run Twice');
 	expect(first.json).toMatchObject({ status: 'complete', automation: 'list-sales-points', result: { sales_points: [{ number: 1, type: 'CAE' }] } });
-	expect(second.json.error).toBe('Afip SDK automation quota reached (item 1)');
+	expect(second.json.error).toBe('Afip SDK automation quota reached (item 2)');
 	expect(second.json.errorDescription).toMatch(/^Alcanzaste el límite de automatizaciones/);
 	sim.control.quota = Number.POSITIVE_INFINITY;
 });

@@ -51,7 +51,7 @@ test('bad-input corpus: every case fails on its item naming the field; nothing r
 		resource: 'order', operation: 'create', product: 'code_signing',
 		organization: { __rl: true, mode: 'id', value: '123456' }, container: { __rl: true, mode: 'id', value: '765432' },
 		csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, alternativeOrderId: '',
-		additionalFields: { skipApproval: true }, waitForIssuance: false, ...extra,
+		additionalFields: { skipApproval: true }, waitForCompletion: false, ...extra,
 	});
 	const dc = (name: string, parameters: Record<string, unknown>, error: RegExp, value?: unknown, credentials = GOOD): BadInputCase => ({
 		name, node: 'digiCertCodeSigning', parameters, credentials, error, ...(value === undefined ? {} : { items: [{ v: value }] }),

@@ -97,16 +97,16 @@ const exact = (text: string) => new RegExp(`^${esc(text)} \\(item \\d+\\)$`);
 
 const CASES: BadInputCase[] = [
 	// Hash → Sign
-	{ name: 'CUIL with a wrong check digit', node: 'firmador', parameters: hashSign({ signerCuil: '20111111113' }), credentials: apiOnly(), error: /^Signer CUIL .*check digit.* \(item 0\)$/ },
+	{ name: 'CUIL with a wrong check digit', node: 'firmador', parameters: hashSign({ signerCuil: '20111111113' }), credentials: apiOnly(), error: /^Signer CUIL .*check digit.* \(item 1\)$/ },
 	{ name: 'empty CUIL', node: 'firmador', parameters: hashSign({ signerCuil: EMPTY }), credentials: apiOnly(), error: /^Signer CUIL / },
 	{ name: 'CUIL with letters', node: 'firmador', parameters: hashSign({ signerCuil: '20-ABC-2' }), credentials: apiOnly(), error: /^Signer CUIL / },
-	{ name: 'CUIT with a wrong check digit', node: 'firmador', parameters: hashSign({ companyCuit: '30500010911' }), credentials: apiOnly(), error: /^Company CUIT .*check digit.* \(item 0\)$/ },
+	{ name: 'CUIT with a wrong check digit', node: 'firmador', parameters: hashSign({ companyCuit: '30500010911' }), credentials: apiOnly(), error: /^Company CUIT .*check digit.* \(item 1\)$/ },
 	{ name: 'SHA-1 of 39 digits', node: 'firmador', parameters: hashSign({ hash: HEX.slice(1) }), credentials: apiOnly(), error: exact(`SHA-1 (Hex) "${HEX.slice(1)}" is not 40 hex digits`) },
 	{ name: 'SHA-1 not hex', node: 'firmador', parameters: hashSign({ hash: 'Z'.repeat(40) }), credentials: apiOnly(), error: exact(`SHA-1 (Hex) "${'Z'.repeat(40)}" is not 40 hex digits`) },
 	{ name: 'empty SHA-1', node: 'firmador', parameters: hashSign({ hash: EMPTY }), credentials: apiOnly(), error: exact('SHA-1 (Hex) is empty') },
 	{ name: 'Hash Source outside its list', node: 'firmador', parameters: hashSign({ hashSource: '={{ "bogus" }}' }), credentials: apiOnly(), error: exact('Hash Source "bogus" is not one of: field, binary') },
 	{ name: 'Hash Byte Encoding outside its list', node: 'firmador', parameters: hashSign({ options: { hashEncoding: '={{ "utf8" }}' } }), credentials: apiOnly(), error: exact('Options → Hash Byte Encoding "utf8" is not one of: utf16leHex, raw') },
-	{ name: 'binary hash source without binary data', node: 'firmador', parameters: hashSign({ hashSource: 'binary', binaryPropertyName: 'data' }), credentials: apiOnly(), error: /^Input Binary Field "data" is missing from the input item \(item 0\)$/ },
+	{ name: 'binary hash source without binary data', node: 'firmador', parameters: hashSign({ hashSource: 'binary', binaryPropertyName: 'data' }), credentials: apiOnly(), error: /^Input Binary Field "data" is missing from the input item \(item 1\)$/ },
 	{ name: 'batch with a second signer', node: 'firmador', parameters: hashSign({ hash: EMPTY, signerCuil: '={{ $json.cuil }}', options: { batch: true } }), credentials: apiOnly(), items: [{ cuil: CUIL }, { cuil: '27123456780' }], item: 1, error: exact('Signer CUIL and Company CUIT must be the same for all items sent in one request') },
 	// XML → Sign
 	{ name: 'empty XML', node: 'firmador', parameters: xmlSign({ xml: EMPTY }), credentials: apiOnly(), error: exact('XML is empty') },
@@ -114,18 +114,18 @@ const CASES: BadInputCase[] = [
 	{ name: 'Hash Control outside its list', node: 'firmador', parameters: xmlSign({ options: { hashControl: '={{ "md5" }}' } }), credentials: apiOnly(), error: exact('Options → Hash Control "md5" is not one of: custom, none, sha1, sha256') },
 	{ name: 'XML Source outside its list', node: 'firmador', parameters: xmlSign({ xmlSource: '={{ "file" }}' }), credentials: apiOnly(), error: exact('XML Source "file" is not one of: field, binary') },
 	// Document → Sign
-	{ name: 'no binary data', node: 'firmador', parameters: docSign(), credentials: both(), error: /^Input Binary Field "data" is missing from the input item \(item 0\)$/ },
+	{ name: 'no binary data', node: 'firmador', parameters: docSign(), credentials: both(), error: /^Input Binary Field "data" is missing from the input item \(item 1\)$/ },
 	{ name: 'file name with a NUL', node: 'firmador', parameters: docSign({ fileName: '={{ "a\\u0000.pdf" }}' }), credentials: both(), error: exact('File Name contains a control character (U+0000)') },
 	{ name: 'file name with folders', node: 'firmador', parameters: docSign({ fileName: '../../x.pdf' }), credentials: both(), error: exact('File Name "../../x.pdf" must be a plain file name without folders') },
-	{ name: 'upload folder with ..', node: 'firmador', parameters: docSign({ options: { uploadFolder: '../../etc' } }), credentials: both(), error: /^Options → Upload Folder "\.\.\/\.\.\/etc" contains \.\. .*\(item 0\)$/ },
-	{ name: 'upload folder outside the credential folder', node: 'firmador', parameters: docSign({ options: { uploadFolder: '/etc' } }), credentials: both(), error: /^Options → Upload Folder "\/etc" is outside the credential's folder .*\(item 0\)$/ },
+	{ name: 'upload folder with ..', node: 'firmador', parameters: docSign({ options: { uploadFolder: '../../etc' } }), credentials: both(), error: /^Options → Upload Folder "\.\.\/\.\.\/etc" contains \.\. .*\(item 1\)$/ },
+	{ name: 'upload folder outside the credential folder', node: 'firmador', parameters: docSign({ options: { uploadFolder: '/etc' } }), credentials: both(), error: /^Options → Upload Folder "\/etc" is outside the credential's folder .*\(item 1\)$/ },
 	{ name: 'visible signature on page 0', node: 'firmador', parameters: docSign({ visible: true, page: 0, x: 1, y: 1, width: 10, height: 10 }), credentials: both(), error: exact('Page must be a whole number ≥ 1, got 0') },
 	{ name: 'visible signature without X', node: 'firmador', parameters: docSign({ visible: true, page: 1, x: '', y: 1, width: 10, height: 10 }), credentials: both(), error: exact('X is required for a visible signature') },
 	{ name: 'output binary field empty', node: 'firmador', parameters: download({ binaryPropertyName: EMPTY }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Put Output File in Field is empty') },
 	// Document → Download Signed
 	{ name: 'empty file name', node: 'firmador', parameters: download({ fileName: EMPTY }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name is empty') },
 	{ name: 'signed name pattern leaving the folder', node: 'firmador', parameters: download({ signedFileName: '../../../../../../etc/passwd' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Signed File Name "../../../../../../etc/passwd" must be a plain file name without folders') },
-	{ name: 'signed folder outside the credential folder', node: 'firmador', parameters: download({ signedFolder: '/etc' }), credentials: { firmadorSftp: SFTP.ok }, error: /^Signed Folder "\/etc" is outside the credential's folder .*\(item 0\)$/ },
+	{ name: 'signed folder outside the credential folder', node: 'firmador', parameters: download({ signedFolder: '/etc' }), credentials: { firmadorSftp: SFTP.ok }, error: /^Signed Folder "\/etc" is outside the credential's folder .*\(item 1\)$/ },
 	{ name: 'file name with a newline', node: 'firmador', parameters: download({ fileName: '={{ "a\\nb.pdf" }}' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name contains a control character (U+000A)') },
 	// Request → Get Status, Hash → Get Signed
 	{ name: 'no session ids', node: 'firmador', parameters: status({ sessionIds: EMPTY }), credentials: apiOnly(), error: exact('Session IDs is empty') },
@@ -144,7 +144,7 @@ const CASES: BadInputCase[] = [
 	// Firmador SFTP credential
 	{ name: 'SFTP MD5 fingerprint', node: 'firmador', parameters: download(), credentials: { firmadorSftp: SFTP.md5 }, error: exact('Host Key Fingerprint "MD5:aa:bb:cc" is not a SHA256 fingerprint') },
 	{ name: 'SFTP no fingerprint and no opt-in', node: 'firmador', parameters: docSign(), credentials: both(SFTP.noFingerprint), error: exact('The Firmador SFTP credential has no Host Key Fingerprint') },
-	{ name: 'SFTP upload folder with ..', node: 'firmador', parameters: docSign(), credentials: both(SFTP.dotdot), error: /^The Firmador SFTP credential's Upload Folder ".*\/\.\.\/\.\.\/etc" contains \.\. \(item 0\)$/ },
+	{ name: 'SFTP upload folder with ..', node: 'firmador', parameters: docSign(), credentials: both(SFTP.dotdot), error: /^The Firmador SFTP credential's Upload Folder ".*\/\.\.\/\.\.\/etc" contains \.\. \(item 1\)$/ },
 	{ name: 'SFTP port out of range', node: 'firmador', parameters: download(), credentials: { firmadorSftp: SFTP.port }, error: exact('The Firmador SFTP credential\'s Port 70000 is not a port number (1-65535)') },
 	{ name: 'SFTP empty host', node: 'firmador', parameters: download(), credentials: { firmadorSftp: SFTP.host }, error: exact('The Firmador SFTP credential\'s Host is empty') },
 	{ name: 'SFTP signed folder with a control character', node: 'firmador', parameters: download(), credentials: { firmadorSftp: SFTP.control }, error: exact('The Firmador SFTP credential\'s Signed Folder contains a control character (U+0007)') },

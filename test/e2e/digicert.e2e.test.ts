@@ -39,21 +39,21 @@ test('example "order a code-signing certificate, wait until issued, download it"
 	expect(run.error).toBeUndefined();
 	expect(run.success).toBe(true);
 	const [order] = run.output('Order Code Signing Certificate');
-	expect(order.json).toMatchObject({ status: 'issued', raw_status: 'issued', product_name_id: 'code_signing', organization_id: 123456, container_id: 654321 });
-	expect(order.json.alternative_order_id).toMatch(/^build-signing-\d{14}$/);
-	expect(order.json.days_remaining).toBeGreaterThanOrEqual(363);
+	expect(order.json).toMatchObject({ status: 'issued', rawStatus: 'issued', productNameId: 'code_signing', organizationId: 123456, containerId: 654321 });
+	expect(order.json.alternativeOrderId).toMatch(/^build-signing-\d{14}$/);
+	expect(order.json.daysRemaining).toBeGreaterThanOrEqual(363);
 
-	const orders = sim.control.orders().filter((o) => o.alternativeOrderId === order.json.alternative_order_id);
+	const orders = sim.control.orders().filter((o) => o.alternativeOrderId === order.json.alternativeOrderId);
 	expect(orders).toHaveLength(1);
 	expect(orders[0].body).toMatchObject({ order_validity: { days: 365 }, skip_approval: true, certificate: { organization_units: ['Engineering'], signature_hash: 'sha256' } });
 
 	const [download] = run.output('Download Certificate');
-	expect(download.json).toMatchObject({ certificate_id: order.json.certificate_id, format: 'pem_all', fileName: `code_signing_${order.json.certificate_id}.pem` });
+	expect(download.json).toMatchObject({ certificateId: order.json.certificateId, format: 'pem_all', fileName: `code_signing_${order.json.certificateId}.pem` });
 	const binary = download.binary!.certificate;
 	expect(binary.mimeType).toBe('application/x-pem-file');
 	const pem = Buffer.from(binary.data, 'base64').toString('utf8');
 	const leaf = new X509Certificate(pem);
-	expect(leaf.serialNumber.toUpperCase()).toBe(order.json.serial_number);
+	expect(leaf.serialNumber.toUpperCase()).toBe(order.json.serialNumber);
 	expect(leaf.subject).toContain('O=Example Corp');
 	expect(leaf.verify(new X509Certificate(sim.ca.certPem).publicKey)).toBe(true);
 	// and the key never left the machine: the certificate is for the example's CSR key
@@ -68,18 +68,18 @@ test('example "renew every order that expires within 60 days" renews exactly tho
 	await n8n.importWorkflow(example('digicert-renew-expiring.json'));
 	const run = await n8n.execute('digicertRenew6001');
 	expect(run.success).toBe(true);
-	const listed = run.output('Orders Expiring Within 60 Days').map((i) => i.json.order_id);
+	const listed = run.output('Orders Expiring Within 60 Days').map((i) => i.json.orderId);
 	expect(listed).toEqual(expect.arrayContaining([soon1.id, soon2.id]));
 	expect(listed).not.toContain(later.id);
 	const renewed = run.output('Renew Order');
-	expect(renewed.map((i) => i.json.renewal_of_order_id).sort()).toEqual([soon1.id, soon2.id].sort());
+	expect(renewed.map((i) => i.json.renewalOfOrderId).sort()).toEqual([soon1.id, soon2.id].sort());
 	for (const item of renewed) {
 		expect(item.json.error).toBeUndefined();
-		expect(item.json.alternative_order_id).toBe(`renewal-of-${item.json.renewal_of_order_id}`);
-		const renewal = sim.control.order(item.json.order_id)!;
-		expect(renewal.renewalOfOrderId).toBe(item.json.renewal_of_order_id);
+		expect(item.json.alternativeOrderId).toBe(`renewal-of-${item.json.renewalOfOrderId}`);
+		const renewal = sim.control.order(item.json.orderId)!;
+		expect(renewal.renewalOfOrderId).toBe(item.json.renewalOfOrderId);
 		const issued = sim.control.issueOrder(renewal.id);
-		const oldSerial = new X509Certificate(sim.control.certificatePem(sim.control.order(item.json.renewal_of_order_id)!.certificateId)).serialNumber;
+		const oldSerial = new X509Certificate(sim.control.certificatePem(sim.control.order(item.json.renewalOfOrderId)!.certificateId)).serialNumber;
 		expect(new X509Certificate(sim.control.certificatePem(issued.certificateId)).serialNumber).not.toBe(oldSerial);
 	}
 	expect(sim.control.order(later.id)!.renewedOrderId).toBeUndefined();

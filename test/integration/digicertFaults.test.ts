@@ -91,7 +91,7 @@ test.each(FAULTS)('the order POST under "$name": at most one order, the node ret
 		resource: 'order', operation: 'create', product: 'code_signing',
 		organization: { __rl: true, mode: 'id', value: '123456' }, container: { __rl: true, mode: 'id', value: '765432' },
 		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: reference,
-		additionalFields: { skipApproval: true }, waitForIssuance: false,
+		additionalFields: { skipApproval: true }, waitForCompletion: false,
 	};
 	const result = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).then((r) => ({ ok: r.output[0].json }), (e: Error) => ({ error: e }));
 	const created = sim.control.orders().filter((o) => o.alternativeOrderId === reference);
@@ -99,7 +99,7 @@ test.each(FAULTS)('the order POST under "$name": at most one order, the node ret
 	// No order without a reference either (a timed-out POST of an earlier case may still land now: those carry theirs).
 	expect(sim.control.orders().filter((o) => !knownIds.has(o.id) && !String(o.alternativeOrderId ?? '').startsWith('faults-'))).toEqual([]);
 	if ('ok' in result) {
-		expect(result.ok.order_id).toBe(created[0].id);
+		expect(result.ok.orderId).toBe(created[0].id);
 	} else {
 		// Only when the service may still be creating it (timeout) or refused it outright: the message says which.
 		expect(result.error.message).toMatch(/DigiCert|order/i);

@@ -47,7 +47,7 @@ const createParams = (extra: Record<string, unknown> = {}) => ({
 	validityYears: 1,
 	alternativeOrderId: '',
 	additionalFields: { skipApproval: true, comments: 'from n8n' },
-	waitForIssuance: false,
+	waitForCompletion: false,
 	...extra,
 });
 
@@ -85,7 +85,7 @@ describe('idempotent order creation', () => {
 		const created = sim.control.orders().at(-1)!;
 		expect(created.alternativeOrderId).toBe('build-42');
 		expect(output).toHaveLength(1);
-		expect(output[0].json).toMatchObject({ order_id: created.id, recovered_by_reference: true, alternative_order_id: 'build-42', status: 'pending' });
+		expect(output[0].json).toMatchObject({ orderId: created.id, recoveredByReference: true, alternativeOrderId: 'build-42', status: 'pending' });
 		expect(retries.map((r) => r.reason)).toEqual(['ECONNRESET']);
 	});
 
@@ -96,8 +96,8 @@ describe('idempotent order creation', () => {
 		expect(sim.control.orders().length).toBe(before + 1);
 		const created = sim.control.orders().at(-1)!;
 		expect(created.alternativeOrderId).toMatch(/^n8n-[0-9a-f-]{36}$/);
-		expect(output[0].json.order_id).toBe(created.id);
-		expect(output[0].json.recovered_by_reference).toBe(true);
+		expect(output[0].json.orderId).toBe(created.id);
+		expect(output[0].json.recoveredByReference).toBe(true);
 	});
 
 	test('connection dropped before the service handled it → lookup finds nothing → posted again once', async () => {
@@ -107,7 +107,7 @@ describe('idempotent order creation', () => {
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams() });
 		expect(sim.control.orders().length).toBe(before + 1);
 		expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(2);
-		expect(output[0].json.recovered_by_reference).toBe(false);
+		expect(output[0].json.recoveredByReference).toBe(false);
 		const lookups = sim.control.requests.filter((r) => r.path.startsWith('/order/alternate/'));
 		expect(lookups.at(-1)!.status).toBe(404);
 	});
@@ -146,7 +146,7 @@ describe('idempotent order creation', () => {
 			const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
 			const error = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', { ...timedOutBody(), alternative_order_id: 'slow-ref-1' }).catch((e) => e);
 			expect(error.message).toBe('DigiCert did not answer the order in time and no order with reference slow-ref-1 has appeared yet');
-			expect(error.context.alternative_order_id).toBe('slow-ref-1');
+			expect(error.context.alternativeOrderId).toBe('slow-ref-1');
 			expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
 			await new Promise((r) => setTimeout(r, 3500));
 			// the slow POST did land: still exactly one order for the reference
@@ -183,7 +183,7 @@ describe('backoff', () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 429, times: 4 });
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
-		expect(output[0].json.order_id).toBe(order.id);
+		expect(output[0].json.orderId).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 429', 'HTTP 429', 'HTTP 429', 'HTTP 429']);
 		// random() = 0.5 → half of each ceiling 1 s, 2 s, 4 s, 8 s
 		expect(sleeps).toEqual([500, 1000, 2000, 4000]);
@@ -234,7 +234,7 @@ describe('backoff', () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 503, times: 2 });
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
-		expect(output[0].json.order_id).toBe(order.id);
+		expect(output[0].json.orderId).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 503', 'HTTP 503']);
 		retries.length = 0;
 		const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: '999' } }).catch((e) => e);
@@ -252,7 +252,7 @@ describe('operations', () => {
 			const creds = { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url };
 			const all = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} } });
 			expect(all.output).toHaveLength(2500);
-			expect(new Set(all.output.map((o) => o.json.order_id)).size).toBe(2500);
+			expect(new Set(all.output.map((o) => o.json.orderId)).size).toBe(2500);
 			expect(local.control.requests.map((r) => r.path)).toEqual([
 				'/order/certificate?offset=0&limit=1000',
 				'/order/certificate?offset=1000&limit=1000',
@@ -260,7 +260,7 @@ describe('operations', () => {
 			]);
 			const some = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: false, limit: 120, filters: { status: 'pending' } } });
 			expect(some.output).toHaveLength(120);
-			expect(some.output[0].json).toMatchObject({ status: 'pending', raw_status: 'pending' });
+			expect(some.output[0].json).toMatchObject({ status: 'pending', rawStatus: 'pending' });
 		} finally {
 			await local.close();
 		}
@@ -275,9 +275,9 @@ describe('operations', () => {
 				credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url },
 				parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: { status: 'issued', expiresWithinDays: 60 } },
 			});
-			expect(output.map((o) => o.json.order_id)).toEqual([soon.id]);
-			expect(output[0].json.days_remaining).toBeGreaterThanOrEqual(19);
-			expect(output[0].json.days_remaining).toBeLessThanOrEqual(20);
+			expect(output.map((o) => o.json.orderId)).toEqual([soon.id]);
+			expect(output[0].json.daysRemaining).toBeGreaterThanOrEqual(19);
+			expect(output[0].json.daysRemaining).toBeLessThanOrEqual(20);
 		} finally {
 			await local.close();
 		}
@@ -288,31 +288,31 @@ describe('operations', () => {
 		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
 			items: [{ json: {}, binary: { csrFile: { data: der.toString('base64'), mimeType: 'application/pkcs10' } } }],
-			parameters: createParams({ csrSource: 'binary', csrBinaryProperty: 'csrFile', csr: undefined, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1, validityUnit: 'days', validityDays: 300 }),
+			parameters: createParams({ csrSource: 'binary', binaryPropertyName: 'csrFile', csr: undefined, waitForCompletion: true, pollInterval: 1, timeout: 60, validityUnit: 'days', validityDays: 300 }),
 		});
 		const order = output[0].json;
 		expect(order.status).toBe('issued');
 		expect(order.csr).toMatchObject({ keyAlgorithm: 'rsa', rsaBits: 3072 });
-		expect(order.days_remaining).toBeGreaterThanOrEqual(298);
+		expect(order.daysRemaining).toBeGreaterThanOrEqual(298);
 		const expected: Record<string, [string, string]> = {
-			pem_all: [`code_signing_${order.certificate_id}.pem`, 'application/x-pem-file'],
-			pem_noroot: [`code_signing_${order.certificate_id}.pem`, 'application/x-pem-file'],
-			p7b: [`code_signing_${order.certificate_id}.p7b`, 'application/x-pkcs7-certificates'],
-			cer: [`code_signing_${order.certificate_id}.cer`, 'application/pkix-cert'],
-			default: [`code_signing_${order.certificate_id}.zip`, 'application/zip'],
+			pem_all: [`code_signing_${order.certificateId}.pem`, 'application/x-pem-file'],
+			pem_noroot: [`code_signing_${order.certificateId}.pem`, 'application/x-pem-file'],
+			p7b: [`code_signing_${order.certificateId}.p7b`, 'application/x-pkcs7-certificates'],
+			cer: [`code_signing_${order.certificateId}.cer`, 'application/pkix-cert'],
+			default: [`code_signing_${order.certificateId}.zip`, 'application/zip'],
 		};
 		for (const [format, [fileName, mimeType]] of Object.entries(expected)) {
 			const { output: files } = await runDigiCertNode({ digiCert: tuning, 
 				credentials,
-				parameters: { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificate_id), format, binaryPropertyName: 'cert' },
+				parameters: { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificateId), format, binaryPropertyName: 'cert' },
 			});
 			const binary = files[0].binary!.cert;
 			expect([format, binary.fileName, binary.mimeType]).toEqual([format, fileName, mimeType]);
 			const data = Buffer.from(binary.data, 'base64');
-			if (format === 'cer') expect(new X509Certificate(data).serialNumber.toUpperCase()).toBe(order.serial_number);
+			if (format === 'cer') expect(new X509Certificate(data).serialNumber.toUpperCase()).toBe(order.serialNumber);
 			if (format === 'pem_noroot') {
 				const cert = new X509Certificate(data);
-				expect(cert.serialNumber.toUpperCase()).toBe(order.serial_number);
+				expect(cert.serialNumber.toUpperCase()).toBe(order.serialNumber);
 				expect(cert.checkPrivateKey(require('node:crypto').createPrivateKey(readFileSync(join(dir, 'k3072.key'))))).toBe(true);
 			}
 			if (format === 'default') expect(readStoredZip(data).size).toBe(2);
@@ -322,11 +322,11 @@ describe('operations', () => {
 	test('malformed CSR, RSA 2048 and 2-year validity fail before any request, naming the field and item', async () => {
 		const before = sim.control.requests.length;
 		const cases: Array<[Record<string, unknown>, RegExp]> = [
-			[{ csr: 'not a csr' }, /^CSR is not a valid PKCS#10 request: .* \(item 0\)$/],
-			[{ csr: csr2048 }, /^CSR cannot be used for code signing: its RSA key has 2048 bits; code signing needs at least 3072 \(item 0\)$/],
+			[{ csr: 'not a csr' }, /^CSR is not a valid PKCS#10 request: .* \(item 1\)$/],
+			[{ csr: csr2048 }, /^CSR cannot be used for code signing: its RSA key has 2048 bits; code signing needs at least 3072 \(item 1\)$/],
 			[{ validityYears: 2 }, /^Validity of 2 years is no longer possible: DigiCert stopped issuing 2- and 3-year code-signing certificates on 2026-02-24/],
 			[{ validityUnit: 'days', validityDays: 460 }, /^Validity of 460 days is too long/],
-			[{ organization: { __rl: true, mode: 'id', value: 'abc' } }, /^Organization must be a positive whole number, got "abc" \(item 0\)$/],
+			[{ organization: { __rl: true, mode: 'id', value: 'abc' } }, /^Organization must be a positive whole number, got "abc" \(item 1\)$/],
 		];
 		for (const [patch, message] of cases) {
 			const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams(patch) }).catch((e) => e);
@@ -349,8 +349,8 @@ describe('operations', () => {
 		expect(output).toHaveLength(3);
 		expect(output[0].json).toMatchObject({ error: expect.stringContaining('not_found|order'), httpCode: '404', path: '/order/certificate/424242' });
 		expect(output[0].json.errors).toEqual([{ code: 'not_found|order', message: 'The requested order was not found.' }]);
-		expect(output[1].json.order_id).toBe(good.id);
-		expect(output[2].json.error).toBe('Order ID must be a positive whole number, got "x1" (item 2)');
+		expect(output[1].json.orderId).toBe(good.id);
+		expect(output[2].json.error).toBe('Order ID must be a positive whole number, got "x1" (item 3)');
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
@@ -377,13 +377,13 @@ describe('operations', () => {
 
 	test('Renew places a renewal order with a new serial; a second renewal shows order_renewed_already', async () => {
 		const original = sim.control.seedOrder({ validTill: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
-		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1 };
+		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 };
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params });
 		const renewed = output[0].json;
-		expect(renewed).toMatchObject({ status: 'issued', renewal_of_order_id: original.id });
-		expect(renewed.order_id).not.toBe(original.id);
+		expect(renewed).toMatchObject({ status: 'issued', renewalOfOrderId: original.id });
+		expect(renewed.orderId).not.toBe(original.id);
 		const oldSerial = new X509Certificate(sim.control.certificatePem(original.certificateId)).serialNumber.toUpperCase();
-		expect(renewed.serial_number).not.toBe(oldSerial);
+		expect(renewed.serialNumber).not.toBe(oldSerial);
 		const again = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params }).catch((e) => e);
 		expect(again.message).toMatch(/^DigiCert rejected the request: order_renewed_already: Order \d+ has already been renewed/);
 	});
@@ -393,18 +393,18 @@ describe('operations', () => {
 		const oldCertificateId = order.certificateId;
 		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
-			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForIssuance: true, pollIntervalSeconds: 1, timeoutMinutes: 1 },
+			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 },
 		});
 		expect(output[0].json.status).toBe('issued');
-		expect(output[0].json.certificate_id).not.toBe(oldCertificateId);
+		expect(output[0].json.certificateId).not.toBe(oldCertificateId);
 	});
 
 	test('Cancel, Find by Reference', async () => {
 		const pending = sim.control.seedOrder({ status: 'pending', alternativeOrderId: 'ref-cancel-me' });
 		const found = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'ref-cancel-me' } });
-		expect(found.output[0].json).toMatchObject({ found: true, order_id: pending.id });
+		expect(found.output[0].json).toMatchObject({ found: true, orderId: pending.id });
 		const none = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'nope' } });
-		expect(none.output[0].json).toEqual({ found: false, alternative_order_id: 'nope' });
+		expect(none.output[0].json).toEqual({ found: false, alternativeOrderId: 'nope' });
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' } });
 		expect(output[0].json).toMatchObject({ status: 'canceled', canceled: true });
 	});
@@ -429,11 +429,11 @@ describe('operations', () => {
 				runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval } });
 			const { output } = await revoke(true, order.certificateId);
 			// The old code said revoked: false here although DigiCert had revoked the certificate.
-			expect(output[0].json).toMatchObject({ revoked: true, request_status: 'approved' });
+			expect(output[0].json).toMatchObject({ revoked: true, requestStatus: 'approved' });
 			expect(approvedSim.control.order(order.id)!.status).toBe('revoked');
 			const other = approvedSim.control.seedOrder({});
 			const pending = await revoke(false, other.certificateId);
-			expect(pending.output[0].json).toMatchObject({ revoked: false, request_status: 'pending' });
+			expect(pending.output[0].json).toMatchObject({ revoked: false, requestStatus: 'pending' });
 			expect(approvedSim.control.order(other.id)!.status).toBe('issued');
 		} finally {
 			await approvedSim.close();
@@ -459,19 +459,19 @@ describe('operations', () => {
 	test('Requests: list pending, approve one, reject one with a comment', async () => {
 		const a = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
 		const b = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
-		expect(a.output[0].json.raw_status).toBe('needs_approval');
+		expect(a.output[0].json.rawStatus).toBe('needs_approval');
 		const list = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } } });
-		const ids = list.output.map((o) => o.json.order_id);
-		expect(ids).toEqual(expect.arrayContaining([a.output[0].json.order_id, b.output[0].json.order_id]));
-		const requestA = (a.output[0].json.request_ids as number[])[0];
-		const requestB = (b.output[0].json.request_ids as number[])[0];
+		const ids = list.output.map((o) => o.json.orderId);
+		expect(ids).toEqual(expect.arrayContaining([a.output[0].json.orderId, b.output[0].json.orderId]));
+		const requestA = (a.output[0].json.requestIds as number[])[0];
+		const requestB = (b.output[0].json.requestIds as number[])[0];
 		const approved = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'approve', requestId: String(requestA), comment: 'ok' } });
-		expect(approved.output[0].json).toMatchObject({ status: 'approved', order_id: a.output[0].json.order_id });
+		expect(approved.output[0].json).toMatchObject({ status: 'approved', orderId: a.output[0].json.orderId });
 		const noComment = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: '' } }).catch((e) => e);
-		expect(noComment.message).toBe('Comment is required to reject a request (item 0)');
+		expect(noComment.message).toBe('Comment is required to reject a request (item 1)');
 		const rejected = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: 'not ours' } });
 		expect(rejected.output[0].json.status).toBe('rejected');
-		expect(sim.control.order(b.output[0].json.order_id as number)!.status).toBe('rejected');
+		expect(sim.control.order(b.output[0].json.orderId as number)!.status).toBe('rejected');
 	});
 
 	test('dropdowns: organizations and containers from the account', async () => {

@@ -69,7 +69,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 
 	it('signs one streamed PDF (HMAC accepted), waits for the signature and downloads the signed copy', async () => {
 		const content = pdf('one');
-		const out = await run(signParams({ visible: true, page: 1, x: 10, y: 20, width: 150, height: 50, options: { waitForSignature: true, pollInterval: 1, timeout: 30 } }), [
+		const out = await run(signParams({ visible: true, page: 1, x: 10, y: 20, width: 150, height: 50, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } }), [
 			{ json: {}, binary: { data: fileBinary(content, 'contrato uno.pdf') } },
 		]);
 		expect(out).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 	it('signs 20 PDFs in one FirmadorMasivo request and collects the 20 signed copies', async () => {
 		const files = Array.from({ length: 20 }, (_, i) => ({ name: `lote-${String(i + 1).padStart(2, '0')}.pdf`, content: pdf(`batch ${i}`) }));
 		const before = sim.control.requests().length;
-		const out = await run(signParams({ options: { batch: true, batchSize: 50, waitForSignature: true, pollInterval: 1, timeout: 30 } }), files.map((f, i) => ({
+		const out = await run(signParams({ options: { batch: true, batchSize: 50, waitForCompletion: true, pollInterval: 1, timeout: 30 } }), files.map((f, i) => ({
 			json: { i },
 			binary: { data: i % 2 ? fileBinary(f.content, f.name) : memoryBinary(f.content, f.name) },
 		})));
@@ -225,10 +225,10 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 			true,
 		);
 		expect(out.map((o) => o.json.error)).toEqual([
-			expect.stringMatching(/is not a PDF.*\(item 0\)/),
-			expect.stringMatching(/Input Binary Field "data" is missing.*\(item 1\)/),
-			expect.stringMatching(/Signer CUIL .*check digit.*\(item 2\)/),
-			expect.stringMatching(/X is required for a visible signature \(item 3\)/),
+			expect.stringMatching(/is not a PDF.*\(item 1\)/),
+			expect.stringMatching(/Input Binary Field "data" is missing.*\(item 2\)/),
+			expect.stringMatching(/Signer CUIL .*check digit.*\(item 3\)/),
+			expect.stringMatching(/X is required for a visible signature \(item 4\)/),
 		]);
 		expect(sim.control.requests().length).toBe(before);
 		expect(readdirSync(uploadFolder).length).toBe(uploadsBefore);
@@ -252,7 +252,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(sent.Hash.slice(0, 6)).toEqual([67, 0, 67, 0, 50, 0]);
 		expect(sent.Hash).toHaveLength(80);
 		const batch = await run(
-			{ resource: 'hash', operation: 'sign', hashSource: (i: number) => (i === 2 ? 'binary' : 'field'), hash: (i: number) => hexes[i], binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, options: { batch: true, waitForSignature: true, pollInterval: 1, timeout: 30 } },
+			{ resource: 'hash', operation: 'sign', hashSource: (i: number) => (i === 2 ? 'binary' : 'field'), hash: (i: number) => hexes[i], binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, options: { batch: true, waitForCompletion: true, pollInterval: 1, timeout: 30 } },
 			[{ json: {} }, { json: {} }, { json: {}, binary: { data: memoryBinary(Buffer.from('c'), 'c.txt', 'text/plain') } }],
 		);
 		expect(batch.map((b) => b.json.hash)).toEqual(hexes.map((h) => h.toUpperCase()));
@@ -266,7 +266,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(sim.control.requests().filter((r) => r.url.startsWith('/api/HashFirmado')).length).toBe(1);
 		// not yet signed: the service's DetalleError is an item error that keeps the detail (continue on fail)
 		const pending = await run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }], true);
-		expect(pending[0].json.error).toMatch(/^Firmador reports an error for hash CC282B2E077BBB17E81BB529DE3FA81F964A104F of session .*: La Solicitud no ha sido validada aún .* \(item 0\)$/);
+		expect(pending[0].json.error).toMatch(/^Firmador reports an error for hash CC282B2E077BBB17E81BB529DE3FA81F964A104F of session .*: La Solicitud no ha sido validada aún .* \(item 1\)$/);
 		expect(pending[0].json.errorDetail).toBe('La Solicitud no ha sido validada aún con el OTP/PIN correspondiente');
 		expect(pending[0].json.sessionId).toBe(single[0].json.sessionId);
 		await expect(run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }])).rejects.toThrow(/Firmador reports an error/);
@@ -275,7 +275,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 	it('signs XML (FirmadorXmlMasivo) and reads the signed XML', async () => {
 		const docs = ['<factura><n>1</n></factura>', '<factura><n>2</n></factura>'];
 		const out = await run(
-			{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: (i: number) => docs[i], signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', options: { waitForSignature: true, pollInterval: 1, timeout: 30 } },
+			{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: (i: number) => docs[i], signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } },
 			[{ json: {} }, { json: {} }],
 		);
 		expect(out[0].json.sessionId).toBe(out[1].json.sessionId);

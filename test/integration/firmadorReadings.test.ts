@@ -116,14 +116,14 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			sim.control.inject('noContent', 1, '/api/EstadoSolicitud');
 			const status = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }, { json: {} }], true);
 			expect(status.map((s) => s.json.error)).toEqual([
-				'Firmador has no status for these session IDs yet (HTTP 204: No hay resultados para la solicitud) (item 0)',
 				'Firmador has no status for these session IDs yet (HTTP 204: No hay resultados para la solicitud) (item 1)',
+				'Firmador has no status for these session IDs yet (HTTP 204: No hay resultados para la solicitud) (item 2)',
 			]);
 			sim.control.inject('noContent', 1, '/api/HashFirmado');
 			const signed = await run({ resource: 'hash', operation: 'getSigned', sessionId: id, matchHash: '' }, [{ json: {} }, { json: {} }], true);
 			expect(signed.map((s) => s.json.error)).toEqual([
-				`Session ID ${id} has no result yet (Firmador answered HTTP 204: No hay resultados para la solicitud) (item 0)`,
 				`Session ID ${id} has no result yet (Firmador answered HTTP 204: No hay resultados para la solicitud) (item 1)`,
+				`Session ID ${id} has no result yet (Firmador answered HTTP 204: No hay resultados para la solicitud) (item 2)`,
 			]);
 		});
 	});
@@ -137,7 +137,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const out = await run({ resource: 'hash', operation: 'getSigned', sessionId: (i: number) => [done, queued][i], matchHash: '' }, [{ json: {} }, { json: {} }], true);
 			expect(out).toHaveLength(2);
 			expect(out[0].json).toMatchObject({ sessionId: done, signed: true, hash: sha1('detail done') });
-			expect(out[1].json.error).toBe(`Firmador reports an error for hash ${sha1('detail queued')} of session ${queued}: La Solicitud fue encolada pero el archivo aún no ha sido firmado (item 1)`);
+			expect(out[1].json.error).toBe(`Firmador reports an error for hash ${sha1('detail queued')} of session ${queued}: La Solicitud fue encolada pero el archivo aún no ha sido firmado (item 2)`);
 			expect(out[1].json.errorDetail).toBe('La Solicitud fue encolada pero el archivo aún no ha sido firmado.');
 			expect(String(out[1].json.errorDescription)).not.toMatch(/\.\.$/);
 			expect(String(out[1].json.error)).not.toContain('..');
@@ -147,7 +147,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 	describe('Hash in the answers, whatever its encoding', () => {
 		it.each(['hex', 'lowerHex', 'base64Utf16', 'base64Raw', 'bytes'] as ResponseHashEncoding[])('%s: Get Signed matches every item by its bytes, and without Only Hash 3 items give 3 results', async (encoding) => {
 			const hexes = [sha1(`${encoding} a`), sha1(`${encoding} b`), sha1(`${encoding} c`)];
-			const signed = await run(hashSign((i: number) => hexes[i], { batch: true, waitForSignature: true, pollInterval: 1, timeout: 30 }), [{ json: {} }, { json: {} }, { json: {} }]);
+			const signed = await run(hashSign((i: number) => hexes[i], { batch: true, waitForCompletion: true, pollInterval: 1, timeout: 30 }), [{ json: {} }, { json: {} }, { json: {} }]);
 			sim.control.configure({ responseHashEncoding: encoding });
 			const matched = await run({ resource: 'hash', operation: 'getSigned', sessionId: (i: number) => signed[i].json.sessionId, matchHash: (i: number) => signed[i].json.hash }, signed);
 			expect(matched.map((m) => m.json.hash)).toEqual(hexes);
@@ -166,12 +166,12 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const items = [0, 1, 2].map((i) => ({ json: {}, binary: { data: memoryBinary(pdf(`dead ${i}`), `dead-${i}.pdf`) } }));
 			const out = await run(signParams(), items, true, dead);
 			expect(out).toHaveLength(3);
-			out.forEach((o, i) => expect(o.json.error).toMatch(new RegExp(`^Could not connect to the SFTP server 127\\.0\\.0\\.1:1: .* \\(item ${i}\\)$`)));
+			out.forEach((o, i) => expect(o.json.error).toMatch(new RegExp(`^Could not connect to the SFTP server 127\\.0\\.0\\.1:1: .* \\(item ${i + 1}\\)$`)));
 			const downloads = await run(download({ fileName: (i: number) => `dead-${i}.pdf` }), [{ json: {} }, { json: {} }], true, dead);
 			expect(downloads.map((d) => d.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 			expect(downloads.every((d) => /Could not connect to the SFTP server/.test(String(d.json.error)))).toBe(true);
 			const thrown = await run(signParams(), items, false, dead).catch((e) => e);
-			expect(thrown.message).toMatch(/Could not connect to the SFTP server.*\(item 0\)/);
+			expect(thrown.message).toMatch(/Could not connect to the SFTP server.*\(item 1\)/);
 		});
 
 		it('a rejected second chunk without continue-on-fail names its first item', async () => {
@@ -187,7 +187,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 		it('an empty fingerprint is refused unless Accept Any Host Key is on, and then every item says so', async () => {
 			const before = readdirSync(uploadFolder).length;
 			const refused = await run(signParams(), [{ json: {}, binary: { data: memoryBinary(pdf('hk'), 'hk.pdf') } }], true, withSftp({ hostKeyFingerprint: '  ' }));
-			expect(refused[0].json.error).toBe('The Firmador SFTP credential has no Host Key Fingerprint (item 0)');
+			expect(refused[0].json.error).toBe('The Firmador SFTP credential has no Host Key Fingerprint (item 1)');
 			expect(readdirSync(uploadFolder).length).toBe(before);
 			const allowed = await run(signParams(), [0, 1].map((i) => ({ json: {}, binary: { data: memoryBinary(pdf(`hk ${i}`), `hk-${i}.pdf`) } })), false, withSftp({ hostKeyFingerprint: '', allowAnyHostKey: true }));
 			expect(allowed).toHaveLength(2);
@@ -215,10 +215,10 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			);
 			expect(out.map((o) => o.json.error ?? o.json.remotePath)).toEqual([
 				path.join(signedFolder, 'ok.pdf'),
-				'Signed File Name "../../../../../../etc/passwd" must be a plain file name without folders (item 1)',
-				`Signed Folder "/etc" is outside the credential's folder ${signedFolder} (item 2)`,
-				'File Name contains a control character (U+0000) (item 3)',
-				`Signed Folder "../signed" contains .. (it must stay inside the credential's folder ${signedFolder}) (item 4)`,
+				'Signed File Name "../../../../../../etc/passwd" must be a plain file name without folders (item 2)',
+				`Signed Folder "/etc" is outside the credential's folder ${signedFolder} (item 3)`,
+				'File Name contains a control character (U+0000) (item 4)',
+				`Signed Folder "../signed" contains .. (it must stay inside the credential's folder ${signedFolder}) (item 5)`,
 			]);
 		});
 
@@ -238,9 +238,9 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 				true,
 			);
 			expect(out.map((o) => o.json.error)).toEqual([
-				`Options → Upload Folder "../../etc" contains .. (it must stay inside the credential's folder ${uploadFolder}) (item 0)`,
-				`Options → Upload Folder "/tmp" is outside the credential's folder ${uploadFolder} (item 1)`,
-				'File Name contains a control character (U+0000) (item 2)',
+				`Options → Upload Folder "../../etc" contains .. (it must stay inside the credential's folder ${uploadFolder}) (item 1)`,
+				`Options → Upload Folder "/tmp" is outside the credential's folder ${uploadFolder} (item 2)`,
+				'File Name contains a control character (U+0000) (item 3)',
 			]);
 			expect(requestCount()).toBe(before);
 			expect(readdirSync(uploadFolder).length).toBe(files);
@@ -250,7 +250,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const first = pdf('first');
 			await run(signParams({ fileName: 'same.pdf' }), [{ json: {}, binary: { data: memoryBinary(first, 'a.pdf') } }]);
 			const second = await run(signParams({ fileName: 'same.pdf' }), [{ json: {}, binary: { data: memoryBinary(pdf('second'), 'a.pdf') } }], true);
-			expect(second[0].json.error).toBe(`${path.join(uploadFolder, 'same.pdf')} already exists on the SFTP server (item 0)`);
+			expect(second[0].json.error).toBe(`${path.join(uploadFolder, 'same.pdf')} already exists on the SFTP server (item 1)`);
 			expect(second[0].json.errorDescription).toMatch(/Replace Existing File/);
 			expect(readFileSync(path.join(uploadFolder, 'same.pdf')).equals(first)).toBe(true);
 			const replaced = await run(signParams({ fileName: 'same.pdf', options: { overwrite: true } }), [{ json: {}, binary: { data: memoryBinary(pdf('third'), 'a.pdf') } }]);
@@ -258,7 +258,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const before = requestCount();
 			const twins = await run(signParams({ fileName: 'twin.pdf' }), [0, 1].map((i) => ({ json: {}, binary: { data: memoryBinary(pdf(`twin ${i}`), 'x.pdf') } })), true);
 			expect(twins[0].json.sessionId).toBeDefined();
-			expect(twins[1].json.error).toBe(`File Name "twin.pdf" is also uploaded by (item 0) to ${path.join(uploadFolder, 'twin.pdf')}; give each item its own name (item 1)`);
+			expect(twins[1].json.error).toBe(`File Name "twin.pdf" is also uploaded by (item 1) to ${path.join(uploadFolder, 'twin.pdf')}; give each item its own name (item 2)`);
 			expect(requestCount()).toBe(before + 1);
 		});
 	});
@@ -266,7 +266,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 	describe('names from the server and option values', () => {
 		it('the signed XML file name keeps only safe characters of the server\'s Hash', async () => {
 			const out = await run(
-				{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<a>1</a>', signerCuil: CUIL, companyCuit: CUIT, reason: '', options: { hash: '../../evil$&name', waitForSignature: true, pollInterval: 1, timeout: 30 } },
+				{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<a>1</a>', signerCuil: CUIL, companyCuit: CUIT, reason: '', options: { hash: '../../evil$&name', waitForCompletion: true, pollInterval: 1, timeout: 30 } },
 				[{ json: {} }],
 			);
 			const signed = await run({ resource: 'xml', operation: 'getSigned', sessionId: out[0].json.sessionId, matchHash: '../../evil$&name', asBinary: true, binaryPropertyName: 'data' }, [{ json: {} }]);
@@ -281,17 +281,17 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 				true,
 			);
 			expect(out.map((o) => o.json.error)).toEqual([
-				'Hash Source "bogus" is not one of: field, binary (item 0)',
-				'Options → Hash Byte Encoding "utf8" is not one of: utf16leHex, raw (item 1)',
+				'Hash Source "bogus" is not one of: field, binary (item 1)',
+				'Options → Hash Byte Encoding "utf8" is not one of: utf16leHex, raw (item 2)',
 			]);
 			const xml = await run(
 				{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<a/>', signerCuil: CUIL, companyCuit: CUIT, reason: '', options: { hashControl: 'md5' } },
 				[{ json: {} }],
 				true,
 			);
-			expect(xml[0].json.error).toBe('Options → Hash Control "md5" is not one of: custom, none, sha1, sha256 (item 0)');
+			expect(xml[0].json.error).toBe('Options → Hash Control "md5" is not one of: custom, none, sha1, sha256 (item 1)');
 			const cred = await run(hashSign(sha1('cred opt')), [{ json: {} }], true, withApi({ keyEncoding: 'hex' }));
-			expect(cred[0].json.error).toBe('Firmador API credential → Secret Encoding "hex" is not one of: base64, text (item 0)');
+			expect(cred[0].json.error).toBe('Firmador API credential → Secret Encoding "hex" is not one of: base64, text (item 1)');
 			expect(requestCount()).toBe(before);
 			expect(existsSync(uploadFolder)).toBe(true);
 		});

@@ -49,13 +49,6 @@ export const waitProperties = (): INodeProperties[] => [
 		default: {},
 		options: [
 			{
-				displayName: 'Certificate Binary Property',
-				name: 'certificateBinaryProperty',
-				type: 'string',
-				default: 'certificate',
-				description: 'Name of the binary property that receives the certificate (PEM)',
-			},
-			{
 				displayName: 'Include Private Key in JSON',
 				name: 'includePrivateKeyInJson',
 				type: 'boolean',
@@ -72,11 +65,18 @@ export const waitProperties = (): INodeProperties[] => [
 				description: 'How often to ask whether the automation has finished (at least 1 s). Afip SDK recommends 5 seconds.',
 			},
 			{
-				displayName: 'Private Key Binary Property',
+				displayName: 'Put Certificate File in Field',
+				name: 'certificateBinaryProperty',
+				type: 'string',
+				default: 'certificate',
+				description: 'Name of the binary field that receives the certificate (PEM file)',
+			},
+			{
+				displayName: 'Put Private Key File in Field',
 				name: 'privateKeyBinaryProperty',
 				type: 'string',
 				default: 'privateKey',
-				description: 'Name of the binary property that receives the private key (PEM)',
+				description: 'Name of the binary field that receives the private key (PEM file)',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

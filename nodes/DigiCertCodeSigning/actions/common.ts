@@ -103,7 +103,7 @@ export function csrProperties(allowNone: boolean): INodeProperties[] {
 		},
 		{
 			displayName: 'Input Binary Field',
-			name: 'csrBinaryProperty',
+			name: 'binaryPropertyName',
 			type: 'string',
 			default: 'data',
 			required: true,
@@ -149,27 +149,29 @@ export function validityProperties(): INodeProperties[] {
 export function waitProperties(): INodeProperties[] {
 	return [
 		{
-			displayName: 'Wait for Issuance',
-			name: 'waitForIssuance',
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
 			type: 'boolean',
 			default: false,
 			description: 'Whether to keep checking the order until DigiCert issues it (or rejects it, or the timeout passes). Code-signing validation can take days: for long waits use the Certificate Trigger instead.',
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',
-			name: 'pollIntervalSeconds',
+			name: 'pollInterval',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			displayOptions: { show: { waitForIssuance: [true] } },
+			description: 'Seconds between two reads of the order while waiting',
+			displayOptions: { show: { waitForCompletion: [true] } },
 		},
 		{
-			displayName: 'Timeout (Minutes)',
-			name: 'timeoutMinutes',
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: 30,
-			displayOptions: { show: { waitForIssuance: [true] } },
+			default: 1800,
+			description: 'How long to wait in total before the item fails; the order stays pending in DigiCert',
+			displayOptions: { show: { waitForCompletion: [true] } },
 		},
 	];
 }
@@ -215,7 +217,7 @@ export async function readCsr(ctx: IExecuteFunctions, itemIndex: number): Promis
 	if (source === 'none') return undefined;
 	let input: string | Buffer;
 	if (source === 'binary') {
-		const property = ctx.getNodeParameter('csrBinaryProperty', itemIndex, 'data') as string;
+		const property = ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 		ctx.helpers.assertBinaryData(itemIndex, property);
 		input = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 	} else {
@@ -257,21 +259,21 @@ export function orderOutput(order: IDataObject, extra: IDataObject = {}, now: Da
 	const validTill = (certificate.valid_till as string | undefined) ?? null;
 	const rawStatus = String(order.status ?? '');
 	return {
-		order_id: order.id,
+		orderId: order.id,
 		status: normalizeStatus(rawStatus, validTill, now),
-		raw_status: rawStatus,
-		certificate_id: certificate.id ?? null,
-		common_name: certificate.common_name ?? null,
-		serial_number: certificate.serial_number ?? null,
-		valid_from: certificate.valid_from ?? null,
-		valid_till: validTill,
-		days_remaining: daysUntil(validTill, now),
-		product_name_id: (order.product as IDataObject | undefined)?.name_id ?? order.product_name_id ?? null,
-		organization_id: (order.organization as IDataObject | undefined)?.id ?? null,
-		container_id: (order.container as IDataObject | undefined)?.id ?? null,
-		alternative_order_id: order.alternative_order_id ?? null,
-		...(order.renewal_of_order_id !== undefined ? { renewal_of_order_id: order.renewal_of_order_id } : {}),
-		...(order.renewed_order_id !== undefined ? { renewed_order_id: order.renewed_order_id } : {}),
+		rawStatus: rawStatus,
+		certificateId: certificate.id ?? null,
+		commonName: certificate.common_name ?? null,
+		serialNumber: certificate.serial_number ?? null,
+		validFrom: certificate.valid_from ?? null,
+		validTill: validTill,
+		daysRemaining: daysUntil(validTill, now),
+		productNameId: (order.product as IDataObject | undefined)?.name_id ?? order.product_name_id ?? null,
+		organizationId: (order.organization as IDataObject | undefined)?.id ?? null,
+		containerId: (order.container as IDataObject | undefined)?.id ?? null,
+		alternativeOrderId: order.alternative_order_id ?? null,
+		...(order.renewal_of_order_id !== undefined ? { renewalOfOrderId: order.renewal_of_order_id } : {}),
+		...(order.renewed_order_id !== undefined ? { renewedOrderId: order.renewed_order_id } : {}),
 		...extra,
 		order,
 	};
@@ -283,18 +285,18 @@ export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemInde
 
 /** Reads the order, optionally waiting until it is issued; a final non-issued status is an error. */
 export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: number, itemIndex: number, extra: IDataObject = {}): Promise<IDataObject> {
-	const wait = ctx.getNodeParameter('waitForIssuance', itemIndex, false) as boolean;
+	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
 	if (!wait) return orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
-	const intervalMs = Math.max(1, ctx.getNodeParameter('pollIntervalSeconds', itemIndex, 60) as number) * 1000;
-	const timeoutMs = Math.max(0, ctx.getNodeParameter('timeoutMinutes', itemIndex, 30) as number) * 60_000;
+	const intervalMs = Math.max(1, ctx.getNodeParameter('pollInterval', itemIndex, 60) as number) * 1000;
+	const timeoutMs = Math.max(0, ctx.getNodeParameter('timeout', itemIndex, 1800) as number) * 1000;
 	const outcome = await pollUntil(
 		async () => {
 			const output = orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
 			if (output.status === 'issued') return output;
 			if (output.status !== 'pending') {
 				throw withContext(
-					new NodeOperationError(ctx.getNode(), `Order ${orderId} ended as ${output.raw_status} instead of issued`, { itemIndex }),
-					{ order_id: orderId, status: output.status, raw_status: output.raw_status },
+					new NodeOperationError(ctx.getNode(), `Order ${orderId} ended as ${output.rawStatus} instead of issued`, { itemIndex }),
+					{ orderId, status: output.status, rawStatus: output.rawStatus },
 				);
 			}
 			return undefined;
@@ -307,6 +309,6 @@ export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: num
 			itemIndex,
 			description: 'The order exists and was not cancelled: read it later with Order → Get or the Certificate Trigger.',
 		}),
-		{ order_id: orderId, ...extra },
+		{ orderId, ...extra },
 	);
 }

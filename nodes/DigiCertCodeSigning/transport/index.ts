@@ -334,7 +334,7 @@ export class DigiCertClient {
 			let failure: { response?: RawResponse; network?: DigiCertNetworkError };
 			const response = await this.sendOnce('POST', path, { body: payload });
 			if (response instanceof DigiCertNetworkError) {
-				if (response.isCanceled) throw withContext(this.networkError(response, posts, itemIndex), { alternative_order_id: reference, orderState: 'unknown' });
+				if (response.isCanceled) throw withContext(this.networkError(response, posts, itemIndex), { alternativeOrderId: reference, orderState: 'unknown' });
 				failure = { network: response };
 			} else {
 				if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
@@ -342,7 +342,7 @@ export class DigiCertClient {
 				}
 				// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
 				if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
-					throw withContext(this.apiError(response, 'POST', path, itemIndex), { alternative_order_id: reference });
+					throw withContext(this.apiError(response, 'POST', path, itemIndex), { alternativeOrderId: reference });
 				}
 				failure = { response };
 			}
@@ -358,7 +358,7 @@ export class DigiCertClient {
 			if (existing.length > 0) return createdByReference(existing, reference, posts);
 			if (posts >= maxPosts) {
 				const error = failure.response ? this.apiError(failure.response, 'POST', path, itemIndex) : this.networkError(failure.network!, posts, itemIndex);
-				throw withContext(error, { alternative_order_id: reference, orderCreated: false });
+				throw withContext(error, { alternativeOrderId: reference, orderCreated: false });
 			}
 		}
 	}
@@ -375,7 +375,7 @@ export class DigiCertClient {
 			description: `POST ${path} timed out (${timeout.code}). The order was not sent again, so that no second certificate is bought: look it up later with Order → Find by Reference "${reference}".`,
 			itemIndex,
 		});
-		throw withContext(error, { alternative_order_id: reference, orderState: 'unknown' });
+		throw withContext(error, { alternativeOrderId: reference, orderState: 'unknown' });
 	}
 
 	private async pause(retry: number, method: string, path: string, reason: string): Promise<void> {

@@ -57,8 +57,8 @@ export function signerFields(): INodeProperties[] {
 export function waitOptions(): INodeProperties[] {
 	return [
 		{
-			displayName: 'Wait for Signature',
-			name: 'waitForSignature',
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
 			type: 'boolean',
 			default: false,
 			description: 'Whether to poll the request until it is signed, expired or failed before returning',

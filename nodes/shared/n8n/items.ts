@@ -9,8 +9,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-/** `(item 3)`: n8n's own item numbering is zero-based (pairedItem, "Item Index" in the editor). */
-export const itemLabel = (itemIndex: number) => `(item ${itemIndex})`;
+/** `(item 3)` for itemIndex 2: counted from 1, as a person counts the rows of the editor's output table (itemIndex stays 0-based in the error's context). */
+export const itemLabel = (itemIndex: number) => `(item ${itemIndex + 1})`;
 
 /** A local problem found before any request: names the field and the item. */
 export function inputError(node: INode, itemIndex: number, field: string, problem: string, description?: string) {

@@ -49,10 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const environment = readEnvironment(this, itemIndex);
 	const alias = checkAlias(this, itemIndex);
 	let service = String(this.getNodeParameter('service', itemIndex));
-	// n8n does not hold an expression's value to the options list: check it here.
-	if (!WEB_SERVICES.some((s) => s.value === service)) {
-		throw inputError(this.getNode(), itemIndex, 'Web Service', `"${service}" is not in the list; choose "Other (Enter ID)" to type any web service id`);
-	}
+	// A value from an expression was already held to the list by the router (checkOptionValues).
 	if (service === 'custom') {
 		service = String(this.getNodeParameter('customService', itemIndex, '')).trim();
 		if (!/^[a-z0-9_]+$/i.test(service)) {

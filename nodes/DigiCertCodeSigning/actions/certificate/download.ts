@@ -74,7 +74,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const fileName = file.fileName ?? `${by === 'order' ? 'order' : 'certificate'}_${id}.${spec?.extension ?? 'bin'}`;
 	const binary = await this.helpers.prepareBinaryData(file.data, fileName, spec?.mimeType ?? file.contentType);
 	return {
-		json: { [by === 'order' ? 'order_id' : 'certificate_id']: id, format, fileName, mimeType: binary.mimeType, size: file.data.length },
+		json: { [by === 'order' ? 'orderId' : 'certificateId']: id, format, fileName, mimeType: binary.mimeType, size: file.data.length },
 		binary: { [binaryPropertyName]: binary },
 	};
 }

@@ -59,10 +59,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (comments) body.comments = comments;
 	// Revoking twice does no harm, so this PUT may be retried.
 	const response = await digiCertClient(this).send('PUT', `/certificate/${certificateId}/revoke`, { body, itemIndex });
-	if (response.statusCode === 204) return { json: { certificate_id: certificateId, revoked: true, request: null } };
+	if (response.statusCode === 204) return { json: { certificateId: certificateId, revoked: true, request: null } };
 	// A 201 carries the revoke request: with Skip Approval DigiCert may answer with it already approved,
 	// which means revoked; pending (or anything else) means it waits for an approver.
 	const request = (response.body ?? {}) as IDataObject;
 	const status = typeof request.status === 'string' ? request.status : null;
-	return { json: { certificate_id: certificateId, revoked: status === 'approved', request_id: request.id ?? null, request_status: status, request } };
+	return { json: { certificateId: certificateId, revoked: status === 'approved', requestId: request.id ?? null, requestStatus: status, request } };
 }

@@ -208,16 +208,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	const created = await digiCertClient(this).createOrderIdempotent(product, body, itemIndex);
 	const extra: IDataObject = {
-		alternative_order_id: created.alternative_order_id,
-		request_ids: (created.requests ?? []).map((r) => r.id),
-		request_status: created.requests?.[0]?.status ?? null,
-		recovered_by_reference: created.recoveredByReference,
+		alternativeOrderId: created.alternative_order_id,
+		requestIds: (created.requests ?? []).map((r) => r.id),
+		requestStatus: created.requests?.[0]?.status ?? null,
+		recoveredByReference: created.recoveredByReference,
 		...(csr ? { csr: csr.summary } : {}),
 	};
 	try {
 		return { json: await readOrderMaybeWaiting(this, created.id, itemIndex, extra) };
 	} catch (error) {
 		// The order exists: whatever happens while reading it, say which one it is.
-		throw withContext(error as Error, { order_id: created.id, alternative_order_id: created.alternative_order_id });
+		throw withContext(error as Error, { orderId: created.id, alternativeOrderId: created.alternative_order_id });
 	}
 }

@@ -24,11 +24,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '').trim();
 	if (!reference) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'is required');
 	const rows = await digiCertClient(this).findOrdersByReference(reference, itemIndex);
-	if (rows.length === 0) return [{ json: { found: false, alternative_order_id: reference }, pairedItem: { item: itemIndex } }];
+	if (rows.length === 0) return [{ json: { found: false, alternativeOrderId: reference }, pairedItem: { item: itemIndex } }];
 	const output: INodeExecutionData[] = [];
 	for (const row of rows) {
 		const order = await getOrder(this, row.order_id, itemIndex);
-		output.push({ json: { found: true, ...orderOutput(order, { alternative_order_id: reference }) }, pairedItem: { item: itemIndex } });
+		output.push({ json: { found: true, ...orderOutput(order, { alternativeOrderId: reference }) }, pairedItem: { item: itemIndex } });
 	}
 	return output;
 }

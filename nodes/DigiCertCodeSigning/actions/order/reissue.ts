@@ -43,8 +43,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const requests = (response?.requests ?? []) as IDataObject[];
 	return {
 		json: await readOrderMaybeWaiting(this, orderId, itemIndex, {
-			request_ids: requests.map((r) => r.id),
-			request_status: requests[0]?.status ?? null,
+			requestIds: requests.map((r) => r.id),
+			requestStatus: requests[0]?.status ?? null,
 			...(csr ? { csr: csr.summary } : {}),
 		}),
 	};

@@ -57,15 +57,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const created = await digiCertClient(this).createOrderIdempotent(product, body, itemIndex);
 	const extra: IDataObject = {
-		renewal_of_order_id: orderId,
-		alternative_order_id: created.alternative_order_id,
-		request_ids: (created.requests ?? []).map((r) => r.id),
-		request_status: created.requests?.[0]?.status ?? null,
-		recovered_by_reference: created.recoveredByReference,
+		renewalOfOrderId: orderId,
+		alternativeOrderId: created.alternative_order_id,
+		requestIds: (created.requests ?? []).map((r) => r.id),
+		requestStatus: created.requests?.[0]?.status ?? null,
+		recoveredByReference: created.recoveredByReference,
 	};
 	try {
 		return { json: await readOrderMaybeWaiting(this, created.id, itemIndex, extra) };
 	} catch (error) {
-		throw withContext(error as Error, { order_id: created.id, renewal_of_order_id: orderId });
+		throw withContext(error as Error, { orderId: created.id, renewalOfOrderId: orderId });
 	}
 }

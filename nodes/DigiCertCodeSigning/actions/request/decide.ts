@@ -32,5 +32,5 @@ export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 
 	if (status === 'rejected' && !comment) throw inputError(ctx.getNode(), itemIndex, 'Comment', 'is required to reject a request');
 	await digiCertClient(ctx).request('PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
 	const request = await digiCertClient(ctx).request('GET', `/request/${requestId}`, { itemIndex });
-	return { json: { request_id: requestId, status: request?.status ?? status, order_id: request?.order?.id ?? null, request } };
+	return { json: { requestId: requestId, status: request?.status ?? status, orderId: request?.order?.id ?? null, request } };
 }

@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.type) qs['filters[type]'] = filters.type;
 	const requests = await digiCertClient(this).list('/request', 'requests', { qs, returnAll, limit, itemIndex });
 	return requests.map((request) => ({
-		json: { request_id: request.id, status: request.status, type: request.type, order_id: (request.order as IDataObject | undefined)?.id ?? null, ...request },
+		json: { requestId: request.id, status: request.status, type: request.type, orderId: (request.order as IDataObject | undefined)?.id ?? null, ...request },
 		pairedItem: { item: itemIndex },
 	}));
 }

@@ -254,7 +254,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 
 /** "Wait for signature": one status poll for every session id in the output. */
 export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionData[], options: IDataObject): Promise<INodeExecutionData[]> {
-	if (options.waitForSignature !== true) return output;
+	if (options.waitForCompletion !== true) return output;
 	const ids = [...new Set(output.map((o) => o.json.sessionId).filter((id): id is string => typeof id === 'string'))];
 	if (ids.length === 0) return output;
 	let waited: Awaited<ReturnType<typeof waitForSessions>>;

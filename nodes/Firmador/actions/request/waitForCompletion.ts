@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...waitOptions().filter((p) => p.name !== 'waitForSignature'),
+			...waitOptions().filter((p) => p.name !== 'waitForCompletion'),
 			{
 				displayName: 'IDs per Request',
 				name: 'chunkSize',
