@@ -12,7 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as certificate from './actions/certificate';
 import * as webService from './actions/webService';
 import * as automation from './actions/automation';
-import { route, type OperationMap } from '../shared/n8n/router';
+import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
 
 import { checkCuit } from '../shared/cuit';
 import { insecureUrlReason } from '../shared/secureUrl';
@@ -31,7 +31,7 @@ export class ArcaAutomation implements INodeType {
 		icon: { light: 'file:arca.svg', dark: 'file:arca.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle([...certificate.description, ...webService.description, ...automation.description]),
 		description: 'Create ARCA (ex AFIP) certificates and authorize web services through Afip SDK automations',
 		defaults: { name: 'ARCA Automation' },
 		usableAsTool: true,

@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as order from './actions/order';
 import * as certificate from './actions/certificate';
 import * as request from './actions/request';
-import { route, type OperationMap } from '../shared/n8n/router';
+import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
 
 import { listSearch } from './methods/listSearch';
 
@@ -25,7 +25,7 @@ export class DigiCertCodeSigning implements INodeType {
 		icon: { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle([...order.description, ...certificate.description, ...request.description]),
 		description: 'Order, renew, download and revoke DigiCert CertCentral code-signing certificates',
 		defaults: { name: 'DigiCert Code Signing' },
 		usableAsTool: true,

@@ -12,7 +12,7 @@ import * as document from './actions/document';
 import * as hash from './actions/hash';
 import * as xml from './actions/xml';
 import * as request from './actions/request';
-import { route, type OperationMap } from '../shared/n8n/router';
+import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
 import { FirmadorSftp, SftpError } from './transport/sftp';
 import { sftpSettingsFrom, takeWarnings } from './actions/common';
 
@@ -30,7 +30,7 @@ export class Firmador implements INodeType {
 		icon: { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle([...document.description, ...hash.description, ...xml.description, ...request.description]),
 		description: 'Sign PDFs, hashes and XML with the Firmador remote-signing service (HMAC API + SFTP)',
 		defaults: { name: 'Firmador' },
 		usableAsTool: true,

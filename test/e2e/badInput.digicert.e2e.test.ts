@@ -69,7 +69,7 @@ test('bad-input corpus: every case fails on its item naming the field; nothing r
 		dc('download: certificate id letters', { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: V, orderId: '1', format: 'pem_all' }, /^Certificate ID must be a positive whole number/, 'x'),
 		dc('download: format outside the list', { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: '1', orderId: '1', format: V }, /^Format "\.\.\/\.\.\/\.\.\/user\/me\?x=" is not one of/, '../../../user/me?x='),
 		dc('download: download by outside the list', { resource: 'certificate', operation: 'download', downloadBy: V, certificateId: '1', orderId: '1', format: 'pem_all' }, /^Download By "everything" is not one of/, 'everything'),
-		dc('revoke: not confirmed', { resource: 'certificate', operation: 'revoke', certificateId: '1', confirmRevocation: false }, /^I Understand Signatures May Stop Validating must be on to revoke a certificate/),
+		dc('revoke: not confirmed', { resource: 'certificate', operation: 'revoke', certificateId: '1', confirmRevocation: false }, /^Confirm Revocation must be on to revoke a certificate/),
 		dc('revoke: certificate id 1e3', { resource: 'certificate', operation: 'revoke', certificateId: V, confirmRevocation: true }, /^Certificate ID must be a positive whole number, got "1e3"/, '1e3'),
 		dc('create: product outside the list', create({ product: V }), /^Product "ssl_plus" is not one of: code_signing, code_signing_ev/, 'ssl_plus'),
 		dc('create: CSR not a CSR', create({ csr: V }), /^CSR is not a valid PKCS#10 request/, 'not a csr at all'),

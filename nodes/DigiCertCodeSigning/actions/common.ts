@@ -22,6 +22,7 @@ export function orderIdProperty(description = 'ID of the DigiCert order'): INode
 		default: '',
 		placeholder: '1000001',
 		description,
+		hint: 'From an earlier node: {{ $json.orderId }}',
 	};
 }
 
@@ -99,6 +100,8 @@ export function csrProperties(allowNone: boolean): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: '-----BEGIN CERTIFICATE REQUEST-----',
+			description: 'The certificate signing request as PEM text from an earlier node (openssl req -new …)',
+			hint: 'From an earlier node: {{ $json.csr }}',
 			displayOptions: { show: { csrSource: ['text'] } },
 		},
 		{
@@ -124,6 +127,7 @@ export function validityProperties(): INodeProperties[] {
 				{ name: 'Days', value: 'days', description: 'Up to 459 days (CA/B Forum cap of 460 days from 2026-03-01)' },
 			],
 			default: 'years',
+			description: 'How long the certificate is valid: one year, or a number of days up to 459',
 		},
 		{
 			displayName: 'Validity (Years)',

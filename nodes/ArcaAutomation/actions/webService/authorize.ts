@@ -7,15 +7,15 @@ import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProp
 const show = { resource: ['webService'], operation: ['authorize'] };
 
 export const WEB_SERVICES = [
-	{ name: 'Factura Electrónica (Wsfe)', value: 'wsfe' },
-	{ name: 'Factura De Exportación (Wsfex)', value: 'wsfex' },
-	{ name: 'Factura Con Detalle (Wsmtxca)', value: 'wsmtxca' },
-	{ name: 'Constancia De Inscripción (Ws_sr_constancia_inscripcion)', value: 'ws_sr_constancia_inscripcion' },
-	{ name: 'Padrón A4 (Ws_sr_padron_a4)', value: 'ws_sr_padron_a4' },
-	{ name: 'Padrón A5 (Ws_sr_padron_a5)', value: 'ws_sr_padron_a5' },
-	{ name: 'Padrón A10 (Ws_sr_padron_a10)', value: 'ws_sr_padron_a10' },
-	{ name: 'Padrón A13 (Ws_sr_padron_a13)', value: 'ws_sr_padron_a13' },
-	{ name: 'Other (Enter ID)', value: 'custom' },
+	{ name: 'Factura Electrónica (WSFE)', value: 'wsfe', description: 'Electronic invoices A, B, C and M (ID wsfe)' },
+	{ name: 'Exportación (WSFEX)', value: 'wsfex', description: 'Export invoices (E) (ID wsfex)' },
+	{ name: 'Factura Detallada (WSMTXCA)', value: 'wsmtxca', description: 'Invoices with item detail (ID wsmtxca)' },
+	{ name: 'Inscripción (Constancia)', value: 'ws_sr_constancia_inscripcion', description: 'Registration record of a CUIT (ID ws_sr_constancia_inscripcion)' },
+	{ name: 'Padrón A4', value: 'ws_sr_padron_a4', description: 'Taxpayer register, full record (ID ws_sr_padron_a4)' },
+	{ name: 'Padrón A5', value: 'ws_sr_padron_a5', description: 'Taxpayer register, record with tax status (ID ws_sr_padron_a5)' },
+	{ name: 'Padrón A10', value: 'ws_sr_padron_a10', description: 'Taxpayer register, basic record (ID ws_sr_padron_a10)' },
+	{ name: 'Padrón A13', value: 'ws_sr_padron_a13', description: 'Taxpayer register, by document number (ID ws_sr_padron_a13)' },
+	{ name: 'Other (Enter ID)', value: 'custom', description: 'Any other ARCA web service: type its ID below' },
 ];
 
 const properties: INodeProperties[] = [

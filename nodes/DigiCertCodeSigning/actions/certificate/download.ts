@@ -24,6 +24,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Order ID (Active Certificate)', value: 'order' },
 		],
 		default: 'certificate',
+		description: 'Which ID identifies the certificate: its own, or the order whose current certificate you want'
 	},
 	{
 		displayName: 'Certificate ID',
@@ -31,7 +32,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'The certificate_id of an order (the output of Order → Get has it)',
+		description: 'The certificateId of an order (Order → Get outputs it)',
+		hint: 'From an earlier node: {{ $json.certificateId }}',
 		displayOptions: { show: { downloadBy: ['certificate'] } },
 	},
 	{
@@ -40,6 +42,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		description: 'The order whose active certificate is downloaded',
+		hint: 'From an earlier node: {{ $json.orderId }}',
 		displayOptions: { show: { downloadBy: ['order'] } },
 	},
 	{
@@ -48,6 +52,7 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: Object.entries(FORMATS).map(([value, f]) => ({ name: f.name, value, description: f.description })),
 		default: 'pem_all',
+		description: 'File format of the certificate; PEM with chain suits most signing tools, PKCS#7 suits Windows signtool',
 	},
 	{
 		displayName: 'Put Output File in Field',

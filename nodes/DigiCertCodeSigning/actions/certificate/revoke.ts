@@ -20,14 +20,16 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		description: 'The certificate to revoke: the certificateId of an order (Order → Get outputs it)',
+		hint: 'From an earlier node: {{ $json.certificateId }}',
 	},
 	{
-		displayName: 'I Understand Signatures May Stop Validating',
+		displayName: 'Confirm Revocation',
 		name: 'confirmRevocation',
 		type: 'boolean',
 		default: false,
 		required: true,
-		description: 'Whether you confirm the revocation. Nothing is sent unless this is on.',
+		description: 'Whether you confirm that software signed with this certificate may stop validating. Nothing is sent unless this is on.',
 	},
 	{
 		displayName: 'Comments',
@@ -51,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const certificateId = readId(this, itemIndex, 'certificateId', 'Certificate ID');
 	const confirmed = this.getNodeParameter('confirmRevocation', itemIndex, false) as boolean;
 	if (confirmed !== true) {
-		throw inputError(this.getNode(), itemIndex, 'I Understand Signatures May Stop Validating', 'must be on to revoke a certificate', 'Revoking a code-signing certificate can invalidate software already signed with it.');
+		throw inputError(this.getNode(), itemIndex, 'Confirm Revocation', 'must be on to revoke a certificate', 'Revoking a code-signing certificate can invalidate software already signed with it.');
 	}
 	const comments = String(this.getNodeParameter('comments', itemIndex, '') ?? '');
 	const skipApproval = this.getNodeParameter('skipApproval', itemIndex, false) as boolean;

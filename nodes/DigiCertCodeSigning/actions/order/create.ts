@@ -118,6 +118,7 @@ const properties: INodeProperties[] = [
 			{ name: 'EV Code Signing', value: 'code_signing_ev' },
 		],
 		default: 'code_signing',
+		description: 'OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).',
 	},
 	organizationProperty(),
 	containerProperty(),

@@ -14,6 +14,8 @@ export function decisionDescription(operation: 'approve' | 'reject'): INodePrope
 			type: 'string',
 			required: true,
 			default: '',
+			description: 'The pending request from Order → Create or an ID from Request → Get Many',
+		hint: 'From an earlier node: {{ $json.requestIds[0] }}',
 		},
 		{
 			displayName: 'Comment',
