@@ -20,6 +20,13 @@ export class ArcaLogin implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'The Test button only checks these values here (CUIT check digits, a password present): it never logs in to ARCA, because every failed login counts toward locking the clave fiscal. The first run of an ARCA Automation node is the real test.',
+			name: 'testNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Taxpayer CUIT',
 			name: 'cuit',
 			type: 'string',
