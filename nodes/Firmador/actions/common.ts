@@ -40,7 +40,7 @@ export function signerFields(): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: '20-11111111-2',
-			description: 'CUIL of the person who signs (CUILPersona). They approve the request with their OTP/PIN.',
+			description: 'CUIL of the person who signs (11 digits, dashes allowed). They approve the request with their OTP/PIN.',
 		},
 		{
 			displayName: 'Company CUIT',
@@ -49,7 +49,7 @@ export function signerFields(): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: '30-50001091-2',
-			description: 'CUIT of the company the signature is made for (CUITEmpresa)',
+			description: 'CUIT of the company the signature is made for (11 digits, dashes allowed)',
 		},
 	];
 }

@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'The alternative_order_id given when the order was placed',
+		description: 'The reference given when the order was placed (Reference field of Order → Create or Renew; DigiCert calls it alternative order ID)',
 	},
 ];
 

@@ -24,7 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'contract.pdf',
-		description: 'Name the PDF gets in the upload folder (NombreArchivo). Empty: the binary file name.',
+		description: 'Name the PDF gets in the upload folder. Empty: the name of the binary file.',
 	},
 	...signerFields(),
 	{

@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 50,
-				description: 'Most session IDs asked for in one EstadoSolicitud call',
+				description: 'Most session IDs asked for in one status request',
 			},
 		],
 	},

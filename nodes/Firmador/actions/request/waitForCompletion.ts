@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 50,
-				description: 'Most session IDs asked for in one EstadoSolicitud call',
+				description: 'Most session IDs asked for in one status request',
 			},
 			{
 				displayName: 'Error on Timeout',

@@ -60,7 +60,7 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 50,
-				description: 'Most XML documents per FirmadorXmlMasivo request (all items go together, split by this size)',
+				description: 'Most XML documents per signing request (all items go together, split by this size)',
 			},
 			{
 				displayName: 'Hash',
