@@ -164,7 +164,7 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	expect(timedOut.json.automationId).toMatch(/^[0-9a-f-]{36}$/);
 
 	const [badEnvironment] = run.output('Bad Environment');
-	expect(badEnvironment.json.error).toBe('Environment "testing" is not one of: dev (testing), prod (production) (item 1)');
+	expect(badEnvironment.json.error).toBe('Environment "testing" is not one of: dev, prod (item 1)');
 
 	const [noWait] = run.output('No Wait');
 	expect(noWait.json).toMatchObject({ status: 'in_process', automation: 'create-cert-dev' });

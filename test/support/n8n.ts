@@ -4,8 +4,8 @@
  * credentials and workflows imported through the n8n CLI, workflows run with `n8n execute`, and
  * `n8n start` for triggers.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -227,13 +227,32 @@ export class N8nInstance {
 
 	async cli(args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
 		const { node, n8nBin } = this.runtime;
-		return await new Promise((resolvePromise) => {
-			execFile(node, [n8nBin, ...args], { env: this.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-				this.transcript.push(stdout, stderr);
-				resolvePromise({ code, stdout, stderr });
+		// Output goes to files, not pipes: n8n exits right after printing an execution, and a process that
+		// exits with megabytes still in a pipe loses the end of them (writes to a file are synchronous).
+		const dir = mkdtempSync(join(this.userFolder, 'cli-'));
+		const outFile = join(dir, 'stdout');
+		const errFile = join(dir, 'stderr');
+		const out = openSync(outFile, 'w');
+		const err = openSync(errFile, 'w');
+		try {
+			const code = await new Promise<number>((resolvePromise) => {
+				const child = spawn(node, [n8nBin, ...args], { env: this.env, stdio: ['ignore', out, err] });
+				const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+				child.once('error', () => resolvePromise(1));
+				child.once('exit', (exitCode) => {
+					clearTimeout(timer);
+					resolvePromise(exitCode ?? 1);
+				});
 			});
-		});
+			const stdout = readFileSync(outFile, 'utf8');
+			const stderr = readFileSync(errFile, 'utf8');
+			this.transcript.push(stdout, stderr);
+			return { code, stdout, stderr };
+		} finally {
+			closeSync(out);
+			closeSync(err);
+			rmSync(dir, { recursive: true, force: true });
+		}
 	}
 
 	private writeTemp(name: string, content: unknown): string {
