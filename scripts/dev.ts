@@ -3,11 +3,11 @@
  * credentials pointing at the simulators, example workflows, an owner account; then waits.
  * Data lives in .dev/ (delete it for a clean start).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startAllSimulators } from '../test/simulators/cli';
-import { N8nInstance, REPO_ROOT, TEST_OWNER, type WorkflowJson } from '../test/support/n8n';
+import { demoExamples } from '../test/support/demoExamples';
+import { N8nInstance, REPO_ROOT, TEST_OWNER } from '../test/support/n8n';
 
 async function main() {
 	const port = Number(process.env.N8N_PORT ?? 5678);
@@ -15,10 +15,12 @@ async function main() {
 	const sims = await startAllSimulators(join(REPO_ROOT, '.dev', 'sftp'));
 	console.log('Installing the package into the dev n8n (.dev/)…');
 	const brokerPort = Number(process.env.N8N_RUNNERS_BROKER_PORT ?? 5679);
-	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER });
+	// The ARCA PEM example writes files: n8n only writes under its allowed folder (see test/support/demoExamples.ts).
+	const filesDir = join(REPO_ROOT, '.dev', 'n8n-files');
+	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 	await n8n.importCredentials(sims.credentials);
-	const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.json'));
-	await n8n.importWorkflows(examples.map((file) => JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson));
+	const examples = demoExamples(filesDir);
+	await n8n.importWorkflows(examples.map((example) => example.workflow));
 	console.log(`Imported ${examples.length} example workflows. Starting n8n…`);
 	await n8n.start();
 	console.log(`

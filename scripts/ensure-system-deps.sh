@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: openssl (test CAs), OpenSSH's sshd (the real SFTP server), and for the
-# queue-mode profile Redis and PostgreSQL (started by the tests as throwaway loopback instances).
+# queue-mode profile Redis and PostgreSQL (started by the tests as throwaway loopback instances), and Debian's
+# Chromium for the browser tests (test/browser, driven by playwright-core: no browser is ever downloaded).
 # Installs what is missing; needs root (as on the project's machines) when anything is missing.
 set -euo pipefail
 missing=()
@@ -9,6 +10,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[system-deps] installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

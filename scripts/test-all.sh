@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: lint, typecheck, build, n8n's scanner, unit, integration (simulators + real OpenSSH), end to end
-# (real n8n), queue mode (main + worker, Redis, PostgreSQL), the other tested n8n versions.
+# (real n8n), queue mode (main + worker, Redis, PostgreSQL), the other tested n8n versions, the browser tests
+# (Debian's Chromium driving the editor).
 # What it needs beyond `npm install` it installs itself: Debian packages, and each n8n + its Node into ~/.cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,8 @@ step "queue mode: n8n main + worker, Redis, PostgreSQL"
 npx jest --selectProjects queue --runInBand --json --outputFile="$results/queue.json" || status=1
 step "other n8n versions (test/n8n-versions.json): core workflows"
 npx jest --selectProjects versions --runInBand --json --outputFile="$results/versions.json" || status=1
+step "browser: Debian's Chromium driving a real n8n's editor (screenshots in docs/screenshots/)"
+npx jest --selectProjects browser --runInBand --json --outputFile="$results/browser.json" || status=1
 
 node -e '
 const fs = require("fs");
@@ -45,7 +48,7 @@ for (const f of process.argv.slice(1)) {
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (passed === 0) process.exitCode = 1;
-' "$results/fast.json" "$results/e2e.json" || status=1
+' "$results/fast.json" "$results/e2e.json" "$results/browser.json" || status=1
 if [ -f "$CERTSIGN_SECRET_SCAN_LOG" ]; then
   node -e '
 const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));

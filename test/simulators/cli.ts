@@ -1,7 +1,8 @@
 /**
  * Starts every simulator on fixed loopback ports, for `npm run dev` and `npm run simulators`.
  * Ports (env): CERTSIGN_AFIPSDK_PORT 8701, CERTSIGN_FIRMADOR_PORT 8702, CERTSIGN_DIGICERT_PORT 8703,
- * CERTSIGN_SFTP_PORT 2222. Firmador's files live under CERTSIGN_SFTP_ROOT (default .dev/sftp).
+ * CERTSIGN_SFTP_PORT 2222, CERTSIGN_SMTP_PORT 2525 (the SMTP catcher of the e-mail example). Firmador's files live
+ * under CERTSIGN_SFTP_ROOT (default .dev/sftp). Tests pass `ephemeralPorts` (every port chosen by the OS).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,12 +11,12 @@ import { startAfipSdkSimulator } from './afipsdk/server';
 import { DEFAULT_DIGICERT_API_KEY, startDigiCertSimulator } from './digicert/server';
 import { startFirmadorSimulator } from './firmador/server';
 import { startSftpSimulator } from './sftp/server';
-import { arcaDemoCredentials, digiCertDemoCredentials, firmadorDemoCredentials } from '../support/demoCredentials';
+import { startSmtpCatcher } from './smtp/server';
+import { arcaDemoCredentials, digiCertDemoCredentials, firmadorDemoCredentials, smtpDemoCredentials } from '../support/demoCredentials';
 import type { CredentialImport } from '../support/n8n';
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-
-export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp')) {
+export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp'), options: { ephemeralPorts?: boolean } = {}) {
+	const port = (name: string, fallback: number) => (options.ephemeralPorts ? 0 : Number(process.env[name] ?? fallback));
 	const afipSdk = await startAfipSdkSimulator({ port: port('CERTSIGN_AFIPSDK_PORT', 8701), pollsUntilDone: 2 });
 	const digiCert = await startDigiCertSimulator({ port: port('CERTSIGN_DIGICERT_PORT', 8703), issueAfterReads: 2 });
 	// A few issued orders, two of them expiring soon, so the renewal examples have something to do.
@@ -30,6 +31,10 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 		uploadFolder: join(sftpRoot, 'upload'),
 		signedFolder: join(sftpRoot, 'signed'),
 	});
+	const smtp = await startSmtpCatcher({
+		port: port('CERTSIGN_SMTP_PORT', 2525),
+		onMessage: options.ephemeralPorts ? undefined : (mail) => console.log(`[smtp catcher] ${mail.from} → ${mail.to.join(', ')}: ${mail.subject}`),
+	});
 
 	const credentials: CredentialImport[] = [
 		...arcaDemoCredentials(afipSdk.baseUrl),
@@ -39,12 +44,14 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 			app: firmador.apps[0],
 			sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, hostKeyFingerprint: sftp.hostKeyFingerprint },
 		}),
+		...smtpDemoCredentials(smtp.host, smtp.port),
 	];
 	return {
 		afipSdk,
 		digiCert,
 		firmador,
 		sftp,
+		smtp,
 		credentials,
 		describe: () =>
 			[
@@ -52,9 +59,10 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 				`  DigiCert   ${digiCert.url}  (API key ${DEFAULT_DIGICERT_API_KEY}; control: ${digiCert.origin}/__control)`,
 				`  Firmador   ${firmador.url}  (app ${firmador.apps[0].appId})`,
 				`  SFTP       ${sftp.host}:${sftp.port}  (user ${sftp.username}, files in ${sftpRoot})`,
+				`  SMTP       ${smtp.host}:${smtp.port}  (catches every e-mail; printed here, never relayed)`,
 			].join('\n'),
 		async close() {
-			await Promise.all([afipSdk.close(), digiCert.close(), firmador.close(), sftp.close()]);
+			await Promise.all([afipSdk.close(), digiCert.close(), firmador.close(), sftp.close(), smtp.close()]);
 		},
 	};
 }

@@ -10,6 +10,7 @@ export const DEMO_IDS = {
 	digiCertApi: 'certsignDigiCert1',
 	firmadorApi: 'firmadorApiDemo01',
 	firmadorSftp: 'firmadorSftpDemo1',
+	smtp: 'certsignSmtp0001',
 } as const;
 
 export const DEMO_ARCA = { cuit: '20409378472', username: '20409378472', password: 'demo-clave-fiscal', token: 'demo-access-token' };
@@ -62,6 +63,18 @@ export function firmadorDemoCredentials(demo: FirmadorDemo): CredentialImport[] 
 			name: 'Firmador SFTP (demo server)',
 			type: 'firmadorSftp',
 			data: { ...demo.sftp, uploadFolder: '/upload', signedFolder: '/signed' },
+		},
+	];
+}
+
+/** n8n's own SMTP credential, pointed at the demo SMTP catcher (test/simulators/smtp): no TLS, no login. */
+export function smtpDemoCredentials(host: string, port: number): CredentialImport[] {
+	return [
+		{
+			id: DEMO_IDS.smtp,
+			name: 'SMTP account (demo catcher)',
+			type: 'smtp',
+			data: { user: '', password: '', host, port, secure: false, disableStartTls: true },
 		},
 	];
 }

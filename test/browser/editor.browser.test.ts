@@ -1,0 +1,361 @@
+/**
+ * The editor, as a person clicks it: Debian's Chromium (playwright-core) against a real n8n 2.40.7 with the
+ * packed package installed into its `.n8n/nodes` (test/support/n8n.ts), the simulators, the demo
+ * credentials and the example workflows as `npm run dev` imports them. Screenshots go to docs/screenshots/.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+import { startAllSimulators, type RunningSimulators } from '../simulators/cli';
+import { launchChromium, newContext, screenshot, signIn, type Theme } from '../support/browser';
+import { demoExamples } from '../support/demoExamples';
+import { DEMO_ARCA, DEMO_IDS } from '../support/demoCredentials';
+import { N8nInstance, TEST_OWNER, type WorkflowJson } from '../support/n8n';
+
+jest.setTimeout(10 * 60_000);
+
+const NODES = [
+	// displayName (nodes/*/*.node.ts), icon file, the name the trigger panel shows (n8n drops " Trigger")
+	{ name: 'ARCA Automation', icon: 'ArcaAutomation/arca', shown: 'ARCA Automation' },
+	{ name: 'Firmador', icon: 'Firmador/firmador', shown: 'Firmador' },
+	{ name: 'DigiCert Code Signing', icon: 'DigiCertCodeSigning/digicert', shown: 'DigiCert Code Signing' },
+	{ name: 'Certificate Trigger', icon: 'CertificateTrigger/certificateTrigger', shown: 'Certificate' },
+];
+
+/** A manual trigger and ARCA Create with a bad parameter (the demo credentials). */
+function badArcaWorkflow(id: string, parameters: Record<string, string>): WorkflowJson {
+	return {
+		id,
+		name: `Bad input: ${JSON.stringify(parameters)}`,
+		nodes: [
+			{ parameters: {}, id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+			{
+				parameters: { resource: 'certificate', operation: 'create', environment: 'dev', waitForCompletion: true, options: { pollInterval: 1, timeout: 60 }, ...parameters },
+				id: `${id}-a`,
+				name: 'Create Certificate',
+				type: 'n8n-nodes-certsign.arcaAutomation',
+				typeVersion: 1,
+				position: [240, 0],
+				credentials: { afipSdkApi: { id: DEMO_IDS.afipSdkApi, name: 'Afip SDK (demo simulator)' }, arcaLogin: { id: DEMO_IDS.arcaLogin, name: 'ARCA Login (demo taxpayer)' } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Create Certificate', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+let sims: RunningSimulators;
+let n8n: N8nInstance;
+let browser: Browser;
+let sftpRoot: string;
+let filesDir: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+	sftpRoot = mkdtempSync(join(tmpdir(), 'certsign-browser-sftp-'));
+	filesDir = mkdtempSync(join(tmpdir(), 'certsign-browser-files-'));
+	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
+	n8n = new N8nInstance({ owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
+	await n8n.importCredentials(sims.credentials);
+	await n8n.importWorkflows([...demoExamples(filesDir).map((example) => example.workflow), badArcaWorkflow('badCuitBrowser01', { alias: 'facturacion', taxpayerCuit: '20409378473' }), badArcaWorkflow('badAliasBrowser1', { alias: 'my alias' })]);
+	await n8n.start();
+	browser = await launchChromium();
+});
+
+afterAll(async () => {
+	for (const context of contexts) await context.close().catch(() => undefined);
+	await browser?.close();
+	await n8n?.dispose();
+	await sims?.close();
+	for (const dir of [sftpRoot, filesDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function signedInPage(theme: Theme = 'light'): Promise<Page> {
+	const context = await newContext(browser, theme);
+	contexts.push(context);
+	const page = await context.newPage();
+	await signIn(page, n8n);
+	return page;
+}
+
+/** An image has loaded when the browser decoded it (a broken icon has naturalWidth 0). */
+async function imageLoaded(image: Locator, timeoutMs = 10_000): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const state = await image.evaluate((img: any) => ({ complete: img.complete as boolean, width: img.naturalWidth as number }));
+		if (state.complete) return state.width > 0;
+		if (Date.now() > deadline) return false;
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** The locator's text (whitespace collapsed) once it matches, or its last text after the timeout. */
+async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const text = (await locator.innerText()).replace(/\s+/g, ' ');
+		if (pattern.test(text) || Date.now() > deadline) return text;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+async function openNodePanel(page: Page) {
+	await page.goto(`${n8n.baseUrl}/workflow/new`);
+	await page.getByTestId('canvas-add-button').click();
+	await page.getByTestId('node-creator-search-bar').waitFor();
+}
+
+function creatorItem(page: Page, shownName: string): Locator {
+	return page.getByTestId('item-iterator-item').filter({ has: page.getByTestId('node-creator-item-name').getByText(shownName, { exact: true }) });
+}
+
+describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
+	test('log in as the owner; the nodes panel finds each node by name, with its icon', async () => {
+		const page = await signedInPage(theme);
+		expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('N8N_THEME'))).toBe(theme);
+		await openNodePanel(page);
+		for (const node of NODES) {
+			await page.getByTestId('node-creator-search-bar').fill(node.name);
+			const item = creatorItem(page, node.shown);
+			await item.first().waitFor();
+			const icon = item.first().locator('img').first();
+			const src = await icon.getAttribute('src');
+			expect({ node: node.name, src }).toEqual({ node: node.name, src: expect.stringContaining(`/icons/n8n-nodes-certsign/dist/nodes/${node.icon}`) });
+			// n8n shows the node's dark icon (nodes/*/*.dark.svg) in dark theme
+			expect({ node: node.name, dark: src!.endsWith('.dark.svg') }).toEqual({ node: node.name, dark: theme === 'dark' });
+			expect(await imageLoaded(icon)).toBe(true);
+			await screenshot(page, `node-panel-${node.name.toLowerCase().replace(/ /g, '-')}-${theme}`);
+		}
+	});
+
+	test('an example workflow runs from the editor; the output panel shows its JSON and binary files', async () => {
+		const page = await signedInPage(theme);
+		const runs = [
+			{ workflow: 'arcaCreateCert01', node: 'Create Testing Certificate', shot: 'run-arca', binary: ['certificate', 'privateKey'], json: /"alias": "demo"/ },
+			{ workflow: 'firmadorSignOne01', node: 'Download Signed', shot: 'run-firmador', binary: ['data'], json: /"status"/ },
+			{ workflow: 'digicertOrderDl01', node: 'Download Certificate', shot: 'run-digicert', binary: ['certificate'], json: /"certificate_id": \d+/ },
+			{ workflow: 'certTrigDigiCert1', node: 'Renewal Due', shot: 'run-certificate-trigger', binary: [], json: /"event": "renewalDue"/ },
+		];
+		for (const run of runs) {
+			await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
+			const target = page.getByTestId('canvas-node').filter({ hasText: run.node });
+			await target.waitFor();
+			await page.getByTestId('execute-workflow-button').click();
+			// the last node succeeds, or some node shows its error
+			await target.getByTestId('canvas-node-status-success').or(page.getByTestId('node-issues')).first().waitFor({ timeout: 120_000 });
+			const failed = page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') });
+			let error = '';
+			if ((await failed.count()) > 0) {
+				await failed.first().dblclick();
+				error = await waitForText(page.getByTestId('output-panel'), /\(item \d+\)|error/i);
+			}
+			expect({ workflow: run.workflow, error }).toEqual({ workflow: run.workflow, error: '' });
+			await target.dblclick();
+			const output = page.getByTestId('output-panel');
+			await output.waitFor();
+			if (run.binary.length > 0) {
+				await output.getByTestId('radio-button-binary').click();
+				const files = output.locator('[data-test-id^="ndv-binary-data_"]');
+				await files.first().waitFor();
+				const cards = (await files.allInnerTexts()).join('\n');
+				for (const property of run.binary) expect({ workflow: run.workflow, cards }).toEqual({ workflow: run.workflow, cards: expect.stringContaining(property) });
+			}
+			await output.getByTestId('radio-button-json').click();
+			expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({ workflow: run.workflow, json: expect.stringMatching(run.json) });
+			await screenshot(page, `${run.shot}-${theme}`);
+			await page.getByTestId('ndv-close-button').click();
+		}
+		// The trigger example's e-mail went to the SMTP catcher.
+		expect(sims.smtp.messages.some((mail) => /due for renewal/.test(mail.subject))).toBe(true);
+	});
+});
+
+/** Creates a credential from Overview → Create credential, fills it, saves; returns what the Test says. */
+async function createCredential(page: Page, typeName: string, fields: Record<string, string>, choices: Record<string, RegExp> = {}): Promise<string> {
+	await page.goto(`${n8n.baseUrl}/home/credentials`);
+	await page.getByTestId('add-resource-credential').click();
+	await page.getByTestId('new-credential-type-select').locator('input').fill(typeName);
+	await page.getByTestId('new-credential-type-select-option').filter({ hasText: typeName }).first().click();
+	await page.getByTestId('new-credential-type-button').click();
+	const modal = page.getByTestId('editCredential-modal');
+	for (const [field, choice] of Object.entries(choices)) {
+		await modal.getByTestId(`parameter-input-${field}`).click();
+		await page.locator('.el-select-dropdown__item, [role=option]').filter({ hasText: choice }).first().click();
+	}
+	for (const [field, value] of Object.entries(fields)) {
+		const input = modal.getByTestId(`parameter-input-${field}`).locator('input, textarea').first();
+		await input.fill(value);
+	}
+	await modal.getByTestId('credential-save-button').click();
+	// n8n tests the credential on save: a green "Connection tested successfully", or "Couldn’t connect with
+	// these settings" whose "More details" shows the credential test's own message.
+	const verdict = modal.getByText(/Connection tested successfully|Couldn.t connect with these settings/).filter({ visible: true }).first();
+	await verdict.waitFor({ timeout: 60_000 });
+	const details = modal.getByText('More details').filter({ visible: true });
+	if ((await details.count()) > 0) await details.first().click();
+	await page.waitForTimeout(300);
+	return (await modal.innerText()).replace(/\s+/g, ' ');
+}
+
+async function closeCredential(page: Page) {
+	await page.keyboard.press('Escape');
+	await page.getByTestId('editCredential-modal').waitFor({ state: 'hidden' });
+}
+
+test('each of the five credentials, created from the UI: its Test succeeds against the simulators and fails readably on a wrong secret', async () => {
+	const page = await signedInPage('light');
+	const firmador = sims.firmador.apps[0];
+	const sftp = sims.sftp;
+	const cases: Array<{ type: string; good: Record<string, string>; bad: Record<string, string>; badMessage: RegExp; choices?: Record<string, RegExp> }> = [
+		{
+			type: 'Afip SDK API',
+			good: { accessToken: DEMO_ARCA.token, baseUrl: sims.afipSdk.baseUrl },
+			bad: { accessToken: 'wrong-token', baseUrl: sims.afipSdk.baseUrl },
+			badMessage: /Afip SDK rejected the access token/,
+		},
+		{
+			type: 'ARCA Login',
+			good: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' },
+			// ARCA is never contacted (a failed login counts toward locking the clave fiscal): what it can
+			// check is the CUIT's check digit.
+			bad: { cuit: '20409378473', username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' },
+			badMessage: /wrong check digit/,
+		},
+		{
+			type: 'Firmador API',
+			good: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: firmador.secret },
+			bad: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: Buffer.from('not-the-shared-key-of-this-app!!').toString('base64') },
+			badMessage: /Firmador rejected the signature: check App ID, Secret, Secret Encoding and this machine's clock/,
+		},
+		{
+			type: 'Firmador SFTP',
+			good: { host: sftp.host, port: String(sftp.port), username: sftp.username, password: sftp.password, hostKeyFingerprint: sftp.hostKeyFingerprint, uploadFolder: '/upload', signedFolder: '/signed' },
+			bad: { host: sftp.host, port: String(sftp.port), username: sftp.username, password: 'wrong-password', hostKeyFingerprint: sftp.hostKeyFingerprint, uploadFolder: '/upload', signedFolder: '/signed' },
+			badMessage: /authenticat|password|rejected|denied/i,
+		},
+		{
+			type: 'DigiCert API',
+			good: { apiKey: sims.digiCert.apiKey, baseUrl: sims.digiCert.url },
+			bad: { apiKey: 'wrong-api-key-0000000000000000', baseUrl: sims.digiCert.url },
+			badMessage: /invalid API key/i,
+			choices: { region: /Custom/ },
+		},
+	];
+	const results: Record<string, { good: string; bad: string }> = {};
+	for (const c of cases) {
+		const good = await createCredential(page, c.type, c.good, c.choices);
+		if (c.type === 'DigiCert API') await screenshot(page, 'credential-digicert-light');
+		await closeCredential(page);
+		const bad = await createCredential(page, c.type, c.bad, c.choices);
+		await closeCredential(page);
+		results[c.type] = { good, bad };
+		expect({ type: c.type, good }).toEqual({ type: c.type, good: expect.stringContaining('Connection tested successfully') });
+		expect({ type: c.type, bad }).toEqual({ type: c.type, bad: expect.stringMatching(c.badMessage) });
+		expect({ type: c.type, bad }).toEqual({ type: c.type, bad: expect.not.stringContaining('Connection tested successfully') });
+	}
+});
+
+test('a bad parameter (CUIT with a wrong check digit, alias with a space) shows the error on the node after a run, naming item and field', async () => {
+	const page = await signedInPage('light');
+	const cases = [
+		{ workflow: 'badCuitBrowser01', message: /Taxpayer CUIT "20409378473" has a wrong check digit/ },
+		{ workflow: 'badAliasBrowser1', message: /Alias "my alias" contains a space/ },
+	];
+	for (const c of cases) {
+		await page.goto(`${n8n.baseUrl}/workflow/${c.workflow}`);
+		const node = page.getByTestId('canvas-node').filter({ hasText: 'Create Certificate' });
+		await node.waitFor();
+		await page.getByTestId('execute-workflow-button').click();
+		await node.getByTestId('node-issues').waitFor({ timeout: 60_000 });
+		await node.dblclick();
+		const output = page.getByTestId('output-panel');
+		await output.waitFor();
+		const text = await waitForText(output, c.message);
+		expect({ workflow: c.workflow, text }).toEqual({ workflow: c.workflow, text: expect.stringMatching(c.message) });
+		expect({ workflow: c.workflow, text }).toEqual({ workflow: c.workflow, text: expect.stringMatching(/\(item 0\)/) });
+		await screenshot(page, `bad-input-${c.workflow === 'badCuitBrowser01' ? 'cuit' : 'alias'}-light`);
+		await page.getByTestId('ndv-close-button').click();
+	}
+});
+
+// The Test of ARCA Login checks the CUITs' check digits and deliberately never logs in to ARCA (a failed
+// login counts toward locking the clave fiscal). Its own message says so ("CUITs are well formed (ARCA
+// itself is not contacted …)"), but n8n shows any OK credential test as "Connection tested successfully"
+// and never shows that message: the user is told a connection was tested that never happened. Fixing it
+// needs credentials/ArcaLogin.credentials.ts (e.g. no credential test, or one that says it could not
+// test); this helper branch may not touch credentials/, so the test is marked failing until then.
+test.failing('ARCA Login: a valid credential is not shown as "Connection tested successfully", since ARCA was not contacted', async () => {
+	const page = await signedInPage('light');
+	const shown = await createCredential(page, 'ARCA Login', { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' });
+	await closeCredential(page);
+	expect(shown).not.toContain('Connection tested successfully');
+	expect(shown).toMatch(/not contacted/);
+});
+
+async function openNode(page: Page, workflowId: string, nodeName: string): Promise<Locator> {
+	await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`);
+	await page.getByTestId('canvas-node').filter({ hasText: nodeName }).dblclick();
+	const parameters = page.getByTestId('node-parameters');
+	await parameters.waitFor();
+	return parameters;
+}
+
+/** Hovers a parameter's label and its help icon; returns whether the description became visible. */
+async function descriptionShown(page: Page, parameters: Locator, field: string, label: string, description: string): Promise<boolean> {
+	const item = parameters.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${field}`) });
+	await item.getByText(label, { exact: true }).first().hover();
+	await item.locator('[data-icon="circle-help"]').first().hover();
+	const text = page.getByText(description, { exact: true }).filter({ visible: true });
+	await text.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+	return (await text.count()) > 0;
+}
+
+test("DigiCert's Organization and Container fields list the simulator's entries", async () => {
+	const page = await signedInPage('light');
+	const parameters = await openNode(page, 'digicertOrderDl01', 'Order Code Signing Certificate');
+	const listed: Record<string, string[]> = {};
+	for (const field of ['organization', 'container']) {
+		const locator = parameters.getByTestId(`resource-locator-${field}`);
+		await locator.getByTestId('rlc-mode-selector').click();
+		await page.locator('[data-test-id="mode-list"]').filter({ visible: true }).click();
+		await locator.getByTestId('rlc-input').click();
+		await page.getByTestId('rlc-item').first().waitFor();
+		listed[field] = await page.getByTestId('rlc-item').filter({ visible: true }).allInnerTexts();
+		if (field === 'organization') await screenshot(page, 'digicert-organization-list-light');
+		await page.keyboard.press('Escape');
+		await page.getByTestId('rlc-item').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+	}
+	expect(listed.organization.map((t) => t.trim())).toEqual(['Example Corp (123456)', 'Ejemplo S.A. (AR) (234567)']);
+	expect(listed.container.join('\n')).toMatch(/Example Corp \(top\)/);
+	expect(listed.container.join('\n')).toMatch(/Build servers/);
+});
+
+test('the ARCA Web Service dropdown and the Firmador signer fields show their descriptions', async () => {
+	const page = await signedInPage('light');
+	const arca = await openNode(page, 'arcaAuthWsfe0001', 'Authorize wsfe');
+	expect(await descriptionShown(page, arca, 'service', 'Web Service', 'The ARCA web service to authorize for this certificate')).toBe(true);
+	await arca.getByTestId('parameter-input-service').click();
+	const options = await page.locator('[role=option]').filter({ visible: true }).allInnerTexts();
+	expect(options.map((o) => o.trim().split('\n')[0])).toEqual(expect.arrayContaining(['Factura Electrónica (Wsfe)', 'Factura De Exportación (Wsfex)']));
+	await screenshot(page, 'arca-web-service-light');
+	await page.keyboard.press('Escape');
+
+	const firmador = await openNode(page, 'firmadorSignOne01', 'Sign PDF');
+	expect(await descriptionShown(page, firmador, 'signerCuil', 'Signer CUIL', 'CUIL of the person who signs (CUILPersona). They approve the request with their OTP/PIN.')).toBe(true);
+	expect(await descriptionShown(page, firmador, 'companyCuit', 'Company CUIT', 'CUIT of the company the signature is made for (CUITEmpresa)')).toBe(true);
+});
+
+// The Web Service options (nodes/ArcaAutomation/actions/webService/authorize.ts) have names only: the
+// dropdown cannot tell a user what "Padrón A13" is for. Descriptions are node text, which this branch may
+// not edit (labels and descriptions are being polished on main): failing until the options get them.
+test.failing('each ARCA Web Service option shows a description in the dropdown', async () => {
+	const page = await signedInPage('light');
+	const arca = await openNode(page, 'arcaAuthWsfe0001', 'Authorize wsfe');
+	await arca.getByTestId('parameter-input-service').click();
+	const options = await page.locator('[role=option]').filter({ visible: true }).allInnerTexts();
+	expect(options.length).toBeGreaterThan(3);
+	for (const option of options) expect(option.trim().split('\n').length).toBeGreaterThan(1);
+});
