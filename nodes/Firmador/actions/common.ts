@@ -10,7 +10,7 @@ import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../..
 import { checkBaseFolder, RemotePathError } from '../../shared/firmadorPaths';
 import { inputError } from '../../shared/n8n/items';
 export { checkOptionValues } from '../../shared/n8n/optionValues';
-import { getStatuses, isNoContent, type StatusEntry } from '../transport/api';
+import { getStatuses, isNoContent, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
 
 /** Warnings an execution collects (e.g. an unverified SFTP host key); the node adds them to every output item. */
@@ -276,7 +276,7 @@ export interface WaitResult {
  * Polls EstadoSolicitud for every id together until each is final (1, 4, 5) or the timeout passes. A 204
  * while waiting means "no result yet" (the next poll asks again). Interval and timeout are clamped.
  */
-export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: unknown, timeoutSeconds: unknown, chunkSize = 50): Promise<WaitResult> {
+export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: unknown, timeoutSeconds: unknown, chunkSize = STATUS_IDS_PER_REQUEST): Promise<WaitResult> {
 	const statuses = new Map<string, StatusEntry>();
 	const started = Date.now();
 	const interval = clampSeconds(intervalSeconds, POLL_INTERVAL_SECONDS.fallback, POLL_INTERVAL_SECONDS.min, POLL_INTERVAL_SECONDS.max);

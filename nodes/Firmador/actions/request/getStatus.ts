@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 import { asNodeError, errorItem, inputError } from '../../../shared/n8n/items';
 import { asSentence, parseSessionIds } from '../../../shared/firmadorStatus';
-import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
+import { getStatuses, isNoContent, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../../transport/api';
 import { checkApiCredential, statusJson, waitForSessions } from '../common';
 
 export const sessionIdsField = (operation: string): INodeProperties => ({
@@ -30,8 +30,8 @@ export const properties: INodeProperties[] = [
 				name: 'chunkSize',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Most session IDs asked for in one EstadoSolicitud call',
+				default: STATUS_IDS_PER_REQUEST,
+				description: 'Most session IDs asked for in one EstadoSolicitud call (36 keeps the URL under IIS\'s 2,048-character query limit)',
 			},
 		],
 	},
@@ -100,7 +100,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (all.length === 0) return errors;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	try {
-		const statuses = await getStatuses.call(this, all, Number(options.chunkSize ?? 50));
+		const statuses = await getStatuses.call(this, all, Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
 		return statusItems(this, perItem, errors, statuses);
 	} catch (error) {
 		return failAll(this, perItem, errors, error as Error);
@@ -113,7 +113,7 @@ export async function executeWait(this: IExecuteFunctions): Promise<INodeExecuti
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	let waited;
 	try {
-		waited = await waitForSessions(this, all, options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? 50));
+		waited = await waitForSessions(this, all, options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
 	} catch (error) {
 		return failAll(this, perItem, errors, error as Error);
 	}

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { waitOptions } from '../common';
+import { STATUS_IDS_PER_REQUEST } from '../../transport/api';
 import { executeWait, sessionIdsField } from './getStatus';
 
 const show = { resource: ['request'], operation: ['waitForCompletion'] };
@@ -20,8 +21,8 @@ export const properties: INodeProperties[] = [
 				name: 'chunkSize',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Most session IDs asked for in one EstadoSolicitud call',
+				default: STATUS_IDS_PER_REQUEST,
+				description: 'Most session IDs asked for in one EstadoSolicitud call (36 keeps the URL under IIS\'s 2,048-character query limit)',
 			},
 			{
 				displayName: 'Error on Timeout',
