@@ -32,6 +32,16 @@ export interface FirmadorSftpSettings {
 
 export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
 export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
+/** SFTP WRITE requests an upload keeps outstanding (each of the server's largest write size). */
+export const WRITES_IN_FLIGHT = 4;
+/** ssh2's write size when it cannot tell the server's (the SFTP draft's minimum packet is 34,000 bytes). */
+const FALLBACK_WRITE_SIZE = 32 * 1024;
+
+/** The largest data length of one SFTP WRITE on this connection (ssh2 keeps it as `_maxWriteLen`). */
+function maxWriteLength(client: SftpClient): number {
+	const size = (client as unknown as { sftp?: { _maxWriteLen?: number } }).sftp?._maxWriteLen;
+	return typeof size === 'number' && size > 0 ? size : FALLBACK_WRITE_SIZE;
+}
 
 export class SftpError extends Error {
 	constructor(
@@ -216,13 +226,35 @@ export class FirmadorSftp {
 		const hash = createHash('sha1');
 		let sent = 0;
 		let progress: () => void = () => undefined;
+		// Re-chunked to the server's largest SFTP write (OpenSSH: 256 KiB less the header; ssh2 reads it from
+		// the limits extension) so each WRITE is full, and the write stream may hold WRITES_IN_FLIGHT of them:
+		// ssh2's WriteStream sends the chunks it has buffered together (_writev) instead of one 64 KiB
+		// read-stream chunk per round trip. Memory stays bounded by a few writes.
+		const writeSize = maxWriteLength(this.client);
+		let pending: Buffer[] = [];
+		let pendingBytes = 0;
 		// A Transform, not a 'data' listener: a listener would start the flow before put() is reading.
 		const counter = new Transform({
+			readableHighWaterMark: writeSize * WRITES_IN_FLIGHT,
 			transform(chunk: Buffer, _encoding, done) {
 				hash.update(chunk);
 				sent += chunk.length;
 				progress();
-				done(null, chunk);
+				pending.push(chunk);
+				pendingBytes += chunk.length;
+				if (pendingBytes >= writeSize) {
+					const all = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+					let offset = 0;
+					for (; all.length - offset >= writeSize; offset += writeSize) this.push(all.subarray(offset, offset + writeSize));
+					pending = offset < all.length ? [all.subarray(offset)] : [];
+					pendingBytes = all.length - offset;
+				}
+				done();
+			},
+			flush(done) {
+				if (pendingBytes > 0) this.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes));
+				pending = [];
+				done();
 			},
 		});
 		const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
@@ -231,7 +263,9 @@ export class FirmadorSftp {
 		try {
 			await this.timed(`upload of ${name}`, async (alive) => {
 				progress = alive;
-				await this.client.put(counter, tempPath);
+				// ssh2's WriteStream takes any Writable option; the typings list only the SFTP ones.
+				const writeStreamOptions = { highWaterMark: writeSize * WRITES_IN_FLIGHT } as SftpClient.WriteStreamOptions;
+				await this.client.put(counter, tempPath, { writeStreamOptions });
 			});
 			const stat = await this.timed(`stat of ${tempPath}`, async () => await this.client.stat(tempPath));
 			if (stat.size !== sent) {
