@@ -22,6 +22,8 @@ export class PageCapReachedError extends Error {}
 export interface IssuedOrderFilters {
 	productNameId?: string;
 	containerId?: number;
+	/** Only orders whose certificate expires on or before this day (YYYY-MM-DD): `filters[valid_till]=<=…`. */
+	validTillOnOrBefore?: string;
 }
 
 /** Every issued order (all pages), optionally filtered by product and container. */
@@ -34,6 +36,7 @@ export async function listIssuedOrders(get: DigiCertGet, filters: IssuedOrderFil
 		const qs: IDataObject = { 'filters[status]': 'issued', limit: PAGE, offset };
 		if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
 		if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
+		if (filters.validTillOnOrBefore) qs['filters[valid_till]'] = `<=${filters.validTillOnOrBefore}`;
 		const body = (await get('/order/certificate', qs)) as { orders?: IDataObject[]; page?: { total?: number } };
 		const page = Array.isArray(body?.orders) ? body.orders : [];
 		orders.push(...page);

@@ -6,7 +6,7 @@ import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { digiCertInstant } from '../shared/digicertStatus';
-import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from '../shared/renewalPolicy';
+import { assessRenewal, DAY_MS, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from '../shared/renewalPolicy';
 import {
 	certificateKey,
 	planRenewalEvents,
@@ -177,11 +177,35 @@ function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 }
 
 /**
- * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
- * certificate's dates or serial is read in full.
+ * Longest code-signing lifetime the "fraction of the lifetime" policy must allow for: 39 months (the
+ * CA/Browser Forum's code-signing maximum until 2026; DigiCert sold up to 3 years).
  */
-export async function digiCertCandidates(get: DigiCertGet, settings: RenewalSettings): Promise<CandidateCertificate[]> {
-	const orders = await listIssuedOrders(get, { productNameId: settings.productNameId, containerId: settings.containerId });
+export const MAX_LIFETIME_DAYS = 1187;
+
+/**
+ * The last expiry day (YYYY-MM-DD, UTC) an order can have and still be due now, so a poll lists only
+ * those (`filters[valid_till]=<=`) instead of every issued order. daysBefore: due once
+ * notAfter − N days ≤ now (or from notBefore when the lifetime is shorter, which expires sooner still);
+ * fraction f: due once notAfter − f × lifetime ≤ now, and the lifetime is at most MAX_LIFETIME_DAYS.
+ * One day more for the end-of-day reading of DigiCert's bare dates.
+ */
+export function dueHorizon(policy: RenewalPolicy, now: Date): string {
+	const normal = normalizePolicy(policy);
+	const days = normal.mode === 'daysBefore' ? normal.days : Math.ceil(normal.fraction * MAX_LIFETIME_DAYS);
+	return new Date(now.getTime() + (days + 1) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
+ * certificate's dates or serial is read in full. With `now`, only orders that can be due by then are
+ * listed (see dueHorizon); without it (Fetch Test Event: the most urgent, due or not) all of them.
+ */
+export async function digiCertCandidates(get: DigiCertGet, settings: RenewalSettings, now?: Date): Promise<CandidateCertificate[]> {
+	const orders = await listIssuedOrders(get, {
+		productNameId: settings.productNameId,
+		containerId: settings.containerId,
+		validTillOnOrBefore: now ? dueHorizon(settings.policy, now) : undefined,
+	});
 	const candidates: CandidateCertificate[] = [];
 	for (const order of orders) {
 		// Already renewed (the renewal is its own order): its renewal is not due any more. Renewing it
@@ -199,6 +223,7 @@ export async function gatherCandidates(
 	get: DigiCertGet,
 	settings: RenewalSettings,
 	now: Date,
+	options: { allOrders?: boolean } = {},
 ): Promise<{ candidates: CandidateCertificate[]; sourcesRead: CertSource[] }> {
 	const candidates: CandidateCertificate[] = [];
 	const sourcesRead: CertSource[] = [];
@@ -207,7 +232,7 @@ export async function gatherCandidates(
 		sourcesRead.push('pem');
 	}
 	if (settings.useDigiCert) {
-		candidates.push(...(await digiCertCandidates(get, settings)));
+		candidates.push(...(await digiCertCandidates(get, settings, options.allOrders ? undefined : now)));
 		sourcesRead.push('digicert');
 	}
 	// The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,
