@@ -33,7 +33,7 @@ export interface FirmadorSftpSettings {
 export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
 export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
 /** SFTP WRITE requests an upload keeps outstanding (each of the server's largest write size). */
-export const WRITES_IN_FLIGHT = 4;
+export const WRITES_IN_FLIGHT = 8;
 /** ssh2's write size when it cannot tell the server's (the SFTP draft's minimum packet is 34,000 bytes). */
 const FALLBACK_WRITE_SIZE = 32 * 1024;
 
@@ -240,14 +240,26 @@ export class FirmadorSftp {
 				hash.update(chunk);
 				sent += chunk.length;
 				progress();
-				pending.push(chunk);
-				pendingBytes += chunk.length;
-				if (pendingBytes >= writeSize) {
-					const all = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-					let offset = 0;
-					for (; all.length - offset >= writeSize; offset += writeSize) this.push(all.subarray(offset, offset + writeSize));
-					pending = offset < all.length ? [all.subarray(offset)] : [];
-					pendingBytes = all.length - offset;
+				// Slices of the incoming chunk go out without copying; only a write that spans two chunks is
+				// assembled (at most one write's worth of copying per chunk).
+				let offset = 0;
+				if (pendingBytes > 0) {
+					const need = writeSize - pendingBytes;
+					if (chunk.length < need) {
+						pending.push(chunk);
+						pendingBytes += chunk.length;
+						return done();
+					}
+					pending.push(chunk.subarray(0, need));
+					this.push(Buffer.concat(pending, writeSize));
+					pending = [];
+					pendingBytes = 0;
+					offset = need;
+				}
+				for (; chunk.length - offset >= writeSize; offset += writeSize) this.push(chunk.subarray(offset, offset + writeSize));
+				if (offset < chunk.length) {
+					pending = [chunk.subarray(offset)];
+					pendingBytes = chunk.length - offset;
 				}
 				done();
 			},
