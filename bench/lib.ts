@@ -33,6 +33,7 @@ export async function run(command: string, args: string[], options: { env?: Node
 		child.stdout.on('data', (c) => (stdout += c));
 		child.stderr.on('data', (c) => (stderr += c));
 		child.on('error', reject);
+		child.stdin.on('error', () => undefined); // a child that exits without reading its stdin (EPIPE)
 		if (child.pid && options.onSpawn) options.onSpawn(child.pid);
 		child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
 		child.stdin.end(options.input ?? '');
@@ -64,6 +65,7 @@ export function machine(n8nVersion?: string) {
 		benchNode: process.version,
 		n8nVersion,
 		kernel: os.release(),
+		loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
 		date: new Date().toISOString(),
 	};
 }

@@ -8,6 +8,7 @@
 import { createReadStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
 import { FirmadorSftp } from '../nodes/Firmador/transport/sftp';
 import { startSshd, type SshdServer } from '../test/support/sshd';
 import { hrms, memoryOf, runOk, spread, type Spread } from './lib';
@@ -39,7 +40,8 @@ async function worker(variant: Variant, file: string, sizeMiB: number, server: s
 	const sftp = await FirmadorSftp.connect({ ...settings, signedFolder: settings.uploadFolder });
 	const baseRssMiB = memoryOf('self').hwm;
 	const started = process.hrtime.bigint();
-	const source = variant === 'stream' ? createReadStream(file) : readFileSync(file);
+	// As n8n's filesystem binary store serves the node: an fs stream with BINARY_READ_CHUNK reads.
+	const source = variant === 'stream' ? createReadStream(file, { highWaterMark: BINARY_READ_CHUNK }) : readFileSync(file);
 	const result = await sftp.upload(source, settings.uploadFolder, `bench-${variant}.pdf`, { overwrite: true });
 	const ms = hrms(started);
 	await sftp.end();
