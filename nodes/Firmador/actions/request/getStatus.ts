@@ -44,6 +44,8 @@ export async function collectIds(ctx: IExecuteFunctions): Promise<{ perItem: Map
 	const perItem = new Map<number, string[]>();
 	const errors: INodeExecutionData[] = [];
 	const all: string[] = [];
+	// A Set beside the list: `all.includes` made collecting 10,000 ids quadratic.
+	const seen = new Set<string>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const ids = parseSessionIds(ctx.getNodeParameter('sessionIds', itemIndex, ''));
 		const bad = ids.find((id) => id.length > 128 || /[\u0000-\u001f]/.test(id));
@@ -59,7 +61,11 @@ export async function collectIds(ctx: IExecuteFunctions): Promise<{ perItem: Map
 			continue;
 		}
 		perItem.set(itemIndex, ids);
-		for (const id of ids) if (!all.includes(id)) all.push(id);
+		for (const id of ids) {
+			if (seen.has(id)) continue;
+			seen.add(id);
+			all.push(id);
+		}
 	}
 	return { perItem, all, errors };
 }
