@@ -179,6 +179,11 @@ export interface B4Row {
 	waitMs: number;
 	/** wait time minus the poll interval sleeps between rounds */
 	activeMs: number;
+	/** time the simulator itself spent on the status requests (part of activeMs) */
+	simulatorMs: number;
+	/** activeMs − simulatorMs: the node, n8n-core's HTTP stack and the loopback */
+	clientMs: number;
+	clientUsPerSession: number;
 	activeUsPerSession: number;
 	requestsPerSession: number;
 }
@@ -219,11 +224,16 @@ export async function benchB4(sizes: number[], log: (line: string) => void): Pro
 				longestQueryChars: Math.max(...status.map((r) => r.url.length - r.url.indexOf('?') - 1)),
 				waitMs,
 				activeMs: waitMs - (rounds - 1) * interval * 1000,
+				simulatorMs: status.reduce((sum, r) => sum + (r.handledMs ?? 0), 0),
+				clientMs: 0,
+				clientUsPerSession: 0,
 				activeUsPerSession: 0,
 				requestsPerSession: status.length / n,
 			};
 			row.activeUsPerSession = (row.activeMs * 1000) / n;
-			log(`  B4 ${n} sessions: ${row.statusRequests} status requests in ${rounds} rounds (${row.requestsPerRound}/round, expected ${row.expectedPerRound}), longest query ${row.longestQueryChars} chars, wait ${waitMs.toFixed(0)} ms, active ${row.activeUsPerSession.toFixed(0)} µs/session`);
+			row.clientMs = row.activeMs - row.simulatorMs;
+			row.clientUsPerSession = (row.clientMs * 1000) / n;
+			log(`  B4 ${n} sessions: ${row.statusRequests} status requests in ${rounds} rounds (${row.requestsPerRound}/round, expected ${row.expectedPerRound}), longest query ${row.longestQueryChars} chars, wait ${waitMs.toFixed(0)} ms, active ${row.activeUsPerSession.toFixed(0)} µs/session (simulator ${row.simulatorMs.toFixed(0)} ms, the rest ${row.clientUsPerSession.toFixed(0)} µs/session)`);
 			rows.push(row);
 		}
 	} finally {

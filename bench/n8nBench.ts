@@ -13,10 +13,11 @@ import { signFirmadorRequest, firmadorNonce, unixSeconds } from '../nodes/shared
 import { startFirmadorSimulator, type FirmadorSimulator } from '../test/simulators/firmador/server';
 import { N8nInstance, type WorkflowJson } from '../test/support/n8n';
 import { startSshd, type SshdServer } from '../test/support/sshd';
+import { BUILTIN_APP, SFTP_CREDENTIAL_ID } from './builtinWorkflow';
 import { hrms, memoryOf, run, runOk } from './lib';
 
-const CUIL = '20111111112';
-const CUIT = '30500010912';
+export const CUIL = '20111111112';
+export const CUIT = '30500010912';
 const IDS = { firmadorApi: 'benchFirmadorApi1', firmadorSftp: 'benchFirmadorSftp' };
 export const BATCH_SIZE = 50;
 export const POLL_SECONDS = 1;
@@ -38,13 +39,18 @@ export async function setupN8n(): Promise<BenchEnv> {
 	const signedFolder = path.join(sshd.root, 'signed');
 	mkdirSync(uploadFolder, { recursive: true });
 	mkdirSync(signedFolder, { recursive: true });
-	const sim = await startFirmadorSimulator({ uploadFolder, signedFolder });
+	const sim = await startFirmadorSimulator({
+		uploadFolder,
+		signedFolder,
+		apps: [{ appId: 'sim-app', secret: Buffer.from('firmador-simulator-shared-key-32').toString('base64'), secretFormat: 'base64' }, BUILTIN_APP],
+	});
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'certsign-bench-data-'));
 	const keyDir = mkdtempSync(path.join(tmpdir(), 'certsign-bench-key-'));
 	const keyFile = path.join(keyDir, 'id');
 	writeFileSync(keyFile, sshd.privateKey);
 	chmodSync(keyFile, 0o600);
-	const n8n = new N8nInstance({ env: { N8N_RESTRICT_FILE_ACCESS_TO: dataDir } });
+	// crypto for the Code nodes of B1 (b), the workflow built from n8n's own nodes.
+	const n8n = new N8nInstance({ env: { N8N_RESTRICT_FILE_ACCESS_TO: dataDir, NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' } });
 	const app = sim.apps[0];
 	await n8n.importCredentials([
 		{ id: IDS.firmadorApi, name: 'Firmador API (bench)', type: 'firmadorApi', data: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat } },
@@ -54,6 +60,7 @@ export async function setupN8n(): Promise<BenchEnv> {
 			type: 'firmadorSftp',
 			data: { host: sshd.host, port: sshd.port, username: sshd.username, password: '', privateKey: sshd.privateKey, passphrase: '', hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder, signedFolder },
 		},
+		{ id: SFTP_CREDENTIAL_ID, name: 'SFTP (bench)', type: 'sftp', data: { host: sshd.host, port: sshd.port, username: sshd.username, password: '', privateKey: sshd.privateKey, passphrase: '' } },
 	]);
 	return {
 		sshd, sim, n8n, dataDir, uploadFolder, signedFolder, keyFile,
@@ -158,7 +165,8 @@ export async function executeMeasured(env: BenchEnv, workflowId: string): Promis
 		items[name] = runs.flatMap((r) => (r.data?.main?.[0] ?? []).map((i) => i.json));
 	}
 	const error = parsed.data.resultData.error;
-	return { ok: !error, error: error ? `${error.message} ${error.description ?? ''}` : undefined, wallMs, nodeMs, items, peakRssMiB: peak };
+	const last = parsed.data.resultData.lastNodeExecuted;
+	return { ok: !error, error: error ? `${last ? `node "${last}": ` : ''}${error.message} ${error.description ?? ''}` : undefined, wallMs, nodeMs, items, peakRssMiB: peak };
 }
 
 /* ------------------------------------------------------------ the floor ------------------------------------------------------------ */

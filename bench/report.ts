@@ -15,11 +15,19 @@ export function markdown(r: any): string {
 		out.push('');
 		out.push('| docs | variant | ms | ms/doc | × floor | n8n peak RSS MiB |');
 		out.push('|---|---|---|---|---|---|');
-		for (const row of r.B1) {
+		const names: Record<string, string> = { batch: '(this package) Firmador node, batch', perItem: '(a) same node, one request per item', builtin: '(b) n8n built-in nodes: FTP (SFTP), Crypto, Code (HMAC), HTTP Request, If/Wait loop', floor: '(c) floor: OpenSSH `sftp -b` + script' };
+		const rows = [...r.B1, ...(r.B1b ?? [])].sort((a: any, b: any) => a.docs - b.docs || Object.keys(names).indexOf(a.variant) - Object.keys(names).indexOf(b.variant));
+		for (const row of rows) {
 			const floor = r.B1.find((x: any) => x.docs === row.docs && x.variant === 'floor');
-			out.push(`| ${row.docs} | ${row.variant === 'batch' ? 'node, batch' : row.variant === 'perItem' ? 'node, one request per item' : 'floor (OpenSSH sftp -b + script)'} | ${sp(row.ms)} | ${f(row.msPerDoc, 1)} | ${f(row.ms.median / floor.ms.median, 2)} | ${row.peakRssMiB ? sp(row.peakRssMiB) : '—'} |`);
+			out.push(`| ${row.docs} | ${names[row.variant]} | ${sp(row.ms)} | ${f(row.msPerDoc, 1)} | ${floor ? f(row.ms.median / floor.ms.median, 2) : '—'} | ${row.peakRssMiB ? sp(row.peakRssMiB) : '—'} |`);
 		}
 		out.push('');
+		if (r.B1b?.length) {
+			const largest = r.B1b[r.B1b.length - 1];
+			const batch = r.B1.filter((x: any) => x.variant === 'batch').sort((a: any, b: any) => b.docs - a.docs)[0];
+			out.push(`(b) at 1,000 documents is extrapolated from its per-document cost at ${largest.docs}: ${f(largest.msPerDoc, 1)} ms/doc × 1,000 ≈ ${f(largest.msPerDoc, 0)} s; the package's batch mode at ${batch.docs}: ${f(batch.msPerDoc, 1)} ms/doc → **${f(largest.msPerDoc / batch.msPerDoc, 1)}× faster**.`);
+			out.push('');
+		}
 	}
 	if (r.B2) {
 		const b = r.B2;
@@ -43,9 +51,10 @@ export function markdown(r: any): string {
 	if (r.B4) {
 		out.push(`**B4** — Wait for Completion over N pending sessions (${r.B4[0].idsPerRequest} ids per EstadoSolicitud request), poll interval 1 s.`);
 		out.push('');
-		out.push('| sessions | rounds | status requests | per round (expected) | longest query (chars) | requests/session | wait ms | active µs/session |');
-		out.push('|---|---|---|---|---|---|---|---|');
-		for (const row of r.B4) out.push(`| ${row.sessions} | ${row.rounds} | ${row.statusRequests} | ${row.requestsPerRound} (${row.expectedPerRound}) | ${row.longestQueryChars} | ${f(row.requestsPerSession, 3)} | ${f(row.waitMs)} | ${f(row.activeUsPerSession)} |`);
+		out.push('| sessions | rounds | status requests | per round (expected) | longest query (chars) | requests/session | wait ms | active µs/session | of which simulator ms | rest µs/session |');
+		out.push('|---|---|---|---|---|---|---|---|---|---|');
+		for (const row of r.B4) out.push(`| ${row.sessions} | ${row.rounds} | ${row.statusRequests} | ${row.requestsPerRound} (${row.expectedPerRound}) | ${row.longestQueryChars} | ${f(row.requestsPerSession, 3)} | ${f(row.waitMs)} | ${f(row.activeUsPerSession)} | ${row.simulatorMs === undefined ? '—' : f(row.simulatorMs)} | ${row.clientUsPerSession === undefined ? '—' : f(row.clientUsPerSession)} |`);
+		out.push('Active = wait minus the 1 s sleeps between rounds.');
 		out.push('');
 	}
 	if (r.B5) {

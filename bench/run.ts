@@ -3,14 +3,16 @@
  * code paths and checks). Sets up what it needs (simulators, an OpenSSH sftp server, the real n8n of the test
  * suite), runs every benchmark, writes bench/results.json and bench/results.md (the smoke writes
  * bench/results-smoke.*). Any failed check exits non-zero.
- *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 SFTP)
+ *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 SFTP; B1b only when named)
+ *   BENCH_MERGE=1          with BENCH_ONLY: put these results into bench/results.json/.md
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
 import { benchSftpUpload } from './sftpUpload';
-import { BATCH_SIZE, clearRemote, executeMeasured, floorRun, makePdfs, opensshPut, POLL_SECONDS, setupN8n, signWorkflow, type BenchEnv } from './n8nBench';
+import { builtinWorkflow } from './builtinWorkflow';
+import { BATCH_SIZE, CUIL, CUIT, clearRemote, executeMeasured, floorRun, makePdfs, opensshPut, POLL_SECONDS, setupN8n, signWorkflow, type BenchEnv } from './n8nBench';
 import { machine, runOk, SMOKE, spread, type Spread } from './lib';
 import { N8N_VERSIONS } from '../test/support/n8n';
 
@@ -19,8 +21,8 @@ const wanted = (id: string) => only.length === 0 || only.includes(id);
 const log = (line: string) => console.log(line);
 
 const S = SMOKE
-	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1Rounds: 1 }
-	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1Rounds: 3 };
+	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1bSizes: [5], b1Rounds: 1 }
+	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1bSizes: [10, 100], b1Rounds: 3 };
 
 function check(condition: unknown, message: string) {
 	if (!condition) throw new Error(`check failed: ${message}`);
@@ -28,7 +30,7 @@ function check(condition: unknown, message: string) {
 
 interface B1Row {
 	docs: number;
-	variant: 'batch' | 'perItem' | 'floor';
+	variant: 'batch' | 'perItem' | 'floor' | 'builtin';
 	rounds: number;
 	ms: Spread;
 	msPerDoc: number;
@@ -43,11 +45,11 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 		const batchWf = signWorkflow(`benchB1batch${docs}`, dir, { batch: true, wait: true });
 		const itemWf = signWorkflow(`benchB1item${docs}`, dir, { batch: false, wait: true });
 		await env.n8n.importWorkflows([batchWf, itemWf]);
-		const samples: Record<B1Row['variant'], { ms: number[]; rss: number[]; upload: number[] }> = {
+		const samples: Record<'batch' | 'perItem' | 'floor', { ms: number[]; rss: number[]; upload: number[] }> = {
 			batch: { ms: [], rss: [], upload: [] }, perItem: { ms: [], rss: [], upload: [] }, floor: { ms: [], rss: [], upload: [] },
 		};
 		for (let round = 0; round < S.b1Rounds; round++) {
-			const order: Array<B1Row['variant']> = ['batch', 'floor', 'perItem'];
+			const order: Array<'batch' | 'perItem' | 'floor'> = ['batch', 'floor', 'perItem'];
 			for (let k = 0; k < round % 3; k++) order.push(order.shift()!);
 			for (const variant of order) {
 				clearRemote(env);
@@ -77,6 +79,37 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 			log(`  B1 ${docs} docs ${variant}: ${ms.median.toFixed(0)} ms (${ms.min.toFixed(0)}–${ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc${row.peakRssMiB ? `, n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB` : ''}`);
 			rows.push(row);
 		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+/** B1 (b): the same signing built from n8n's own nodes (bench/builtinWorkflow.ts). */
+async function benchB1builtin(env: BenchEnv): Promise<B1Row[]> {
+	const rows: B1Row[] = [];
+	for (const docs of S.b1bSizes) {
+		const { dir } = makePdfs(env, docs, 100 * 1024);
+		const wf = builtinWorkflow(`benchB1builtin${docs}`, dir, { baseUrl: env.sim.url, uploadFolder: env.uploadFolder, cuil: CUIL, cuit: CUIT, batchSize: BATCH_SIZE });
+		await env.n8n.importWorkflow(wf);
+		const ms: number[] = [];
+		const rss: number[] = [];
+		for (let round = 0; round < S.b1Rounds; round++) {
+			clearRemote(env);
+			const before = env.sim.control.requests().length;
+			const result = await executeMeasured(env, wf.id);
+			if (!result.ok) log(`  simulator saw: ${JSON.stringify(env.sim.control.requests().slice(before).slice(-3).map((r) => ({ method: r.method, url: r.url.slice(0, 80), status: r.status, reason: r.reason, body: r.body.slice(0, 200) })))}`);
+			check(result.ok, `B1 builtin ${docs}: ${result.error}`);
+			const last = result.items.Check?.at(-1);
+			check(last?.done === true && last.sessions === Math.ceil(docs / BATCH_SIZE), `B1 builtin ${docs}: not all signed: ${JSON.stringify(last)}`);
+			const posts = env.sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+			check(posts.length === Math.ceil(docs / BATCH_SIZE) && posts.every((r) => r.status === 200), `B1 builtin ${docs}: ${posts.length} POSTs`);
+			// Every node's own time but the trigger and Read Files (the package's variants are timed from their own node on).
+			ms.push(Object.entries(result.nodeMs).filter(([name]) => name !== 'Start' && name !== 'Read Files').reduce((sum, [, v]) => sum + v, 0));
+			rss.push(result.peakRssMiB);
+		}
+		const row: B1Row = { docs, variant: 'builtin', rounds: S.b1Rounds, ms: spread(ms), msPerDoc: spread(ms).median / docs, peakRssMiB: spread(rss) };
+		log(`  B1 ${docs} docs builtin: ${row.ms.median.toFixed(0)} ms (${row.ms.min.toFixed(0)}–${row.ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc, n8n peak RSS ${row.peakRssMiB!.median.toFixed(0)} MiB`);
+		rows.push(row);
 		rmSync(dir, { recursive: true, force: true });
 	}
 	return rows;
@@ -196,7 +229,9 @@ async function main() {
 		log('SFTP streamed vs buffered upload');
 		results.SFTP = await benchSftpUpload(S.sftpSizes, S.sftpRounds, log);
 	}
-	if (wanted('B1') || wanted('B2')) {
+	// B1b (the built-in-nodes workflow) runs only when named: n8n 2.40.7's HTTP Request node cannot read Firmador's answer yet (README).
+	const builtin = only.includes('B1b');
+	if (wanted('B1') || builtin || wanted('B2')) {
 		log('Real n8n: installing the package into a fresh n8n user folder');
 		const env = await setupN8n();
 		try {
@@ -208,6 +243,10 @@ async function main() {
 				log(`B1 sign ${S.b1Sizes.join(', ')} PDFs of 100 KB`);
 				results.B1 = await benchB1(env);
 			}
+			if (builtin) {
+				log(`B1 (b) the built-in-nodes workflow, ${S.b1bSizes.join(', ')} PDFs`);
+				results.B1b = await benchB1builtin(env);
+			}
 		} finally {
 			await env.close();
 		}
@@ -215,7 +254,14 @@ async function main() {
 	results.totalSeconds = Math.round((Date.now() - started) / 1000);
 	results.loadAverageAtEnd = (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100);
 	const base = path.join(__dirname, '..', '..', 'bench', SMOKE ? 'results-smoke' : 'results');
-	const partial = only.length ? `-${only.join('-')}` : '';
+	// BENCH_MERGE=1 with BENCH_ONLY: add these results to the last full run's files.
+	const merge = only.length > 0 && process.env.BENCH_MERGE === '1';
+	const partial = only.length && !merge ? `-${only.join('-')}` : '';
+	if (merge) {
+		const previous = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, unknown>;
+		const added = Object.fromEntries(Object.entries(results).filter(([k]) => /^B\d|^SFTP/.test(k)));
+		Object.assign(results, { ...previous, ...added, merged: [...((previous.merged as unknown[]) ?? []), { keys: Object.keys(added), machine: results.machine, totalSeconds: results.totalSeconds, loadAverageAtEnd: results.loadAverageAtEnd }] });
+	}
 	writeFileSync(`${base}${partial}.json`, JSON.stringify(results, null, 2) + '\n');
 	const { markdown } = await import('./report');
 	writeFileSync(`${base}${partial}.md`, markdown(results as any));
