@@ -92,7 +92,8 @@ export interface UploadResult {
 
 export class FirmadorSftp {
 	private readonly client = new SftpClient('firmador');
-	private readonly madeDirs = new Set<string>();
+	/** Folders checked or created, as promises: concurrent uploads to a new folder share one mkdir. */
+	private readonly madeDirs = new Map<string, Promise<void>>();
 
 	private constructor(readonly settings: FirmadorSftpSettings) {}
 
@@ -189,12 +190,21 @@ export class FirmadorSftp {
 	}
 
 	async ensureFolder(folder: string) {
-		if (!folder || folder === '/' || this.madeDirs.has(folder)) return;
+		if (!folder || folder === '/') return;
+		let made = this.madeDirs.get(folder);
+		if (!made) {
+			made = this.makeFolder(folder);
+			this.madeDirs.set(folder, made);
+			made.catch(() => this.madeDirs.delete(folder));
+		}
+		await made;
+	}
+
+	private async makeFolder(folder: string) {
 		try {
 			const kind = await this.timed(`check of ${folder}`, async () => await this.client.exists(folder));
 			if (kind === false) await this.timed(`mkdir of ${folder}`, async () => await this.client.mkdir(folder, true));
 			else if (kind !== 'd') throw new SftpError(`Remote path ${folder} exists but is not a folder`, 'io');
-			this.madeDirs.add(folder);
 		} catch (error) {
 			throw sftpFailure(error, `Could not create the remote folder ${folder}`);
 		}
