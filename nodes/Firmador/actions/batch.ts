@@ -25,6 +25,8 @@ export async function runBatched<P, S>(
 		send: (entries: Array<Entry<S>>, batchNumber: number) => Promise<INodeExecutionData[]>;
 		/** Runs once around the stage + send phases when at least one item survived validation (e.g. an SFTP connection). */
 		around?: <T>(work: () => Promise<T>) => Promise<T>;
+		/** How many items are staged at once (default 1: one after the other). */
+		stageConcurrency?: number;
 	},
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
@@ -44,14 +46,29 @@ export async function runBatched<P, S>(
 		}
 	}
 	const work = async () => {
-		const staged: Array<Entry<S>> = [];
-		for (const entry of prepared) {
-			try {
-				staged.push({ itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) });
-			} catch (error) {
-				fail(entry.itemIndex, error);
+		// Several stages at once (uploads on one SFTP connection overlap their round trips); results keep item order.
+		const slots: Array<Entry<S> | undefined> = new Array(prepared.length);
+		let next = 0;
+		let stop: { error: unknown } | undefined;
+		const worker = async () => {
+			while (next < prepared.length && !stop) {
+				const position = next++;
+				const entry = prepared[position];
+				try {
+					slots[position] = { itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) };
+				} catch (error) {
+					try {
+						fail(entry.itemIndex, error);
+					} catch (thrown) {
+						stop ??= { error: thrown }; // without continue-on-fail: no new stage starts
+					}
+				}
 			}
-		}
+		};
+		const workers = Math.max(1, Math.min(options.stageConcurrency ?? 1, prepared.length));
+		await Promise.all(Array.from({ length: workers }, worker));
+		if (stop) throw stop.error;
+		const staged = slots.filter((entry): entry is Entry<S> => entry !== undefined);
 		let batchNumber = 0;
 		for (const group of chunk(staged, options.batchSize)) {
 			batchNumber++;
