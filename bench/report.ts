@@ -8,6 +8,7 @@ export function markdown(r: any): string {
 	const out: string[] = [];
 	const m = r.machine;
 	out.push(`Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, bench on Node ${m.benchNode}, n8n ${m.n8nVersion} on Node 24, Linux ${m.kernel}; ${m.date}. Total ${r.totalSeconds} s. Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join('/')}, at end ${r.loadAverageAtEnd?.join('/')} (the machine is shared).${r.smoke ? ' **Smoke run (small sizes)**.' : ''}`);
+	for (const m2 of r.merged ?? []) out.push(`Re-run and merged: ${m2.keys.join(', ')} at ${m2.machine.date} (${m2.totalSeconds} s; load average at start ${m2.machine.loadAverageAtStart?.join('/')}, at end ${m2.loadAverageAtEnd?.join('/')}).`);
 	out.push('Figures: median (min–max) over the rounds; ratios are paired per round (both variants in the same round, order rotated).');
 	out.push('');
 	if (r.B1) {
