@@ -255,7 +255,8 @@ export class CertificateTrigger implements INodeType {
 
 		if (event === 'renewalDue') {
 			const settings = readRenewalSettings(this);
-			const { candidates, sourcesRead } = await gatherCandidates(this, client, settings, now);
+			// Fetch Test Event shows the most urgent certificate, due or not: it lists every order.
+			const { candidates, sourcesRead } = await gatherCandidates(this, client, settings, now, { allOrders: manual });
 			if (manual) return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			const staticData = this.getWorkflowStaticData('node');
 			const { items, next, skipped } = planRenewalPoll(staticData.renewal, candidates, sourcesRead, settings, now);

@@ -6,6 +6,7 @@ import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
+import { DAY_MS, ymd } from '../shared/time';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import {
 	certificateKey,
@@ -183,6 +184,8 @@ export const MAX_ORDER_PAGES = 50;
 export interface IssuedOrderFilters {
 	productNameId?: string;
 	containerId?: number;
+	/** YYYY-MM-DD: only orders expiring on or before it (filters[valid_till]=<=). */
+	validTillOnOrBefore?: string;
 }
 
 /** Every issued order (all pages), optionally filtered by product and container. */
@@ -190,6 +193,7 @@ export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOr
 	const qs: IDataObject = { 'filters[status]': 'issued' };
 	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
 	if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
+	if (filters.validTillOnOrBefore) qs['filters[valid_till]'] = `<=${filters.validTillOnOrBefore}`;
 	return await client.list('/order/certificate', 'orders', {
 		qs,
 		returnAll: true,
@@ -199,11 +203,35 @@ export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOr
 }
 
 /**
- * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
- * certificate's dates or serial is read in full.
+ * Longest code-signing lifetime the "fraction of the lifetime" policy must allow for: 39 months (the
+ * CA/Browser Forum's code-signing maximum until 2026; DigiCert sold up to 3 years).
  */
-export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings): Promise<CandidateCertificate[]> {
-	const orders = await listIssuedOrders(client, { productNameId: settings.productNameId, containerId: settings.containerId });
+export const MAX_LIFETIME_DAYS = 1187;
+
+/**
+ * The last expiry day (YYYY-MM-DD, UTC) an order can have and still be due now, so a poll lists only
+ * those (`filters[valid_till]=<=`) instead of every issued order. daysBefore: due once
+ * notAfter − N days ≤ now (or from notBefore when the lifetime is shorter, which expires sooner still);
+ * fraction f: due once notAfter − f × lifetime ≤ now, and the lifetime is at most MAX_LIFETIME_DAYS.
+ * One day more for the end-of-day reading of DigiCert's bare dates.
+ */
+export function dueHorizon(policy: RenewalPolicy, now: Date): string {
+	const normal = normalizePolicy(policy);
+	const days = normal.mode === 'daysBefore' ? normal.days : Math.ceil(normal.fraction * MAX_LIFETIME_DAYS);
+	return ymd(new Date(now.getTime() + (days + 1) * DAY_MS));
+}
+
+/**
+ * Issued, not yet renewed orders of the account as candidates; an order whose list entry lacks the
+ * certificate's dates or serial is read in full. With `now`, only orders that can be due by then are
+ * listed (see dueHorizon); without it (Fetch Test Event: the most urgent, due or not) all of them.
+ */
+export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings, now?: Date): Promise<CandidateCertificate[]> {
+	const orders = await listIssuedOrders(client, {
+		productNameId: settings.productNameId,
+		containerId: settings.containerId,
+		validTillOnOrBefore: now ? dueHorizon(settings.policy, now) : undefined,
+	});
 	const candidates: CandidateCertificate[] = [];
 	for (const order of orders) {
 		// Already renewed (the renewal is its own order): its renewal is not due any more. Renewing it
@@ -221,6 +249,7 @@ export async function gatherCandidates(
 	client: DigiCertClient,
 	settings: RenewalSettings,
 	now: Date,
+	options: { allOrders?: boolean } = {},
 ): Promise<{ candidates: CandidateCertificate[]; sourcesRead: CertSource[] }> {
 	const candidates: CandidateCertificate[] = [];
 	const sourcesRead: CertSource[] = [];
@@ -229,7 +258,7 @@ export async function gatherCandidates(
 		sourcesRead.push('pem');
 	}
 	if (settings.useDigiCert) {
-		candidates.push(...(await digiCertCandidates(client, settings)));
+		candidates.push(...(await digiCertCandidates(client, settings, options.allOrders ? undefined : now)));
 		sourcesRead.push('digicert');
 	}
 	// The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,

@@ -227,8 +227,16 @@ export function isNoContent(error: unknown): boolean {
 	return error instanceof NodeApiError && error.httpCode === '204';
 }
 
+/**
+ * Default session ids per EstadoSolicitud call. Firmador runs on IIS, whose default request filtering
+ * refuses a query string over 2,048 characters (maxQueryString). A 36-character id costs 50 characters
+ * as `SessionsID[]=<id>&` and 54 as `SessionsID%5b%5d=<id>&`: 36 ids = 1,943 characters in the longer
+ * form, and the whole URL with the documented base URL stays under 2,048 too. (50 ids made 2,499.)
+ */
+export const STATUS_IDS_PER_REQUEST = 36;
+
 /** EstadoSolicitud for many ids, `chunkSize` ids per call. Ids the service does not list are `found: false`. */
-export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkSize = 50): Promise<Map<string, StatusEntry>> {
+export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkSize = STATUS_IDS_PER_REQUEST): Promise<Map<string, StatusEntry>> {
 	const result = new Map<string, StatusEntry>();
 	for (const group of chunk(ids, chunkSize)) {
 		const body = await firmadorRequest.call(this, 'GET', '/api/EstadoSolicitud', { qs: { 'SessionsID[]': group } });

@@ -33,6 +33,16 @@ export interface FirmadorSftpSettings {
 
 export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
 export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
+/** SFTP WRITE requests an upload keeps outstanding (each of the server's largest write size). */
+export const WRITES_IN_FLIGHT = 8;
+/** ssh2's write size when it cannot tell the server's (the SFTP draft's minimum packet is 34,000 bytes). */
+const FALLBACK_WRITE_SIZE = 32 * 1024;
+
+/** The largest data length of one SFTP WRITE on this connection (ssh2 keeps it as `_maxWriteLen`). */
+function maxWriteLength(client: SftpClient): number {
+	const size = (client as unknown as { sftp?: { _maxWriteLen?: number } }).sftp?._maxWriteLen;
+	return typeof size === 'number' && size > 0 ? size : FALLBACK_WRITE_SIZE;
+}
 
 export class SftpError extends Error {
 	constructor(
@@ -83,7 +93,8 @@ export interface UploadResult {
 
 export class FirmadorSftp {
 	private readonly client = new SftpClient('firmador');
-	private readonly madeDirs = new Set<string>();
+	/** Folders checked or created, as promises: concurrent uploads to a new folder share one mkdir. */
+	private readonly madeDirs = new Map<string, Promise<void>>();
 
 	private constructor(readonly settings: FirmadorSftpSettings) {}
 
@@ -180,12 +191,21 @@ export class FirmadorSftp {
 	}
 
 	async ensureFolder(folder: string) {
-		if (!folder || folder === '/' || this.madeDirs.has(folder)) return;
+		if (!folder || folder === '/') return;
+		let made = this.madeDirs.get(folder);
+		if (!made) {
+			made = this.makeFolder(folder);
+			this.madeDirs.set(folder, made);
+			made.catch(() => this.madeDirs.delete(folder));
+		}
+		await made;
+	}
+
+	private async makeFolder(folder: string) {
 		try {
 			const kind = await this.timed(`check of ${folder}`, async () => await this.client.exists(folder));
 			if (kind === false) await this.timed(`mkdir of ${folder}`, async () => await this.client.mkdir(folder, true));
 			else if (kind !== 'd') throw new SftpError(`Remote path ${folder} exists but is not a folder`, 'io');
-			this.madeDirs.add(folder);
 		} catch (error) {
 			throw sftpFailure(error, `Could not create the remote folder ${folder}`);
 		}
@@ -215,7 +235,12 @@ export class FirmadorSftp {
 		}
 		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
 		let progress: () => void = () => undefined;
-		const hashing = sha1Counter(() => progress());
+		// Re-chunked to the server's largest SFTP write (OpenSSH: 256 KiB less the header; ssh2 reads it from
+		// the limits extension) so each WRITE is full, and the write stream may hold WRITES_IN_FLIGHT of them:
+		// ssh2's WriteStream sends the chunks it has buffered together (_writev) instead of one 64 KiB
+		// read-stream chunk per round trip. Memory stays bounded by a few writes.
+		const writeSize = maxWriteLength(this.client);
+		const hashing = sha1Counter(() => progress(), { chunkSize: writeSize, highWaterMark: writeSize * WRITES_IN_FLIGHT });
 		const counter = hashing.stream;
 		const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
 		input.on('error', (error) => counter.destroy(error));
@@ -223,7 +248,9 @@ export class FirmadorSftp {
 		try {
 			await this.timed(`upload of ${name}`, async (alive) => {
 				progress = alive;
-				await this.client.put(counter, tempPath);
+				// ssh2's WriteStream takes any Writable option; the typings list only the SFTP ones.
+				const writeStreamOptions = { highWaterMark: writeSize * WRITES_IN_FLIGHT } as SftpClient.WriteStreamOptions;
+				await this.client.put(counter, tempPath, { writeStreamOptions });
 			});
 			const stat = await this.timed(`stat of ${tempPath}`, async () => await this.client.stat(tempPath));
 			if (stat.size !== hashing.size) {

@@ -96,6 +96,8 @@ export interface BatchedOptions<P, S> {
 	around?: <T>(work: () => Promise<T>) => Promise<T>;
 	/** The error each item of a failed request gets (default: the request's error). */
 	groupError?: (error: unknown, itemIndex: number) => unknown;
+	/** How many items are staged at once (default 1: one after the other). */
+	stageConcurrency?: number;
 }
 
 export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: BatchedOptions<P, S>): Promise<INodeExecutionData[]> {
@@ -117,14 +119,29 @@ export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: Batc
 		}
 	}
 	const work = async () => {
-		const staged: Array<Entry<S>> = [];
-		for (const entry of prepared) {
-			try {
-				staged.push({ itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) });
-			} catch (error) {
-				fail(entry.itemIndex, error);
+		// Several stages at once (uploads on one SFTP connection overlap their round trips); results keep item order.
+		const slots: Array<Entry<S> | undefined> = new Array(prepared.length);
+		let next = 0;
+		let stop: { error: unknown } | undefined;
+		const worker = async () => {
+			while (next < prepared.length && !stop) {
+				const position = next++;
+				const entry = prepared[position];
+				try {
+					slots[position] = { itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) };
+				} catch (error) {
+					try {
+						fail(entry.itemIndex, error);
+					} catch (thrown) {
+						stop ??= { error: thrown }; // without continue-on-fail: no new stage starts
+					}
+				}
 			}
-		}
+		};
+		const workers = Math.max(1, Math.min(options.stageConcurrency ?? 1, prepared.length));
+		await Promise.all(Array.from({ length: workers }, worker));
+		if (stop) throw stop.error;
+		const staged = slots.filter((entry): entry is Entry<S> => entry !== undefined);
 		const size = Math.max(1, options.batchSize);
 		for (let start = 0, batchNumber = 1; start < staged.length; start += size, batchNumber++) {
 			const group = staged.slice(start, start + size);

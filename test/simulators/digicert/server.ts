@@ -131,6 +131,11 @@ export interface SeedOrderOptions {
 	alternativeOrderId?: string;
 	/** When the status last changed (default now). */
 	statusChangedAt?: Date;
+	/**
+	 * For large accounts (benchmarks): the certificate's PEM is one shared real certificate instead of a
+	 * new key and certificate per order (seconds each); serial, valid_from and valid_till are the order's own.
+	 */
+	sharedPem?: boolean;
 }
 
 export interface DigiCertSimulator {
@@ -354,10 +359,24 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		return `/C=${(org?.country ?? 'us').toUpperCase()}/ST=${clean(org?.state ?? 'ut')}/L=${clean(org?.city ?? 'Lehi')}/O=${clean(order.commonName)}/CN=${clean(order.commonName)}`;
 	}
 
-	function issue(order: SimOrder, validFrom?: Date, validTill?: Date) {
+	let sharedIssued: { certPem: string } | undefined;
+	let sharedSerial = 0x5000000;
+	function issue(order: SimOrder, validFrom?: Date, validTill?: Date, sharedPem = false) {
 		const notBefore = validFrom ?? new Date(now().getTime() - 60_000);
 		const notAfter = validTill ?? new Date(notBefore.getTime() + order.validityDays * DAY);
 		const days = (notAfter.getTime() - notBefore.getTime()) / DAY;
+		if (sharedPem) {
+			sharedIssued ??= ca.issue({ subject: subjectFor(order), notBefore, days, keyBits: 3072 });
+			if (order.certificates.includes(order.certificateId) && certificates.has(order.certificateId)) order.certificateId = nextCertificateId++;
+			certificates.set(order.certificateId, {
+				id: order.certificateId, orderId: order.id, pem: sharedIssued.certPem, serial: (sharedSerial++).toString(16).toUpperCase().padStart(16, '0'),
+				validFrom: notBefore, validTill: notAfter, revoked: false,
+			});
+			order.certificates.push(order.certificateId);
+			order.readsLeft = null;
+			setStatus(order, 'issued');
+			return;
+		}
 		const issued = ca.issue({ subject: subjectFor(order), notBefore, days, csrPem: order.csr, keyBits: order.csr ? undefined : 3072 });
 		const x509 = new X509Certificate(issued.certPem);
 		if (order.certificates.includes(order.certificateId) && certificates.has(order.certificateId)) {
@@ -877,7 +896,7 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (status === 'issued' || status === 'expired' || status === 'revoked') {
 			const validTill = seed.validTill ? new Date(`${seed.validTill}T12:00:00Z`) : undefined;
 			const validFrom = seed.validFrom ? new Date(`${seed.validFrom}T12:00:00Z`) : validTill ? new Date(validTill.getTime() - 365 * DAY) : undefined;
-			issue(order, validFrom, validTill);
+			issue(order, validFrom, validTill, seed.sharedPem);
 			if (status === 'revoked') certificates.get(order.certificateId)!.revoked = true;
 			if (status !== 'issued') order.status = status;
 		}

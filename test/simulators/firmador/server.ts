@@ -143,6 +143,9 @@ export interface RequestLogEntry {
 	body: string;
 	/** The fault this request met, if any. */
 	fault?: FaultKind;
+	/** When the whole request had arrived (ms since the epoch) and how long the simulator worked on it (benchmarks). */
+	at?: number;
+	handledMs?: number;
 }
 
 export interface FirmadorSimulator {
@@ -640,7 +643,14 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 				const fault = takeFault((req.url ?? '/').split('?')[0]);
 				entry.fault = fault;
 				if (fault && !FAULT_ACTS[fault]) return refuse(fault, req, res, entry);
-				const result = route(req, body);
+				const started = performance.now();
+				entry.at = Date.now();
+				let result: ReturnType<typeof route>;
+				try {
+					result = route(req, body);
+				} finally {
+					entry.handledMs = performance.now() - started;
+				}
 				if (fault) return afterActing(fault, result, req, res, entry);
 				send(res, result.status, 'OK', result.json, entry);
 			} catch (error) {

@@ -9,6 +9,9 @@ import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['sign'] };
 
+/** Documents uploaded at once on the execution's one SFTP connection (their round trips overlap). */
+export const UPLOAD_CONCURRENCY = 4;
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
@@ -219,6 +222,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 				},
 				settings,
 			),
+		stageConcurrency: UPLOAD_CONCURRENCY,
 		stage: async ({ payload }) => {
 			const uploaded = await sftp!.upload(await payload.input.open(), payload.folder, payload.fileName, { overwrite: payload.overwrite });
 			return { ...payload, hash: uploaded.sha1, size: uploaded.size, remotePath: uploaded.remotePath };

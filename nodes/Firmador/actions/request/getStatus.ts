@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { inputError, itemLabel, runBatched, type Entry } from '../../../shared/n8n/items';
 import { asSentence, parseSessionIds } from '../../protocol/status';
-import { getStatuses, isNoContent, type StatusEntry } from '../../transport/api';
+import { getStatuses, isNoContent, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../../transport/api';
 import { checkApiCredential, statusJson, waitForSessions } from '../common';
 
 export const sessionIdsField: INodeProperties = {
@@ -28,8 +28,8 @@ const properties: INodeProperties[] = [
 				name: 'chunkSize',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Most session IDs asked for in one status request',
+				default: STATUS_IDS_PER_REQUEST,
+				description: 'Most session IDs asked for in one status request (36 keeps the URL under IIS\'s 2,048-character query limit)',
 			},
 		],
 	},
@@ -74,7 +74,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 		batchSize: Infinity,
 		prepare: async (itemIndex) => await readSessionIds(this, itemIndex),
 		send: async (entries) => {
-			const statuses = await getStatuses.call(this, allIds(entries), Number(options.chunkSize ?? 50));
+			const statuses = await getStatuses.call(this, allIds(entries), Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
 			return entries.map((entry) => statusItems(entry.payload, statuses));
 		},
 		groupError: noStatusYet(this),
@@ -88,7 +88,7 @@ export async function executeWait(this: IExecuteFunctions): Promise<INodeExecuti
 		batchSize: Infinity,
 		prepare: async (itemIndex) => await readSessionIds(this, itemIndex),
 		send: async (entries) => {
-			const waited = await waitForSessions(this, allIds(entries), options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? 50));
+			const waited = await waitForSessions(this, allIds(entries), options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
 			return entries.map(({ itemIndex, payload: ids }) => {
 				const stillPending = ids.filter((id) => !waited.statuses.get(id)?.final);
 				if (waited.timedOut && errorOnTimeout && stillPending.length > 0) {

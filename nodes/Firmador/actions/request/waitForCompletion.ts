@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { waitOptions } from '../common';
+import { STATUS_IDS_PER_REQUEST } from '../../transport/api';
 import { executeWait, sessionIdsField } from './getStatus';
 
 const show = { resource: ['request'], operation: ['waitForCompletion'] };
@@ -20,8 +21,8 @@ const properties: INodeProperties[] = [
 				name: 'chunkSize',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Most session IDs asked for in one status request',
+				default: STATUS_IDS_PER_REQUEST,
+				description: 'Most session IDs asked for in one status request (36 keeps the URL under IIS\'s 2,048-character query limit)',
 			},
 			{
 				displayName: 'Error on Timeout',

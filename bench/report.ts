@@ -1,0 +1,84 @@
+/** bench/results.md from bench/results.json: the README shows this. */
+import type { Spread } from './lib';
+
+const f = (v: number, d = 0) => v.toFixed(d);
+const sp = (s: Spread | undefined, d = 0) => (s ? `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})` : '—');
+
+export function markdown(r: any): string {
+	const out: string[] = [];
+	const m = r.machine;
+	out.push(`Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, bench on Node ${m.benchNode}, n8n ${m.n8nVersion} on Node 24, Linux ${m.kernel}; ${m.date}. Total ${r.totalSeconds} s. Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join('/')}, at end ${r.loadAverageAtEnd?.join('/')} (the machine is shared).${r.smoke ? ' **Smoke run (small sizes)**.' : ''}`);
+	for (const m2 of r.merged ?? []) out.push(`Re-run and merged: ${m2.keys.join(', ')} at ${m2.machine.date} (${m2.totalSeconds} s; load average at start ${m2.machine.loadAverageAtStart?.join('/')}, at end ${m2.loadAverageAtEnd?.join('/')}).`);
+	out.push('Figures: median (min–max) over the rounds; ratios are paired per round (both variants in the same round, order rotated).');
+	out.push('');
+	if (r.B1) {
+		out.push(`**B1** — sign N PDFs of 100 KB in one run (upload + SHA-1 + request + wait until signed; simulator: 3 status polls, ${1} s apart). n8n: the Firmador node's own execution time in \`n8n execute\` (peak RSS of that n8n process). Floor: \`sftp -b\` + one FirmadorMasivo POST per 50 + the same polls, from a script.`);
+		out.push('');
+		out.push('| docs | variant | ms | ms/doc | × floor | n8n peak RSS MiB |');
+		out.push('|---|---|---|---|---|---|');
+		const names: Record<string, string> = { batch: '(this package) Firmador node, batch', perItem: '(a) same node, one request per item', builtin: '(b) n8n built-in nodes: FTP (SFTP), Crypto, Code (HMAC), HTTP Request, If/Wait loop', floor: '(c) floor: OpenSSH `sftp -b` + script' };
+		const rows = [...r.B1, ...(r.B1b ?? [])].sort((a: any, b: any) => a.docs - b.docs || Object.keys(names).indexOf(a.variant) - Object.keys(names).indexOf(b.variant));
+		for (const row of rows) {
+			const floor = r.B1.find((x: any) => x.docs === row.docs && x.variant === 'floor');
+			out.push(`| ${row.docs} | ${names[row.variant]} | ${sp(row.ms)} | ${f(row.msPerDoc, 1)} | ${floor ? f(row.ms.median / floor.ms.median, 2) : '—'} | ${row.peakRssMiB ? sp(row.peakRssMiB) : '—'} |`);
+		}
+		out.push('');
+		if (r.B1b?.length) {
+			const largest = r.B1b[r.B1b.length - 1];
+			const batch = r.B1.filter((x: any) => x.variant === 'batch').sort((a: any, b: any) => b.docs - a.docs)[0];
+			out.push(`(b) at 1,000 documents is extrapolated from its per-document cost at ${largest.docs}: ${f(largest.msPerDoc, 1)} ms/doc × 1,000 ≈ ${f(largest.msPerDoc, 0)} s; the package's batch mode at ${batch.docs}: ${f(batch.msPerDoc, 1)} ms/doc → **${f(largest.msPerDoc / batch.msPerDoc, 1)}× faster**.`);
+			out.push('');
+		}
+	}
+	if (r.B2) {
+		const b = r.B2;
+		out.push(`**B2** — one ${b.sizeMiB} MiB PDF through the node in n8n (binary data on disk), ${b.rounds} rounds. Node upload = the node's execution time minus the simulator's own work on the POST (it re-reads and hashes the file).`);
+		out.push('');
+		out.push('| | ms | MiB/s |');
+		out.push('|---|---|---|');
+		out.push(`| node step (upload + POST) | ${sp(b.nodeStepMs)} | |`);
+		out.push(`| simulator's work on the POST | ${sp(b.simulatorPostMs)} | |`);
+		out.push(`| node upload | ${sp(b.nodeUploadMs)} | ${f(b.nodeMiBs)} |`);
+		out.push(`| OpenSSH \`sftp put\` | ${sp(b.opensshMs)} | ${f(b.opensshMiBs)} |`);
+		out.push('');
+		out.push(`Throughput node/OpenSSH: ${sp(b.throughputRatio, 2)}. n8n peak RSS: ${sp(b.peakRssMiB)} MiB; same workflow on a 1 MiB file: ${sp(b.idlePeakRssMiB)} MiB; growth ${f(b.rssGrowthMiB)} MiB.`);
+		out.push('');
+	}
+	if (r.B3) {
+		const b = r.B3;
+		out.push(`**B3** — SHA-1 of ${b.sizeMiB} MiB (page cache warm), ${b.rounds} rounds: node's path (${b.chunkBytes / 1024} KiB reads) ${sp(b.nodeMs)} ms = ${f(b.nodeMiBs)} MiB/s; \`sha1sum\` ${sp(b.sha1sumMs)} ms = ${f(b.sha1sumMiBs)} MiB/s; throughput ratio ${sp(b.throughputRatio, 2)} (with n8n's default 64 KiB reads: ${sp(b.node64kMs)} ms, ratio ${sp(b.throughputRatio64k, 2)}).`);
+		out.push('');
+	}
+	if (r.B4) {
+		out.push(`**B4** — Wait for Completion over N pending sessions (${r.B4[0].idsPerRequest} ids per EstadoSolicitud request), poll interval 1 s.`);
+		out.push('');
+		out.push('| sessions | rounds | status requests | per round (expected) | longest query (chars) | requests/session | wait ms | active µs/session | of which simulator ms | rest µs/session |');
+		out.push('|---|---|---|---|---|---|---|---|---|---|');
+		for (const row of r.B4) out.push(`| ${row.sessions} | ${row.rounds} | ${row.statusRequests} | ${row.requestsPerRound} (${row.expectedPerRound}) | ${row.longestQueryChars} | ${f(row.requestsPerSession, 3)} | ${f(row.waitMs)} | ${f(row.activeUsPerSession)} | ${row.simulatorMs === undefined ? '—' : f(row.simulatorMs)} | ${row.clientUsPerSession === undefined ? '—' : f(row.clientUsPerSession)} |`);
+		out.push('Active = wait minus the 1 s sleeps between rounds.');
+		out.push('');
+	}
+	if (r.B5) {
+		out.push(`**B5** — Certificate Trigger, Renewal Due over ${r.B5[0].orders} issued orders (1-year certificates expiring evenly over the next 365 days).`);
+		out.push('');
+		out.push('| policy | first poll: requests / events | quiet poll: requests | quiet poll ms | naive listing: requests |');
+		out.push('|---|---|---|---|---|');
+		for (const row of r.B5) out.push(`| ${row.policy} | ${row.requestsFirstPoll} / ${row.eventsFirstPoll} | ${row.requestsQuietPoll} | ${f(row.quietPollMs)} | ${row.naiveRequestsPerPoll} |`);
+		out.push('');
+	}
+	if (r.B6) {
+		const b = r.B6;
+		out.push(`**B6** — Firmador request signing (${b.request}, ${b.urlChars}-char URL), ${b.rounds} rounds × ${b.iterationsPerRound}: signFirmadorRequest ${sp(b.signUs, 1)} µs, raw HMAC-SHA256 of the same string ${sp(b.rawHmacUs, 1)} µs, **overhead ${sp(b.overheadUs, 1)} µs** (the previous encoder: ${sp(b.previousEncoderOverheadUs, 1)} µs).`);
+		out.push('');
+	}
+	if (r.B7) out.push(`**B7** — DigiCert Get Many, Return All over ${r.B7.orders} orders: ${r.B7.requests} requests (expected ${r.B7.expected} = ceil(${r.B7.orders}/1000)), ${f(r.B7.ms)} ms.`, '');
+	if (r.SFTP) {
+		out.push('**SFTP upload, streamed vs buffered** (FirmadorSftp.upload to OpenSSH on loopback, a child process per upload).');
+		out.push('');
+		out.push('| MiB | rounds | streamed ms | buffered ms | speed streamed/buffered | RSS growth streamed MiB | buffered MiB |');
+		out.push('|---|---|---|---|---|---|---|');
+		for (const row of r.SFTP) out.push(`| ${row.sizeMiB} | ${row.rounds} | ${sp(row.streamMs)} | ${sp(row.bufferMs)} | ${sp(row.speedStreamOverBuffer, 2)} | ${sp(row.streamRssGrowthMiB)} | ${sp(row.bufferRssGrowthMiB)} |`);
+		out.push('');
+	}
+	return out.join('\n');
+}

@@ -1,0 +1,274 @@
+/**
+ * `npm run bench` (full) and `npm run bench:smoke` (BENCH_SMOKE=1: small sizes, one or two rounds, the same
+ * code paths and checks). Sets up what it needs (simulators, an OpenSSH sftp server, the real n8n of the test
+ * suite), runs every benchmark, writes bench/results.json and bench/results.md (the smoke writes
+ * bench/results-smoke.*). Any failed check exits non-zero.
+ *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 SFTP; B1b only when named)
+ *   BENCH_MERGE=1          with BENCH_ONLY: put these results into bench/results.json/.md
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
+import { benchSftpUpload } from './sftpUpload';
+import { builtinWorkflow } from './builtinWorkflow';
+import { BATCH_SIZE, CUIL, CUIT, clearRemote, executeMeasured, floorRun, makePdfs, opensshPut, POLL_SECONDS, setupN8n, signWorkflow, type BenchEnv } from './n8nBench';
+import { machine, runOk, SMOKE, spread, type Spread } from './lib';
+import { N8N_VERSIONS } from '../test/support/n8n';
+
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const wanted = (id: string) => only.length === 0 || only.includes(id);
+const log = (line: string) => console.log(line);
+
+const S = SMOKE
+	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1bSizes: [5], b1Rounds: 1 }
+	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1bSizes: [10, 100], b1Rounds: 3 };
+
+function check(condition: unknown, message: string) {
+	if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+interface B1Row {
+	docs: number;
+	variant: 'batch' | 'perItem' | 'floor' | 'builtin';
+	rounds: number;
+	ms: Spread;
+	msPerDoc: number;
+	peakRssMiB?: Spread;
+	uploadMs?: Spread;
+}
+
+async function benchB1(env: BenchEnv): Promise<B1Row[]> {
+	const rows: B1Row[] = [];
+	for (const docs of S.b1Sizes) {
+		const { dir, files } = makePdfs(env, docs, 100 * 1024);
+		const batchWf = signWorkflow(`benchB1batch${docs}`, dir, { batch: true, wait: true });
+		const itemWf = signWorkflow(`benchB1item${docs}`, dir, { batch: false, wait: true });
+		await env.n8n.importWorkflows([batchWf, itemWf]);
+		const samples: Record<'batch' | 'perItem' | 'floor', { ms: number[]; rss: number[]; upload: number[] }> = {
+			batch: { ms: [], rss: [], upload: [] }, perItem: { ms: [], rss: [], upload: [] }, floor: { ms: [], rss: [], upload: [] },
+		};
+		for (let round = 0; round < S.b1Rounds; round++) {
+			const order: Array<'batch' | 'perItem' | 'floor'> = ['batch', 'floor', 'perItem'];
+			for (let k = 0; k < round % 3; k++) order.push(order.shift()!);
+			for (const variant of order) {
+				clearRemote(env);
+				const before = env.sim.control.requests().length;
+				if (variant === 'floor') {
+					const floor = await floorRun(env, files);
+					samples.floor.ms.push(floor.ms);
+					samples.floor.upload.push(floor.uploadMs);
+				} else {
+					const result = await executeMeasured(env, variant === 'batch' ? batchWf.id : itemWf.id);
+					check(result.ok, `B1 ${variant} ${docs}: ${result.error}`);
+					const out = result.items.Sign ?? [];
+					check(out.length === docs && out.every((i) => i.status === 'signed'), `B1 ${variant} ${docs}: ${out.length} items, not all signed`);
+					samples[variant].ms.push(result.nodeMs.Sign);
+					samples[variant].rss.push(result.peakRssMiB);
+				}
+				const posts = env.sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+				const expectedPosts = variant === 'perItem' ? docs : Math.ceil(docs / BATCH_SIZE);
+				check(posts.length === expectedPosts && posts.every((r) => r.status === 200), `B1 ${variant} ${docs}: ${posts.length} POSTs, expected ${expectedPosts}`);
+			}
+		}
+		for (const variant of ['batch', 'perItem', 'floor'] as const) {
+			const ms = spread(samples[variant].ms);
+			const row: B1Row = { docs, variant, rounds: S.b1Rounds, ms, msPerDoc: ms.median / docs };
+			if (samples[variant].rss.length) row.peakRssMiB = spread(samples[variant].rss);
+			if (samples[variant].upload.length) row.uploadMs = spread(samples[variant].upload);
+			log(`  B1 ${docs} docs ${variant}: ${ms.median.toFixed(0)} ms (${ms.min.toFixed(0)}–${ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc${row.peakRssMiB ? `, n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB` : ''}`);
+			rows.push(row);
+		}
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+/** B1 (b): the same signing built from n8n's own nodes (bench/builtinWorkflow.ts). */
+async function benchB1builtin(env: BenchEnv): Promise<B1Row[]> {
+	const rows: B1Row[] = [];
+	for (const docs of S.b1bSizes) {
+		const { dir } = makePdfs(env, docs, 100 * 1024);
+		const wf = builtinWorkflow(`benchB1builtin${docs}`, dir, { baseUrl: env.sim.url, uploadFolder: env.uploadFolder, cuil: CUIL, cuit: CUIT, batchSize: BATCH_SIZE });
+		await env.n8n.importWorkflow(wf);
+		const ms: number[] = [];
+		const rss: number[] = [];
+		for (let round = 0; round < S.b1Rounds; round++) {
+			clearRemote(env);
+			const before = env.sim.control.requests().length;
+			const result = await executeMeasured(env, wf.id);
+			if (!result.ok) log(`  simulator saw: ${JSON.stringify(env.sim.control.requests().slice(before).slice(-3).map((r) => ({ method: r.method, url: r.url.slice(0, 80), status: r.status, reason: r.reason, body: r.body.slice(0, 200) })))}`);
+			check(result.ok, `B1 builtin ${docs}: ${result.error}`);
+			const last = result.items.Check?.at(-1);
+			check(last?.done === true && last.sessions === Math.ceil(docs / BATCH_SIZE), `B1 builtin ${docs}: not all signed: ${JSON.stringify(last)}`);
+			const posts = env.sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+			check(posts.length === Math.ceil(docs / BATCH_SIZE) && posts.every((r) => r.status === 200), `B1 builtin ${docs}: ${posts.length} POSTs`);
+			// Every node's own time but the trigger and Read Files (the package's variants are timed from their own node on).
+			ms.push(Object.entries(result.nodeMs).filter(([name]) => name !== 'Start' && name !== 'Read Files').reduce((sum, [, v]) => sum + v, 0));
+			rss.push(result.peakRssMiB);
+		}
+		const row: B1Row = { docs, variant: 'builtin', rounds: S.b1Rounds, ms: spread(ms), msPerDoc: spread(ms).median / docs, peakRssMiB: spread(rss) };
+		log(`  B1 ${docs} docs builtin: ${row.ms.median.toFixed(0)} ms (${row.ms.min.toFixed(0)}–${row.ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc, n8n peak RSS ${row.peakRssMiB!.median.toFixed(0)} MiB`);
+		rows.push(row);
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return rows;
+}
+
+interface B2Result {
+	sizeMiB: number;
+	rounds: number;
+	nodeStepMs: Spread;
+	simulatorPostMs: Spread;
+	nodeUploadMs: Spread;
+	opensshMs: Spread;
+	/** OpenSSH time / node upload time, paired per round */
+	throughputRatio: Spread;
+	nodeMiBs: number;
+	opensshMiBs: number;
+	peakRssMiB: Spread;
+	idlePeakRssMiB: Spread;
+	rssGrowthMiB: number;
+}
+
+async function benchB2(env: BenchEnv): Promise<B2Result> {
+	const big = bigFile(S.b2MiB);
+	const small = makePdfs(env, 1, 1024 * 1024);
+	try {
+		const bigDir = path.join(env.dataDir, 'b2');
+		rmSync(bigDir, { recursive: true, force: true });
+		await runOk('mkdir', ['-p', bigDir]);
+		await runOk('mv', [big, path.join(bigDir, 'big.pdf')]);
+		rmSync(path.dirname(big), { recursive: true, force: true });
+		const bigFileIn = path.join(bigDir, 'big.pdf');
+		const expected = (await runOk('sha1sum', [bigFileIn])).stdout.split(' ')[0].toUpperCase();
+		const bigWf = signWorkflow('benchB2big', bigDir, { batch: false, wait: false });
+		const idleWf = signWorkflow('benchB2idle', small.dir, { batch: false, wait: false });
+		await env.n8n.importWorkflows([bigWf, idleWf]);
+		const step: number[] = [];
+		const post: number[] = [];
+		const upload: number[] = [];
+		const openssh: number[] = [];
+		const ratio: number[] = [];
+		const peak: number[] = [];
+		const idle: number[] = [];
+		for (let round = 0; round < S.b2Rounds; round++) {
+			clearRemote(env);
+			const idleRun = await executeMeasured(env, idleWf.id);
+			check(idleRun.ok, `B2 idle: ${idleRun.error}`);
+			idle.push(idleRun.peakRssMiB);
+			clearRemote(env);
+			const before = env.sim.control.requests().length;
+			const result = await executeMeasured(env, bigWf.id);
+			check(result.ok, `B2: ${result.error}`);
+			const [out] = result.items.Sign;
+			check(out.size === S.b2MiB * 1024 * 1024 && out.hash === expected, `B2: uploaded ${out.size} bytes, hash ${out.hash} (expected ${expected})`);
+			const postEntry = env.sim.control.requests().slice(before).find((r) => r.method === 'POST');
+			check(postEntry?.status === 200, 'B2: the signing request failed');
+			step.push(result.nodeMs.Sign);
+			post.push(postEntry!.handledMs ?? 0);
+			upload.push(result.nodeMs.Sign - (postEntry!.handledMs ?? 0));
+			peak.push(result.peakRssMiB);
+			clearRemote(env);
+			const o = await opensshPut(env, bigFileIn, 'openssh.pdf');
+			openssh.push(o);
+			ratio.push(o / upload[upload.length - 1]);
+			log(`  B2 round ${round + 1}: node step ${step.at(-1)!.toFixed(0)} ms (simulator's hash check ${post.at(-1)!.toFixed(0)} ms) → upload ${upload.at(-1)!.toFixed(0)} ms; OpenSSH put ${o.toFixed(0)} ms; n8n peak RSS ${peak.at(-1)!.toFixed(0)} MiB (1 MiB run: ${idle.at(-1)!.toFixed(0)} MiB)`);
+		}
+		clearRemote(env);
+		const nodeUploadMs = spread(upload);
+		const opensshMs = spread(openssh);
+		const peakRssMiB = spread(peak);
+		const idlePeakRssMiB = spread(idle);
+		return {
+			sizeMiB: S.b2MiB, rounds: S.b2Rounds, nodeStepMs: spread(step), simulatorPostMs: spread(post), nodeUploadMs, opensshMs, throughputRatio: spread(ratio),
+			nodeMiBs: S.b2MiB / (nodeUploadMs.median / 1000), opensshMiBs: S.b2MiB / (opensshMs.median / 1000),
+			peakRssMiB, idlePeakRssMiB, rssGrowthMiB: peakRssMiB.median - idlePeakRssMiB.median,
+		};
+	} finally {
+		rmSync(path.join(env.dataDir, 'b2'), { recursive: true, force: true });
+		rmSync(path.dirname(big), { recursive: true, force: true });
+		rmSync(small.dir, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	const started = Date.now();
+	const results: Record<string, unknown> = { smoke: SMOKE, machine: machine(N8N_VERSIONS.default), settings: { ...S, batchSize: BATCH_SIZE, pollSeconds: POLL_SECONDS } };
+	if (wanted('B6')) {
+		log('B6 HMAC signing overhead');
+		const b6 = benchB6(S.b6[0], S.b6[1]);
+		log(`  overhead ${b6.overheadUs.median.toFixed(1)} µs (previous encoder ${b6.previousEncoderOverheadUs.median.toFixed(1)} µs)`);
+		results.B6 = b6;
+	}
+	if (wanted('B3')) {
+		log(`B3 SHA-1 of ${S.b3MiB} MiB`);
+		const file = bigFile(S.b3MiB);
+		try {
+			const b3 = await benchB3(file, S.b3MiB, S.b3Rounds);
+			log(`  node ${b3.nodeMiBs.toFixed(0)} MiB/s, sha1sum ${b3.sha1sumMiBs.toFixed(0)} MiB/s, ratio ${b3.throughputRatio.median.toFixed(2)}`);
+			results.B3 = b3;
+		} finally {
+			rmSync(path.dirname(file), { recursive: true, force: true });
+		}
+	}
+	if (wanted('B4')) {
+		log('B4 wait for N sessions');
+		const b4 = await benchB4(S.b4, log);
+		for (const row of b4) check(row.requestsPerRound === row.expectedPerRound, `B4 ${row.sessions}: ${row.requestsPerRound} requests per round, expected ${row.expectedPerRound}`);
+		results.B4 = b4;
+	}
+	if (wanted('B5') || wanted('B7')) {
+		log(`B5/B7 DigiCert account of ${S.b5Orders} orders`);
+		const { b5, b7 } = await benchB5B7(S.b5Orders, log);
+		check(b7.requests === b7.expected, `B7: ${b7.requests} requests, expected ${b7.expected}`);
+		results.B5 = b5;
+		results.B7 = b7;
+	}
+	if (wanted('SFTP')) {
+		log('SFTP streamed vs buffered upload');
+		results.SFTP = await benchSftpUpload(S.sftpSizes, S.sftpRounds, log);
+	}
+	// B1b (the built-in-nodes workflow) runs only when named: n8n 2.40.7's HTTP Request node cannot read Firmador's answer yet (README).
+	const builtin = only.includes('B1b');
+	if (wanted('B1') || builtin || wanted('B2')) {
+		log('Real n8n: installing the package into a fresh n8n user folder');
+		const env = await setupN8n();
+		try {
+			if (wanted('B2')) {
+				log(`B2 upload of ${S.b2MiB} MiB through n8n`);
+				results.B2 = await benchB2(env);
+			}
+			if (wanted('B1')) {
+				log(`B1 sign ${S.b1Sizes.join(', ')} PDFs of 100 KB`);
+				results.B1 = await benchB1(env);
+			}
+			if (builtin) {
+				log(`B1 (b) the built-in-nodes workflow, ${S.b1bSizes.join(', ')} PDFs`);
+				results.B1b = await benchB1builtin(env);
+			}
+		} finally {
+			await env.close();
+		}
+	}
+	results.totalSeconds = Math.round((Date.now() - started) / 1000);
+	results.loadAverageAtEnd = (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100);
+	const base = path.join(__dirname, '..', '..', 'bench', SMOKE ? 'results-smoke' : 'results');
+	// BENCH_MERGE=1 with BENCH_ONLY: add these results to the last full run's files.
+	const merge = only.length > 0 && process.env.BENCH_MERGE === '1';
+	const partial = only.length && !merge ? `-${only.join('-')}` : '';
+	if (merge) {
+		const previous = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, unknown>;
+		const added = Object.fromEntries(Object.entries(results).filter(([k]) => /^B\d|^SFTP/.test(k)));
+		Object.assign(results, { ...previous, ...added, merged: [...((previous.merged as unknown[]) ?? []), { keys: Object.keys(added), machine: results.machine, totalSeconds: results.totalSeconds, loadAverageAtEnd: results.loadAverageAtEnd }] });
+	}
+	writeFileSync(`${base}${partial}.json`, JSON.stringify(results, null, 2) + '\n');
+	const { markdown } = await import('./report');
+	writeFileSync(`${base}${partial}.md`, markdown(results as any));
+	log(`wrote ${base}${partial}.json and .md in ${results.totalSeconds} s`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
