@@ -37,6 +37,14 @@ step "other n8n versions (test/n8n-versions.json): core workflows"
 npx jest --selectProjects versions --runInBand --json --outputFile="$results/versions.json" || status=1
 step "browser: Debian's Chromium driving a real n8n's editor (screenshots in docs/screenshots/)"
 npx jest --selectProjects browser --runInBand --json --outputFile="$results/browser.json" || status=1
+step "benchmarks, smoke size (npm run bench:smoke: every benchmark's code path, small inputs; fails on a wrong result)"
+if npm run --silent bench:smoke >"$results/bench-smoke.log" 2>&1; then
+  tail -n 3 "$results/bench-smoke.log"
+else
+  tail -n 40 "$results/bench-smoke.log"
+  echo "bench:smoke failed"
+  status=1
+fi
 
 node -e '
 const fs = require("fs");
