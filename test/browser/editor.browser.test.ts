@@ -136,7 +136,7 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 		const runs = [
 			{ workflow: 'arcaCreateCert01', node: 'Create Testing Certificate', shot: 'run-arca', binary: ['certificate', 'privateKey'], json: /"alias": "demo"/ },
 			{ workflow: 'firmadorSignOne01', node: 'Download Signed', shot: 'run-firmador', binary: ['data'], json: /"status"/ },
-			{ workflow: 'digicertOrderDl01', node: 'Download Certificate', shot: 'run-digicert', binary: ['certificate'], json: /"certificate_id": \d+/ },
+			{ workflow: 'digicertOrderDl01', node: 'Download Certificate', shot: 'run-digicert', binary: ['certificate'], json: /"certificateId": \d+/ },
 			{ workflow: 'certTrigDigiCert1', node: 'Renewal Due', shot: 'run-certificate-trigger', binary: [], json: /"event": "renewalDue"/ },
 		];
 		for (const run of runs) {
