@@ -37,8 +37,6 @@ export default [
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-			// The subtitle is built from the Operation fields (operationSubtitle): a readable action, not "create: order".
-			'n8n-nodes-base/node-class-description-missing-subtitle': 'off',
 		},
 	},
 ];

@@ -12,7 +12,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as certificate from './actions/certificate';
 import * as webService from './actions/webService';
 import * as automation from './actions/automation';
-import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
+import { route, type OperationMap } from '../shared/n8n/router';
 
 import { checkCuit } from '../shared/cuit';
 import { insecureUrlReason } from '../shared/secureUrl';
@@ -31,7 +31,9 @@ export class ArcaAutomation implements INodeType {
 		icon: { light: 'file:arca.svg', dark: 'file:arca.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([...certificate.description, ...webService.description, ...automation.description]),
+		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
+		subtitle:
+			'={{ ({"certificate:create":"Create a certificate","webService:authorize":"Authorize a web service","automation:getResult":"Get the result of an automation","automation:run":"Run an automation"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Create ARCA (ex AFIP) certificates and authorize web services through Afip SDK automations',
 		defaults: { name: 'ARCA Automation' },
 		usableAsTool: true,

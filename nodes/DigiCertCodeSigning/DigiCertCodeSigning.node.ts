@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as order from './actions/order';
 import * as certificate from './actions/certificate';
 import * as request from './actions/request';
-import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
+import { route, type OperationMap } from '../shared/n8n/router';
 
 import { listSearch } from './methods/listSearch';
 
@@ -25,7 +25,9 @@ export class DigiCertCodeSigning implements INodeType {
 		icon: { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([...order.description, ...certificate.description, ...request.description]),
+		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
+		subtitle:
+			'={{ ({"order:cancel":"Cancel an order","order:create":"Create an order","order:findByReference":"Find orders by reference","order:get":"Get an order","order:getMany":"Get many orders","order:reissue":"Reissue an order","order:renew":"Renew an order","certificate:download":"Download a certificate","certificate:revoke":"Revoke a certificate","request:approve":"Approve a request","request:getMany":"Get many requests","request:reject":"Reject a request"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Order, renew, download and revoke DigiCert CertCentral code-signing certificates',
 		defaults: { name: 'DigiCert Code Signing' },
 		usableAsTool: true,

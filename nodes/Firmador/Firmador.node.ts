@@ -12,7 +12,7 @@ import * as document from './actions/document';
 import * as hash from './actions/hash';
 import * as xml from './actions/xml';
 import * as request from './actions/request';
-import { operationSubtitle, route, type OperationMap } from '../shared/n8n/router';
+import { route, type OperationMap } from '../shared/n8n/router';
 import { FirmadorSftp, SftpError } from './transport/sftp';
 import { sftpSettingsFrom, takeWarnings } from './actions/common';
 
@@ -30,7 +30,9 @@ export class Firmador implements INodeType {
 		icon: { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([...document.description, ...hash.description, ...xml.description, ...request.description]),
+		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
+		subtitle:
+			'={{ ({"document:downloadSigned":"Download a signed document","document:sign":"Sign a document","hash:getSigned":"Get signed hashes","hash:sign":"Sign a hash","xml:getSigned":"Get signed XML","xml:sign":"Sign XML","request:getStatus":"Get the status of requests","request:waitForCompletion":"Wait for requests to complete"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Sign PDFs, hashes and XML with the Firmador remote-signing service (HMAC API + SFTP)',
 		defaults: { name: 'Firmador' },
 		usableAsTool: true,

@@ -50,18 +50,3 @@ export async function route(ctx: IExecuteFunctions, operations: OperationMap): P
 	});
 }
 
-/**
- * The canvas subtitle: the chosen operation's action text ("Sign a document"), not internal values. Built
- * from the Operation fields, so it can never disagree with them.
- */
-export function operationSubtitle(properties: INodeProperties[]): string {
-	const labels: Record<string, string> = {};
-	for (const property of properties) {
-		const resource = property.name === 'operation' ? property.displayOptions?.show?.resource?.[0] : undefined;
-		if (typeof resource !== 'string') continue;
-		for (const option of (property.options ?? []) as Array<{ value: unknown; action?: string; name: string }>) {
-			labels[`${resource}:${String(option.value)}`] = option.action ?? option.name;
-		}
-	}
-	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
-}
