@@ -76,6 +76,14 @@ export class FirmadorSftp implements ICredentialType {
 			description: 'Whether to connect without checking the server\'s host key when no fingerprint is set. Anyone between n8n and the server could then read the PDFs and the login. Every output item says so in a warnings field.',
 		},
 		{
+			displayName:
+				'The host key is not checked: a machine between n8n and the SFTP server could pose as it and read the documents and the login. Set the Host Key Fingerprint instead as soon as you know it.',
+			name: 'anyHostKeyNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { allowAnyHostKey: [true] } },
+		},
+		{
 			displayName: 'Upload Folder',
 			name: 'uploadFolder',
 			type: 'string',

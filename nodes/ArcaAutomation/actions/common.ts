@@ -22,6 +22,16 @@ export const environmentProperty = (): INodeProperties => ({
 	description: 'A testing certificate does not work in production, and the other way round',
 });
 
+/** Shown once Production is chosen: the same workflow then acts on the taxpayer's real ARCA account. */
+export const productionNotice = (): INodeProperties => ({
+	displayName:
+		'Production acts on the taxpayer\'s real ARCA account: certificates created here are real, and a failed login counts toward locking the clave fiscal. Try the workflow with Testing (Homologación) first.',
+	name: 'productionNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { environment: ['prod'] } },
+});
+
 export const aliasProperty = (description: string): INodeProperties => ({
 	displayName: 'Alias',
 	name: 'alias',

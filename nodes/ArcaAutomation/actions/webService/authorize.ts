@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
+import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, productionNotice, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
 
 const show = { resource: ['webService'], operation: ['authorize'] };
 
@@ -20,6 +20,7 @@ export const WEB_SERVICES = [
 
 const properties: INodeProperties[] = [
 	environmentProperty(),
+	productionNotice(),
 	aliasProperty('Alias of the certificate that will be allowed to use the web service'),
 	{
 		displayName: 'Web Service',
