@@ -78,7 +78,7 @@ beforeAll(async () => {
 	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
 	for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT']) process.env[name] = '0';
 	sftpRoot = mkdtempSync(join(tmpdir(), 'certsign-queue-sftp-'));
-	sims = await startAllSimulators(sftpRoot);
+	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 
 	const shared = {
 		EXECUTIONS_MODE: 'queue',

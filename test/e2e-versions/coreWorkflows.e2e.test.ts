@@ -65,7 +65,7 @@ describe.each(OTHER_VERSIONS)('n8n %s', (version) => {
 	beforeAll(async () => {
 		for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT']) process.env[name] = '0';
 		sftpRoot = mkdtempSync(join(tmpdir(), 'certsign-versions-sftp-'));
-		sims = await startAllSimulators(sftpRoot);
+		sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 		sink = createServer((req, res) => {
 			let body = '';
 			req.on('data', (chunk) => (body += chunk));
