@@ -25,4 +25,18 @@ describe('names and lists from the server are bounded', () => {
 		await expect(listIssuedOrders(new EndlessList({} as never), {})).rejects.toThrow(/more than 50000 orders \(50 pages\) without an end; narrow the trigger/);
 		expect(calls).toBe(MAX_ORDER_PAGES);
 	});
+
+	test('an account that ends exactly on the page cap is listed whole, not reported as endless', async () => {
+		const pageCalls: number[] = [];
+		class ExactFit extends DigiCertClient {
+			async request(_method: string, _path: string, options: { qs?: Record<string, unknown> } = {}): Promise<unknown> {
+				const offset = Number(options.qs?.offset);
+				pageCalls.push(offset);
+				return { orders: Array.from({ length: 1000 }, (_, i) => ({ id: offset + i })), page: { total: MAX_ORDER_PAGES * 1000 } };
+			}
+		}
+		const orders = await listIssuedOrders(new ExactFit({} as never), {});
+		expect(orders).toHaveLength(MAX_ORDER_PAGES * 1000);
+		expect(pageCalls).toHaveLength(MAX_ORDER_PAGES);
+	});
 });

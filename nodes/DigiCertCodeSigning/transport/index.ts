@@ -279,17 +279,20 @@ export class DigiCertClient {
 	async list(path: string, key: string, options: ListOptions): Promise<IDataObject[]> {
 		const maxPages = options.maxPages ?? 10_000;
 		let pages = 0;
+		// Whether the last page read says more items follow (page.total, or a full page when it has none).
+		let more = false;
 		const items = await paginate<IDataObject>(
 			async (offset, limit) => {
 				pages++;
 				const body = await this.request('GET', path, { qs: { ...(options.qs ?? {}), offset, limit }, itemIndex: options.itemIndex });
 				const rows = Array.isArray(body?.[key]) ? (body[key] as IDataObject[]) : [];
-				const total = body?.page?.total;
-				return { items: rows, total: typeof total === 'number' ? total : undefined };
+				const total = typeof body?.page?.total === 'number' ? (body.page.total as number) : undefined;
+				more = rows.length > 0 && (total !== undefined ? offset + rows.length < total : rows.length === limit);
+				return { items: rows, total };
 			},
 			{ pageSize: options.pageSize ?? MAX_PAGE_SIZE, max: options.returnAll ? undefined : (options.limit ?? 50), maxPages },
 		);
-		if (pages >= maxPages && options.returnAll && items.length >= maxPages * (options.pageSize ?? MAX_PAGE_SIZE)) {
+		if (options.returnAll && pages >= maxPages && more) {
 			throw new PageCapReachedError(`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`);
 		}
 		return items;
