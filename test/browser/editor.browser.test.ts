@@ -334,12 +334,19 @@ test("DigiCert's Organization and Container fields list the simulator's entries"
 	expect(listed.container.join('\n')).toMatch(/Build servers/);
 });
 
+// allInnerTexts() does not wait: the dropdown renders its options a moment after the click.
+async function openDropdown(page: Page, input: Locator): Promise<string[]> {
+	await input.click();
+	const options = page.locator('[role=option]').filter({ visible: true });
+	await options.first().waitFor({ state: 'visible', timeout: 15_000 });
+	return options.allInnerTexts();
+}
+
 test('the ARCA Web Service dropdown and the Firmador signer fields show their descriptions', async () => {
 	const page = await signedInPage('light');
 	const arca = await openNode(page, 'arcaAuthWsfe0001', 'Authorize wsfe');
 	expect(await descriptionShown(page, arca, 'service', 'Web Service', 'The ARCA web service to authorize for this certificate')).toBe(true);
-	await arca.getByTestId('parameter-input-service').click();
-	const options = await page.locator('[role=option]').filter({ visible: true }).allInnerTexts();
+	const options = await openDropdown(page, arca.getByTestId('parameter-input-service'));
 	expect(options.map((o) => o.trim().split('\n')[0])).toEqual(expect.arrayContaining(['Factura Electrónica (WSFE)', 'Exportación (WSFEX)']));
 	await screenshot(page, 'arca-web-service-light');
 	await page.keyboard.press('Escape');
@@ -353,8 +360,7 @@ test('the ARCA Web Service dropdown and the Firmador signer fields show their de
 test('each ARCA Web Service option shows a description in the dropdown', async () => {
 	const page = await signedInPage('light');
 	const arca = await openNode(page, 'arcaAuthWsfe0001', 'Authorize wsfe');
-	await arca.getByTestId('parameter-input-service').click();
-	const options = await page.locator('[role=option]').filter({ visible: true }).allInnerTexts();
+	const options = await openDropdown(page, arca.getByTestId('parameter-input-service'));
 	expect(options.length).toBeGreaterThan(3);
 	for (const option of options) expect(option.trim().split('\n').length).toBeGreaterThan(1);
 });
