@@ -12,7 +12,9 @@ import path from 'node:path';
 import { signFirmadorRequest, firmadorKey, firmadorNonce } from '../nodes/Firmador/protocol/hmac';
 import { STATUS_IDS_PER_REQUEST } from '../nodes/Firmador/transport/api';
 import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
-import { listIssuedOrders } from '../nodes/CertificateTrigger/renewalDue';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+
+import { listIssuedOrders, pollRenewalDue, type RenewalSettings } from '../nodes/CertificateTrigger/renewalDue';
 import { CertificateTrigger } from '../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertClient, type ClientSettings } from '../nodes/DigiCertCodeSigning/transport';
 import { startFirmadorSimulator } from '../test/simulators/firmador/server';
@@ -253,6 +255,8 @@ export interface B5Row {
 	eventsQuietPoll: number;
 	quietPollMs: number;
 	naiveRequestsPerPoll: number;
+	/** A simulated day of polls once a minute after the first poll: requests, events, full scans. */
+	day: { polls: number; requests: number; requestsPerPoll: number; maxRequestsInAPoll: number; events: number; scans: number; ms: number };
 }
 
 export interface B7Result {
@@ -264,7 +268,9 @@ export interface B7Result {
 }
 
 export async function benchB5B7(orders: number, log: (line: string) => void): Promise<{ b5: B5Row[]; b7: B7Result }> {
-	const sim = await startDigiCertSimulator({ issueAfterReads: null });
+	// The day of polls below runs on the simulator's clock (no rate limit: those polls are a minute apart there).
+	let simulatedNow: number | undefined;
+	const sim = await startDigiCertSimulator({ issueAfterReads: null, rateLimit: null, now: () => new Date(simulatedNow ?? Date.now()) });
 	// Retries (none expected) without waiting; given per run, no process-wide setting.
 	const digiCert: Partial<ClientSettings> = { sleep: async () => undefined };
 	try {
@@ -272,15 +278,16 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 		const ymd = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 		for (let i = 0; i < orders; i++) {
 			const till = 1 + (i % 365);
-			sim.control.seedOrder({ status: 'issued', validTill: ymd(till), validFrom: ymd(till - 365), commonName: `Bench ${i}`, sharedPem: true });
+			// Issued a year before expiry: its status last changed then (the feed of recent changes does not list it).
+			sim.control.seedOrder({ status: 'issued', validTill: ymd(till), validFrom: ymd(till - 365), statusChangedAt: new Date(`${ymd(till - 365)}T12:00:00Z`), commonName: `Bench ${i}`, sharedPem: true });
 		}
 		const credentials = { digiCertApi: { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url } };
 		const count = () => sim.control.requests.length;
 
 		const b5: B5Row[] = [];
 		const policies = [
-			{ name: 'daysBefore 30', params: { policy: 'daysBefore', daysBefore: 30 } },
-			{ name: 'fraction 1/3 (default)', params: { policy: 'fractionRemaining' } },
+			{ name: 'daysBefore 30', params: { policy: 'daysBefore', daysBefore: 30 }, policy: { mode: 'daysBefore' as const, days: 30 } },
+			{ name: 'fraction 1/3 (default)', params: { policy: 'fractionRemaining' }, policy: { mode: 'fractionRemaining' as const, fraction: 1 / 3 } },
 		];
 		for (const policy of policies) {
 			const harness = new PollHarness(new CertificateTrigger(), {
@@ -304,9 +311,38 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 			const all = await listIssuedOrders(new DigiCertClient(ctx), {});
 			const naive = count() - before;
 			if (all.length !== orders) throw new Error(`naive listing found ${all.length} orders`);
-			const row: B5Row = { policy: policy.name, orders, listedPerPoll: listed, requestsFirstPoll, eventsFirstPoll: first.length, requestsQuietPoll, eventsQuietPoll: quiet.length, quietPollMs, naiveRequestsPerPoll: naive };
+
+			// A day of polls, one a minute, from the state the two polls above left (the trigger's own poll
+			// function, with the simulated time given to it and to the simulator).
+			const settings: RenewalSettings = { useDigiCert: true, usePem: false, productNameId: '', containerId: 0, pems: [], policy: policy.policy, reminderEveryDays: 0 };
+			const pollCtx = { getNode: () => harness.node } as unknown as IPollFunctions;
+			const client = new DigiCertClient(digiCertContext({ credentials: credentials.digiCertApi as DigiCertCredentials, parameters: {}, digiCert }).ctx);
+			let stored: { renewal?: unknown; schedule?: unknown } = { renewal: harness.memory.renewal, schedule: harness.memory.renewalSchedule };
+			const day = { polls: 24 * 60, requests: 0, requestsPerPoll: 0, maxRequestsInAPoll: 0, events: 0, scans: 0, ms: 0 };
+			const dayStart = Date.now();
+			const dayTimer = process.hrtime.bigint();
+			try {
+				for (let minute = 1; minute <= day.polls; minute++) {
+					simulatedNow = dayStart + minute * 60_000;
+					const before = count();
+					const result = await pollRenewalDue(pollCtx, client, settings, stored, new Date(simulatedNow));
+					const requests = count() - before;
+					day.requests += requests;
+					day.maxRequestsInAPoll = Math.max(day.maxRequestsInAPoll, requests);
+					day.events += result.items.length;
+					if (result.kind === 'scan') day.scans++;
+					stored = { renewal: result.next as unknown as IDataObject, schedule: result.schedule };
+				}
+			} finally {
+				simulatedNow = undefined;
+			}
+			day.ms = hrms(dayTimer);
+			day.requestsPerPoll = day.requests / day.polls;
+			if (day.scans < 1) throw new Error('a simulated day without a full scan');
+
+			const row: B5Row = { policy: policy.name, orders, listedPerPoll: listed, requestsFirstPoll, eventsFirstPoll: first.length, requestsQuietPoll, eventsQuietPoll: quiet.length, quietPollMs, naiveRequestsPerPoll: naive, day };
 			if (quiet.length !== 0) throw new Error(`a quiet poll fired ${quiet.length} events`);
-			log(`  B5 ${policy.name}: first poll ${requestsFirstPoll} requests / ${first.length} events; quiet poll ${requestsQuietPoll} requests (${quietPollMs.toFixed(0)} ms); naive ${naive}`);
+			log(`  B5 ${policy.name}: first poll ${requestsFirstPoll} requests / ${first.length} events; quiet poll ${requestsQuietPoll} requests (${quietPollMs.toFixed(0)} ms); naive ${naive}; a day of ${day.polls} polls: ${day.requests} requests (${day.requestsPerPoll.toFixed(3)}/poll, at most ${day.maxRequestsInAPoll}), ${day.events} events, ${day.scans} full scan(s)`);
 			b5.push(row);
 		}
 

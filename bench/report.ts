@@ -61,9 +61,10 @@ export function markdown(r: any): string {
 	if (r.B5) {
 		out.push(`**B5** — Certificate Trigger, Renewal Due over ${r.B5[0].orders} issued orders (1-year certificates expiring evenly over the next 365 days).`);
 		out.push('');
-		out.push('| policy | first poll: requests / events | quiet poll: requests | quiet poll ms | naive listing: requests |');
-		out.push('|---|---|---|---|---|');
-		for (const row of r.B5) out.push(`| ${row.policy} | ${row.requestsFirstPoll} / ${row.eventsFirstPoll} | ${row.requestsQuietPoll} | ${f(row.quietPollMs)} | ${row.naiveRequestsPerPoll} |`);
+		out.push('| policy | first poll (full scan): requests / events | quiet poll: requests | quiet poll ms | a day of polls every minute: requests per poll (max) / events / full scans | naive listing: requests per poll |');
+		out.push('|---|---|---|---|---|---|');
+		for (const row of r.B5) out.push(`| ${row.policy} | ${row.requestsFirstPoll} / ${row.eventsFirstPoll} | ${row.requestsQuietPoll} | ${f(row.quietPollMs)} | ${row.day ? `${f(row.day.requestsPerPoll, 3)} (${row.day.maxRequestsInAPoll}) / ${row.day.events} / ${row.day.scans}` : '—'} | ${row.naiveRequestsPerPoll} |`);
+		out.push('A quiet poll reads only the status-changes feed; the account is listed in full once a day (and when the settings change). Requests in a poll with events: the feed + one read per order whose window opened.');
 		out.push('');
 	}
 	if (r.B6) {

@@ -13,13 +13,16 @@ import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import { titleCase } from '../shared/titleCase';
 import { pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
-import { gatherCandidates, planRenewalPoll, readRenewalSettings, sampleRenewalItem } from './renewalDue';
+import { gatherCandidates, pollRenewalDue, readRenewalSettings, sampleRenewalItem } from './renewalDue';
 
 /*
  * Where the state lives and why nothing is lost
  * ---------------------------------------------
  * State is this.getWorkflowStaticData('node'): `renewal` (one entry per certificate: fired for which
- * window, reminders) and `statusChanges` (cursor = time of the last poll, plus the changes already seen).
+ * window, reminders), `renewalSchedule` (DigiCert: when each listed order next needs a look, trusted for a
+ * day, plus its own status-changes cursor; see renewalSchedule.ts) and `statusChanges` (cursor = time of
+ * the last poll, plus the changes already seen). A schedule lost in a restart is the older one saved with
+ * the renewal state: its cursor is older, so the next poll reads a longer stretch of the feed, or scans.
  * It is only ever written inside poll(), after every request of the poll has succeeded, and never in
  * manual mode ("Fetch test event").
  *
@@ -255,15 +258,19 @@ export class CertificateTrigger implements INodeType {
 
 		if (event === 'renewalDue') {
 			const settings = readRenewalSettings(this);
-			// Fetch Test Event shows the most urgent certificate, due or not: it lists every order.
-			const { candidates, sourcesRead } = await gatherCandidates(this, client, settings, now, { allOrders: manual });
-			if (manual) return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
+			if (manual) {
+				// Fetch Test Event shows the most urgent certificate, due or not: it lists every order.
+				const { candidates } = await gatherCandidates(this, client, settings, now, { allOrders: true });
+				return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
+			}
 			const staticData = this.getWorkflowStaticData('node');
-			const { items, next, skipped } = planRenewalPoll(staticData.renewal, candidates, sourcesRead, settings, now);
+			const { items, next, skipped, schedule } = await pollRenewalDue(this, client, settings, { renewal: staticData.renewal, schedule: staticData.renewalSchedule }, now);
 			for (const record of skipped) {
 				this.logger.warn(`Certificate Trigger: skipped ${record.source} certificate "${record.ref}" (${record.reason}); watching the others`);
 			}
 			staticData.renewal = next as unknown as IDataObject;
+			if (schedule) staticData.renewalSchedule = schedule as unknown as IDataObject;
+			else delete staticData.renewalSchedule;
 			return items.length ? [items] : null;
 		}
 

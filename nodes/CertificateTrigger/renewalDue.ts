@@ -19,6 +19,8 @@ import {
 } from './triggerState';
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
 import type { DigiCertClient } from '../DigiCertCodeSigning/transport';
+import { advanceSchedule, dueOrderIds, scheduleHolds, readSchedule, scheduleFromScan, type RenewalSchedule, type UpcomingEntry } from './renewalSchedule';
+import { DEFAULT_WINDOW, emptyStatusChangeState, planStatusChanges, statusWindowMinutes, type StatusChangeState } from './triggerState';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 export const PRUNE_GRACE_DAYS = 7;
@@ -114,7 +116,7 @@ export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
 	};
 }
 
-function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date): CandidateCertificate[] {
+export function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date): CandidateCertificate[] {
 	return pems.map(({ label, pem }) => {
 		let summary;
 		try {
@@ -261,11 +263,7 @@ export async function gatherCandidates(
 		candidates.push(...(await digiCertCandidates(client, settings, options.allOrders ? undefined : now)));
 		sourcesRead.push('digicert');
 	}
-	// The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,
-	// a DigiCert order by the CA name DigiCert reports: watch a certificate through one source only.)
-	const unique = new Map<string, CandidateCertificate>();
-	for (const candidate of candidates) if (!unique.has(candidate.key)) unique.set(candidate.key, candidate);
-	return { candidates: [...unique.values()], sourcesRead };
+	return { candidates: uniqueByKey(candidates), sourcesRead };
 }
 
 function policyOutput(policy: RenewalPolicy, assessment: RenewalAssessment): IDataObject {
@@ -365,6 +363,118 @@ export function planRenewalPoll(
 		items.push(item);
 	});
 	return { items, next: pruneRenewalState(next, sourcesRead, now, PRUNE_GRACE_DAYS), skipped };
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* A poll: a full scan of the account, or (between scans) only what the schedule and the feed name   */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** The settings a schedule depends on: any change means a new scan. */
+export const scheduleKey = (settings: RenewalSettings) =>
+	JSON.stringify([settings.productNameId, settings.containerId, settings.policy, settings.reminderEveryDays]);
+
+/** An order read in full, as a candidate if the trigger watches it (issued, not renewed, matching the filters). */
+function watchedCandidate(order: IDataObject, settings: RenewalSettings): CandidateCertificate | undefined {
+	if (order.status !== 'issued' || order.is_renewed === true) return undefined;
+	const product = (order.product ?? {}) as IDataObject;
+	const container = (order.container ?? {}) as IDataObject;
+	if (settings.productNameId && String(product.name_id ?? order.product_name_id ?? '') !== settings.productNameId) return undefined;
+	if (settings.containerId && Number(container.id) !== settings.containerId) return undefined;
+	return orderCandidate(order);
+}
+
+/**
+ * When each DigiCert order next needs a look: when its window opens (not yet valid: when it becomes valid),
+ * or, due with reminders on, when the next reminder is owed.
+ */
+function upcomingEntries(candidates: CandidateCertificate[], next: RenewalState, settings: RenewalSettings, now: Date): UpcomingEntry[] {
+	const entries: UpcomingEntry[] = [];
+	for (const candidate of candidates) {
+		const orderId = Number(candidate.extra.orderId);
+		if (!Number.isSafeInteger(orderId)) continue;
+		let assessment: RenewalAssessment;
+		try {
+			assessment = assessRenewal(candidate.notBefore, candidate.notAfter, now, settings.policy);
+		} catch {
+			continue; // reported as skipped by the poll
+		}
+		if (!assessment.due) {
+			entries.push([Math.max(Date.parse(assessment.windowStart), Date.parse(candidate.notBefore)), orderId]);
+		} else if (settings.reminderEveryDays > 0) {
+			const lastFiredAt = Date.parse(next.certs[candidate.key]?.lastFiredAt ?? '');
+			if (Number.isFinite(lastFiredAt)) entries.push([lastFiredAt + settings.reminderEveryDays * DAY_MS, orderId]);
+		}
+	}
+	return entries;
+}
+
+/**
+ * The same certificate pasted twice: one event. (A PEM of a DigiCert certificate is keyed by its issuer DN,
+ * a DigiCert order by the CA name DigiCert reports: watch a certificate through one source only.)
+ */
+function uniqueByKey(candidates: CandidateCertificate[]): CandidateCertificate[] {
+	const unique = new Map<string, CandidateCertificate>();
+	for (const candidate of candidates) if (!unique.has(candidate.key)) unique.set(candidate.key, candidate);
+	return [...unique.values()];
+}
+
+export interface RenewalDuePoll extends RenewalPollResult {
+	/** The DigiCert schedule to keep (undefined: DigiCert not watched). */
+	schedule?: RenewalSchedule;
+	/** 'scan': the account was listed; 'feed': only the status-changes feed and the orders it or the schedule named. */
+	kind: 'scan' | 'feed' | 'pem';
+}
+
+async function readFeed(client: DigiCertClient, state: StatusChangeState, now: Date) {
+	const { minutes } = statusWindowMinutes(state, now, DEFAULT_WINDOW);
+	return planStatusChanges(state, await client.listStatusChanges(minutes), now, DEFAULT_WINDOW);
+}
+
+/**
+ * One poll of Renewal Due (not manual). DigiCert costs a full listing only when the schedule has expired
+ * (daily) or the settings changed; in between, one status-changes request plus a read of each order whose
+ * time has come or that was (re)issued. No state is written here: the caller keeps what it returns.
+ */
+export async function pollRenewalDue(
+	ctx: IPollFunctions,
+	client: DigiCertClient,
+	settings: RenewalSettings,
+	stored: { renewal?: unknown; schedule?: unknown },
+	now: Date,
+): Promise<RenewalDuePoll> {
+	const pem = settings.usePem ? pemCandidates(ctx.getNode(), settings.pems, now) : [];
+	const pemRead: CertSource[] = settings.usePem ? ['pem'] : [];
+	if (!settings.useDigiCert) return { ...planRenewalPoll(stored.renewal, pem, pemRead, settings, now), kind: 'pem' };
+
+	const key = scheduleKey(settings);
+	const schedule = readSchedule(stored.schedule);
+	// Kept across scans: the feed's cursor and seen changes do not depend on the settings.
+	const feed = schedule?.changes ?? emptyStatusChangeState();
+	if (!scheduleHolds(schedule, key, now)) {
+		// The feed's baseline first: whatever it returns now is already reflected in the listing that follows.
+		const { next: changes } = await readFeed(client, feed, now);
+		const digicert = await digiCertCandidates(client, settings, now);
+		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now);
+		return { ...result, kind: 'scan', schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now) };
+	}
+
+	const { fresh, next: changes } = await readFeed(client, feed, now);
+	const scheduled = new Set(schedule.upcoming.map(([, id]) => id));
+	const toRead = new Set(dueOrderIds(schedule, now));
+	const dropped = new Set<number>();
+	for (const change of fresh) {
+		const id = Number(change.order_id);
+		if (change.status === 'issued') toRead.add(id);
+		else if (scheduled.has(id)) dropped.add(id); // revoked, reissue pending, …: no longer due on its old dates
+	}
+	const digicert: CandidateCertificate[] = [];
+	for (const id of toRead) {
+		const candidate = watchedCandidate(await client.getOrder(id), settings);
+		if (candidate) digicert.push(candidate);
+	}
+	const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), pemRead, settings, now);
+	const entries = upcomingEntries(digicert, result.next, settings, now);
+	return { ...result, kind: 'feed', schedule: advanceSchedule(schedule, [...toRead, ...dropped], entries, changes) };
 }
 
 /** "Fetch test event": the most urgent certificate, due or not; state untouched. */

@@ -892,6 +892,7 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			body: { certificate: { signature_hash: 'sha256' }, organization: { id: org.id }, validity_years: 1, payment_method: 'balance' },
 		};
 		orders.set(order.id, order);
+		const historyFrom = statusLog.length;
 		newRequest(order, 'new_request', status !== 'needs_approval');
 		if (status === 'issued' || status === 'expired' || status === 'revoked') {
 			const validTill = seed.validTill ? new Date(`${seed.validTill}T12:00:00Z`) : undefined;
@@ -900,6 +901,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			if (status === 'revoked') certificates.get(order.certificateId)!.revoked = true;
 			if (status !== 'issued') order.status = status;
 		}
+		// A seeded order's history is one change, at `at`: what issuing it above logged "now" is not its history.
+		statusLog.length = historyFrom;
 		order.statusChangedAt = at;
 		statusLog.push({ orderId: order.id, at });
 		return order;
