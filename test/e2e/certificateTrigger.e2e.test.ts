@@ -6,8 +6,9 @@
  * Time: n8n refuses poll intervals under a minute (sub-minute cron expressions are rejected at
  * activation), so the workflows poll "every minute" and this suite spans a few minutes. n8n also polls
  * once when a workflow is activated (at start), which the test uses: a restart is an immediate poll.
- * Whether a poll happened is read from the simulator's request log (list calls = "Renewal due" polls,
- * status-changes calls = "Order status changed" polls), so "nothing fired" is only asserted after a poll.
+ * Whether a poll happened is read from the simulator's request log: each trigger reads the status-changes
+ * feed once per poll ("Renewal due" between its daily listings too), and the two workflows use two API keys
+ * of the one account, so the log tells their polls apart. "Nothing fired" is only asserted after a poll.
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,8 +32,11 @@ const ymd = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toIS
 const NEXT_POLL_MS = 100_000;
 
 const credential = { id: 'dcTriggerCred001', name: 'DigiCert (simulator)' };
+/** The renewal workflow's own key of the same account: its polls are told apart in the simulator's log. */
+const renewalCredential = { id: 'dcTriggerCred002', name: 'DigiCert (simulator, renewal key)' };
+const RENEWAL_KEY = 'renewal-workflow-key-0002';
 
-function triggerWorkflow(id: string, parameters: Record<string, unknown>): WorkflowJson {
+function triggerWorkflow(id: string, parameters: Record<string, unknown>, digiCertCredential = credential): WorkflowJson {
 	return {
 		id,
 		name: id,
@@ -44,7 +48,7 @@ function triggerWorkflow(id: string, parameters: Record<string, unknown>): Workf
 				type: TRIGGER_TYPE,
 				typeVersion: 1,
 				position: [0, 0],
-				credentials: { digiCertApi: credential },
+				credentials: { digiCertApi: digiCertCredential },
 			},
 			{ parameters: {}, id: `${id}-noop`, name: 'Handle Event', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [250, 0] },
 		],
@@ -73,8 +77,9 @@ const BAD_KEY = 'wrong-digicert-key-4242';
 let firstStartLog = '';
 
 // answered requests only (the workflow with the wrong key is refused with 403)
-const listPolls = () => sim.control.requests.filter((r) => r.status === 200 && r.method === 'GET' && r.path.startsWith('/order/certificate?')).length;
-const statusPolls = () => sim.control.requests.filter((r) => r.status === 200 && r.path.startsWith('/order/certificate/status-changes')).length;
+const feedReads = (key: number) => sim.control.requests.filter((r) => r.status === 200 && r.key === key && r.path.startsWith('/order/certificate/status-changes')).length;
+const renewalPolls = () => feedReads(1);
+const statusPolls = () => feedReads(0);
 /** n8n writes the execution row when it starts and its data when it ends: count every row... */
 const allExecutions = (workflowId: string, nodeName = TRIGGER): TriggerExecution[] => readExecutions(n8n, workflowId, nodeName);
 /** ...but read items only from finished ones. */
@@ -94,7 +99,7 @@ let exampleFresh: { id: number };
 let arcaDue: { certPem: string; serialHex: string };
 
 beforeAll(async () => {
-	sim = await startDigiCertSimulator({ issueAfterReads: null });
+	sim = await startDigiCertSimulator({ issueAfterReads: null, extraApiKeys: [RENEWAL_KEY] });
 	exampleSim = await startDigiCertSimulator({ issueAfterReads: null });
 	afipSim = await startAfipSdkSimulator({ pollsUntilDone: 1 });
 	ca = new TestCa('/C=AR/O=AFIP/CN=Computadores (old certificate)');
@@ -110,6 +115,7 @@ beforeAll(async () => {
 	expect(n8n.installedNodeTypes()).toContain('CertificateTrigger');
 	await n8n.importCredentials([
 		{ ...credential, type: 'digiCertApi', data: { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url } },
+		{ ...renewalCredential, type: 'digiCertApi', data: { apiKey: RENEWAL_KEY, region: 'custom', baseUrl: sim.url } },
 		// the credential the shipped example refers to (the demo one)
 		...digiCertDemoCredentials(exampleSim.url, exampleSim.apiKey),
 		...arcaDemoCredentials(afipSim.baseUrl),
@@ -172,7 +178,7 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 			policy: 'daysBefore',
 			// longer than a 1-year lifetime: a renewed certificate is due at once, so the renewal shows up
 			daysBefore: 400,
-		}),
+		}, renewalCredential),
 	);
 	await n8n.importWorkflow(triggerWorkflow(STATUS_WF, { event: 'orderStatusChanged', statuses: ['issued'] }));
 	await n8n.publishWorkflow(RENEWAL_WF);
@@ -192,13 +198,13 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 	// 2. An order moves to issued: exactly one "Order status changed" execution. Meanwhile the renewal
 	//    trigger polls again and fires nothing.
 	sim.control.issueOrder(waiting.id);
-	const listPollsBefore = listPolls();
+	const renewalPollsBefore = renewalPolls();
 	const statusRuns = await waitFor('the status change execution', () => executions(STATUS_WF).length >= 1 && executions(STATUS_WF), NEXT_POLL_MS);
 	expect(statusRuns).toHaveLength(1);
 	expect(statusRuns[0].items).toHaveLength(1);
 	expect(statusRuns[0].items[0]).toMatchObject({ event: 'orderStatusChanged', orderId: waiting.id, status: 'issued' });
 	expect(statusRuns[0].items[0].order).toMatchObject({ id: waiting.id, status: 'issued' });
-	await waitFor('another renewal poll', () => listPolls() > listPollsBefore, NEXT_POLL_MS, 1000);
+	await waitFor('another renewal poll', () => renewalPolls() > renewalPollsBefore, NEXT_POLL_MS, 1000);
 	// and the status trigger polls once more (the overlap re-reads the change) without firing again
 	const statusPollsAfterFire = statusPolls();
 	await waitFor('another status poll', () => statusPolls() > statusPollsAfterFire, NEXT_POLL_MS, 1000);
@@ -218,10 +224,10 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 	// 4. Stop and start n8n: activation polls run again at once, and one scheduled poll after them.
 	firstStartLog = n8n.log; // start() begins a new log
 	await n8n.stop();
-	const listAtRestart = listPolls();
+	const renewalAtRestart = renewalPolls();
 	const statusAtRestart = statusPolls();
 	await n8n.start();
-	await waitFor('activation + one scheduled poll of each trigger', () => listPolls() >= listAtRestart + 2 && statusPolls() >= statusAtRestart + 2, NEXT_POLL_MS + 60_000, 1000);
+	await waitFor('activation + one scheduled poll of each trigger', () => renewalPolls() >= renewalAtRestart + 2 && statusPolls() >= statusAtRestart + 2, NEXT_POLL_MS + 60_000, 1000);
 	await new Promise((r) => setTimeout(r, 3000));
 	expect(allExecutions(RENEWAL_WF)).toHaveLength(2);
 	expect(allExecutions(STATUS_WF)).toHaveLength(2);

@@ -57,6 +57,8 @@ export interface DigiCertSimulatorOptions {
 	port?: number;
 	host?: string;
 	apiKey?: string;
+	/** More keys of the same account (DigiCert lets an account hold several); requests record which key. */
+	extraApiKeys?: string[];
 	/**
 	 * Reads of GET /order/certificate/{id} an approved pending (or reissue_pending) order needs before it
 	 * is issued; null: never on its own (use control.issueOrder). Default 1.
@@ -158,7 +160,7 @@ export interface DigiCertSimulator {
 		addFault(fault: Fault): void;
 		clearFaults(): void;
 		/** Every API request seen (not /__control), in order. */
-		requests: Array<{ method: string; path: string; status?: number }>;
+		requests: Array<{ method: string; path: string; status?: number; /** 0: apiKey, n: extraApiKeys[n-1] */ key?: number }>;
 		setRateLimit(limit: { max: number; windowMs: number } | null): void;
 		setIssueAfterReads(reads: number | null): void;
 	};
@@ -1051,11 +1053,13 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			return send(res, { status: 404, json: { errors: [{ code: 'not_found|endpoint', message: 'Not found.' }] } });
 		}
 		const path = url.pathname.slice('/services/v2'.length).replace(/\/+$/, '');
-		const entry: { method: string; path: string; status?: number } = { method, path: path + (url.search || '') };
+		const entry: DigiCertSimulator['control']['requests'][number] = { method, path: path + (url.search || '') };
 		requestLog.push(entry);
 		const reply = (r: Reply) => { entry.status = r.status; send(res, r); };
 
-		if (req.headers['x-dc-devkey'] !== apiKey) {
+		const keyIndex = [apiKey, ...(options.extraApiKeys ?? [])].indexOf(String(req.headers['x-dc-devkey'] ?? ''));
+		if (keyIndex >= 0) entry.key = keyIndex;
+		if (keyIndex < 0) {
 			return reply({ status: 403, json: { errors: [{ code: 'access_denied|access_denied_invalid_key', message: 'The specified API key is invalid or has been revoked.' }] } });
 		}
 		if (rateLimit) {
