@@ -10,7 +10,7 @@ import { runBatched } from '../../../shared/n8n/items';
 const show = { resource: ['document'], operation: ['sign'] };
 
 /** Documents uploaded at once on the execution's one SFTP connection (their round trips overlap). */
-export const UPLOAD_CONCURRENCY = 4;
+export const UPLOAD_CONCURRENCY = 8;
 
 const properties: INodeProperties[] = [
 	{
