@@ -18,6 +18,14 @@ log() { echo "[install-n8n] $*" >&2; }
 while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_config_[^=]*\)=.*/\1/Ip')
 mkdir -p "$CACHE_ROOT"
 
+# One install at a time per cache folder: `npm run dev` and `npm test` (or two CI jobs) may start together.
+# The second waits here, then finds the first one's install complete and reuses it.
+exec 9>"$CACHE_ROOT/.install.lock"
+if ! flock -n 9; then
+  log "another install into $CACHE_ROOT is running: waiting for it to finish"
+  flock 9
+fi
+
 node_ok() { [ -x "$NODE_DIR/bin/node" ] && "$NODE_DIR/bin/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\."; }
 n8n_ok() {
   [ -f "$N8N_DIR/.complete" ] && node_ok &&
