@@ -1,7 +1,8 @@
 /**
  * B1 (b): the workflow a user would build without this package, from n8n's own nodes: Read Files → FTP (SFTP
  * upload, one per item) → Crypto (SHA-1 of the binary; it drops the binary, so it comes after the upload) → Code (batches of 50, HMAC signature in
- * JavaScript) → HTTP Request (FirmadorMasivo) → Code (status requests of 36 ids, signed) → HTTP Request
+ * JavaScript) → HTTP Request (FirmadorMasivo, answer taken as a file) → Extract From File (text: the session
+ * id) → Code (status requests of 36 ids, signed) → HTTP Request
  * (EstadoSolicitud) → Code (which are still pending) → If done, else Wait 1 s and ask again.
  * Its Code nodes need NODE_FUNCTION_ALLOW_BUILTIN=crypto. It signs with its own simulator app, so the
  * Firmador credential's secret never sits in a workflow.
@@ -36,7 +37,15 @@ const authorization = (method, url, body) => {
 };
 `;
 
-const http = (id: string, name: string, method: 'GET' | 'POST', x: number) => ({
+/**
+ * `asFile`: take the answer as a file. FirmadorMasivo answers a bare JSON string ("3f2c…"); the HTTP Request
+ * node (4.2, 4.3 and 4.4 in n8n 2.40.7, measured) cannot take that as JSON: Response Format *Autodetect* and
+ * *JSON* with Include Response Headers and Status fail with "Response body is not valid JSON. Change
+ * "Response Format" to "Text"", *JSON* alone leaves the response stream in the item (`n8n execute` then
+ * dies on "Converting circular structure to JSON" and prints nothing), and *Text* fails with that same
+ * circular-structure error on the node. *File* works; Extract From File (Text) then reads it.
+ */
+const http = (id: string, name: string, method: 'GET' | 'POST', x: number, asFile = false) => ({
 	id, name, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [x, 0],
 	parameters: {
 		method,
@@ -44,7 +53,7 @@ const http = (id: string, name: string, method: 'GET' | 'POST', x: number) => ({
 		sendHeaders: true,
 		headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization }}' }] },
 		...(method === 'POST' ? { sendBody: true, contentType: 'raw', rawContentType: 'application/json; charset=utf-8', body: '={{ $json.body }}' } : {}),
-		options: { response: { response: { fullResponse: true, neverError: false, responseFormat: 'text', outputPropertyName: 'data' } } },
+		options: asFile ? { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } } : {},
 	},
 });
 
@@ -74,10 +83,11 @@ for (let i = 0; i < files.length; i += ${options.batchSize}) {
   out.push({ json: { url, body, authorization: authorization('POST', url, body) } });
 }
 return out;`, 800),
-		http('send', 'Send Batches', 'POST', 1000),
+		http('send', 'Send Batches', 'POST', 1000, true),
+		{ id: 'extract', name: 'Read Session ID', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, position: [1100, 0], parameters: { operation: 'text', binaryPropertyName: 'data', destinationKey: 'data', options: {} } },
 		code('statusReq', 'Status Requests', `${signer(options.baseUrl)}
 const items = $input.all();
-// FirmadorMasivo answers a JSON string: n8n puts it in json.data
+// FirmadorMasivo answers a JSON string: Read Session ID puts its text in json.data
 const sessionOf = (j) => { let v = j.data !== undefined ? j.data : j; if (typeof v === 'string') { try { v = JSON.parse(v); } catch (e) {} } return typeof v === 'string' ? v : v.SessionID; };
 const ids = items[0].json.pending ? items[0].json.pending : items.map((i) => sessionOf(i.json));
 const out = [];
@@ -97,7 +107,7 @@ return [{ json: { done: pending.length === 0, pending, sessions: entries.length 
 	const link = (from: string, to: string, output = 0) => ({ [from]: { main: Array.from({ length: output + 1 }, (_, i) => (i === output ? [{ node: to, type: 'main', index: 0 }] : [])) } });
 	const connections = {
 		...link('Start', 'Read Files'), ...link('Read Files', 'Upload'), ...link('Upload', 'SHA-1'), ...link('SHA-1', 'Build Batches'),
-		...link('Build Batches', 'Send Batches'), ...link('Send Batches', 'Status Requests'), ...link('Status Requests', 'Status'),
+		...link('Build Batches', 'Send Batches'), ...link('Send Batches', 'Read Session ID'), ...link('Read Session ID', 'Status Requests'), ...link('Status Requests', 'Status'),
 		...link('Status', 'Check'), ...link('Check', 'Done?'), ...link('Done?', 'Wait', 1), ...link('Wait', 'Status Requests'),
 	};
 	return { id, name: `bench ${id}`, nodes, connections };

@@ -14,21 +14,16 @@ export function markdown(r: any): string {
 	if (r.B1) {
 		out.push(`**B1** — sign N PDFs of 100 KB in one run (upload + SHA-1 + request + wait until signed; simulator: 3 status polls, ${1} s apart). n8n: the Firmador node's own execution time in \`n8n execute\` (peak RSS of that n8n process). Floor: \`sftp -b\` + one FirmadorMasivo POST per 50 + the same polls, from a script.`);
 		out.push('');
-		out.push('| docs | variant | ms | ms/doc | × floor | n8n peak RSS MiB |');
-		out.push('|---|---|---|---|---|---|');
+		out.push('| docs | variant | rounds | ms | ms/doc | × floor | × the package (paired) | n8n peak RSS MiB |');
+		out.push('|---|---|---|---|---|---|---|---|');
 		const names: Record<string, string> = { batch: '(this package) Firmador node, batch', perItem: '(a) same node, one request per item', builtin: '(b) n8n built-in nodes: FTP (SFTP), Crypto, Code (HMAC), HTTP Request, If/Wait loop', floor: '(c) floor: OpenSSH `sftp -b` + script' };
-		const rows = [...r.B1, ...(r.B1b ?? [])].sort((a: any, b: any) => a.docs - b.docs || Object.keys(names).indexOf(a.variant) - Object.keys(names).indexOf(b.variant));
+		const rows = [...r.B1].sort((a: any, b: any) => a.docs - b.docs || Object.keys(names).indexOf(a.variant) - Object.keys(names).indexOf(b.variant));
 		for (const row of rows) {
 			const floor = r.B1.find((x: any) => x.docs === row.docs && x.variant === 'floor');
-			out.push(`| ${row.docs} | ${names[row.variant]} | ${sp(row.ms)} | ${f(row.msPerDoc, 1)} | ${floor ? f(row.ms.median / floor.ms.median, 2) : '—'} | ${row.peakRssMiB ? sp(row.peakRssMiB) : '—'} |`);
+			out.push(`| ${row.docs} | ${names[row.variant]} | ${row.rounds} | ${sp(row.ms)} | ${f(row.msPerDoc, 1)} | ${floor ? f(row.ms.median / floor.ms.median, 2) : '—'} | ${row.overBatch ? sp(row.overBatch, 2) : '—'} | ${row.peakRssMiB ? sp(row.peakRssMiB) : '—'} |`);
 		}
+		out.push('(b) is timed like the package: every node after Read Files, its Wait node included.');
 		out.push('');
-		if (r.B1b?.length) {
-			const largest = r.B1b[r.B1b.length - 1];
-			const batch = r.B1.filter((x: any) => x.variant === 'batch').sort((a: any, b: any) => b.docs - a.docs)[0];
-			out.push(`(b) at 1,000 documents is extrapolated from its per-document cost at ${largest.docs}: ${f(largest.msPerDoc, 1)} ms/doc × 1,000 ≈ ${f(largest.msPerDoc, 0)} s; the package's batch mode at ${batch.docs}: ${f(batch.msPerDoc, 1)} ms/doc → **${f(largest.msPerDoc / batch.msPerDoc, 1)}× faster**.`);
-			out.push('');
-		}
 	}
 	if (r.B2) {
 		const b = r.B2;

@@ -194,8 +194,11 @@ async function createCredential(page: Page, typeName: string, fields: Record<str
 	// these settings" whose "More details" shows the credential test's own message.
 	const verdict = modal.getByText(/Connection tested successfully|Couldn.t connect with these settings/).filter({ visible: true }).first();
 	await verdict.waitFor({ timeout: 60_000 });
-	const details = modal.getByText('More details').filter({ visible: true });
-	if ((await details.count()) > 0) await details.first().click();
+	if (/Couldn.t connect/.test(await verdict.innerText())) {
+		// the failure's "More details" link renders a moment after the verdict: wait for it, then open it
+		const details = modal.getByText('More details').filter({ visible: true }).first();
+		if (await details.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await details.click();
+	}
 	await page.waitForTimeout(300);
 	return (await modal.innerText()).replace(/\s+/g, ' ');
 }
