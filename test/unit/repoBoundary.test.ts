@@ -1,6 +1,6 @@
 /**
  * A clone carries every file its tests, scripts and configs read: nothing beside the repository (the
- * planning folder `../shared` is not in a user's clone), nothing in the home folder outside the cache.
+ * team's planning folder is not in a user's clone), nothing in the home folder outside the cache.
  * In jest the guard of test/support/pathGuard.ts enforces this at run time; scripts and configs run
  * outside jest, so their path literals are checked here.
  */
@@ -9,7 +9,10 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { CACHE, outsideReason, REPO } from '../support/pathGuard';
+import { CACHE, outsideReason, PLANNING_FOLDER, REPO } from '../support/pathGuard';
+
+/** A line that reads one of the planning folder's subfolders (vectors, seeds, notes). */
+const READS_PLANNING = new RegExp(`(^|[^A-Za-z])${PLANNING_FOLDER}/(vectors|seeds|notes)/`);
 
 const SELF = [path.join('test', 'unit', 'repoBoundary.test.ts'), path.join('test', 'support', 'pathGuard.ts')];
 
@@ -25,7 +28,8 @@ function trackedAndNewFiles(): string[] {
 
 describe('the repository boundary', () => {
 	test('the run-time guard refuses a read beside the repository and allows the repo, temp and cache', () => {
-		const beside = path.join(path.dirname(REPO), 'shared', 'vectors', 'firmador-hmac.json');
+		// A path only: the guard must refuse it before anything is read.
+		const beside = path.join(path.dirname(REPO), PLANNING_FOLDER, 'vectors', 'firmador-hmac.json');
 		expect(outsideReason(beside)).toMatch(/beside the repository/);
 		expect(() => fs.readFileSync(beside)).toThrow(/Tests may only read the repository.*beside the repository/);
 		expect(() => fs.existsSync(beside)).toThrow(/beside the repository/);
@@ -46,7 +50,7 @@ describe('the repository boundary', () => {
 			const text = fs.readFileSync(path.join(REPO, file), 'utf8');
 			text.split('\n').forEach((line, i) => {
 				const where = `${file}:${i + 1}`;
-				if (/(^|[^A-Za-z])shared\/(vectors|seeds|notes)\//.test(line) && !/^\s*(\/\/|\*|#)/.test(line)) problems.push(`${where} reads the planning folder: ${line.trim()}`);
+				if (READS_PLANNING.test(line) && !/^\s*(\/\/|\*|#)/.test(line)) problems.push(`${where} reads the planning folder: ${line.trim()}`);
 				if (/['"`]\/work\//.test(line)) problems.push(`${where} names an absolute path of this machine: ${line.trim()}`);
 				for (const match of line.matchAll(/['"`]((?:\.\.\/)+[^'"`$]*)['"`]/g)) {
 					const fromFile = path.resolve(path.dirname(path.join(REPO, file)), match[1]);
@@ -59,8 +63,8 @@ describe('the repository boundary', () => {
 	});
 
 	test('the scan itself can fail: a planted reference is found', () => {
-		const line = "const v = require('../../../shared/vectors/firmador-hmac.json');";
-		expect(/(^|[^A-Za-z])shared\/(vectors|seeds|notes)\//.test(line)).toBe(true);
+		const line = `const v = require('../../../${PLANNING_FOLDER}/vectors/firmador-hmac.json');`;
+		expect(READS_PLANNING.test(line)).toBe(true);
 		const relative = /['"`]((?:\.\.\/)+[^'"`$]*)['"`]/.exec(line)![1];
 		expect(outsideReason(path.resolve(REPO, 'test/unit', relative))).toMatch(/beside the repository/);
 	});
