@@ -58,6 +58,16 @@ export interface StatusPollResult {
 	truncated: boolean;
 }
 
+/**
+ * One read of the status-changes feed from `state`: the changes not seen before and the state to keep.
+ * Both events read the feed this way (Renewal Due between its daily listings).
+ */
+export async function readStatusFeed(client: DigiCertClient, state: StatusChangeState, now: Date, window: WindowOptions = DEFAULT_WINDOW) {
+	const { minutes, truncated } = statusWindowMinutes(state, now, window);
+	const { fresh, next } = planStatusChanges(state, await client.listStatusChanges(minutes), now, window);
+	return { fresh, next, truncated };
+}
+
 /** Reads the window, keeps the new changes with a watched status, fetches their orders. No state is written. */
 export async function pollStatusChanges(
 	client: DigiCertClient,
@@ -65,10 +75,7 @@ export async function pollStatusChanges(
 	settings: StatusSettings,
 	now: Date,
 ): Promise<StatusPollResult> {
-	const state = readStatusChangeState(stateRaw);
-	const { minutes, truncated } = statusWindowMinutes(state, now, settings.window);
-	const changes = await client.listStatusChanges(minutes);
-	const { fresh, next } = planStatusChanges(state, changes, now, settings.window);
+	const { fresh, next, truncated } = await readStatusFeed(client, readStatusChangeState(stateRaw), now, settings.window);
 	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const items: INodeExecutionData[] = [];
 	for (const change of watched as StatusChangeRow[]) {

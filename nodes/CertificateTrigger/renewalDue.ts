@@ -9,6 +9,7 @@ import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
 import { DAY_MS, ymd } from '../shared/time';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import {
+	emptyStatusChangeState,
 	certificateKey,
 	planRenewalEvents,
 	pruneRenewalState,
@@ -20,7 +21,7 @@ import {
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
 import type { DigiCertClient } from '../DigiCertCodeSigning/transport';
 import { advanceSchedule, dueOrderIds, scheduleHolds, readSchedule, scheduleFromScan, type RenewalSchedule, type UpcomingEntry } from './renewalSchedule';
-import { DEFAULT_WINDOW, emptyStatusChangeState, planStatusChanges, statusWindowMinutes, type StatusChangeState } from './triggerState';
+import { readStatusFeed } from './orderStatusChanged';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 export const PRUNE_GRACE_DAYS = 7;
@@ -425,11 +426,6 @@ export interface RenewalDuePoll extends RenewalPollResult {
 	kind: 'scan' | 'feed' | 'pem';
 }
 
-async function readFeed(client: DigiCertClient, state: StatusChangeState, now: Date) {
-	const { minutes } = statusWindowMinutes(state, now, DEFAULT_WINDOW);
-	return planStatusChanges(state, await client.listStatusChanges(minutes), now, DEFAULT_WINDOW);
-}
-
 /**
  * One poll of Renewal Due (not manual). DigiCert costs a full listing only when the schedule has expired
  * (daily) or the settings changed; in between, one status-changes request plus a read of each order whose
@@ -452,13 +448,13 @@ export async function pollRenewalDue(
 	const feed = schedule?.changes ?? emptyStatusChangeState();
 	if (!scheduleHolds(schedule, key, now)) {
 		// The feed's baseline first: whatever it returns now is already reflected in the listing that follows.
-		const { next: changes } = await readFeed(client, feed, now);
+		const { next: changes } = await readStatusFeed(client, feed, now);
 		const digicert = await digiCertCandidates(client, settings, now);
 		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now);
 		return { ...result, kind: 'scan', schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now) };
 	}
 
-	const { fresh, next: changes } = await readFeed(client, feed, now);
+	const { fresh, next: changes } = await readStatusFeed(client, feed, now);
 	const scheduled = new Set(schedule.upcoming.map(([, id]) => id));
 	const toRead = new Set(dueOrderIds(schedule, now));
 	const dropped = new Set<number>();

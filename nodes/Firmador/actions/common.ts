@@ -135,7 +135,7 @@ export interface BinaryInput {
 export const BINARY_READ_CHUNK = 1024 * 1024;
 
 /**
- * The read size for one file: BINARY_READ_CHUNK, or the file's size when smaller. An fs read stream
+ * The read size for one file: BINARY_READ_CHUNK, or for a smaller file its size (at least 64 KiB). An fs read stream
  * allocates a buffer of its read size for every read, so 1 MiB reads of a 100 KB file allocated ten times the
  * file, twice per document (B1: most of the garbage collection).
  */
