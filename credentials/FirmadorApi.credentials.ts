@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -68,20 +67,75 @@ export class FirmadorApi implements ICredentialType {
 			description: 'How the provider gave you the secret. The document does not say; most ASP.NET HMAC services hand out a Base64 key.',
 		},
 		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 300 },
+			default: 30,
+			description: 'How long one request may take before it fails the item',
+		},
+		{
+			displayName: 'Adjust Signature Details (Advanced)',
+			name: 'signatureDetails',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to show the details the provider\'s document leaves open. The defaults follow the usual ASP.NET HMAC pattern; leave them unless your server answers 401 with a right App ID and Secret — then click Test: it tries every combination and says which one your server accepts.',
+		},
+		{
 			displayName: 'URI to Sign',
 			name: 'uriToSign',
 			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
 				{ name: 'Absolute URL', value: 'absoluteUrl', description: 'Scheme, host, path and query (the ASP.NET "amx" pattern)' },
 				{ name: 'Path and Query', value: 'pathAndQuery', description: 'Only /api/...?..., without scheme and host' },
 			],
 			default: 'absoluteUrl',
-			description: 'Which "Request URI" the signature covers. The document says "Request URI, en minúscula y codificada" without saying whether the scheme and host are part of it. A 401 on every request with a right secret suggests the other choice.',
+			description: 'Which "Request URI" the signature covers. The document says "Request URI, en minúscula y codificada" without saying whether the scheme and host are part of it.',
+		},
+		{
+			displayName: 'URL Encoder',
+			name: 'urlEncoder',
+			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
+			options: [
+				{ name: 'HttpUtility.UrlEncode (%3a)', value: 'httpUtility', description: 'Lower-case hex, space as +, keeps ! * ( ) (the ASP.NET HMAC pattern)' },
+				{ name: 'Uri.EscapeDataString (%3A)', value: 'uriEscapeDataString', description: 'Upper-case hex, RFC 3986: keeps only letters, digits and - _ . ~' },
+			],
+			default: 'httpUtility',
+			description: 'How the server encodes the lower-case URI before signing it ("codificada" in the document)',
+		},
+		{
+			displayName: 'Empty Body Hash',
+			name: 'emptyBodyHash',
+			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
+			options: [
+				{ name: 'Empty Text', value: 'empty', description: 'A request without a body (GET) signs an empty body hash (the ASP.NET HMAC pattern)' },
+				{ name: 'MD5 of Empty', value: 'md5OfEmpty', description: 'A request without a body signs Base64(MD5 of zero bytes): 1B2M2Y8AsgTpgAmY7PhCfg==' },
+			],
+			default: 'empty',
+			description: 'What the signature carries as the body hash of a request without a body (GET)',
+		},
+		{
+			displayName: 'Authorization Field Order',
+			name: 'authorizationOrder',
+			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
+			options: [
+				{ name: 'AppId:Signature:Nonce:Timestamp', value: 'signatureNonceTimestamp', description: 'The document\'s format line' },
+				{ name: 'AppId:Signature:Timestamp:Nonce', value: 'signatureTimestampNonce', description: 'The document\'s prose order (id, timestamp, nonce), signature after the id' },
+				{ name: 'AppId:Timestamp:Nonce:Signature', value: 'timestampNonceSignature', description: 'The prose order with the signature last' },
+			],
+			default: 'signatureNonceTimestamp',
+			description: 'The order of the fields in the Authorization header: the document\'s format line and its prose disagree',
 		},
 		{
 			displayName: 'SessionsID[] on the Wire',
 			name: 'queryBrackets',
 			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
 				{ name: 'Literal Brackets', value: 'literal', description: 'SessionsID[]=1&SessionsID[]=2 (the document\'s URL line)' },
 				{ name: 'Percent-Encoded', value: 'encoded', description: 'SessionsID%5b%5d=1&SessionsID%5b%5d=2 (the document\'s example line)' },
@@ -90,12 +144,29 @@ export class FirmadorApi implements ICredentialType {
 			description: 'How the status query sends its list of session IDs; the document shows both forms',
 		},
 		{
-			displayName: 'Request Timeout (Seconds)',
-			name: 'timeoutSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 300 },
-			default: 30,
-			description: 'How long one request may take before it fails the item',
+			displayName: 'URI Form Signed',
+			name: 'signedQueryForm',
+			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
+			options: [
+				{ name: 'As Sent', value: 'asSent', description: 'The URI exactly as it goes on the wire' },
+				{ name: 'Decoded', value: 'decoded', description: 'The URI with %xx escapes decoded (SessionsID%5b%5d signed as SessionsID[])' },
+			],
+			default: 'asSent',
+			description: 'Whether the server signs the raw request URI or the decoded one. With Literal Brackets both are the same.',
+		},
+		{
+			displayName: 'Status 1 Means',
+			name: 'status1Means',
+			type: 'options',
+			displayOptions: { show: { signatureDetails: [true] } },
+			options: [
+				{ name: 'Decide by Message', value: 'message', description: 'Expired only when MensajeEstado says so (vencido, expirado, caducado…); otherwise still pending' },
+				{ name: 'Always Pending', value: 'pending', description: 'Code 1 is a request still waiting for the signer (the document\'s sample response)' },
+				{ name: 'Always Expired', value: 'expired', description: 'Code 1 is a request whose validation time expired (the document\'s status table)' },
+			],
+			default: 'message',
+			description: 'How a status answer with CodigoEstado 1 is read: the document\'s table says "expired", its sample says "Pendiente de Validacion"',
 		},
 	];
 
@@ -113,7 +184,8 @@ export class FirmadorApi implements ICredentialType {
 			appId: String(credentials.appId ?? ''),
 			secret: String(credentials.secret ?? ''),
 			secretFormat: wire.secretFormat,
-			uriToSign: wire.uriToSign,
+			uriToSign: wire.readings.uriToSign,
+			readings: wire.readings,
 			method,
 			url,
 			body,
@@ -140,22 +212,6 @@ export class FirmadorApi implements ICredentialType {
 		return result;
 	};
 
-	// An unknown session id: a good signature gets 200 (an empty list in the simulator), a bad one 401.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/api/EstadoSolicitud',
-			qs: { 'SessionsID[]': '0' },
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Firmador rejected the signature: check App ID, Secret, Secret Encoding and this machine\'s clock',
-				},
-			},
-		],
-	};
+	// The Test button is the Firmador node's firmadorApiTest (nodes/Firmador/methods/credentialTest.ts): on a 401 it tries
+	// every reading of the signature and says which one the server accepts, which a declarative test cannot.
 }

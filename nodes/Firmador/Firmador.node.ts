@@ -1,8 +1,5 @@
 import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
 	IExecuteFunctions,
-	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -13,8 +10,9 @@ import * as hash from './actions/hash';
 import * as xml from './actions/xml';
 import * as request from './actions/request';
 import { route, type OperationMap } from '../shared/n8n/router';
-import { FirmadorSftp, SftpError } from './transport/sftp';
-import { sftpSettingsFrom, takeWarnings } from './actions/common';
+import { SftpError } from './transport/sftp';
+import { takeWarnings } from './actions/common';
+import { firmadorApiTest, firmadorSftpTest } from './methods/credentialTest';
 
 const operations: OperationMap = {
 	document: document.operations,
@@ -42,6 +40,7 @@ export class Firmador implements INodeType {
 			{
 				name: 'firmadorApi',
 				required: true,
+				testedBy: 'firmadorApiTest',
 				displayOptions: { hide: { operation: ['downloadSigned'] } },
 			},
 			{
@@ -74,31 +73,7 @@ export class Firmador implements INodeType {
 	};
 
 	methods = {
-		credentialTest: {
-			async firmadorSftpTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const c = credential.data ?? {};
-				let sftp: FirmadorSftp | undefined;
-				try {
-					const settings = sftpSettingsFrom(c);
-					sftp = await FirmadorSftp.connect(settings, { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 });
-					for (const [label, folder] of [
-						['Upload Folder', settings.uploadFolder],
-						['Signed Folder', settings.signedFolder],
-					] as const) {
-						if (folder && !(await sftp.folderExists(folder))) {
-							return { status: 'Error', message: `Connected, but the ${label} ${folder} does not exist on the server` };
-						}
-					}
-					const verified = sftp.hostKeyUnverified ? 'host key NOT verified (Accept Any Host Key is on)' : 'host key verified';
-					return { status: 'OK', message: `Connection successful, ${verified}` };
-				} catch (error) {
-					const message = error instanceof SftpError ? error.message : `SFTP connection failed: ${(error as Error).message}`;
-					return { status: 'Error', message };
-				} finally {
-					await sftp?.end();
-				}
-			},
-		},
+		credentialTest: { firmadorApiTest, firmadorSftpTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

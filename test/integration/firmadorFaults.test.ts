@@ -29,6 +29,8 @@ const MAY_HAVE_ACTED: Record<FaultKind, boolean | undefined> = {
 	malformed: true,
 	drip: undefined,
 	noContent: false,
+	noContentPhrase: false,
+	foreignShape: false,
 };
 const MESSAGE: Record<FaultKind, RegExp> = {
 	resetBefore: /^Could not reach Firmador \(POST \/api\/\w+\): connection reset/,
@@ -41,6 +43,8 @@ const MESSAGE: Record<FaultKind, RegExp> = {
 	malformed: /^Firmador answered POST \/api\/\w+ with a body that is not valid JSON/,
 	drip: /never/,
 	noContent: /never/,
+	noContentPhrase: /never/,
+	foreignShape: /never/,
 };
 
 let counter = 0;

@@ -266,10 +266,10 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(sim.control.requests().filter((r) => r.url.startsWith('/api/HashFirmado')).length).toBe(1);
 		// not yet signed: the service's DetalleError is an item error that keeps the detail (continue on fail)
 		const pending = await run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }], true);
-		expect(pending[0].json.error).toMatch(/^Firmador reports an error for hash CC282B2E077BBB17E81BB529DE3FA81F964A104F of session .*: La Solicitud no ha sido validada aún .* \(item 1\)$/);
+		expect(pending[0].json.error).toMatch(/^Firmador reports for hash CC282B2E077BBB17E81BB529DE3FA81F964A104F of session .*: La Solicitud no ha sido validada aún .* \(item 1\)$/);
 		expect(pending[0].json.errorDetail).toBe('La Solicitud no ha sido validada aún con el OTP/PIN correspondiente');
 		expect(pending[0].json.sessionId).toBe(single[0].json.sessionId);
-		await expect(run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }])).rejects.toThrow(/Firmador reports an error/);
+		await expect(run({ resource: 'hash', operation: 'getSigned', sessionId: single[0].json.sessionId, matchHash: '' }, [{ json: {} }])).rejects.toThrow(/Firmador reports for hash/);
 	});
 
 	it('signs XML (FirmadorXmlMasivo) and reads the signed XML', async () => {

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { startFirmadorSimulator, type FirmadorSimulator, type ResponseHashEncoding } from '../simulators/firmador/server';
+import { DEFAULT_SWITCHES, startFirmadorSimulator, type FirmadorSimulator, type ResponseHashEncoding } from '../simulators/firmador/server';
 import { startSshd, type SshdServer } from '../support/sshd';
 import { memoryBinary, runFirmador, type Param } from '../support/nodeContext';
 
@@ -42,7 +42,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 		await sshd?.stop();
 	});
 	afterEach(() => {
-		sim.control.configure({ signedUri: 'absoluteUrl', sessionIdsForm: 'literal', code1Pending: false, responseHashEncoding: 'hex' });
+		sim.control.configure({ ...DEFAULT_SWITCHES });
 	});
 
 	const run = async (parameters: Record<string, Param>, items: INodeExecutionData[], continueOnFail = false, creds = credentials) =>
@@ -70,18 +70,22 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 		});
 	});
 
-	describe('SessionsID[] on the wire: literal (default) or percent-encoded', () => {
-		it.each(['literal', 'encoded'] as const)('a server that binds only the %s form finds the ids when the credential sends that form, not the other', async (form) => {
+	describe('SessionsID[] on the wire, and which form of the URI the server signs', () => {
+		// ASP.NET binds SessionsID[] and SessionsID%5b%5d alike; what differs between servers is whether the HMAC covers the raw or the decoded URI.
+		it.each(['literal', 'encoded'] as const)('%s brackets: the server binds the ids whatever form it signs; encoded brackets need URI Form Signed to match', async (form) => {
 			const id = await newSession(`form ${form}`);
-			sim.control.configure({ sessionIdsForm: form });
-			const other = form === 'literal' ? 'encoded' : 'literal';
-			const found = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }], false, withApi({ queryBrackets: form }));
-			expect(found[0].json.status).not.toBe('notFound');
-			expect(found[0].json.statusCode).toBe(2);
-			const url = sim.control.requests().filter((r) => r.url.startsWith('/api/EstadoSolicitud')).at(-1)!.url;
-			expect(url).toBe(form === 'literal' ? `/api/EstadoSolicitud?SessionsID[]=${id}` : `/api/EstadoSolicitud?SessionsID%5b%5d=${id}`);
-			const missed = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }], false, withApi({ queryBrackets: other }));
-			expect(missed[0].json.status).toBe('notFound');
+			for (const server of ['raw', 'decoded'] as const) {
+				sim.control.configure({ signedUriForm: server });
+				const creds = withApi({ queryBrackets: form, signedQueryForm: server === 'raw' ? 'asSent' : 'decoded' });
+				const found = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }], false, creds);
+				expect(found[0].json.status).not.toBe('notFound');
+				const url = sim.control.requests().filter((r) => r.url.startsWith('/api/EstadoSolicitud')).at(-1)!.url;
+				expect(url).toBe(form === 'literal' ? `/api/EstadoSolicitud?SessionsID[]=${id}` : `/api/EstadoSolicitud?SessionsID%5b%5d=${id}`);
+				// the other URI form: with literal brackets raw and decoded are the same string, with encoded ones the server refuses the signature
+				const other = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }], true, withApi({ queryBrackets: form, signedQueryForm: server === 'raw' ? 'decoded' : 'asSent' }));
+				if (form === 'literal') expect(other[0].json.status).not.toBe('notFound');
+				else expect(other[0].json).toMatchObject({ httpCode: '401' });
+			}
 		});
 	});
 
@@ -103,33 +107,61 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const expiring = await newSession('code1 expired');
 			sim.control.setNextOutcome(4);
 			const expired = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: expiring, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
-			expect(expired[0].json).toMatchObject({ statusCode: 1, status: 'validationExpired', final: true, statusFrom: 'code' });
+			expect(expired[0].json).toMatchObject({ statusCode: 1, status: 'validationExpired', final: true, statusFrom: 'message', statusMessage: 'El tiempo para validar la Solicitud ha expirado' });
 		});
 	});
 
 	describe('HTTP 204 on the GET endpoints', () => {
-		it('while waiting a 204 is "no result yet"; elsewhere it is a clear error on every item', async () => {
+		it('a 204 without a phrase is "no result yet": the wait goes on, Get Status says noResultYet, Get Signed says not signed yet', async () => {
 			const id = await newSession('204 wait');
 			sim.control.inject('noContent', 2, '/api/EstadoSolicitud');
 			const waited = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: id, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
 			expect(waited[0].json.status).toBe('signed');
 			sim.control.inject('noContent', 1, '/api/EstadoSolicitud');
 			const status = await run({ resource: 'request', operation: 'getStatus', sessionIds: id, options: {} }, [{ json: {} }, { json: {} }], true);
-			expect(status.map((s) => s.json.error)).toEqual([
-				'Firmador has no status for these session IDs yet (HTTP 204: No hay resultados para la solicitud) (item 1)',
-				'Firmador has no status for these session IDs yet (HTTP 204: No hay resultados para la solicitud) (item 2)',
-			]);
+			expect(status.map((s) => s.json.status)).toEqual(['noResultYet', 'noResultYet']);
 			sim.control.inject('noContent', 1, '/api/HashFirmado');
 			const signed = await run({ resource: 'hash', operation: 'getSigned', sessionId: id, matchHash: '' }, [{ json: {} }, { json: {} }], true);
 			expect(signed.map((s) => s.json.error)).toEqual([
-				`Session ID ${id} has no result yet (Firmador answered HTTP 204: No hay resultados para la solicitud) (item 1)`,
-				`Session ID ${id} has no result yet (Firmador answered HTTP 204: No hay resultados para la solicitud) (item 2)`,
+				`Session ID ${id} is not signed yet (Firmador has no result for it) (item 1)`,
+				`Session ID ${id} is not signed yet (Firmador has no result for it) (item 2)`,
 			]);
+			expect(signed.map((s) => s.json.errorDescription)).toEqual([expect.stringMatching(/^Run Request → Wait for Completion first/), expect.stringMatching(/^Run Request → Wait for Completion first/)]);
+			expect(signed.map((s) => s.json.signed)).toEqual([false, false]);
+		});
+
+		it('a 204 with a phrase during Wait for Completion fails the items concerned at once with the phrase; the others finish', async () => {
+			const refused = await newSession('204 phrase refused');
+			const fine = await newSession('204 phrase fine');
+			// one id per status request: the phrase answers the first request only (the refused id's)
+			sim.control.inject('noContentPhrase', 1, '/api/EstadoSolicitud');
+			const started = Date.now();
+			const out = await run(
+				{ resource: 'request', operation: 'waitForCompletion', sessionIds: (i: number) => [refused, fine][i], options: { pollInterval: 1, timeout: 300, chunkSize: 1 } },
+				[{ json: {} }, { json: {} }],
+				true,
+			);
+			expect(Date.now() - started).toBeLessThan(20_000);
+			expect(out[0].json.error).toBe(`Firmador refused the status query for ${refused}: El CUIL ingresado no es valido (item 1)`);
+			expect(out[0].json).toMatchObject({ reasonPhrase: 'El CUIL ingresado no es valido', sessionIds: [refused], signed: false });
+			expect(out[1].json).toMatchObject({ sessionId: fine, status: 'signed' });
+			// without continue-on-fail the node stops with the phrase
+			const again = await newSession('204 phrase thrown');
+			sim.control.inject('noContentPhrase', 1, '/api/EstadoSolicitud', 0, 'Debe enviar un número de CUIL de la persona que debe firmar el documento');
+			const thrown = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: again, options: { pollInterval: 1, timeout: 300 } }, [{ json: {} }]).catch((e) => e);
+			expect(thrown.message).toBe(`Firmador refused the status query for ${again}: Debe enviar un número de CUIL de la persona que debe firmar el documento (item 1)`);
+		});
+
+		it('Sign with Wait for Completion: a 204 with a phrase fails the item with the phrase and keeps its session id', async () => {
+			sim.control.inject('noContentPhrase', 1, '/api/EstadoSolicitud');
+			const out = await run(hashSign(sha1('sign wait phrase'), { waitForCompletion: true, pollInterval: 1, timeout: 300 }), [{ json: {} }], true);
+			expect(out[0].json.error).toMatch(/^Firmador refused the status query for [\w-]+: El CUIL ingresado no es valido \(item 1\)$/);
+			expect(out[0].json.sessionId).toEqual(expect.any(String));
 		});
 	});
 
 	describe('DetalleError', () => {
-		it('is an item error that keeps the detail, ends in one full stop, and leaves the other items alone', async () => {
+		it('without a signature is an item error that keeps the detail, ends in one full stop, and leaves the other items alone', async () => {
 			const done = await newSession('detail done');
 			await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: done, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
 			const queued = await newSession('detail queued');
@@ -137,8 +169,9 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			const out = await run({ resource: 'hash', operation: 'getSigned', sessionId: (i: number) => [done, queued][i], matchHash: '' }, [{ json: {} }, { json: {} }], true);
 			expect(out).toHaveLength(2);
 			expect(out[0].json).toMatchObject({ sessionId: done, signed: true, hash: sha1('detail done') });
-			expect(out[1].json.error).toBe(`Firmador reports an error for hash ${sha1('detail queued')} of session ${queued}: La Solicitud fue encolada pero el archivo aún no ha sido firmado (item 2)`);
+			expect(out[1].json.error).toBe(`Firmador reports for hash ${sha1('detail queued')} of session ${queued}: La Solicitud fue encolada pero el archivo aún no ha sido firmado (item 2)`);
 			expect(out[1].json.errorDetail).toBe('La Solicitud fue encolada pero el archivo aún no ha sido firmado.');
+			expect(out[1].json.signed).toBe(false);
 			expect(String(out[1].json.errorDescription)).not.toMatch(/\.\.$/);
 			expect(String(out[1].json.error)).not.toContain('..');
 		});

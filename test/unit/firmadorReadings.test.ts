@@ -37,13 +37,25 @@ describe('SessionsID[] on the wire', () => {
 });
 
 describe('CodigoEstado 1', () => {
-	it('is expired (final) by the table, pending when the message says so, and says which decided', () => {
-		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado')).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'code' });
-		expect(describeStatus(1)).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'code' });
+	it('Decide by Message (default): expired only when the message clearly says so; otherwise pending, and statusReason says why', () => {
+		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado')).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'message' });
+		expect(describeStatus(1, 'Solicitud vencida')).toMatchObject({ status: 'validationExpired', final: true });
+		expect(describeStatus(1, 'La solicitud caducó')).toMatchObject({ status: 'validationExpired', final: true });
+		expect(describeStatus(1, 'Pendiente: la validación expiró')).toMatchObject({ status: 'validationExpired', statusFrom: 'message' });
+		// what used to end a live request: any code-1 text that does not say expired, or no text at all
+		expect(describeStatus(1, 'Esperando validación del firmante')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'message' });
+		expect(describeStatus(1, 'Esperando validación del firmante').statusReason).toBe('code 1, but the message does not say the validation expired ("Esperando validación del firmante"): still waiting for the signer');
+		expect(describeStatus(1, '')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'message' });
+		expect(describeStatus(1)).toMatchObject({ status: 'pendingValidation', final: false });
+		expect(describeStatus(1, '').statusReason).toMatch(/^code 1 with no message: read as still waiting/);
 		expect(describeStatus(1, 'Pendiente de Validacion')).toMatchObject({ code: 1, status: 'pendingValidation', final: false, statusFrom: 'message' });
 		expect(describeStatus('1', 'La Solicitud no ha sido validada aún')).toMatchObject({ status: 'pendingValidation', statusFrom: 'message' });
-		expect(describeStatus(1, 'Pendiente: la validación expiró')).toMatchObject({ status: 'validationExpired', statusFrom: 'code' });
 		expect(describeStatus(4, 'Pendiente de Validacion')).toMatchObject({ status: 'signed', statusFrom: 'code' });
+	});
+	it('Always Pending / Always Expired ignore the message and say the setting decided', () => {
+		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado', 'pending')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'setting' });
+		expect(describeStatus(1, 'Pendiente de Validacion', 'expired')).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Expired' });
+		expect(describeStatus(2, 'x', 'expired')).toMatchObject({ status: 'queued', statusFrom: 'code' });
 	});
 });
 

@@ -1,16 +1,16 @@
 /** Pieces shared by Firmador's operations: signer fields, wait options, binary input, waiting. */
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { BINARY_ENCODING } from 'n8n-workflow';
+import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
 import { firmadorKey } from '../protocol/hmac';
-import { firmadorWireSettings } from '../protocol/wire';
+import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
 import { pollUntil } from '../../shared/poll';
-import { clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../protocol/status';
+import { asSentence, clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../protocol/status';
 import { checkBaseFolder, RemotePathError } from '../protocol/paths';
-import { inputError } from '../../shared/n8n/items';
+import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
 export { checkOptionValues } from '../../shared/n8n/optionValues';
-import { getStatuses, isNoContent, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
+import { getStatuses, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
 
 /** Warnings an execution collects (e.g. an unverified SFTP host key); the node adds them to every output item. */
@@ -219,7 +219,7 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 		wire = firmadorWireSettings(c);
 	} catch (error) {
 		const message = (error as Error).message;
-		const field = /Secret Encoding/.test(message) ? 'Secret Encoding' : /URI to Sign/.test(message) ? 'URI to Sign' : 'SessionsID[] on the Wire';
+		const field = Object.values(READING_FIELDS).find((label) => message.includes(`'s ${label} "`)) ?? 'settings';
 		return { field, problem: message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message };
 	}
 	if (wire.secretFormat === 'base64') {
@@ -296,8 +296,9 @@ export interface WaitResult {
 }
 
 /**
- * Polls EstadoSolicitud for every id together until each is final (1, 4, 5) or the timeout passes. A 204
- * while waiting means "no result yet" (the next poll asks again). Interval and timeout are clamped.
+ * Polls EstadoSolicitud for every id together until each is final (1, 4, 5, or refused by a 204 with a
+ * phrase) or the timeout passes. A 204 without a phrase means "no result yet" (the next poll asks again).
+ * Interval and timeout are clamped.
  */
 export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: unknown, timeoutSeconds: unknown, chunkSize = STATUS_IDS_PER_REQUEST): Promise<WaitResult> {
 	const statuses = new Map<string, StatusEntry>();
@@ -307,14 +308,8 @@ export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], int
 	const outcome = await pollUntil(
 		async () => {
 			const pending = ids.filter((id) => !statuses.get(id)?.final);
-			const failure = await getStatuses.call(ctx, pending, chunkSize).then(
-				(latest) => {
-					for (const [id, entry] of latest) statuses.set(id, entry);
-					return undefined;
-				},
-				(error: unknown) => error,
-			);
-			if (failure !== undefined && !isNoContent(failure)) throw failure as Error;
+			const latest = await getStatuses.call(ctx, pending, chunkSize);
+			for (const [id, entry] of latest) statuses.set(id, entry);
 			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
 		},
 		{ intervalMs: interval * 1000, timeoutMs: timeout * 1000 },
@@ -329,10 +324,27 @@ export function statusJson(entry: StatusEntry | undefined): IDataObject {
 		status: entry.status,
 		statusCode: entry.statusCode,
 		statusFrom: entry.statusFrom,
+		...(entry.statusReason ? { statusReason: entry.statusReason } : {}),
 		final: entry.final,
 		signed: entry.signed,
 		...(entry.statusMessage !== undefined ? { statusMessage: entry.statusMessage } : {}),
+		...(entry.rejected !== undefined ? { reasonPhrase: entry.rejected } : {}),
 		...(entry.signedHash !== undefined ? { signedHash: entry.signedHash } : {}),
 		...(entry.response ? { response: entry.response } : {}),
 	};
+}
+
+/**
+ * The error of an item one of whose session ids Firmador refused with a 204 and a reason phrase (e.g. "El
+ * CUIL ingresado no es valido"): the item fails at once with that phrase instead of waiting for the timeout.
+ */
+export function rejectedSessionsError(ctx: IExecuteFunctions, itemIndex: number, ids: string[], statuses: Map<string, StatusEntry>): NodeOperationError | undefined {
+	const rejected = ids.filter((id) => statuses.get(id)?.rejected !== undefined);
+	if (rejected.length === 0) return undefined;
+	const phrase = statuses.get(rejected[0])!.rejected!;
+	const error = new NodeOperationError(ctx.getNode(), `Firmador refused the status query for ${rejected.join(', ')}: ${asSentence(phrase).replace(/\.$/, '')} ${itemLabel(itemIndex)}`, {
+		itemIndex,
+		description: 'Firmador answered HTTP 204 with this reason phrase to the status query for these session IDs.',
+	});
+	return withContext(error, { sessionIds: rejected, reasonPhrase: phrase, signed: false });
 }

@@ -1,8 +1,9 @@
 /**
  * Firmador's CodigoEstado table (from the provider's document). Its sample response shows code 1 with the
- * text "Pendiente de Validacion", which contradicts the table (1 = validation expired, final). When the
- * message of a code-1 answer says "pending" the message wins (keep waiting: stopping would abandon a
- * request the signer can still approve); `statusFrom` says which one decided.
+ * text "Pendiente de Validacion", which contradicts the table (1 = validation expired, final). How a
+ * code-1 answer is read is the credential's Status 1 Means: by its message (default: expired only when the
+ * message clearly says so, since stopping would abandon a request the signer can still approve), always
+ * pending, or always expired. `statusFrom` says what decided and `statusReason` why.
  */
 export type FirmadorStatus = 'pendingValidation' | 'validationExpired' | 'queued' | 'signing' | 'signed' | 'failed' | 'unknown';
 
@@ -15,27 +16,42 @@ export const FIRMADOR_STATUS: Record<number, { status: FirmadorStatus; final: bo
 	5: { status: 'failed', final: true, description: 'Error while signing' },
 };
 
-/** Wording of a request still waiting for the signer's OTP/PIN ("Pendiente de Validacion", "no ha sido validada aún"). */
-const PENDING_WORDING = /pendiente|no ha sido validad|sin validar|not (yet )?validated|pending/i;
-/** Wording of an expired request: never read as pending even if it also says "pendiente". */
-const EXPIRED_WORDING = /expir|venci/i;
+/** How CodigoEstado 1 is read: `message` (default), `pending` or `expired` always. */
+export type Status1Reading = 'message' | 'pending' | 'expired';
+export const STATUS_1_READINGS: readonly Status1Reading[] = ['message', 'pending', 'expired'];
+
+/** Wording that clearly says the validation time ran out ("ha expirado", "vencida", "caducó", "expired"). */
+const EXPIRED_WORDING = /expir|venci|caduc|timed? ?out|tiempo .*(agot|termin)/i;
 
 export interface DescribedStatus {
 	code: number | null;
 	status: FirmadorStatus;
 	final: boolean;
 	signed: boolean;
-	/** `code`: the CodigoEstado table decided; `message`: MensajeEstado contradicted the code and decided. */
-	statusFrom: 'code' | 'message';
+	/** `code`: the CodigoEstado table decided; `message`: MensajeEstado decided (code 1); `setting`: Status 1 Means decided. */
+	statusFrom: 'code' | 'message' | 'setting';
+	/** Why a code-1 answer was read as it was (only for code 1). */
+	statusReason?: string;
 }
 
-export function describeStatus(code: unknown, message?: unknown): DescribedStatus {
+export function describeStatus(code: unknown, message?: unknown, status1Means: Status1Reading = 'message'): DescribedStatus {
 	const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code.trim()) ? Number(code) : NaN;
 	const known = FIRMADOR_STATUS[numeric];
 	if (!known) return { code: Number.isFinite(numeric) ? numeric : null, status: 'unknown', final: false, signed: false, statusFrom: 'code' };
-	const text = typeof message === 'string' ? message : '';
-	if (numeric === 1 && PENDING_WORDING.test(text) && !EXPIRED_WORDING.test(text)) {
-		return { code: numeric, status: 'pendingValidation', final: false, signed: false, statusFrom: 'message' };
+	if (numeric === 1) {
+		const text = typeof message === 'string' ? message.trim() : '';
+		const expired = { code: 1, status: 'validationExpired' as const, final: true, signed: false };
+		const pending = { code: 1, status: 'pendingValidation' as const, final: false, signed: false };
+		if (status1Means === 'expired') return { ...expired, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Expired' };
+		if (status1Means === 'pending') return { ...pending, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Pending' };
+		if (EXPIRED_WORDING.test(text)) return { ...expired, statusFrom: 'message', statusReason: `code 1 and the message says the validation expired ("${text}")` };
+		return {
+			...pending,
+			statusFrom: 'message',
+			statusReason: text
+				? `code 1, but the message does not say the validation expired ("${text}"): still waiting for the signer`
+				: 'code 1 with no message: read as still waiting for the signer (set Status 1 Means to Always Expired if your server means expired)',
+		};
 	}
 	return { code: numeric, status: known.status, final: known.final, signed: numeric === 4, statusFrom: 'code' };
 }

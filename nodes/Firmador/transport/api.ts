@@ -11,6 +11,8 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../protocol/status';
 import type { QueryValue } from '../protocol/request';
+import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, textOf } from '../protocol/answer';
+import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
 import { withContext } from '../../shared/n8n/items';
 
 export const CREDENTIAL = 'firmadorApi';
@@ -101,8 +103,16 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	const status = response.statusCode;
 	const phrase = repairReasonPhrase(response.statusMessage);
 	if (status === 204) {
-		// The provider's error convention; on a GET it also reads as "no result yet".
-		const error = apiError(ctx, 204, phrase || `Firmador answered 204 No Content to ${method} ${path}`, `Firmador answered ${method} ${path} with HTTP 204 (no content) and this reason phrase.`, { path });
+		// The provider's error convention: the reason phrase is the message. With no phrase of its own ("No Content"), on a GET it reads as "no result yet".
+		const own = providerPhrase(phrase);
+		const error = apiError(
+			ctx,
+			204,
+			own || `Firmador has no result for ${method} ${path} yet (HTTP 204 without a message)`,
+			own ? `Firmador answered ${method} ${path} with HTTP 204 and this reason phrase.` : `Firmador answered ${method} ${path} with HTTP 204 and no reason phrase.`,
+			{ path },
+		);
+		if (own) withContext(error, { reasonPhrase: own });
 		return { error: tag(error, false, method), retryable: false };
 	}
 	if (status === 401 || status === 403) {
@@ -111,7 +121,7 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 			ctx,
 			status,
 			`Firmador rejected the request signature${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`,
-			'Check App ID, Secret, Secret Encoding and URI to Sign in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused).',
+			'Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused). If they are right, open the credential and click Test: it tries the other readings of the signature (URI to Sign, URL Encoder, Empty Body Hash, Authorization Field Order, URI Form Signed) and says which one your server accepts.',
 			{ path },
 		);
 		return { error: tag(error, false, method), retryable: false };
@@ -129,7 +139,12 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	if (status < 200 || status >= 300) {
 		const parsed = parsedBody(response.body);
 		const detail = bodyMessage(parsed.ok ? parsed.value : response.body);
-		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `Firmador refused ${method} ${path}.`, { path });
+		// A 400 to the status query is what a server says that wants the other form of `SessionsID[]`.
+		const hint =
+			status === 400 && /EstadoSolicitud/i.test(path)
+				? ` Firmador refused the status query: if your server wants the other form of the session-id list, switch "${READING_FIELDS.queryBrackets}" in the Firmador API credential (Literal Brackets ⇄ Percent-Encoded); the credential's Test tries both.`
+				: '';
+		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `Firmador refused ${method} ${path}.${hint}`, { path });
 		return { error: tag(error, false, method), retryable: false };
 	}
 	const parsed = parsedBody(response.body);
@@ -197,13 +212,14 @@ export function sessionIdFrom(ctx: IExecuteFunctions, body: unknown, path: strin
 			}
 		} else value = text;
 	}
-	if (value && typeof value === 'object') {
-		const record = value as Record<string, unknown>;
-		value = record.SessionID ?? record.SessionId ?? record.sessionId;
+	let received = '';
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		received = ` (an object with ${keysOf(value)})`;
+		value = field(value as Record<string, unknown>, 'SessionID') ?? field(value as Record<string, unknown>, 'SessionsID');
 	}
 	// An id is a short token; anything else (an HTML error page, a cut body) is not taken for one.
 	if ((typeof value === 'string' && /^[A-Za-z0-9._:{}-]{1,128}$/.test(value.trim())) || (typeof value === 'number' && Number.isFinite(value))) return String(value).trim();
-	const error = apiError(ctx, 200, `Firmador answered ${path} without a readable SessionID`, 'The response body did not contain a session id.', { path });
+	const error = apiError(ctx, 200, `Firmador answered ${path} without a readable SessionID${received}`, 'The response body did not contain a session id.', { path });
 	throw tag(error, true, 'POST');
 }
 
@@ -214,12 +230,22 @@ export interface StatusEntry {
 	status: string;
 	final: boolean;
 	signed: boolean;
-	/** Which of CodigoEstado / MensajeEstado decided the status (they contradict each other for code 1 in the seed). */
-	statusFrom: 'code' | 'message';
+	/** What decided the status: the CodigoEstado table, MensajeEstado (code 1), or the credential's Status 1 Means. */
+	statusFrom: 'code' | 'message' | 'setting';
+	/** Why a code-1 answer was read as it was. */
+	statusReason?: string;
 	statusMessage?: string;
+	/** HashFirmado of the status entry: text as sent, a byte array as Base64. */
 	signedHash?: string;
+	/** Firmador refused the status query for this id with a 204 and this reason phrase. */
+	rejected?: string;
 	/** The service's entry as it came. */
 	response?: IDataObject;
+}
+
+/** The phrase of Firmador's 204 ('' when it sent none). */
+export function reasonPhraseOf(error: unknown): string {
+	return String((error as { context?: IDataObject }).context?.reasonPhrase ?? '');
 }
 
 /** Whether an error is Firmador's HTTP 204 (on a GET: "no result yet"). */
@@ -235,35 +261,92 @@ export function isNoContent(error: unknown): boolean {
  */
 export const STATUS_IDS_PER_REQUEST = 36;
 
-/** EstadoSolicitud for many ids, `chunkSize` ids per call. Ids the service does not list are `found: false`. */
+/** An answer of a shape none of the readings covers: an error that says what arrived. */
+export function unexpectedAnswer(ctx: IExecuteFunctions, path: string, problem: string): NodeApiError {
+	return apiError(ctx, 200, `Firmador answered GET ${path} in an unexpected form: ${problem}`, 'Nothing was read from this answer. Send the answer to the provider or to this node\'s maintainers.', { path });
+}
+
+/** One EstadoSolicitud entry read whatever the keys' case; `undefined` when it names no session. */
+function statusEntry(ctx: IExecuteFunctions, raw: Record<string, unknown>, status1Means: ReturnType<typeof firmadorWireSettings>['status1Means']): StatusEntry | undefined {
+	const id = textOf(field(raw, 'SessionID'));
+	if (!id) return undefined;
+	const message = field(raw, 'MensajeEstado');
+	const described = describeStatus(field(raw, 'CodigoEstado'), message, status1Means);
+	// In a status entry HashFirmado is not a signature the node decodes (for documents the simulator, like the seed's "123", puts a
+	// hash there): text is kept as sent, a byte array becomes Base64, anything else is an error.
+	const rawSigned = field(raw, 'HashFirmado');
+	let signedHash: string | undefined;
+	if (typeof rawSigned === 'string' || typeof rawSigned === 'number') signedHash = String(rawSigned) || undefined;
+	else if (Array.isArray(rawSigned) && rawSigned.length > 0) {
+		const read = signedValueToBase64(rawSigned);
+		if (isProblem(read)) throw unexpectedAnswer(ctx, '/api/EstadoSolicitud', `${read.problem} (session ${id})`);
+		signedHash = read.value;
+	} else if (rawSigned !== undefined && rawSigned !== null && !Array.isArray(rawSigned)) {
+		throw unexpectedAnswer(ctx, '/api/EstadoSolicitud', `HashFirmado of session ${id} is neither text nor a byte array: ${JSON.stringify(rawSigned).slice(0, 80)}`);
+	}
+	return {
+		sessionId: id,
+		found: true,
+		statusCode: described.code,
+		status: described.status,
+		final: described.final,
+		signed: described.signed,
+		statusFrom: described.statusFrom,
+		...(described.statusReason ? { statusReason: described.statusReason } : {}),
+		...(typeof message === 'string' ? { statusMessage: message } : {}),
+		...(signedHash !== undefined ? { signedHash } : {}),
+		response: raw as IDataObject,
+	};
+}
+
+/**
+ * EstadoSolicitud for many ids, `chunkSize` ids per call. Ids the service does not list are `found: false`.
+ * A 204 with no phrase leaves its ids without a result (`noResultYet`); a 204 with a phrase marks each id of
+ * that request `rejected` with the phrase (they fail at once instead of waiting for the timeout).
+ */
 export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkSize = STATUS_IDS_PER_REQUEST): Promise<Map<string, StatusEntry>> {
 	const result = new Map<string, StatusEntry>();
+	const { status1Means } = firmadorWireSettings((await this.getCredentials(CREDENTIAL)) as IDataObject);
+	const path = '/api/EstadoSolicitud';
 	for (const group of chunk(ids, chunkSize)) {
-		const body = await firmadorRequest.call(this, 'GET', '/api/EstadoSolicitud', { qs: { 'SessionsID[]': group } });
-		if (body !== undefined && !Array.isArray(body)) {
-			throw apiError(this, 200, 'Firmador answered GET /api/EstadoSolicitud with something other than a list', 'Expected [{CodigoEstado, MensajeEstado, SessionID, HashFirmado}].', { path: '/api/EstadoSolicitud' });
+		const answer = await firmadorRequest.call(this, 'GET', path, { qs: { 'SessionsID[]': group } }).then(
+			(value) => ({ value }),
+			(error: unknown) => ({ error }),
+		);
+		if ('error' in answer) {
+			if (!isNoContent(answer.error)) throw answer.error as NodeApiError;
+			const phrase = reasonPhraseOf(answer.error);
+			for (const id of group) {
+				result.set(id, phrase
+					? { sessionId: id, found: false, statusCode: null, status: 'rejected', final: true, signed: false, statusFrom: 'code', rejected: phrase }
+					: { sessionId: id, found: false, statusCode: null, status: 'noResultYet', final: false, signed: false, statusFrom: 'code' });
+			}
+			continue;
 		}
-		for (const raw of (body ?? []) as Array<Record<string, unknown>>) {
-			if (!raw || typeof raw !== 'object') continue;
-			const id = String(raw.SessionID ?? '');
-			if (!id) continue;
-			const described = describeStatus(raw.CodigoEstado, raw.MensajeEstado);
-			result.set(id, {
-				sessionId: id,
-				found: true,
-				statusCode: described.code,
-				status: described.status,
-				final: described.final,
-				signed: described.signed,
-				statusFrom: described.statusFrom,
-				...(typeof raw.MensajeEstado === 'string' ? { statusMessage: raw.MensajeEstado } : {}),
-				...(raw.HashFirmado !== undefined && raw.HashFirmado !== null ? { signedHash: String(raw.HashFirmado) } : {}),
-				response: raw as IDataObject,
-			});
+		let body = answer.value;
+		if (body !== undefined && !Array.isArray(body)) {
+			// One entry as an object instead of a list of one is still that entry.
+			if (body && typeof body === 'object' && hasSessionKey(body as Record<string, unknown>)) body = [body];
+			else throw unexpectedAnswer(this, path, `expected a list of {SessionID, CodigoEstado, MensajeEstado, HashFirmado}, received ${Array.isArray(body) ? 'a list' : body && typeof body === 'object' ? `an object with ${keysOf(body)}` : JSON.stringify(body)?.slice(0, 80)}`);
+		}
+		const entries = ((body ?? []) as unknown[]).filter((e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e));
+		let read = 0;
+		for (const raw of entries) {
+			const entry = statusEntry(this, raw, status1Means);
+			if (!entry) continue;
+			read++;
+			result.set(entry.sessionId, entry);
+		}
+		if (entries.length > 0 && read === 0) {
+			throw unexpectedAnswer(this, path, `none of its ${entries.length} entries has SessionID (in any case); the first had ${keysOf(entries[0])}`);
 		}
 		for (const id of group) {
 			if (!result.has(id)) result.set(id, { sessionId: id, found: false, statusCode: null, status: 'notFound', final: false, signed: false, statusFrom: 'code' });
 		}
 	}
 	return result;
+}
+
+function hasSessionKey(record: Record<string, unknown>): boolean {
+	return field(record, 'SessionID') !== undefined;
 }

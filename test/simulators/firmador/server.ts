@@ -13,14 +13,20 @@
  *   On reaching 4, a signed copy of each PDF is written to the signed folder (the original bytes plus
  *   an appended incremental-update marker).
  * - Where the seed allows two readings, a switch picks the one the simulated server follows (strictly, so a
- *   client that assumes the other fails): `signedUri` (absolute URL / path and query in the string to
- *   sign), `sessionIdsForm` (`SessionsID[]` literal / `%5b%5d`), `code1Pending` (pending requests
- *   reported as the seed's sample does: CodigoEstado 1 + "Pendiente de Validacion"), `responseHashEncoding`
- *   (how `Hash` comes back: hex, lower-case hex, Base64 of the UTF-16LE hex as .NET serialises byte[],
- *   Base64 of the raw digest, a byte array). `control.configure()` switches them at run time.
- * - Fault injection (`control.inject()`): reset before acting, reset after acting, hang (acted, never
- *   answers), 500/502/503, 429 without Retry-After, a 200 with malformed JSON (acted), a slow drip of the
- *   right answer, and 204 No Content.
+ *   client that assumes the other fails). Signature: `signedUri` (absolute URL / path and query),
+ *   `urlEncoder` (HttpUtility.UrlEncode `%3a` / Uri.EscapeDataString `%3A`), `emptyBodyHash` ('' / MD5 of
+ *   nothing), `authorizationOrder` (the format line's / the prose's field order), `signedUriForm` (the raw
+ *   request URI / the decoded one: ASP.NET binds `SessionsID[]` and `SessionsID%5b%5d` alike, but a server
+ *   may sign either form). Answers: `code1Pending` + `code1Message` (pending requests reported as code 1),
+ *   `responseHashEncoding` (how `Hash` comes back), `signedHashForm` (HashFirmado as Base64 / hex / a
+ *   byte array), `keyCase` (the seed's keys / camelCase / lower case), `detailWithSignature` (a DetalleError
+ *   next to a real signature). Request: `hashEncoding` (the `Hash` bytes the server expects). Every switch
+ *   is set at run time by `control.configure()` or `POST /_control/configure`.
+ * - Fault injection (`control.inject()` or `POST /_control/fault {kind}`): reset before acting, reset after
+ *   acting, hang (acted, never answers), 500/502/503, 429 without Retry-After, a 200 with malformed JSON
+ *   (acted), a slow drip of the right answer, 204 with no phrase (`noContent`) and 204 with a phrase
+ *   (`noContentPhrase`, "El CUIL ingresado no es valido" unless `phrase` is given), and a 200 whose JSON has
+ *   none of the documented keys (`foreignShape`: `[{"Id":"1","State":"done"}]`).
  * - Simulator choices where the seed is silent (see docs/firmador.md): SessionID is returned as a JSON
  *   string; unknown session ids are left out of EstadoSolicitud (an unknown id alone gives 200 `[]`);
  *   HashFirmado/XmlFirmado return [] for an unknown session and entries with an empty signature and
@@ -82,17 +88,30 @@ export interface FirmadorSimulatorOptions {
 	trustForwardedProto?: boolean;
 	/** What the HMAC's "Request URI" is (default absoluteUrl). */
 	signedUri?: 'absoluteUrl' | 'pathAndQuery';
-	/** The one form of `SessionsID[]` the server binds (default literal); the other form is an unknown key. */
-	sessionIdsForm?: 'literal' | 'encoded';
-	/** Report not-yet-validated sessions as the seed's sample does: CodigoEstado 1 + "Pendiente de Validacion". */
+	/** How the lower-case URI is encoded for the HMAC (default httpUtility: `%3a`). */
+	urlEncoder?: 'httpUtility' | 'uriEscapeDataString';
+	/** The body hash of a request without a body (default empty: ''). */
+	emptyBodyHash?: 'empty' | 'md5OfEmpty';
+	/** Field order after `hmac ` (default the format line's AppId:Signature:Nonce:Timestamp). */
+	authorizationOrder?: 'signatureNonceTimestamp' | 'signatureTimestampNonce' | 'timestampNonceSignature';
+	/** Whether the HMAC covers the request URI as it arrived or percent-decoded (default raw). */
+	signedUriForm?: 'raw' | 'decoded';
+	/** Report not-yet-validated sessions as code 1 (the seed's sample), with `code1Message` (default "Pendiente de Validacion"). */
 	code1Pending?: boolean;
+	code1Message?: string;
 	/** How `Hash` comes back in HashFirmado/XmlFirmado for hash sessions (default upper-case hex). */
 	responseHashEncoding?: ResponseHashEncoding;
+	/** How HashFirmado (the signature) comes back (default Base64, as .NET serialises byte[]). */
+	signedHashForm?: 'base64' | 'hex' | 'bytes';
+	/** Key case of the JSON answers (default the seed's: SessionID, CodigoEstado, HashFirmado…). */
+	keyCase?: 'seed' | 'camel' | 'lower';
+	/** A DetalleError text sent next to a real signature ('' = none, the default). */
+	detailWithSignature?: string;
 }
 
 export type ResponseHashEncoding = 'hex' | 'lowerHex' | 'base64Utf16' | 'base64Raw' | 'bytes';
 
-export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent';
+export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent' | 'noContentPhrase' | 'foreignShape';
 
 /** Whether the server did the request's work before the fault showed (a session may exist). */
 export const FAULT_ACTS: Record<FaultKind, boolean> = {
@@ -106,9 +125,58 @@ export const FAULT_ACTS: Record<FaultKind, boolean> = {
 	malformed: true,
 	drip: true,
 	noContent: false,
+	noContentPhrase: false,
+	foreignShape: false,
 };
 
-export type SwitchableOptions = Pick<FirmadorSimulatorOptions, 'signedUri' | 'sessionIdsForm' | 'code1Pending' | 'responseHashEncoding'>;
+export const FAULT_KINDS = Object.keys(FAULT_ACTS) as FaultKind[];
+
+/** Every switch `configure` takes, with the values it allows (the HTTP control API checks against this). */
+export const SWITCHES = {
+	signedUri: ['absoluteUrl', 'pathAndQuery'],
+	urlEncoder: ['httpUtility', 'uriEscapeDataString'],
+	emptyBodyHash: ['empty', 'md5OfEmpty'],
+	authorizationOrder: ['signatureNonceTimestamp', 'signatureTimestampNonce', 'timestampNonceSignature'],
+	signedUriForm: ['raw', 'decoded'],
+	code1Pending: [true, false],
+	code1Message: 'text',
+	responseHashEncoding: ['hex', 'lowerHex', 'base64Utf16', 'base64Raw', 'bytes'],
+	signedHashForm: ['base64', 'hex', 'bytes'],
+	keyCase: ['seed', 'camel', 'lower'],
+	detailWithSignature: 'text',
+	hashEncoding: ['utf16leHex', 'raw'],
+} as const;
+
+export type SwitchableOptions = Pick<
+	FirmadorSimulatorOptions,
+	| 'signedUri'
+	| 'urlEncoder'
+	| 'emptyBodyHash'
+	| 'authorizationOrder'
+	| 'signedUriForm'
+	| 'code1Pending'
+	| 'code1Message'
+	| 'responseHashEncoding'
+	| 'signedHashForm'
+	| 'keyCase'
+	| 'detailWithSignature'
+	| 'hashEncoding'
+>;
+
+export const DEFAULT_SWITCHES: Required<SwitchableOptions> = {
+	signedUri: 'absoluteUrl',
+	urlEncoder: 'httpUtility',
+	emptyBodyHash: 'empty',
+	authorizationOrder: 'signatureNonceTimestamp',
+	signedUriForm: 'raw',
+	code1Pending: false,
+	code1Message: 'Pendiente de Validacion',
+	responseHashEncoding: 'hex',
+	signedHashForm: 'base64',
+	keyCase: 'seed',
+	detailWithSignature: '',
+	hashEncoding: 'utf16leHex',
+};
 
 type SessionKind = 'pdf' | 'pdfBatch' | 'hash' | 'xml';
 
@@ -161,10 +229,12 @@ export interface FirmadorSimulator {
 		hold(sessionId: string, held?: boolean): void;
 		/** The next `count` API calls (optionally only to `pathPrefix`) answer 500. */
 		failNext(count: number, pathPrefix?: string): void;
-		/** The next `count` API calls (optionally only to `pathPrefix`) meet this fault. */
-		inject(kind: FaultKind, count?: number, pathPrefix?: string, skip?: number): void;
-		/** Switch a reading of the seed at run time. */
+		/** The next `count` API calls (optionally only to `pathPrefix`) meet this fault (`phrase`: noContentPhrase's text). */
+		inject(kind: FaultKind, count?: number, pathPrefix?: string, skip?: number, phrase?: string): void;
+		/** Switch a reading of the seed at run time (unknown switches and values are refused). */
 		configure(options: SwitchableOptions): void;
+		/** The switches in force. */
+		switches(): Required<SwitchableOptions>;
 		/** Faults injected so far (each counted when it fired). */
 		faultsFired(): number;
 		addNoOtpCuil(cuil: string): void;
@@ -181,6 +251,20 @@ function netUrlEncode(value: string): string {
 		.replace(/~/g, '%7e')
 		.replace(/'/g, '%27')
 		.replace(/%20/g, '+');
+}
+
+// ---- and its own .NET Uri.EscapeDataString (RFC 3986: only A-Z a-z 0-9 - _ . ~ unescaped, upper-case hex) ----
+function netEscapeDataString(value: string): string {
+	return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The request URI percent-decoded, as a server that signs the decoded URI sees it. */
+function decodeRequestUri(value: string): string {
+	try {
+		return decodeURI(value).replace(/%5b/gi, '[').replace(/%5d/gi, ']');
+	} catch {
+		return value;
+	}
 }
 
 const WEIGHTS = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
@@ -254,30 +338,35 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	const now = options.now ?? Date.now;
 	const pollsPerStep = Math.max(1, options.pollsPerStep ?? 1);
 	const signedName = options.signedName ?? '{name}';
-	const hashEncoding = options.hashEncoding ?? 'utf16leHex';
 	const noOtp = new Set(options.noOtpCuils ?? []);
 	const nonces = new Map<string, number>();
 	const sessions = new Map<string, SimSession>();
 	const log: RequestLogEntry[] = [];
 	let nextOutcome: 4 | 1 | 5 = 4;
-	let faults: Array<{ prefix?: string; kind: FaultKind; skip?: number }> = [];
+	let faults: Array<{ prefix?: string; kind: FaultKind; skip?: number; phrase?: string }> = [];
 	let fired = 0;
-	const switches: SwitchableOptions = {
-		signedUri: options.signedUri ?? 'absoluteUrl',
-		sessionIdsForm: options.sessionIdsForm ?? 'literal',
-		code1Pending: options.code1Pending ?? false,
-		responseHashEncoding: options.responseHashEncoding ?? 'hex',
-	};
+	const switches: Required<SwitchableOptions> = { ...DEFAULT_SWITCHES };
+	for (const key of Object.keys(DEFAULT_SWITCHES) as Array<keyof SwitchableOptions>) {
+		if (options[key] !== undefined) (switches as Record<string, unknown>)[key] = options[key];
+	}
 	const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }) as { privateKey: KeyObject };
 	mkdirSync(options.uploadFolder, { recursive: true });
 	mkdirSync(options.signedFolder, { recursive: true });
+
+	/** The header's fields in the order the `authorizationOrder` switch says. */
+	function headerFields(parts: string[]): { appId: string; signature: string; nonce: string; timestampText: string } {
+		const [appId, a, b, c] = parts;
+		if (switches.authorizationOrder === 'signatureTimestampNonce') return { appId, signature: a, timestampText: b, nonce: c };
+		if (switches.authorizationOrder === 'timestampNonceSignature') return { appId, timestampText: a, nonce: b, signature: c };
+		return { appId, signature: a, nonce: b, timestampText: c };
+	}
 
 	function verifyHmac(req: IncomingMessage, body: Buffer) {
 		const header = req.headers.authorization;
 		if (!header || !header.startsWith('hmac ')) throw new Reply(401, 'Unauthorized', { Message: 'Authorization hmac header missing' });
 		const parts = header.slice(5).split(':');
-		if (parts.length !== 4) throw new Reply(401, 'Unauthorized', { Message: 'Authorization header must be hmac AppId:Signature:Nonce:Timestamp' });
-		const [appId, signature, nonce, timestampText] = parts;
+		if (parts.length !== 4) throw new Reply(401, 'Unauthorized', { Message: 'Authorization header must have four fields separated by ":"' });
+		const { appId, signature, nonce, timestampText } = headerFields(parts);
 		const app = apps.find((a) => a.appId === appId);
 		if (!app) throw new Reply(401, 'Unauthorized', { Message: 'Unknown AppId' });
 		if (!/^[0-9A-Za-z]{32}$/.test(nonce)) throw new Reply(401, 'Unauthorized', { Message: 'Nonce must be 32 characters' });
@@ -288,9 +377,11 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		for (const [seen, at] of nonces) if (nowSeconds - at > windowSeconds) nonces.delete(seen);
 		const forwarded = options.trustForwardedProto ? String(req.headers['x-forwarded-proto'] ?? '') : '';
 		const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-		const signedUri = switches.signedUri === 'pathAndQuery' ? (req.url ?? '/') : `${scheme}://${req.headers.host}${req.url}`;
-		const md5 = body.length ? createHash('md5').update(body).digest('base64') : '';
-		const raw = `${appId}${(req.method ?? '').toUpperCase()}${netUrlEncode(signedUri.toLowerCase())}${timestamp}${nonce}${md5}`;
+		const requestUri = switches.signedUriForm === 'decoded' ? decodeRequestUri(req.url ?? '/') : (req.url ?? '/');
+		const signedUri = switches.signedUri === 'pathAndQuery' ? requestUri : `${scheme}://${req.headers.host}${requestUri}`;
+		const encode = switches.urlEncoder === 'uriEscapeDataString' ? netEscapeDataString : netUrlEncode;
+		const md5 = body.length || switches.emptyBodyHash === 'md5OfEmpty' ? createHash('md5').update(body).digest('base64') : '';
+		const raw = `${appId}${(req.method ?? '').toUpperCase()}${encode(signedUri.toLowerCase())}${timestamp}${nonce}${md5}`;
 		const key = app.secretFormat === 'base64' ? Buffer.from(app.secret, 'base64') : Buffer.from(app.secret, 'utf8');
 		const expected = createHmac('sha256', key).update(raw, 'utf8').digest();
 		const given = Buffer.from(signature, 'base64');
@@ -338,7 +429,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		if (!Array.isArray(value) || value.length === 0) throw phrase(PHRASES.missingHash);
 		if (!value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) throw badRequest('Hash must be an array of bytes');
 		const bytes = Buffer.from(value as number[]);
-		if (hashEncoding === 'raw') {
+		if (switches.hashEncoding === 'raw') {
 			if (bytes.length !== 20) throw phrase(PHRASES.missingHash);
 			return bytes.toString('hex').toUpperCase();
 		}
@@ -387,10 +478,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			.join(';');
 	}
 
-	/**
-	 * Query parameters. `SessionsID[]` is bound in ONE form only (the `sessionIdsForm` switch): literal
-	 * brackets, or `%5b%5d` (either hex case); the other form is a different, unknown key.
-	 */
+	/** Query parameters as ASP.NET binds them: keys percent-decoded (`SessionsID%5b%5d` is `SessionsID[]`), any case. */
 	function queryValues(rawUrl: string, name: string): string[] {
 		const query = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
 		const values: string[] = [];
@@ -399,15 +487,28 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			const eq = pair.indexOf('=');
 			const rawKey = eq < 0 ? pair : pair.slice(0, eq);
 			const value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
-			if (name.endsWith('[]')) {
-				const stem = name.slice(0, -2).toLowerCase();
-				const wanted = switches.sessionIdsForm === 'encoded' ? `${stem}%5b%5d` : `${stem}[]`;
-				if (rawKey.toLowerCase() === wanted) values.push(value);
-				continue;
-			}
 			if (decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase() === name.toLowerCase()) values.push(value);
 		}
 		return values;
+	}
+
+	/** HashFirmado (a signature) in the form the `signedHashForm` switch says. */
+	function signedHashValue(base64: string): unknown {
+		if (base64 === '') return '';
+		if (switches.signedHashForm === 'hex') return Buffer.from(base64, 'base64').toString('hex').toUpperCase();
+		if (switches.signedHashForm === 'bytes') return Array.from(Buffer.from(base64, 'base64'));
+		return base64;
+	}
+
+	/** An answer object's keys in the case the `keyCase` switch says. */
+	function keyed(entry: Record<string, unknown>): Record<string, unknown> {
+		if (switches.keyCase === 'seed') return entry;
+		const out: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(entry)) {
+			const name = switches.keyCase === 'lower' ? key.toLowerCase() : key === 'CUIL' ? 'cuil' : key.replace(/^[A-Z]+?(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase());
+			out[name] = value;
+		}
+		return out;
 	}
 
 	/** A hash session's `Hash` in a response, encoded as the switch says. */
@@ -437,7 +538,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	}
 
 	/** The fault this request meets, taken off the queue (only API calls; checked before the HMAC, as a proxy would). */
-	function takeFault(pathname: string): FaultKind | undefined {
+	function takeFault(pathname: string): { kind: FaultKind; phrase?: string } | undefined {
 		const index = faults.findIndex((f) => !f.prefix || pathname.toLowerCase() === f.prefix.toLowerCase() || pathname.startsWith(f.prefix));
 		if (index < 0) return undefined;
 		// `skip`: let that many matching requests through first (to hit, say, the second chunk of a batch).
@@ -446,7 +547,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			return undefined;
 		}
 		fired++;
-		return faults.splice(index, 1)[0].kind;
+		return faults.splice(index, 1)[0];
 	}
 
 	function route(req: IncomingMessage, body: Buffer): { status: number; json: unknown } {
@@ -509,12 +610,14 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 				if (!session) continue;
 				advance(session);
 				const pending = switches.code1Pending && session.code === 0;
-				result.push({
-					CodigoEstado: pending ? 1 : session.code,
-					MensajeEstado: pending ? 'Pendiente de Validacion' : STATUS_MESSAGES[session.code],
-					SessionID: session.id,
-					HashFirmado: signedFileHash(session),
-				});
+				result.push(
+					keyed({
+						CodigoEstado: pending ? 1 : session.code,
+						MensajeEstado: pending ? switches.code1Message : STATUS_MESSAGES[session.code],
+						SessionID: session.id,
+						HashFirmado: signedFileHash(session),
+					}),
+				);
 			}
 			return { status: 200, json: result };
 		}
@@ -523,21 +626,23 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			const session = id ? sessions.get(id) : undefined;
 			if (!session) return { status: 200, json: [] };
 			const done = session.code === 4;
-			const detail = done ? '' : STATUS_MESSAGES[session.code];
+			const detail = done ? switches.detailWithSignature : STATUS_MESSAGES[session.code];
 			if (get('/api/HashFirmado')) {
 				return {
 					status: 200,
-					json: session.hashes.map((hex, i) => ({ Hash: responseHash(hex), HashFirmado: done ? session.signedHashes[i] : '', DetalleError: detail, CUIL: session.cuil })),
+					json: session.hashes.map((hex, i) => keyed({ Hash: responseHash(hex), HashFirmado: signedHashValue(done ? session.signedHashes[i] : ''), DetalleError: detail, CUIL: session.cuil })),
 				};
 			}
 			return {
 				status: 200,
-				json: session.xml.map((entry) => ({
-					Hash: entry.Hash,
-					XmlFirmado: done ? signXml(entry.xml, session) : '',
-					DetalleError: detail,
-					CUIL: session.cuil,
-				})),
+				json: session.xml.map((entry) =>
+					keyed({
+						Hash: entry.Hash,
+						XmlFirmado: done ? signXml(entry.xml, session) : '',
+						DetalleError: detail,
+						CUIL: session.cuil,
+					}),
+				),
 			};
 		}
 		throw new Reply(404, 'Not Found', { Message: `No HTTP resource was found that matches ${method} ${pathname}` });
@@ -555,8 +660,9 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		entry.status = status;
 		entry.reason = reason;
 		if (status === 204) {
-			const statusMessage = options.reasonPhraseEncoding === 'utf8' ? Buffer.from(reason ?? '', 'utf8').toString('latin1') : reason;
-			res.writeHead(204, statusMessage);
+			const statusMessage = reason === undefined ? undefined : options.reasonPhraseEncoding === 'utf8' ? Buffer.from(reason, 'utf8').toString('latin1') : reason;
+			if (statusMessage === undefined) res.writeHead(204);
+			else res.writeHead(204, statusMessage);
 			res.end();
 			return;
 		}
@@ -566,14 +672,16 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 	}
 
 	/** Faults that show before the server does anything. */
-	function refuse(fault: FaultKind, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry) {
+	function refuse(fault: FaultKind, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, phraseText?: string) {
 		if (fault === 'resetBefore') {
 			entry.status = -1;
 			req.socket.destroy();
 			return;
 		}
 		if (fault === 'status429') return send(res, 429, 'Too Many Requests', { Message: 'Rate limit exceeded' }, entry);
-		if (fault === 'noContent') return send(res, 204, 'No hay resultados para la solicitud.', undefined, entry);
+		if (fault === 'noContent') return send(res, 204, undefined, undefined, entry);
+		if (fault === 'noContentPhrase') return send(res, 204, phraseText ?? PHRASES.invalidCuil, undefined, entry);
+		if (fault === 'foreignShape') return send(res, 200, 'OK', [{ Id: '1', State: 'done' }], entry);
 		const status = fault === 'status502' ? 502 : fault === 'status503' ? 503 : 500;
 		return send(res, status, status === 500 ? PHRASES.serverError : status === 502 ? 'Bad Gateway' : 'Service Unavailable', undefined, entry);
 	}
@@ -622,7 +730,18 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		if (action === 'outcome') {
 			if (payload.sessionId) api.control.setOutcome(payload.sessionId, payload.code);
 			else api.control.setNextOutcome(payload.code);
-		} else if (action === 'fault') api.control.failNext(payload.count ?? 1, payload.pathPrefix);
+		} else if (action === 'fault') {
+			const kind = (payload.kind ?? 'status500') as FaultKind;
+			if (!FAULT_KINDS.includes(kind)) return send(res, 400, 'Bad Request', { Message: `unknown fault kind "${String(payload.kind)}"; one of: ${FAULT_KINDS.join(', ')}` }, entry);
+			api.control.inject(kind, payload.count ?? 1, payload.pathPrefix, payload.skip ?? 0, payload.phrase);
+		} else if (action === 'configure') {
+			try {
+				api.control.configure(payload as SwitchableOptions);
+			} catch (error) {
+				return send(res, 400, 'Bad Request', { Message: (error as Error).message }, entry);
+			}
+			return send(res, 200, 'OK', api.control.switches(), entry);
+		} else if (action === 'switches') return send(res, 200, 'OK', api.control.switches(), entry);
 		else if (action === 'hold') api.control.hold(payload.sessionId, payload.held !== false);
 		else if (action === 'noOtp') api.control.addNoOtpCuil(String(payload.cuil));
 		else if (action === 'reset') api.control.reset();
@@ -640,9 +759,10 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			log.push(entry);
 			try {
 				if ((req.url ?? '').startsWith('/_control/')) return control(req, body, res, entry);
-				const fault = takeFault((req.url ?? '/').split('?')[0]);
+				const taken = takeFault((req.url ?? '/').split('?')[0]);
+				const fault = taken?.kind;
 				entry.fault = fault;
-				if (fault && !FAULT_ACTS[fault]) return refuse(fault, req, res, entry);
+				if (fault && !FAULT_ACTS[fault]) return refuse(fault, req, res, entry, taken?.phrase);
 				const started = performance.now();
 				entry.at = Date.now();
 				let result: ReturnType<typeof route>;
@@ -688,12 +808,21 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			failNext(count, pathPrefix) {
 				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind: 'status500' });
 			},
-			inject(kind, count = 1, pathPrefix, skip = 0) {
-				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind, skip });
+			inject(kind, count = 1, pathPrefix, skip = 0, phrase) {
+				for (let i = 0; i < count; i++) faults.push({ prefix: pathPrefix, kind, skip, phrase });
 			},
 			configure(next) {
-				for (const [key, value] of Object.entries(next)) if (value !== undefined) (switches as Record<string, unknown>)[key] = value;
+				for (const [key, value] of Object.entries(next)) {
+					if (value === undefined) continue;
+					const allowed = (SWITCHES as Record<string, readonly unknown[] | 'text'>)[key];
+					if (!allowed) throw new Error(`unknown switch "${key}"; one of: ${Object.keys(SWITCHES).join(', ')}`);
+					if (allowed === 'text' ? typeof value !== 'string' : !allowed.includes(value)) {
+						throw new Error(`switch ${key} cannot be ${JSON.stringify(value)}; ${allowed === 'text' ? 'it takes text' : `one of: ${allowed.join(', ')}`}`);
+					}
+				}
+				Object.assign(switches, next);
 			},
+			switches: () => ({ ...switches }),
 			faultsFired: () => fired,
 			addNoOtpCuil(cuil) {
 				noOtp.add(cuil);
@@ -706,6 +835,10 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 				log.length = 0;
 				faults = [];
 				nextOutcome = 4;
+				Object.assign(switches, DEFAULT_SWITCHES);
+				for (const key of Object.keys(DEFAULT_SWITCHES) as Array<keyof SwitchableOptions>) {
+					if (options[key] !== undefined) (switches as Record<string, unknown>)[key] = options[key];
+				}
 			},
 		},
 	};

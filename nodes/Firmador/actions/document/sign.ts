@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { inputError, itemLabel } from '../../../shared/n8n/items';
+import { errorItem, inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, rejectedSessionsError, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -275,6 +275,12 @@ export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionDa
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;
+		const itemIndex = (item.pairedItem as { item?: number } | undefined)?.item ?? 0;
+		const refused = rejectedSessionsError(ctx, itemIndex, [id], waited.statuses);
+		if (refused) {
+			if (!ctx.continueOnFail()) throw refused;
+			return { ...item, json: { ...item.json, ...errorItem(refused, itemIndex).json } };
+		}
 		return { ...item, json: { ...item.json, ...statusJson(waited.statuses.get(id)), ...(waited.timedOut && !waited.statuses.get(id)?.final ? { timedOut: true } : {}) } };
 	});
 }

@@ -31,6 +31,8 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			hash: entry.hash,
 			signed: entry.signed,
 			signedHash: entry.signedValue,
+			signedHashForm: entry.signedForm,
+			...(entry.detail ? { detail: entry.detail } : {}),
 			...(entry.cuil !== undefined ? { cuil: entry.cuil } : {}),
 			response: entry.response,
 		},

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { inputError, itemLabel, runBatched, type Entry } from '../../../shared/n8n/items';
-import { asSentence, parseSessionIds } from '../../protocol/status';
-import { getStatuses, isNoContent, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../../transport/api';
-import { checkApiCredential, statusJson, waitForSessions } from '../common';
+import { parseSessionIds } from '../../protocol/status';
+import { getStatuses, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../../transport/api';
+import { checkApiCredential, rejectedSessionsError, statusJson, waitForSessions } from '../common';
 
 export const sessionIdsField: INodeProperties = {
 	displayName: 'Session IDs',
@@ -51,22 +51,21 @@ async function readSessionIds(ctx: IExecuteFunctions, itemIndex: number): Promis
 /** The ids of all items, each once: one status query covers every item. */
 const allIds = (entries: Array<Entry<string[]>>) => [...new Set(entries.flatMap((entry) => entry.payload))];
 
-function statusItems(ids: string[], statuses: Map<string, StatusEntry>, extra: (entry: StatusEntry | undefined) => IDataObject = () => ({})): INodeExecutionData[] {
+/** One item's output: a status item per id, or the error of an item whose ids Firmador refused (204 + phrase). */
+function statusItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	ids: string[],
+	statuses: Map<string, StatusEntry>,
+	extra: (entry: StatusEntry | undefined) => IDataObject = () => ({}),
+): INodeExecutionData[] | Error {
+	const refused = rejectedSessionsError(ctx, itemIndex, ids, statuses);
+	if (refused) return refused;
 	return ids.map((id) => {
 		const entry = statuses.get(id);
-		return { json: { sessionId: id, ...statusJson(entry), ...(entry && !entry.found ? { status: 'notFound' } : {}), ...extra(entry) } };
+		return { json: { sessionId: id, ...statusJson(entry), ...extra(entry) } };
 	});
 }
-
-/** Outside a wait, a 204 to the status query is an answer without a result: say so on each item. */
-const noStatusYet = (ctx: IExecuteFunctions) => (error: unknown, itemIndex: number) => {
-	if (!isNoContent(error as Error)) return error;
-	const phrase = (error as Error).message;
-	return new NodeOperationError(ctx.getNode(), `Firmador has no status for these session IDs yet (HTTP 204${phrase ? `: ${asSentence(phrase).replace(/\.$/, '')}` : ''}) ${itemLabel(itemIndex)}`, {
-		itemIndex,
-		description: 'Try again later, or use Request → Wait for Completion.',
-	});
-};
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
@@ -75,9 +74,8 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 		prepare: async (itemIndex) => await readSessionIds(this, itemIndex),
 		send: async (entries) => {
 			const statuses = await getStatuses.call(this, allIds(entries), Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
-			return entries.map((entry) => statusItems(entry.payload, statuses));
+			return entries.map((entry) => statusItems(this, entry.itemIndex, entry.payload, statuses));
 		},
-		groupError: noStatusYet(this),
 	});
 }
 
@@ -90,6 +88,8 @@ export async function executeWait(this: IExecuteFunctions): Promise<INodeExecuti
 		send: async (entries) => {
 			const waited = await waitForSessions(this, allIds(entries), options.pollInterval ?? 5, options.timeout ?? 300, Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
 			return entries.map(({ itemIndex, payload: ids }) => {
+				const refused = rejectedSessionsError(this, itemIndex, ids, waited.statuses);
+				if (refused) return refused;
 				const stillPending = ids.filter((id) => !waited.statuses.get(id)?.final);
 				if (waited.timedOut && errorOnTimeout && stillPending.length > 0) {
 					return new NodeOperationError(
@@ -98,9 +98,8 @@ export async function executeWait(this: IExecuteFunctions): Promise<INodeExecuti
 						{ itemIndex, description: 'Raise Timeout, or use Get Status later. The signer must approve the request with their OTP/PIN.' },
 					);
 				}
-				return statusItems(ids, waited.statuses, (entry) => (entry && !entry.final ? { timedOut: true } : {}));
+				return statusItems(this, itemIndex, ids, waited.statuses, (entry) => (entry && !entry.final ? { timedOut: true } : {}));
 			});
 		},
-		groupError: noStatusYet(this),
 	});
 }

@@ -47,6 +47,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			hash: entry.hash,
 			signed: entry.signed,
 			signedXml: entry.signedValue,
+			...(entry.detail ? { detail: entry.detail } : {}),
 			...(entry.cuil !== undefined ? { cuil: entry.cuil } : {}),
 			response: entry.response,
 		};
