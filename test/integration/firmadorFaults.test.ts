@@ -31,6 +31,7 @@ const MAY_HAVE_ACTED: Record<FaultKind, boolean | undefined> = {
 	noContent: false,
 	noContentPhrase: false,
 	foreignShape: false,
+	status400: false,
 };
 const MESSAGE: Record<FaultKind, RegExp> = {
 	resetBefore: /^Could not reach Firmador \(POST \/api\/\w+\): connection reset/,
@@ -45,6 +46,7 @@ const MESSAGE: Record<FaultKind, RegExp> = {
 	noContent: /never/,
 	noContentPhrase: /never/,
 	foreignShape: /never/,
+	status400: /never/,
 };
 
 let counter = 0;

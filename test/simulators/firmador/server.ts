@@ -26,7 +26,8 @@
  *   acting, hang (acted, never answers), 500/502/503, 429 without Retry-After, a 200 with malformed JSON
  *   (acted), a slow drip of the right answer, 204 with no phrase (`noContent`) and 204 with a phrase
  *   (`noContentPhrase`, "El CUIL ingresado no es valido" unless `phrase` is given), and a 200 whose JSON has
- *   none of the documented keys (`foreignShape`: `[{"Id":"1","State":"done"}]`).
+ *   none of the documented keys (`foreignShape`: `[{"Id":"1","State":"done"}]`), and ASP.NET's 400 "The
+ *   request is invalid." (`status400`).
  * - Simulator choices where the seed is silent (see docs/firmador.md): SessionID is returned as a JSON
  *   string; unknown session ids are left out of EstadoSolicitud (an unknown id alone gives 200 `[]`);
  *   HashFirmado/XmlFirmado return [] for an unknown session and entries with an empty signature and
@@ -111,7 +112,7 @@ export interface FirmadorSimulatorOptions {
 
 export type ResponseHashEncoding = 'hex' | 'lowerHex' | 'base64Utf16' | 'base64Raw' | 'bytes';
 
-export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent' | 'noContentPhrase' | 'foreignShape';
+export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent' | 'noContentPhrase' | 'foreignShape' | 'status400';
 
 /** Whether the server did the request's work before the fault showed (a session may exist). */
 export const FAULT_ACTS: Record<FaultKind, boolean> = {
@@ -127,6 +128,7 @@ export const FAULT_ACTS: Record<FaultKind, boolean> = {
 	noContent: false,
 	noContentPhrase: false,
 	foreignShape: false,
+	status400: false,
 };
 
 export const FAULT_KINDS = Object.keys(FAULT_ACTS) as FaultKind[];
@@ -682,6 +684,8 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		if (fault === 'noContent') return send(res, 204, undefined, undefined, entry);
 		if (fault === 'noContentPhrase') return send(res, 204, phraseText ?? PHRASES.invalidCuil, undefined, entry);
 		if (fault === 'foreignShape') return send(res, 200, 'OK', [{ Id: '1', State: 'done' }], entry);
+		// What ASP.NET Web API answers when it cannot bind a request.
+		if (fault === 'status400') return send(res, 400, 'Bad Request', { Message: 'The request is invalid.' }, entry);
 		const status = fault === 'status502' ? 502 : fault === 'status503' ? 503 : 500;
 		return send(res, status, status === 500 ? PHRASES.serverError : status === 502 ? 'Bad Gateway' : 'Service Unavailable', undefined, entry);
 	}
