@@ -137,6 +137,8 @@ export interface CreatedOrder {
 	id: number;
 	requests?: Array<{ id: number; status: string }>;
 	certificate_id?: number;
+	/** Only when the order created a new organization. */
+	organization?: { id: number };
 	alternative_order_id: string;
 	/** True when the POST's answer was lost and the order was found by its reference. */
 	recoveredByReference: boolean;

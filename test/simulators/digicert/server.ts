@@ -75,7 +75,31 @@ export interface DigiCertSimulatorOptions {
 	 * 201 with the revoke request, already approved.
 	 */
 	revokeAnswer?: '204' | '201-approved';
+	/** How valid_from / valid_till come back: a bare date (the documented answers) or a full timestamp. */
+	dateForm?: 'date' | 'timestamp';
+	/**
+	 * Approvals a request needs (an account may require two approvers): with 2, the first Approve moves the
+	 * request to `submitted` (the order still waits), the second to `approved`.
+	 */
+	approvalSteps?: 1 | 2;
+	/** Status of a new request that still needs approval: `pending` or `submitted` (the notes allow both). */
+	newRequestStatus?: 'pending' | 'submitted';
 }
+
+/** The readings the simulator can be switched to at run time (options, control.configure, POST /__control/settings). */
+export type DigiCertSwitches = Required<Pick<DigiCertSimulatorOptions, 'revokeAnswer' | 'dateForm' | 'approvalSteps' | 'newRequestStatus'>>;
+export const DIGICERT_SWITCHES: { [K in keyof DigiCertSwitches]: readonly DigiCertSwitches[K][] } = {
+	revokeAnswer: ['204', '201-approved'],
+	dateForm: ['date', 'timestamp'],
+	approvalSteps: [1, 2],
+	newRequestStatus: ['pending', 'submitted'],
+};
+export const FAULT_KINDS: Fault['kind'][] = ['drop', 'dropAfter', 'delay', 'status', 'statusAfter', 'malformed', 'drip'];
+
+/** The organization object of a new organization (DigiCert's API docs; the seed: "all required parameters"). */
+export const NEW_ORGANIZATION_REQUIRED = ['name', 'address', 'city', 'state', 'zip', 'country', 'telephone'] as const;
+export const NEW_ORGANIZATION_OPTIONAL = ['assumed_name', 'address2'] as const;
+export const ORGANIZATION_CONTACT_REQUIRED = ['first_name', 'last_name', 'email', 'telephone'] as const;
 
 interface SimCertificate {
 	id: number;
@@ -163,6 +187,10 @@ export interface DigiCertSimulator {
 		requests: Array<{ method: string; path: string; status?: number; /** 0: apiKey, n: extraApiKeys[n-1] */ key?: number }>;
 		setRateLimit(limit: { max: number; windowMs: number } | null): void;
 		setIssueAfterReads(reads: number | null): void;
+		/** Switch a reading at run time (unknown switches or values are refused). */
+		configure(switches: Partial<DigiCertSwitches>): void;
+		switches(): DigiCertSwitches;
+		organizations(): Organization[];
 	};
 }
 
@@ -203,6 +231,29 @@ const SHIP_INFO_REQUIRED = ['name', 'addr1', 'city', 'state', 'zip', 'country', 
 const SHIP_INFO_FIELDS = new Set([...SHIP_INFO_REQUIRED, 'addr2']);
 export const CS_PROVISIONING_METHODS = ['ship_token', 'client_app', 'email'];
 export const PAYMENT_METHODS = ['balance', 'card', 'profile'];
+
+/** `organization`: `{id}` of an existing one, or every required field of a new one (and nothing unknown). */
+function checkOrganization(errors: Array<{ code: string; message: string }>, value: unknown) {
+	if (!isObject(value) || value.id !== undefined) return checkIdObject(errors, value, 'organization', true);
+	const known = new Set<string>([...NEW_ORGANIZATION_REQUIRED, ...NEW_ORGANIZATION_OPTIONAL, 'organization_contact']);
+	for (const key of Object.keys(value)) if (!known.has(key)) errors.push(invalid(`organization.${key}`, `Unknown field organization.${key}.`));
+	for (const key of NEW_ORGANIZATION_REQUIRED) {
+		if (!isString(value[key]) || !(value[key] as string).trim()) errors.push(invalid(`organization.${key}`, `organization.${key} is required for a new organization.`));
+	}
+	if (isString(value.country) && !/^[a-z]{2}$/i.test(value.country)) errors.push(invalid('organization.country', 'organization.country must be a two-letter country code.'));
+	const contact = value.organization_contact;
+	if (!isObject(contact)) {
+		errors.push(invalid('organization.organization_contact', 'organization.organization_contact is required for a new organization.'));
+		return;
+	}
+	for (const key of Object.keys(contact)) {
+		if (![...ORGANIZATION_CONTACT_REQUIRED, 'job_title'].includes(key)) errors.push(invalid(`organization.organization_contact.${key}`, `Unknown field organization.organization_contact.${key}.`));
+	}
+	for (const key of ORGANIZATION_CONTACT_REQUIRED) {
+		if (!isString(contact[key]) || !(contact[key] as string).trim()) errors.push(invalid(`organization.organization_contact.${key}`, `organization.organization_contact.${key} is required.`));
+	}
+	if (isString(contact.email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contact.email)) errors.push(invalid('organization.organization_contact.email', 'organization.organization_contact.email is not an email address.'));
+}
 
 function checkIdObject(errors: Array<{ code: string; message: string }>, value: unknown, field: string, required: boolean) {
 	if (value === undefined) {
@@ -249,7 +300,7 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 	if (product === 'code_signing_ev' && body.cs_provisioning_method === undefined) {
 		errors.push(invalid('cs_provisioning_method', 'cs_provisioning_method is required for EV code signing orders.'));
 	}
-	checkIdObject(errors, body.organization, 'organization', true);
+	checkOrganization(errors, body.organization);
 	checkIdObject(errors, body.container, 'container', false);
 	if (body.order_validity !== undefined) {
 		const ov = body.order_validity;
@@ -326,6 +377,15 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	const now = options.now ?? (() => new Date());
 	let issueAfterReads = options.issueAfterReads === undefined ? 1 : options.issueAfterReads;
 	let rateLimit = options.rateLimit === undefined ? { max: 100, windowMs: 5000 } : options.rateLimit;
+	const switches: DigiCertSwitches = {
+		revokeAnswer: options.revokeAnswer ?? '204',
+		dateForm: options.dateForm ?? 'date',
+		approvalSteps: options.approvalSteps ?? 1,
+		newRequestStatus: options.newRequestStatus ?? 'pending',
+	};
+	/** Approvals each request has had (for approvalSteps 2). */
+	const approvals = new Map<number, number>();
+	let nextOrganizationId = 345_678;
 	const ownCa = !options.ca;
 	const ca = options.ca ?? new TestCa('/C=US/O=DigiCert Simulator/CN=DigiCert Simulator Code Signing Root');
 	const organizations: Organization[] = options.organizations ?? [
@@ -399,15 +459,23 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	}
 
 	function newRequest(order: SimOrder, type: SimRequest['type'], approved: boolean, comments?: string): SimRequest {
-		const request: SimRequest = { id: nextRequestId++, date: stamp(now()), type, status: approved ? 'approved' : 'pending', orderId: order.id, comments };
+		const request: SimRequest = { id: nextRequestId++, date: stamp(now()), type, status: approved ? 'approved' : switches.newRequestStatus, orderId: order.id, comments };
 		if (approved) request.date_processed = request.date;
 		requests.set(request.id, request);
 		order.requestIds.push(request.id);
 		return request;
 	}
 
-	function createOrder(product: SimOrder['product'], body: Record<string, unknown>): { order: SimOrder; request: SimRequest } {
-		const orgId = (body.organization as { id: number }).id;
+	function createOrder(product: SimOrder['product'], body: Record<string, unknown>): { order: SimOrder; request: SimRequest; createdOrganization?: Organization } {
+		let orgId = (body.organization as { id?: number }).id;
+		let createdOrganization: Organization | undefined;
+		if (orgId === undefined) {
+			// A new organization, created with the order (it still has to be validated before the order can issue).
+			const details = body.organization as Record<string, string>;
+			createdOrganization = { id: nextOrganizationId++, name: details.name, display_name: details.assumed_name || details.name, city: details.city, state: details.state, country: details.country.toLowerCase(), is_active: true };
+			organizations.push(createdOrganization);
+			orgId = createdOrganization.id;
+		}
 		const org = organizations.find((o) => o.id === orgId);
 		if (!org) throw new ApiError(400, [invalid('organization.id', `Organization ${orgId} does not exist in this account.`)]);
 		const containerId = (body.container as { id: number } | undefined)?.id ?? containers[0].id;
@@ -460,7 +528,7 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		statusLog.push({ orderId: order.id, at });
 		if (renewalOf) renewalOf.renewedOrderId = order.id;
 		const request = newRequest(order, renewalOf ? 'renew' : 'new_request', approved, body.comments as string | undefined);
-		return { order, request };
+		return { order, request, createdOrganization };
 	}
 
 	function releaseRenewal(order: SimOrder) {
@@ -487,8 +555,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (cert) {
 			json.serial_number = cert.serial;
 			json.thumbprint = new X509Certificate(cert.pem).fingerprint.replace(/:/g, '');
-			json.valid_from = ymd(cert.validFrom);
-			json.valid_till = ymd(cert.validTill);
+			json.valid_from = switches.dateForm === 'timestamp' ? cert.validFrom.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validFrom);
+			json.valid_till = switches.dateForm === 'timestamp' ? cert.validTill.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validTill);
 			json.days_remaining = Math.max(0, Math.floor((cert.validTill.getTime() - now().getTime()) / DAY));
 		}
 		return json;
@@ -679,7 +747,7 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			certificates.get(order.certificateId)!.revoked = true;
 			setStatus(order, 'revoked');
 			const approved = newRequest(order, 'revoke', true, body.comments as string | undefined);
-			if (options.revokeAnswer === '201-approved') return { status: 201, json: requestJson(approved, false) };
+			if (switches.revokeAnswer === '201-approved') return { status: 201, json: requestJson(approved, false) };
 			return { status: 204 };
 		}
 		const request = newRequest(order, 'revoke', false, body.comments as string | undefined);
@@ -722,9 +790,11 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			const product = m[1] as SimOrder['product'];
 			const errors = validateOrderBody(body, product);
 			if (errors.length) throw new ApiError(400, errors);
-			const { order, request } = createOrder(product, body as Record<string, unknown>);
+			const { order, request, createdOrganization } = createOrder(product, body as Record<string, unknown>);
 			const json: Record<string, unknown> = { id: order.id, requests: [{ id: request.id, status: request.status }] };
 			if (request.status === 'approved') json.certificate_id = order.certificateId;
+			// The seed: organization.id is returned "only if a new organization was created with the order".
+			if (createdOrganization) json.organization = { id: createdOrganization.id };
 			return { status: 201, json };
 		}
 		if (method === 'POST' && (m = /^\/order\/certificate\/(\w+)$/.exec(path))) {
@@ -845,10 +915,17 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			if (request.status !== 'pending' && request.status !== 'submitted') {
 				throw new ApiError(400, [{ code: 'invalid_request_status', message: `Request ${request.id} is already ${request.status}.` }]);
 			}
+			const order = orders.get(request.orderId)!;
+			if (body.status === 'approved' && switches.approvalSteps === 2 && (approvals.get(request.id) ?? 0) === 0) {
+				// The first of two approvals: the request waits for the second approver.
+				approvals.set(request.id, 1);
+				request.status = 'submitted';
+				request.processor_comment = body.processor_comment as string | undefined;
+				return { status: 204 };
+			}
 			request.status = body.status;
 			request.processor_comment = body.processor_comment as string | undefined;
 			request.date_processed = stamp(now());
-			const order = orders.get(request.orderId)!;
 			if (body.status === 'approved') {
 				if (request.type === 'revoke') {
 					certificates.get(order.certificateId)!.revoked = true;
@@ -956,6 +1033,16 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		requests: requestLog,
 		setRateLimit: (limit) => { rateLimit = limit; hits.length = 0; },
 		setIssueAfterReads: (reads) => { issueAfterReads = reads; },
+		configure: (next) => {
+			for (const [key, value] of Object.entries(next)) {
+				const allowed = (DIGICERT_SWITCHES as Record<string, readonly unknown[]>)[key];
+				if (!allowed) throw new Error(`unknown switch "${key}"; one of: ${Object.keys(DIGICERT_SWITCHES).join(', ')}`);
+				if (!allowed.includes(value)) throw new Error(`switch ${key} cannot be ${JSON.stringify(value)}; one of: ${allowed.join(', ')}`);
+			}
+			Object.assign(switches, next);
+		},
+		switches: () => ({ ...switches }),
+		organizations: () => [...organizations],
 	};
 
 	async function controlRoute(method: string, path: string, body: unknown): Promise<Reply> {
@@ -970,11 +1057,26 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (method === 'POST' && (m = /^\/orders\/(\d+)\/issue$/.exec(path))) return { status: 200, json: orderJson(control.issueOrder(Number(m[1])), true) };
 		if (method === 'POST' && (m = /^\/orders\/(\d+)\/renew$/.exec(path))) return { status: 201, json: orderJson(renewOrder(Number(m[1])), true) };
 		if (method === 'POST' && (m = /^\/orders\/(\d+)\/status$/.exec(path))) return { status: 200, json: orderJson(control.setStatus(Number(m[1]), String(b.status)), true) };
-		if (method === 'POST' && path === '/faults') { control.addFault(b as Fault); return { status: 204 }; }
+		if (method === 'POST' && path === '/faults') {
+			if (!FAULT_KINDS.includes(b.kind)) return { status: 400, json: { errors: [{ code: 'invalid_fault', message: `kind must be one of: ${FAULT_KINDS.join(', ')}` }] } };
+			control.addFault({ ...(b as Fault), path: typeof b.path === 'string' && b.path.startsWith('^') ? new RegExp(b.path) : b.path });
+			return { status: 204 };
+		}
+		if (method === 'GET' && path === '/settings') return { status: 200, json: control.switches() };
 		if (method === 'DELETE' && path === '/faults') { control.clearFaults(); return { status: 204 }; }
 		if (method === 'POST' && path === '/settings') {
 			if ('issue_after_reads' in b) control.setIssueAfterReads(b.issue_after_reads);
 			if ('rate_limit' in b) control.setRateLimit(b.rate_limit);
+			const readings: Record<string, unknown> = {};
+			for (const [key, name] of [['revoke_answer', 'revokeAnswer'], ['date_form', 'dateForm'], ['approval_steps', 'approvalSteps'], ['new_request_status', 'newRequestStatus']] as const) {
+				if (key in b) readings[name] = b[key];
+				if (name in b) readings[name] = b[name];
+			}
+			try {
+				control.configure(readings as Partial<DigiCertSwitches>);
+			} catch (error) {
+				return { status: 400, json: { errors: [{ code: 'invalid_setting', message: (error as Error).message }] } };
+			}
 			return { status: 204 };
 		}
 		return { status: 404, json: { errors: [{ code: 'not_found|control', message: `No control endpoint ${method} ${path}` }] } };

@@ -108,6 +108,39 @@ export function orderOptionsProperty(): INodeProperties {
 	};
 }
 
+/** A new organization's fields: field name → [label, the API's key, required]. The seed asks for "all required parameters". */
+const NEW_ORGANIZATION_FIELDS: Array<[string, string, string, boolean, string]> = [
+	['organizationName', 'Organization Name', 'name', true, 'Legal name of the organization'],
+	['organizationAssumedName', 'Assumed Name (DBA)', 'assumed_name', false, 'Public name, if it differs from the legal name'],
+	['organizationAddress', 'Address', 'address', true, 'Street address'],
+	['organizationAddress2', 'Address Line 2', 'address2', false, ''],
+	['organizationCity', 'City', 'city', true, ''],
+	['organizationState', 'State or Province', 'state', true, 'State, province or region'],
+	['organizationZip', 'Postal Code', 'zip', true, ''],
+	['organizationCountry', 'Country Code', 'country', true, 'Two-letter country code, e.g. ar or us'],
+	['organizationTelephone', 'Organization Telephone', 'telephone', true, ''],
+];
+const CONTACT_FIELDS: Array<[string, string, string, boolean, string]> = [
+	['contactFirstName', 'Contact First Name', 'first_name', true, 'The organization contact DigiCert validates with'],
+	['contactLastName', 'Contact Last Name', 'last_name', true, ''],
+	['contactEmail', 'Contact Email', 'email', true, ''],
+	['contactTelephone', 'Contact Telephone', 'telephone', true, ''],
+	['contactJobTitle', 'Contact Job Title', 'job_title', false, ''],
+];
+
+function newOrganizationProperties(): INodeProperties[] {
+	return [...NEW_ORGANIZATION_FIELDS, ...CONTACT_FIELDS].map(([name, displayName, , required, description]) => ({
+		displayName,
+		name,
+		type: 'string' as const,
+		default: '',
+		required,
+		...(name === 'contactEmail' ? { placeholder: 'name@email.com' } : {}),
+		...(description ? { description } : {}),
+		displayOptions: { show: { organizationType: ['new'] } },
+	}));
+}
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Product',
@@ -120,7 +153,19 @@ const properties: INodeProperties[] = [
 		default: 'code_signing',
 		description: 'OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).',
 	},
-	organizationProperty(),
+	{
+		displayName: 'Organization Type',
+		name: 'organizationType',
+		type: 'options',
+		options: [
+			{ name: 'Existing Organization', value: 'existing', description: 'An organization of the account, from the list or by ID' },
+			{ name: 'New Organization', value: 'new', description: 'Create the organization with the order; DigiCert validates it before the order can issue' },
+		],
+		default: 'existing',
+		description: 'Whether the certificate is for an organization the account already has, or a new one created with this order',
+	},
+	{ ...organizationProperty(), displayOptions: { show: { organizationType: ['existing'] } } },
+	...newOrganizationProperties(),
 	containerProperty(),
 	...csrProperties(true),
 	...validityProperties(),
@@ -138,6 +183,26 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 const SHIP_FIELDS = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
+
+/** `{id}` of an existing organization, or the organization object of a new one, checked before any request. */
+function readOrganization(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	if (ctx.getNodeParameter('organizationType', itemIndex, 'existing') !== 'new') return { id: readId(ctx, itemIndex, 'organization', 'Organization') };
+	const read = (fields: typeof NEW_ORGANIZATION_FIELDS): IDataObject => {
+		const out: IDataObject = {};
+		for (const [name, label, key, required] of fields) {
+			const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+			if (required && !value) throw inputError(ctx.getNode(), itemIndex, label, 'is required for a new organization');
+			if (value) out[key] = value;
+		}
+		return out;
+	};
+	const organization = read(NEW_ORGANIZATION_FIELDS);
+	if (!/^[a-z]{2}$/i.test(String(organization.country))) throw inputError(ctx.getNode(), itemIndex, 'Country Code', `"${String(organization.country)}" is not a two-letter country code`);
+	organization.country = String(organization.country).toLowerCase();
+	const contact = read(CONTACT_FIELDS);
+	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(contact.email))) throw inputError(ctx.getNode(), itemIndex, 'Contact Email', `"${String(contact.email)}" is not an email address`);
+	return { ...organization, organization_contact: contact };
+}
 
 /** Body fields from "Additional Fields" (everything optional in the seed). */
 export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top: IDataObject; certificate: IDataObject } {
@@ -187,7 +252,7 @@ export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const product = this.getNodeParameter('product', itemIndex) as 'code_signing' | 'code_signing_ev';
-	const organizationId = readId(this, itemIndex, 'organization', 'Organization');
+	const organization = readOrganization(this, itemIndex);
 	const containerId = readOptionalId(this, itemIndex, 'container', 'Container');
 	const validity = readValidity(this, itemIndex);
 	const csr = await readCsr(this, itemIndex);
@@ -201,7 +266,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const body: IDataObject = {
 		certificate: { signature_hash: 'sha256', ...certificate, ...(csr ? { csr: csr.pem } : {}) },
-		organization: { id: organizationId },
+		organization,
 		...(containerId ? { container: { id: containerId } } : {}),
 		...validity,
 		...top,
@@ -213,6 +278,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		requestIds: (created.requests ?? []).map((r) => r.id),
 		requestStatus: created.requests?.[0]?.status ?? null,
 		recoveredByReference: created.recoveredByReference,
+		// DigiCert returns organization.id only when the order created a new organization.
+		...(created.organization?.id !== undefined ? { newOrganizationId: created.organization.id } : {}),
 		...(csr ? { csr: csr.summary } : {}),
 	};
 	try {

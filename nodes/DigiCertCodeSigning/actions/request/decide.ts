@@ -1,5 +1,5 @@
 /** Approve and Reject share everything but the status. */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
@@ -34,5 +34,12 @@ export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 
 	if (status === 'rejected' && !comment) throw inputError(ctx.getNode(), itemIndex, 'Comment', 'is required to reject a request');
 	await digiCertClient(ctx).request('PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
 	const request = await digiCertClient(ctx).request('GET', `/request/${requestId}`, { itemIndex });
-	return { json: { requestId: requestId, status: request?.status ?? status, orderId: request?.order?.id ?? null, request } };
+	const now = typeof request?.status === 'string' ? request.status : undefined;
+	if (!now) {
+		throw inputError(ctx.getNode(), itemIndex, 'Request ID', `${requestId}: DigiCert took the decision but its answer to GET /request/${requestId} has no status (it had: ${request && typeof request === 'object' ? Object.keys(request).join(', ') || 'no keys' : typeof request})`);
+	}
+	// An account that requires two approvers answers the first Approve with `submitted`: the request waits for the second.
+	const json: IDataObject = { requestId, status: now, decisionComplete: now === status, orderId: request?.order?.id ?? null, request };
+	if (status === 'approved' && now === 'submitted') json.note = 'Approved once; this account requires another approval: run Request → Approve again (another approver), or approve it in CertCentral.';
+	return { json };
 }
