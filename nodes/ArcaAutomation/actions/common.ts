@@ -59,6 +59,18 @@ export const waitProperties = (): INodeProperties[] => [
 		default: {},
 		options: [
 			{
+				displayName: 'Alias Rule',
+				name: 'aliasRule',
+				type: 'options',
+				displayOptions: { show: { '/operation': ['create', 'authorize'] } },
+				options: [
+					{ name: 'Server Decides', value: 'server', description: 'Refuse only what is surely wrong here (empty, spaces, control characters); ARCA judges the rest' },
+					{ name: 'Letters and Digits Only', value: 'lettersAndDigits', description: 'Refuse anything but A-Z, a-z and 0-9 here, before an automation from the monthly quota and an ARCA login are used' },
+				],
+				default: 'server',
+				description: 'How the alias is checked before the request. ARCA\'s rule is not documented; if your account refuses aliases with - or _, choose Letters and Digits Only so a bad alias fails at once.',
+			},
+			{
 				displayName: 'Include Private Key in JSON',
 				name: 'includePrivateKeyInJson',
 				type: 'boolean',
@@ -106,6 +118,7 @@ interface OutputOptions {
 	privateKeyBinaryProperty?: string;
 	pollInterval?: number;
 	timeout?: number;
+	aliasRule?: 'server' | 'lettersAndDigits';
 }
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOptions {
@@ -131,8 +144,9 @@ export function readEnvironment(ctx: IExecuteFunctions, itemIndex: number): Envi
 }
 
 /**
- * The certificate alias. ARCA's own rule is not documented: refuse only what is surely wrong (empty,
- * blank, control characters) and let Afip SDK judge the rest (existing aliases may hold `-` or `_`).
+ * The certificate alias. ARCA's own rule is not documented: by default refuse only what is surely wrong
+ * (empty, blank, control characters) and let Afip SDK judge the rest (existing aliases may hold `-` or
+ * `_`); Options → Alias Rule "Letters and Digits Only" checks the strict rule here, before any request.
  */
 export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = String(ctx.getNodeParameter('alias', itemIndex, ''));
@@ -140,6 +154,9 @@ export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
 	if (alias === '') throw inputError(ctx.getNode(), itemIndex, 'Alias', 'is empty');
 	if (/[\u0000-\u001f\u007f]/.test(raw)) throw inputError(ctx.getNode(), itemIndex, 'Alias', 'contains a control character (line break, tab or similar)');
 	if (/\s/.test(alias)) throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" contains a space`, 'ARCA aliases are one word.');
+	if (readOptions(ctx, itemIndex).aliasRule === 'lettersAndDigits' && !/^[A-Za-z0-9]+$/.test(alias)) {
+		throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" has characters other than letters and digits`, 'Options → Alias Rule is Letters and Digits Only.');
+	}
 	return alias;
 }
 

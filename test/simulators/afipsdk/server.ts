@@ -44,6 +44,10 @@ export interface AfipSdkFault {
 	times?: number;
 }
 
+export const AFIPSDK_FAULT_KINDS: AfipSdkFault['kind'][] = ['resetBefore', 'resetAfter', 'status', 'malformed', 'drip'];
+/** What `POST /_control/configure` may set, with the values each takes. */
+export const AFIPSDK_SWITCHES = { aliasRule: ['alnum', 'lenient'], pollsUntilDone: 'count', quota: 'count', certificateDays: 'count' } as const;
+
 const BASE = '/api/v1';
 const BAD_TOKEN = { message: 'El token proporcionado es invalido.' };
 const QUOTA_MESSAGE = 'Alcanzaste el límite de automatizaciones de tu plan este mes. Mejorá tu plan para seguir usando las automatizaciones.';
@@ -205,8 +209,42 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		return fault;
 	}
 
+	/** The HTTP control API (for `npm run dev` and tests): every switch and every fault kind at run time. */
+	async function controlRoute(req: IncomingMessage, res: ServerResponse, action: string) {
+		const raw = (await readBody(req)).toString('utf8');
+		let body: Record<string, unknown> = {};
+		try {
+			body = raw.trim() ? (JSON.parse(raw) as Record<string, unknown>) : {};
+		} catch {
+			return sendJson(res, 400, { message: 'control body must be JSON' });
+		}
+		if (req.method === 'POST' && action === 'configure') {
+			for (const [key, value] of Object.entries(body)) {
+				const allowed = (AFIPSDK_SWITCHES as Record<string, readonly string[] | 'count'>)[key];
+				if (!allowed) return sendJson(res, 400, { message: `unknown switch "${key}"; one of: ${Object.keys(AFIPSDK_SWITCHES).join(', ')}` });
+				const ok = allowed === 'count' ? (typeof value === 'number' && value >= 0) || value === null : allowed.includes(value as string);
+				if (!ok) return sendJson(res, 400, { message: `switch ${key} cannot be ${JSON.stringify(value)}` });
+			}
+			for (const [key, value] of Object.entries(body)) (control as Record<string, unknown>)[key] = key === 'quota' && value === null ? Number.POSITIVE_INFINITY : value;
+			return sendJson(res, 200, { aliasRule: control.aliasRule, pollsUntilDone: control.pollsUntilDone, quota: Number.isFinite(control.quota) ? control.quota : null, certificateDays: control.certificateDays });
+		}
+		if (req.method === 'POST' && action === 'fault') {
+			if (!AFIPSDK_FAULT_KINDS.includes(body.kind as AfipSdkFault['kind'])) return sendJson(res, 400, { message: `kind must be one of: ${AFIPSDK_FAULT_KINDS.join(', ')}` });
+			if (body.method !== 'POST' && body.method !== 'GET') return sendJson(res, 400, { message: 'method must be POST or GET' });
+			control.faults.push({ method: body.method, kind: body.kind as AfipSdkFault['kind'], status: body.status as number | undefined, times: (body.times as number | undefined) ?? 1 });
+			return sendJson(res, 200, { faults: control.faults.length });
+		}
+		if (req.method === 'DELETE' && action === 'faults') {
+			control.faults.length = 0;
+			return sendJson(res, 200, { faults: 0 });
+		}
+		if (req.method === 'GET' && action === 'stats') return sendJson(res, 200, stats);
+		return sendJson(res, 404, { message: `no control action ${req.method} ${action}` });
+	}
+
 	const listening = await listen(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (url.pathname.startsWith('/_control/')) return await controlRoute(req, res, url.pathname.slice('/_control/'.length));
 		const isPost = req.method === 'POST' && url.pathname === `${BASE}/automations`;
 		const getMatch = new RegExp(`^${BASE}/automations/([^/]+)$`).exec(url.pathname);
 		if (isPost || (req.method === 'GET' && getMatch)) stats.received[String(req.method)] = (stats.received[String(req.method)] ?? 0) + 1;
