@@ -197,20 +197,22 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	} catch (error) {
 		settingsError = error;
 	}
-	// Two items may not upload to the same remote path in one run: the second would replace the first.
+	// Two items may not upload to the same remote path in one run: the second would replace the first. Paths
+	// are compared as a case-insensitive server (Windows, macOS) and Unicode's two spellings of é see them.
 	const claimed = new Map<string, number>();
+	const claimKey = (target: string) => target.normalize('NFC').toLowerCase();
 	const output = await runBatched<Prepared, Staged>(this, {
 		batchSize,
 		prepare: async (itemIndex) => {
 			if (!settings) throw settingsError;
 			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
 			const target = remotePath(prepared.folder, prepared.fileName);
-			const earlier = claimed.get(target);
+			const earlier = claimed.get(claimKey(target));
 			if (earlier !== undefined) {
 				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
 			}
 			if (batch) checkSameSignerAsFirst(this, itemIndex, prepared.person);
-			claimed.set(target, itemIndex);
+			claimed.set(claimKey(target), itemIndex);
 			return prepared;
 		},
 		around: async (work) =>
