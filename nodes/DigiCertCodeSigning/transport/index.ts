@@ -23,6 +23,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { withContext } from '../../shared/n8n/items';
+import { outputFileName } from '../../shared/outputFileName';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
 import { paginate } from './pagination';
 import { digicertBaseUrl } from './region';
@@ -311,7 +312,7 @@ export class DigiCertClient {
 		const response = await this.send('GET', path, { binary: true, itemIndex, acceptStatus: [] });
 		const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
 		const disposition = String(response.headers['content-disposition'] ?? '');
-		const fileName = safeFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
+		const fileName = outputFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
 		return { data: response.body as Buffer, contentType, fileName };
 	}
 
@@ -428,14 +429,3 @@ const NETWORK_WORDS: Record<string, string> = {
 };
 
 export type { DigiCertErrorEntry };
-
-/**
- * A file name the server suggested, made safe for n8n's binary data and for a later Write File node: the
- * last path segment only, no control characters, no `..`; undefined when nothing usable is left.
- */
-export function safeFileName(suggested: string | undefined): string | undefined {
-	if (!suggested) return undefined;
-	const last = suggested.split(/[\\/]/).pop() ?? '';
-	const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.{2,}/g, '.').trim().slice(0, 200);
-	return clean === '' || clean === '.' ? undefined : clean;
-}

@@ -138,7 +138,7 @@ function coordinate(ctx: IExecuteFunctions, itemIndex: number, name: string, lab
 	return value;
 }
 
-function safeFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
+function uploadFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
 	if (!name.trim()) throw inputError(ctx.getNode(), itemIndex, 'File Name', 'is empty and the binary data has no file name');
 	try {
 		return checkRemoteFileName(name.trim());
@@ -159,7 +159,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 	}
 	const person = validatedPerson(this, itemIndex);
 	const givenName = String(this.getNodeParameter('fileName', itemIndex, '') ?? '');
-	if (givenName.trim()) safeFileName(this, itemIndex, givenName);
+	if (givenName.trim()) uploadFileName(this, itemIndex, givenName);
 	const archivo: IDataObject = {};
 	const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '').trim();
 	if (reason) archivo.Razon = reason;
@@ -179,7 +179,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 	if (head.toString('latin1') !== '%PDF-') {
 		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
 	}
-	const fileName = safeFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
+	const fileName = uploadFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
 	// NombreArchivo first, as in the seed's example.
 	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo: { NombreArchivo: fileName, ...archivo } };
 }
