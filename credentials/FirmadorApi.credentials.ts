@@ -8,6 +8,7 @@ import type {
 import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/Firmador/protocol/request';
 import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/Firmador/protocol/hmac';
 import { firmadorWireSettings } from '../nodes/Firmador/protocol/wire';
+import { redirectTestRules } from '../nodes/shared/secureUrl';
 
 /**
  * Firmador's HMAC credential. `authenticate` signs the request exactly as it goes on the wire: it builds
@@ -147,8 +148,11 @@ export class FirmadorApi implements ICredentialType {
 			url: '/api/EstadoSolicitud',
 			qs: { 'SessionsID[]': '0' },
 			method: 'GET',
+			// The signed request must not be repeated at another address.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...redirectTestRules('Firmador', 'signed request', 'Firmador API'),
 			{
 				type: 'responseCode',
 				properties: {

@@ -23,6 +23,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { withContext } from '../../shared/n8n/items';
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { outputFileName } from '../../shared/outputFileName';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
 import { paginate } from './pagination';
@@ -182,7 +183,10 @@ export class DigiCertClient {
 		return digicertBaseUrl(credentials.region as string | undefined, credentials.baseUrl as string | undefined);
 	}
 
-	/** One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code. */
+	/**
+	 * One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code; a
+	 * redirect is never followed and throws (it is not a failure a retry can mend).
+	 */
 	async sendOnce(method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse | DigiCertNetworkError> {
 		const ctx = this.ctx;
 		const request: IHttpRequestOptions = {
@@ -195,6 +199,8 @@ export class DigiCertClient {
 			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutMs,
 			json: !options.binary,
+			// X-DC-DEVKEY must not be repeated at another address.
+			disableFollowRedirect: true,
 		};
 		if (options.body !== undefined) request.body = options.body;
 		if (options.binary) request.encoding = 'arraybuffer';
@@ -210,6 +216,10 @@ export class DigiCertClient {
 			},
 		);
 		if (answer instanceof DigiCertNetworkError) return answer;
+		if (isRedirectStatus(answer.statusCode)) {
+			const message = redirectRefused('DigiCert', answer.statusCode, answer.headers?.location, `${request.baseURL}${path}`, 'API key', 'DigiCert API');
+			throw new NodeOperationError(ctx.getNode(), message, { itemIndex: (options as RequestOptions).itemIndex });
+		}
 		let body = answer.body;
 		if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
 		if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');

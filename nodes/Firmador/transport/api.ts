@@ -12,6 +12,7 @@ import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/
 import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../protocol/status';
 import type { QueryValue } from '../protocol/request';
 import { withContext } from '../../shared/n8n/items';
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 
 export const CREDENTIAL = 'firmadorApi';
 
@@ -100,6 +101,11 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	}
 	const status = response.statusCode;
 	const phrase = repairReasonPhrase(response.statusMessage);
+	if (isRedirectStatus(status)) {
+		const location = (response as { headers?: Record<string, string> }).headers?.location;
+		const message = redirectRefused('Firmador', status, location, path, 'signed request', 'Firmador API');
+		return { error: apiError(ctx, status, message, `${method} ${path} was answered with a redirect and not sent again.`, { path }), retryable: false };
+	}
 	if (status === 204) {
 		// The provider's error convention; on a GET it also reads as "no result yet".
 		const error = apiError(ctx, 204, phrase || `Firmador answered 204 No Content to ${method} ${path}`, `Firmador answered ${method} ${path} with HTTP 204 (no content) and this reason phrase.`, { path });
@@ -158,6 +164,8 @@ export async function firmadorRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: true,
+		// The signed request (and the documents' names and hashes) must not be repeated at another address.
+		disableFollowRedirect: true,
 	};
 	// POSTs create signing requests: an automatic retry could create a second one, so they are sent once.
 	const policy: BackoffPolicy = method === 'GET' ? (options.retry ?? GET_RETRY) : { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 };
