@@ -61,9 +61,9 @@ export class DigiCertApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				// Plain http to anything but loopback is never contacted (the key would cross unencrypted): the test
-				// goes to a name that cannot resolve and says why in it.
-				'={{$credentials.region === "custom" ? (/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim()) ? "https://plain-http-refused-use-https.invalid" : String($credentials.baseUrl).trim().replace(/\\/+$/, "")) : ($credentials.region === "eu" ? "https://certcentral.digicert.eu/services/v2" : "https://www.digicert.com/services/v2")}}',
+				// Plain http to anything but loopback is never contacted (the key would cross unencrypted), nor a URL
+				// holding user:password@: the test goes to a name that cannot resolve and says why in it.
+				'={{$credentials.region === "custom" ? (/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test(String($credentials.baseUrl).trim()) ? "https://user-or-password-in-base-url-refused.invalid" : /^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim()) ? "https://plain-http-refused-use-https.invalid" : String($credentials.baseUrl).trim().replace(/\\/+$/, "")) : ($credentials.region === "eu" ? "https://certcentral.digicert.eu/services/v2" : "https://www.digicert.com/services/v2")}}',
 			url: '/user/me',
 			method: 'GET',
 			// The API key must not be repeated at another address.

@@ -8,8 +8,31 @@ export function isLoopbackHost(hostname: string): boolean {
 	return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** The text with any `user:password@` of a URL in it cut out (for messages: the URL may not even parse). */
+export function withoutUserinfo(text: string): string {
+	return text.replace(/\/\/[^/?#\s]*@/g, '//');
+}
+
+/**
+ * Why a base URL holding `user:password@` is refused, or undefined when it holds none. Such a URL would
+ * copy the password into every error message and log line that names the URL.
+ */
+export function userinfoReason(url: string): string | undefined {
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url.trim());
+	} catch {
+		parsed = undefined;
+	}
+	const holdsUserinfo = parsed ? parsed.username !== '' || parsed.password !== '' : withoutUserinfo(url) !== url;
+	if (!holdsUserinfo) return undefined;
+	return 'contains a user name or password (user:password@ before the host): remove it; a URL is copied into messages and logs, and the service\'s own secret goes in the credential\'s other fields';
+}
+
 /** Why `url` must not carry a secret, or undefined when it may. */
 export function insecureUrlReason(url: string): string | undefined {
+	const userinfo = userinfoReason(url);
+	if (userinfo) return userinfo;
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
