@@ -1,5 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { redirectTestRules } from '../nodes/shared/secureUrl';
+
 /**
  * DigiCert CertCentral API key. The base URL follows the region (US, EU) or a custom URL (a proxy or the
  * local simulator); the test calls GET /user/me, and a 403 (access_denied|access_denied_invalid_key)
@@ -59,13 +61,16 @@ export class DigiCertApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				// Plain http to anything but loopback is never contacted (the key would cross unencrypted): the test
-				// goes to a name that cannot resolve and says why in it.
-				'={{$credentials.region === "custom" ? (/^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim()) ? "https://plain-http-refused-use-https.invalid" : String($credentials.baseUrl).trim().replace(/\\/+$/, "")) : ($credentials.region === "eu" ? "https://certcentral.digicert.eu/services/v2" : "https://www.digicert.com/services/v2")}}',
+				// Plain http to anything but loopback is never contacted (the key would cross unencrypted), nor a URL
+				// holding user:password@: the test goes to a name that cannot resolve and says why in it.
+				'={{$credentials.region === "custom" ? (/^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test(String($credentials.baseUrl).trim()) ? "https://user-or-password-in-base-url-refused.invalid" : /^http:\\/\\/(?!(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim()) ? "https://plain-http-refused-use-https.invalid" : String($credentials.baseUrl).trim().replace(/\\/+$/, "")) : ($credentials.region === "eu" ? "https://certcentral.digicert.eu/services/v2" : "https://www.digicert.com/services/v2")}}',
 			url: '/user/me',
 			method: 'GET',
+			// The API key must not be repeated at another address.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...redirectTestRules('DigiCert', 'API key', 'DigiCert API'),
 			{
 				type: 'responseCode',
 				properties: { value: 403, message: 'invalid API key (DigiCert answered 403 access_denied)' },

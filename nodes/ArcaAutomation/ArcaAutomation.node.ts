@@ -15,7 +15,7 @@ import * as automation from './actions/automation';
 import { route, type OperationMap } from '../shared/n8n/router';
 
 import { checkCuit } from '../shared/cuit';
-import { insecureUrlReason } from '../shared/secureUrl';
+import { insecureUrlReason, isRedirectStatus, redirectRefused } from '../shared/secureUrl';
 import { afipSdkBaseUrl, networkReason, providerMessage } from './transport';
 
 const operations: OperationMap = {
@@ -83,8 +83,13 @@ export class ArcaAutomation implements INodeType {
 						method: 'POST',
 						headers: { Authorization: `Bearer ${String(data.accessToken ?? '')}`, 'Content-Type': 'application/json', Accept: 'application/json' },
 						body: '{}',
+						// Never repeated at another address: the token would go with it.
+						redirect: 'manual',
 						signal: AbortSignal.timeout(20_000),
 					});
+					if (isRedirectStatus(answer.status)) {
+						return { status: 'Error', message: redirectRefused('Afip SDK', answer.status, answer.headers.get('location'), `${afipSdkBaseUrl(data)}/automations`, 'token', 'Afip SDK API') };
+					}
 					const text = await answer.text();
 					let body: any = text;
 					try {

@@ -3,9 +3,8 @@
  * monthly quota and an ARCA login had been spent. Options → Alias Rule "Letters and Digits Only" checks it
  * before any request; "Server Decides" (default) still lets the server judge (existing aliases may hold - or _).
  */
-import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
-import { runNode } from '../support/nodeContext';
+import { runArca } from '../support/nodeContext';
 
 jest.setTimeout(60_000);
 
@@ -19,14 +18,12 @@ beforeAll(async () => {
 afterAll(async () => await sim?.close());
 
 const create = async (alias: string, aliasRule?: string) =>
-	(
-		await runNode(new ArcaAutomation(), {
+	await runArca({
 			parameters: { resource: 'certificate', operation: 'create', environment: 'dev', alias, taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1, ...(aliasRule ? { aliasRule } : {}) } },
 			items: [{ json: {} }],
 			credentials: { afipSdkApi: { accessToken: 'demo-token', baseUrl: sim.baseUrl }, arcaLogin: arcaLogin() },
 			continueOnFail: true,
-		})
-	).output;
+		});
 
 describe('Alias Rule', () => {
 	it.each(['alnum', 'lenient'] as const)('server rule %s: Letters and Digits Only refuses "mi-alias" before any request', async (rule) => {

@@ -24,6 +24,7 @@ import { httpRequestWithAuthentication } from 'n8n-core/dist/execution-engine/no
 import { AfipSdkApi } from '../../credentials/AfipSdkApi.credentials';
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
+import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { setClientSettings, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
 import { Firmador } from '../../nodes/Firmador/Firmador.node';
@@ -34,11 +35,11 @@ const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	firmadorApi: new FirmadorApi(),
 };
 
-/** `={{$credentials.apiKey}}` → the credential's value (the expression form generic authentication uses here). */
+/** `={{$credentials.apiKey}}` or `=Bearer {{$credentials.accessToken}}` → the text with the credential's values (the expression forms generic authentication uses here). */
 function resolveCredentialExpression(value: unknown, credentials: IDataObject): string {
 	const text = String(value);
-	const m = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(text);
-	return m ? String(credentials[m[1]] ?? '') : text;
+	if (!text.startsWith('=')) return text;
+	return text.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_whole, name: string) => String(credentials[name] ?? ''));
 }
 
 /** What n8n's CredentialsHelper.authenticate does with a credential type's `authenticate`. */
@@ -199,6 +200,7 @@ export async function runNode(type: INodeType, options: NodeRunOptions): Promise
 	return { output, sent };
 }
 
+export const runArca = async (options: NodeRunOptions) => (await runNode(new ArcaAutomation(), options)).output;
 export const runFirmador = async (options: NodeRunOptions) => (await runNode(new Firmador(), options)).output;
 export interface DigiCertCredentials {
 	apiKey: string;

@@ -44,6 +44,11 @@ describe('DigiCertApi credential', () => {
 		},
 	);
 
+	it.each(['https://user:pass@proxy.example.com/services/v2', 'http://u@127.0.0.1:4321/services/v2'])('never sends a Test to a base URL with user:password@ (%s): the transport refuses it too', (baseUrl) => {
+		expect(() => digicertBaseUrl('custom', baseUrl)).toThrow(/contains a user name or password/);
+		expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe('https://user-or-password-in-base-url-refused.invalid');
+	});
+
 	it('sends the key in X-DC-DEVKEY and maps 403 to "invalid API key"', () => {
 		expect(credential.authenticate.properties.headers).toEqual({ 'X-DC-DEVKEY': '={{$credentials.apiKey}}' });
 		const rule = credential.test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === 403);

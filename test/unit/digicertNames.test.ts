@@ -1,17 +1,18 @@
 import { listIssuedOrders, MAX_ORDER_PAGES } from '../../nodes/CertificateTrigger/renewalDue';
-import { DigiCertClient, safeFileName } from '../../nodes/DigiCertCodeSigning/transport';
+import { DigiCertClient } from '../../nodes/DigiCertCodeSigning/transport';
+import { outputFileName } from '../../nodes/shared/outputFileName';
 
 describe('names and lists from the server are bounded', () => {
 	test('a Content-Disposition file name keeps its last segment only, without control characters or ..', () => {
-		expect(safeFileName('code_signing_123.zip')).toBe('code_signing_123.zip');
-		expect(safeFileName('../../../../etc/passwd')).toBe('passwd');
-		expect(safeFileName('..\\..\\windows\\system.ini')).toBe('system.ini');
-		expect(safeFileName('a\u0000b\nc.pem')).toBe('abc.pem');
-		expect(safeFileName('cert..pem')).toBe('cert.pem');
-		expect(safeFileName('$&.pem')).toBe('$&.pem');
-		expect(safeFileName('..')).toBeUndefined();
-		expect(safeFileName('dir/')).toBeUndefined();
-		expect(safeFileName(undefined)).toBeUndefined();
+		expect(outputFileName('code_signing_123.zip')).toBe('code_signing_123.zip');
+		expect(outputFileName('../../../../etc/passwd')).toBe('passwd');
+		expect(outputFileName('..\\..\\windows\\system.ini')).toBe('system.ini');
+		expect(outputFileName('a\u0000b\nc.pem')).toBe('abc.pem');
+		expect(outputFileName('cert..pem')).toBe('cert.pem');
+		expect(outputFileName('$&.pem')).toBe('$&.pem');
+		expect(outputFileName('..')).toBeUndefined();
+		expect(outputFileName('dir/')).toBeUndefined();
+		expect(outputFileName(undefined)).toBeUndefined();
 	});
 
 	test('an order listing that never ends stops at the page cap, saying so', async () => {

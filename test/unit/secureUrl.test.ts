@@ -1,4 +1,4 @@
-import { hostOf, insecureUrlReason, isLoopbackHost, sentence } from '../../nodes/shared/secureUrl';
+import { hostOf, insecureUrlReason, isLoopbackHost, isRedirectStatus, redirectTarget, sentence, userinfoReason, withoutUserinfo } from '../../nodes/shared/secureUrl';
 
 describe('where a secret may travel', () => {
 	test('https anywhere; http only to loopback', () => {
@@ -25,5 +25,24 @@ describe('where a secret may travel', () => {
 		expect(sentence('El token proporcionado es invalido.')).toBe('El token proporcionado es invalido.');
 		expect(sentence('HTTP 401')).toBe('HTTP 401.');
 		expect(`${sentence('Sin saldo!')} Check`).toBe('Sin saldo! Check');
+	});
+
+	test('a URL with user:password@ is refused without repeating it, parsable or not', () => {
+		for (const url of ['https://user:pass@app.afipsdk.com/api/v1', 'https://user@host/', 'http://u:p@127.0.0.1:999999/x', 'https://:p@host']) {
+			expect(userinfoReason(url)).toMatch(/^contains a user name or password/);
+			expect(insecureUrlReason(url)).toBe(userinfoReason(url));
+		}
+		expect(userinfoReason('https://app.afipsdk.com/api/v1?next=a@b')).toBeUndefined();
+		expect(withoutUserinfo('see "http://u:p@host:1/x" and https://a@b/')).toBe('see "http://host:1/x" and https://b/');
+	});
+
+	test('a redirect is named by its host only (http:// when it leaves https), never its path, query or user', () => {
+		expect([301, 302, 303, 307, 308].every(isRedirectStatus)).toBe(true);
+		expect([200, 304, 400].some(isRedirectStatus)).toBe(false);
+		expect(redirectTarget('https://u:p@other.example:8443/x?token=1', 'https://app.afipsdk.com/api')).toBe('other.example:8443');
+		expect(redirectTarget('http://other.example/x', 'https://app.afipsdk.com/api')).toBe('http://other.example');
+		expect(redirectTarget(['/login?next=1'], 'https://app.afipsdk.com/api')).toBe('app.afipsdk.com');
+		expect(redirectTarget('/login', '/api/Firmador')).toBe('another path');
+		expect(redirectTarget(undefined, 'https://a/')).toBe('an address it did not give');
 	});
 });

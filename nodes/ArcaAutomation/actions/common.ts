@@ -5,6 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { checkCuit } from '../../shared/cuit';
 import { parseCertificate } from '../../shared/x509';
 import { inputError, itemLabel } from '../../shared/n8n/items';
+import { outputFileName } from '../../shared/outputFileName';
 import { checkedAfipSdkBaseUrl, createAutomation, getAutomation, isLoginRejection, waitForAutomation, type AutomationState, type WaitSettings } from '../transport';
 
 export type Environment = 'dev' | 'prod';
@@ -284,7 +285,8 @@ const PEM_MIME = 'application/x-pem-file';
 
 /**
  * One output item for an automation's state. A result that holds a certificate and key becomes two PEM
- * binary files plus the parsed certificate; the key reaches JSON only when asked for.
+ * binary files plus the parsed certificate; the key reaches JSON only when asked for. The files' names
+ * hold the alias or the server's automation id: each is made one plain name (outputFileName).
  */
 export async function automationOutput(
 	ctx: IExecuteFunctions,
@@ -313,13 +315,13 @@ export async function automationOutput(
 	const binary: INodeExecutionData['binary'] = {};
 	binary[options.certificateBinaryProperty || 'certificate'] = await ctx.helpers.prepareBinaryData(
 		Buffer.from(cert, 'utf8'),
-		`${fileStem}.crt.pem`,
+		outputFileName(`${fileStem}.crt.pem`) ?? 'certificate.crt.pem',
 		PEM_MIME,
 	);
 	if (key) {
 		binary[options.privateKeyBinaryProperty || 'privateKey'] = await ctx.helpers.prepareBinaryData(
 			Buffer.from(key, 'utf8'),
-			`${fileStem}.key.pem`,
+			outputFileName(`${fileStem}.key.pem`) ?? 'private.key.pem',
 			PEM_MIME,
 		);
 	}

@@ -11,7 +11,7 @@ import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/
 import { pollUntil, stillNotFinished } from '../../shared/poll';
 import { providerMessage } from './messages';
 import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
-import { insecureUrlReason, sentence } from '../../shared/secureUrl';
+import { insecureUrlReason, isRedirectStatus, redirectRefused, sentence } from '../../shared/secureUrl';
 
 export { isLoginRejection, providerMessage } from './messages';
 
@@ -71,22 +71,29 @@ export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: n
 
 async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse | NetworkFailure> {
 	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
+	let response: { statusCode: number; body: any; headers?: IDataObject };
 	try {
-		const response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
+		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
 			method,
 			url,
 			body,
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// The token (and in a POST body, the ARCA password) must not be repeated at another address.
+			disableFollowRedirect: true,
 			timeout: 60_000,
 		});
-		return { statusCode: response.statusCode, body: response.body };
 	} catch (error) {
 		const e = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
 		return { network: `Could not reach Afip SDK at ${url}: ${networkReason(code)}` };
 	}
+	if (isRedirectStatus(response.statusCode)) {
+		const secret = body && 'password' in ((body.params ?? {}) as IDataObject) ? 'token and the ARCA password' : 'token';
+		throw new NodeOperationError(ctx.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, secret, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
+	}
+	return { statusCode: response.statusCode, body: response.body };
 }
 
 const isNetworkFailure = (outcome: RawResponse | NetworkFailure): outcome is NetworkFailure => 'network' in outcome;

@@ -23,6 +23,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { withContext } from '../../shared/n8n/items';
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
+import { outputFileName } from '../../shared/outputFileName';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
 import { paginate } from './pagination';
 import { digicertBaseUrl } from './region';
@@ -183,7 +185,10 @@ export class DigiCertClient {
 		return digicertBaseUrl(credentials.region as string | undefined, credentials.baseUrl as string | undefined);
 	}
 
-	/** One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code. */
+	/**
+	 * One HTTP exchange. A network failure comes back as a DigiCertNetworkError value carrying only a code; a
+	 * redirect is never followed and throws (it is not a failure a retry can mend).
+	 */
 	async sendOnce(method: IHttpRequestMethods, path: string, options: SendOptions = {}): Promise<RawResponse | DigiCertNetworkError> {
 		const ctx = this.ctx;
 		const request: IHttpRequestOptions = {
@@ -196,6 +201,8 @@ export class DigiCertClient {
 			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutMs,
 			json: !options.binary,
+			// X-DC-DEVKEY must not be repeated at another address.
+			disableFollowRedirect: true,
 		};
 		if (options.body !== undefined) request.body = options.body;
 		if (options.binary) request.encoding = 'arraybuffer';
@@ -211,6 +218,10 @@ export class DigiCertClient {
 			},
 		);
 		if (answer instanceof DigiCertNetworkError) return answer;
+		if (isRedirectStatus(answer.statusCode)) {
+			const message = redirectRefused('DigiCert', answer.statusCode, answer.headers?.location, `${request.baseURL}${path}`, 'API key', 'DigiCert API');
+			throw new NodeOperationError(ctx.getNode(), message, { itemIndex: (options as RequestOptions).itemIndex });
+		}
 		let body = answer.body;
 		if (options.binary && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
 		if (!options.binary && Buffer.isBuffer(body)) body = body.toString('utf8');
@@ -313,7 +324,7 @@ export class DigiCertClient {
 		const response = await this.send('GET', path, { binary: true, itemIndex, acceptStatus: [] });
 		const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
 		const disposition = String(response.headers['content-disposition'] ?? '');
-		const fileName = safeFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
+		const fileName = outputFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
 		return { data: response.body as Buffer, contentType, fileName };
 	}
 
@@ -430,14 +441,3 @@ const NETWORK_WORDS: Record<string, string> = {
 };
 
 export type { DigiCertErrorEntry };
-
-/**
- * A file name the server suggested, made safe for n8n's binary data and for a later Write File node: the
- * last path segment only, no control characters, no `..`; undefined when nothing usable is left.
- */
-export function safeFileName(suggested: string | undefined): string | undefined {
-	if (!suggested) return undefined;
-	const last = suggested.split(/[\\/]/).pop() ?? '';
-	const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\.{2,}/g, '.').trim().slice(0, 200);
-	return clean === '' || clean === '.' ? undefined : clean;
-}

@@ -9,6 +9,7 @@ import { pollUntil } from '../../shared/poll';
 import { asSentence, clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../protocol/status';
 import { checkBaseFolder, RemotePathError } from '../protocol/paths';
 import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
+import { userinfoReason } from '../../shared/secureUrl';
 export { checkOptionValues } from '../../shared/n8n/optionValues';
 import { getStatuses, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
@@ -201,6 +202,8 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 	const baseUrl = String(c.baseUrl ?? '').trim();
 	if (!baseUrl) return { field: 'Base URL', problem: 'is empty' };
 	if (/[\u0000-\u001f\s]/.test(baseUrl)) return { field: 'Base URL', problem: 'contains spaces or control characters' };
+	const userinfo = userinfoReason(baseUrl);
+	if (userinfo) return { field: 'Base URL', problem: userinfo };
 	let parsed: URL | undefined;
 	try {
 		parsed = new URL(baseUrl);
@@ -208,7 +211,6 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
-	if (parsed.username || parsed.password) return { field: 'Base URL', problem: 'must not contain a user name or password' };
 	const appId = String(c.appId ?? '');
 	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
 	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };

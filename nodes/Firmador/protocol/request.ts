@@ -4,6 +4,8 @@
  * literal or percent-encoded as the credential says) and the body serialised once to a JSON string.
  * Pure: no n8n imports.
  */
+import { userinfoReason } from '../../shared/secureUrl';
+
 export type QueryValue = string | number | boolean | Array<string | number | boolean>;
 
 /**
@@ -37,6 +39,8 @@ export function buildAbsoluteUrl(baseURL: string | undefined, url: string | unde
 	if (/^https?:\/\//i.test(path)) combined = path;
 	else {
 		if (!baseURL) throw new Error('The Firmador base URL is empty');
+		const userinfo = userinfoReason(baseURL);
+		if (userinfo) throw new Error(`The Firmador base URL ${userinfo}`);
 		combined = path ? `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : baseURL;
 	}
 	const query = buildQueryString(qs, brackets);

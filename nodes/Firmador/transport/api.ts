@@ -14,6 +14,7 @@ import type { QueryValue } from '../protocol/request';
 import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, textOf } from '../protocol/answer';
 import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
 import { withContext } from '../../shared/n8n/items';
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 
 export const CREDENTIAL = 'firmadorApi';
 
@@ -102,6 +103,11 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	}
 	const status = response.statusCode;
 	const phrase = repairReasonPhrase(response.statusMessage);
+	if (isRedirectStatus(status)) {
+		const location = (response as { headers?: Record<string, string> }).headers?.location;
+		const message = redirectRefused('Firmador', status, location, path, 'signed request', 'Firmador API');
+		return { error: apiError(ctx, status, message, `${method} ${path} was answered with a redirect and not sent again.`, { path }), retryable: false };
+	}
 	if (status === 204) {
 		// The provider's error convention: the reason phrase is the message. With no phrase of its own ("No Content"), on a GET it reads as "no result yet".
 		const own = providerPhrase(phrase);
@@ -173,6 +179,8 @@ export async function firmadorRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: true,
+		// The signed request (and the documents' names and hashes) must not be repeated at another address.
+		disableFollowRedirect: true,
 	};
 	// POSTs create signing requests: an automatic retry could create a second one, so they are sent once.
 	const policy: BackoffPolicy = method === 'GET' ? (options.retry ?? GET_RETRY) : { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 };

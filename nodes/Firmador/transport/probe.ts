@@ -8,6 +8,7 @@
 import { firmadorKey, firmadorNonce, signFirmadorRequest, unixSeconds } from '../protocol/hmac';
 import { buildAbsoluteUrl } from '../protocol/request';
 import { inWords } from '../protocol/status';
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { describeDifferences, firmadorWireSettings, probeCandidates, type ProbeSettings } from '../protocol/wire';
 
 export interface ProbeOutcome {
@@ -42,14 +43,8 @@ async function signedGet(credentials: Record<string, unknown>, settings: ProbeSe
 	try {
 		const response = await fetch(url, { method: 'GET', headers: { Authorization: signed.authorization, Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
 		await response.arrayBuffer();
-		if (response.status >= 300 && response.status < 400) {
-			let target = '';
-			try {
-				target = new URL(response.headers.get('location') ?? '', url).host;
-			} catch {
-				target = 'an unreadable address';
-			}
-			return { failure: `Firmador answered ${response.status} redirecting to ${target || 'no address'}: the signed request was not repeated there. Check the Base URL.` };
+		if (isRedirectStatus(response.status)) {
+			return { failure: redirectRefused('Firmador', response.status, response.headers.get('location'), url, 'signed request', 'Firmador API') };
 		}
 		return { status: response.status };
 	} catch (error) {

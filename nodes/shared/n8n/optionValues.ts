@@ -2,7 +2,7 @@
  * n8n holds a parameter to its options list in the editor, not when the value comes from an expression
  * (e.g. `{{ $json.format }}`): every node checks its options-type values here before any request.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
 import { inputError } from './items';
 
@@ -22,24 +22,51 @@ function checkValue(ctx: IExecuteFunctions, itemIndex: number, property: INodePr
 }
 
 /**
+ * Every options value inside `value`, as the property declares it: the property itself (options, or each
+ * element of multiOptions), the fields of a collection, and each entry of a fixedCollection's groups (one
+ * entry, or a list with multipleValues), at any depth. Only the fields present are checked.
+ */
+function checkNested(ctx: IExecuteFunctions, itemIndex: number, property: INodeProperties, value: unknown, label: string) {
+	if (value === undefined || value === null) return;
+	if (property.type === 'options') return checkValue(ctx, itemIndex, property, value, label);
+	if (property.type === 'multiOptions') {
+		for (const element of Array.isArray(value) ? value : [value]) checkValue(ctx, itemIndex, property, element, label);
+		return;
+	}
+	if (typeof value !== 'object' || Array.isArray(value)) return;
+	const record = value as IDataObject;
+	if (property.type === 'collection') {
+		for (const field of (property.options ?? []) as INodeProperties[]) {
+			if (field.name in record) checkNested(ctx, itemIndex, field, record[field.name], `${label} → ${field.displayName}`);
+		}
+	} else if (property.type === 'fixedCollection') {
+		for (const group of (property.options ?? []) as INodePropertyCollection[]) {
+			const entries = record[group.name];
+			if (entries === undefined || entries === null) continue;
+			const list = Array.isArray(entries) ? entries : [entries];
+			list.forEach((entry, i) => {
+				if (!entry || typeof entry !== 'object') return;
+				const groupLabel = `${label} → ${group.displayName}${Array.isArray(entries) ? ` ${i + 1}` : ''}`;
+				for (const field of group.values ?? []) {
+					if (field.name in entry) checkNested(ctx, itemIndex, field, (entry as IDataObject)[field.name], `${groupLabel} → ${field.displayName}`);
+				}
+			});
+		}
+	}
+}
+
+/**
  * n8n does not enforce an options list when the value comes from an expression: every options-type
- * field of the current operation (top level and inside Options collections) is checked against its list.
+ * field of the current operation is checked against its list, wherever it sits (top level, collections,
+ * fixedCollections, nested).
  */
 export function checkOptionValues(ctx: IExecuteFunctions, itemIndex: number, properties: INodeProperties[]) {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	for (const property of properties) {
 		if (!showMatches(property, resource, operation)) continue;
-		if (property.type === 'options') {
-			checkValue(ctx, itemIndex, property, ctx.getNodeParameter(property.name, itemIndex, undefined), property.displayName);
-		} else if (property.type === 'collection') {
-			const collection = ctx.getNodeParameter(property.name, itemIndex, {}) as IDataObject;
-			for (const option of (property.options ?? []) as INodeProperties[]) {
-				if (option.type === 'options' && option.name in (collection ?? {})) {
-					checkValue(ctx, itemIndex, option, collection[option.name], `${property.displayName} → ${option.displayName}`);
-				}
-			}
-		}
+		if (!['options', 'multiOptions', 'collection', 'fixedCollection'].includes(property.type)) continue;
+		const fallback = property.type === 'options' || property.type === 'multiOptions' ? undefined : {};
+		checkNested(ctx, itemIndex, property, ctx.getNodeParameter(property.name, itemIndex, fallback), property.displayName);
 	}
 }
-

@@ -138,7 +138,7 @@ function coordinate(ctx: IExecuteFunctions, itemIndex: number, name: string, lab
 	return value;
 }
 
-function safeFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
+function uploadFileName(ctx: IExecuteFunctions, itemIndex: number, name: string): string {
 	if (!name.trim()) throw inputError(ctx.getNode(), itemIndex, 'File Name', 'is empty and the binary data has no file name');
 	try {
 		return checkRemoteFileName(name.trim());
@@ -159,7 +159,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 	}
 	const person = validatedPerson(this, itemIndex);
 	const givenName = String(this.getNodeParameter('fileName', itemIndex, '') ?? '');
-	if (givenName.trim()) safeFileName(this, itemIndex, givenName);
+	if (givenName.trim()) uploadFileName(this, itemIndex, givenName);
 	const archivo: IDataObject = {};
 	const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '').trim();
 	if (reason) archivo.Razon = reason;
@@ -179,7 +179,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 	if (head.toString('latin1') !== '%PDF-') {
 		throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is not a PDF (it does not start with %PDF-)`);
 	}
-	const fileName = safeFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
+	const fileName = uploadFileName(this, itemIndex, givenName.trim() ? givenName : input.binary.fileName || '');
 	// NombreArchivo first, as in the seed's example.
 	return { person, fileName, folder, overwrite: itemOptions.overwrite === true, input, archivo: { NombreArchivo: fileName, ...archivo } };
 }
@@ -197,20 +197,22 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	} catch (error) {
 		settingsError = error;
 	}
-	// Two items may not upload to the same remote path in one run: the second would replace the first.
+	// Two items may not upload to the same remote path in one run: the second would replace the first. Paths
+	// are compared as a case-insensitive server (Windows, macOS) and Unicode's two spellings of é see them.
 	const claimed = new Map<string, number>();
+	const claimKey = (target: string) => target.normalize('NFC').toLowerCase();
 	const output = await runBatched<Prepared, Staged>(this, {
 		batchSize,
 		prepare: async (itemIndex) => {
 			if (!settings) throw settingsError;
 			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
 			const target = remotePath(prepared.folder, prepared.fileName);
-			const earlier = claimed.get(target);
+			const earlier = claimed.get(claimKey(target));
 			if (earlier !== undefined) {
 				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
 			}
 			if (batch) checkSameSignerAsFirst(this, itemIndex, prepared.person);
-			claimed.set(target, itemIndex);
+			claimed.set(claimKey(target), itemIndex);
 			return prepared;
 		},
 		around: async (work) =>
