@@ -85,7 +85,7 @@ describe('DER reader', () => {
 			const [tbs] = r.children(r.root());
 			const [version, serial, , , validity] = r.children(tbs);
 			expect(version.tag).toBe(0xa0);
-			expect(r.integerHex(serial, 'serial')).toBe(cert.serialNumber.toUpperCase().replace(/^0+(?=.)/, ''));
+			expect(r.integerHex(serial, 'serial')).toBe(cert.serialNumber.toUpperCase().replace(/^(00)+(?=..)/, ''));
 			const [notBefore] = r.children(validity);
 			expect(r.time(notBefore, 'notBefore').getTime()).toBe(new Date(cert.validFrom).getTime());
 			r.checkTree(r.root());
