@@ -6,7 +6,7 @@
 import { constants, createHash, createPrivateKey, createVerify, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 
 import {
-	DER_TAG, DerError, type DerNode, DerReader, contextTag, derExplicit, derImplicit, derInteger, derNull, derOctetString,
+	DER_TAG, type DerNode, DerReader, contextTag, derExplicit, derImplicit, derInteger, derNull, derOctetString,
 	derOid, derSequence, derSet, derTime,
 } from './der';
 
@@ -359,43 +359,39 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 export function parseSignedData(der: Buffer, options: ParseSignedDataOptions = {}): ParsedSignedData {
 	if (!Buffer.isBuffer(der)) throw new CmsError('the CMS must be a Buffer');
 	if (der.length > MAX_CMS_BYTES) throw new CmsError(`the CMS is ${der.length} bytes; at most ${MAX_CMS_BYTES} accepted`);
-	try {
-		const r = new DerReader(der, cmsError);
-		const root = r.expect(r.node(0), DER_TAG.SEQUENCE, 'ContentInfo');
-		if (root.end !== der.length) {
-			const rest = der.subarray(root.end);
-			if (!options.allowZeroPadding || rest.some((byte) => byte !== 0)) throw new CmsError(`${rest.length} trailing bytes after the CMS`);
-		}
-		r.checkTree(root);
-		const [typeNode, wrapped] = r.children(root);
-		const type = r.oid(typeNode, 'ContentInfo contentType');
-		if (type !== OID.signedData) throw new CmsError(`the CMS holds ${type}, not SignedData`);
-		const [signedDataNode] = r.children(r.expect(wrapped, contextTag(0), 'ContentInfo content [0]'));
-		const parts = r.children(r.expect(signedDataNode, DER_TAG.SEQUENCE, 'SignedData'));
-		const version = r.smallInteger(parts[0], 'SignedData version');
-		const digestAlgorithms = r.children(r.expect(parts[1], DER_TAG.SET, 'digestAlgorithms')).map((node) => {
-			const algorithm = readAlgorithm(r, node, 'digestAlgorithm');
-			return { ...algorithm, name: digestName(algorithm.oid) };
-		});
-		const [eContentType, eContent] = r.children(r.expect(parts[2], DER_TAG.SEQUENCE, 'encapContentInfo'));
-		const contentType = r.oid(eContentType, 'eContentType');
-		let content: Buffer | undefined;
-		if (eContent) {
-			const [octets] = r.children(r.expect(eContent, contextTag(0), 'eContent [0]'));
-			content = Buffer.from(r.content(r.expect(octets, DER_TAG.OCTET_STRING, 'eContent')));
-		}
-		let i = 3;
-		const certificates: Buffer[] = [];
-		if (parts[i]?.tag === contextTag(0)) {
-			for (const cert of r.children(parts[i++])) if (cert.tag === DER_TAG.SEQUENCE) certificates.push(Buffer.from(r.encoding(cert)));
-		}
-		if (parts[i]?.tag === contextTag(1)) i++; // crls: not needed to verify a signature
-		const signers = r.children(r.expect(parts[i], DER_TAG.SET, 'signerInfos')).map((node) => readSignerInfo(r, node));
-		return { version, digestAlgorithms, contentType, content, certificates, signers };
-	} catch (error) {
-		if (error instanceof DerError) throw new CmsError(error.message);
-		throw error;
+	// The reader raises CmsError itself (cmsError), so every malformed input surfaces as CmsError.
+	const r = new DerReader(der, cmsError);
+	const root = r.expect(r.node(0), DER_TAG.SEQUENCE, 'ContentInfo');
+	if (root.end !== der.length) {
+		const rest = der.subarray(root.end);
+		if (!options.allowZeroPadding || rest.some((byte) => byte !== 0)) throw new CmsError(`${rest.length} trailing bytes after the CMS`);
 	}
+	r.checkTree(root);
+	const [typeNode, wrapped] = r.children(root);
+	const type = r.oid(typeNode, 'ContentInfo contentType');
+	if (type !== OID.signedData) throw new CmsError(`the CMS holds ${type}, not SignedData`);
+	const [signedDataNode] = r.children(r.expect(wrapped, contextTag(0), 'ContentInfo content [0]'));
+	const parts = r.children(r.expect(signedDataNode, DER_TAG.SEQUENCE, 'SignedData'));
+	const version = r.smallInteger(parts[0], 'SignedData version');
+	const digestAlgorithms = r.children(r.expect(parts[1], DER_TAG.SET, 'digestAlgorithms')).map((node) => {
+		const algorithm = readAlgorithm(r, node, 'digestAlgorithm');
+		return { ...algorithm, name: digestName(algorithm.oid) };
+	});
+	const [eContentType, eContent] = r.children(r.expect(parts[2], DER_TAG.SEQUENCE, 'encapContentInfo'));
+	const contentType = r.oid(eContentType, 'eContentType');
+	let content: Buffer | undefined;
+	if (eContent) {
+		const [octets] = r.children(r.expect(eContent, contextTag(0), 'eContent [0]'));
+		content = Buffer.from(r.content(r.expect(octets, DER_TAG.OCTET_STRING, 'eContent')));
+	}
+	let i = 3;
+	const certificates: Buffer[] = [];
+	if (parts[i]?.tag === contextTag(0)) {
+		for (const cert of r.children(parts[i++])) if (cert.tag === DER_TAG.SEQUENCE) certificates.push(Buffer.from(r.encoding(cert)));
+	}
+	if (parts[i]?.tag === contextTag(1)) i++; // crls: not needed to verify a signature
+	const signers = r.children(r.expect(parts[i], DER_TAG.SET, 'signerInfos')).map((node) => readSignerInfo(r, node));
+	return { version, digestAlgorithms, contentType, content, certificates, signers };
 }
 
 // ---------------------------------------------------------------------------------------------------
