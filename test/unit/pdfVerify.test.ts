@@ -1,0 +1,188 @@
+/**
+ * verifyPdfSignatures on PDFs signed by OpenSSL (test/support/signedPdfs.ts): for every signature the
+ * digest/signature verdict must agree with `openssl cms -verify -binary -inform DER -content <ranges>`
+ * over the same bytes, and with poppler's pdfsig when it is installed (scripts/ensure-system-deps.sh
+ * installs it). Certificate dates, CUIL, chain and later changes are checked field by field.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type PdfSignatureReport, type PdfVerification, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
+import { appendAnnotation, appendSignatureField, basePdf, signatureParts, signPlaceholder } from '../support/signedPdfs';
+import { issueLeaf, opensslCmsVerify } from '../support/signingCerts';
+import { type IssuedCertificate, TestCa } from '../support/testCa';
+
+const DAY = 86_400_000;
+const HAS_PDFSIG = spawnSync('pdfsig', ['-v']).error === undefined;
+
+let ca: TestCa;
+let otherCa: TestCa;
+let rsaLeaf: IssuedCertificate;
+let ecLeaf: IssuedCertificate;
+let expiredLeaf: IssuedCertificate;
+let foreignLeaf: IssuedCertificate;
+const pdfs: Record<string, Buffer> = {};
+
+beforeAll(() => {
+	ca = new TestCa();
+	otherCa = new TestCa('/C=AR/O=Otra CA/CN=Otra Root');
+	const subject = '/C=AR/CN=Juan Perez/serialNumber=CUIL 20123456786';
+	rsaLeaf = issueLeaf(ca, { subject });
+	ecLeaf = issueLeaf(ca, { subject: '/C=AR/CN=Ana Gomez/serialNumber=CUIT 27123456780', keyType: 'ec' });
+	expiredLeaf = issueLeaf(ca, { subject, notBefore: new Date(Date.now() - 400 * DAY), days: 30 });
+	foreignLeaf = issueLeaf(otherCa, { subject });
+	const sign = (pdf: Buffer, leaf: IssuedCertificate, md: 'sha1' | 'sha256' = 'sha256') => signPlaceholder(pdf, leaf, { dir: ca.dir, md });
+	pdfs.valid = sign(basePdf(), rsaLeaf);
+	pdfs.sha1 = sign(basePdf(), rsaLeaf, 'sha1');
+	pdfs.ecdsa = sign(basePdf(), ecLeaf);
+	pdfs.ecdsaSha1 = sign(basePdf(), ecLeaf, 'sha1');
+	pdfs.tampered = Buffer.from(pdfs.valid);
+	const at = pdfs.tampered.indexOf('Contrato de prueba');
+	pdfs.tampered[at + 7] = 'e'.charCodeAt(0); // "Contrate": one byte inside the first range
+	pdfs.appended = appendAnnotation(pdfs.valid);
+	pdfs.expired = sign(basePdf(), expiredLeaf);
+	pdfs.foreign = sign(basePdf(), foreignLeaf);
+	pdfs.twoSignatures = sign(appendSignatureField(pdfs.valid), ecLeaf, 'sha1');
+});
+
+afterAll(() => {
+	ca.dispose();
+	otherCa.dispose();
+});
+
+/** The signature/digest verdict of `openssl cms -verify -noverify` over the same ranges. */
+function opensslAgrees(pdf: Buffer, report: PdfSignatureReport, n: number) {
+	const { ranges, cms, byteRange } = signatureParts(pdf, n);
+	expect(report.byteRange).toEqual(byteRange);
+	const openssl = opensslCmsVerify(ca.dir, cms, { content: ranges });
+	expect({ n, ok: openssl.ok }).toEqual({ n, ok: report.digestMatches && report.signatureValid });
+	return cms;
+}
+
+/** pdfsig's per-signature "Signature Validation" and "Total document signed" lines. */
+function pdfsigVerdicts(pdf: Buffer): Array<{ valid: boolean; digestMismatch: boolean; whole: boolean }> {
+	const file = join(ca.dir, `check-${Date.now()}-${Math.random().toString(16).slice(2)}.pdf`);
+	writeFileSync(file, pdf);
+	const run = spawnSync('pdfsig', [file], { encoding: 'utf8' });
+	return run.stdout.split(/Signature #\d+:/).slice(1).map((block) => ({
+		valid: /Signature Validation: Signature is Valid\./.test(block),
+		digestMismatch: /Signature Validation: Digest Mismatch/.test(block),
+		whole: /Total document signed/.test(block) && !/Not total document signed/.test(block),
+	}));
+}
+
+function checkAgainstReferences(pdf: Buffer, result: PdfVerification) {
+	result.signatures.forEach((report, n) => opensslAgrees(pdf, report, n));
+	if (!HAS_PDFSIG) return;
+	const verdicts = pdfsigVerdicts(pdf);
+	expect(verdicts).toHaveLength(result.signatures.length);
+	result.signatures.forEach((report, n) => {
+		expect({ n, valid: verdicts[n].valid, whole: verdicts[n].whole }).toEqual({ n, valid: report.digestMatches && report.signatureValid, whole: report.coversWholeDocument });
+	});
+}
+
+const verify = (name: string, roots: string = ca.certPem) => verifyPdfSignatures(pdfs[name], { trustedRootsPem: roots });
+
+describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-signed PDFs', () => {
+	test.each([
+		['valid', 'sha256', 'rsaEncryption', 'Juan Perez', 'CUIL', '20123456786'],
+		['sha1', 'sha1', 'rsaEncryption', 'Juan Perez', 'CUIL', '20123456786'],
+		['ecdsa', 'sha256', 'ecdsa-with-SHA256', 'Ana Gomez', 'CUIT', '27123456780'],
+		['ecdsaSha1', 'sha1', 'ecdsa-with-SHA1', 'Ana Gomez', 'CUIT', '27123456780'],
+	])('%s: valid, whole document, fields from the certificate', (name, digest, algorithm, signerName, kind, number) => {
+		const result = verify(name);
+		checkAgainstReferences(pdfs[name], result);
+		expect(result.signed).toBe(true);
+		expect(result.valid).toBe(true);
+		expect(result.signatures).toHaveLength(1);
+		const [signature] = result.signatures;
+		const leaf = new X509Certificate(signerName === 'Juan Perez' ? rsaLeaf.certPem : ecLeaf.certPem);
+		expect(signature).toMatchObject({
+			kind: 'signature', subFilter: 'adbe.pkcs7.detached', signerName, taxId: { kind, number, checkDigitValid: true },
+			subjectSerialNumber: `${kind} ${number}`, digestAlgorithm: digest, signatureAlgorithm: algorithm,
+			digestMatches: true, signatureValid: true, coversWholeDocument: true, chain: 'trusted', valid: true, problems: [],
+			certificateNotBefore: new Date(leaf.validFrom).toISOString(), certificateNotAfter: new Date(leaf.validTo).toISOString(),
+			certificateValidAtSigningTime: true,
+		});
+		expect(signature.appended).toBeUndefined();
+		expect(Math.abs(Date.parse(signature.signingTime!) - Date.now())).toBeLessThan(10 * 60_000);
+	});
+
+	test('one byte changed inside the signed range: digest mismatch, not valid', () => {
+		const result = verify('tampered');
+		checkAgainstReferences(pdfs.tampered, result);
+		if (HAS_PDFSIG) expect(pdfsigVerdicts(pdfs.tampered)[0].digestMismatch).toBe(true);
+		const [signature] = result.signatures;
+		expect(signature).toMatchObject({ digestMatches: false, signatureValid: true, coversWholeDocument: true, valid: false });
+		expect(signature.problems.join(' | ')).toMatch(/signed bytes do not match the signed digest/);
+		expect(result.valid).toBe(false);
+	});
+
+	test('bytes appended after signing (an annotation as an incremental update): signature intact, changes reported', () => {
+		const result = verify('appended');
+		checkAgainstReferences(pdfs.appended, result);
+		const [signature] = result.signatures;
+		expect(signature).toMatchObject({ digestMatches: true, signatureValid: true, coversWholeDocument: false, valid: true });
+		expect(signature.appended).toMatchObject({ bytes: pdfs.appended.length - pdfs.valid.length, objects: 2, newSignatures: 0, annotations: true });
+		expect(signature.problems).toEqual([expect.stringMatching(/changed after this signature \(\d+ bytes appended: 2 objects, annotations\)/)]);
+		expect(result.valid).toBe(false); // the document as a whole is not what was signed
+	});
+
+	test('an expired certificate: the signature verifies but the certificate was not valid when it signed', () => {
+		const result = verify('expired');
+		checkAgainstReferences(pdfs.expired, result);
+		// OpenSSL's chain check (at the current time) refuses the expired certificate too
+		const { ranges, cms } = signatureParts(pdfs.expired);
+		expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile: join(ca.dir, 'ca.pem') }).ok).toBe(false);
+		const [signature] = result.signatures;
+		expect(signature).toMatchObject({ digestMatches: true, signatureValid: true, certificateValidAtSigningTime: false, chain: 'trusted', valid: false });
+		expect(Date.parse(signature.certificateNotAfter!)).toBeLessThan(Date.now() - 300 * DAY);
+		expect(signature.problems.join(' | ')).toMatch(/not valid when it signed/);
+	});
+
+	test('a certificate from another CA: untrusted against our root; trusted against its own; not checked without roots', () => {
+		const result = verify('foreign');
+		checkAgainstReferences(pdfs.foreign, result);
+		const { ranges, cms } = signatureParts(pdfs.foreign);
+		expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile: join(ca.dir, 'ca.pem') }).ok).toBe(false);
+		expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile: join(otherCa.dir, 'ca.pem') }).ok).toBe(true);
+		expect(result.signatures[0]).toMatchObject({ digestMatches: true, signatureValid: true, chain: 'untrusted', valid: false });
+		expect(result.signatures[0].problems.join(' | ')).toMatch(/does not chain/);
+		expect(verify('foreign', otherCa.certPem).signatures[0]).toMatchObject({ chain: 'trusted', valid: true });
+		expect(verify('foreign', ca.certPem + otherCa.certPem).signatures[0].chain).toBe('trusted');
+		expect(verifyPdfSignatures(pdfs.foreign).signatures[0]).toMatchObject({ chain: 'not checked', valid: true });
+		// our valid file against the other root only
+		expect(verify('valid', otherCa.certPem).signatures[0].chain).toBe('untrusted');
+	});
+
+	test('two signatures, the second an incremental update: both valid, the first reports the new signature', () => {
+		const result = verify('twoSignatures');
+		checkAgainstReferences(pdfs.twoSignatures, result);
+		expect(result.valid).toBe(true);
+		const [first, second] = result.signatures;
+		expect(first).toMatchObject({ index: 1, signerName: 'Juan Perez', digestAlgorithm: 'sha256', valid: true, coversWholeDocument: false });
+		expect(first.appended).toMatchObject({ newSignatures: 1, annotations: true, formFields: true, objects: 4 });
+		expect(second).toMatchObject({ index: 2, signerName: 'Ana Gomez', digestAlgorithm: 'sha1', signatureAlgorithm: 'ecdsa-with-SHA1', valid: true, coversWholeDocument: true, problems: [] });
+	});
+
+	test('an unsigned PDF is not an error', () => {
+		expect(verifyPdfSignatures(basePdf(false))).toEqual({ signed: false, signatures: [] });
+	});
+
+	test('pdfsig (when installed) names the same signers and hash algorithms', () => {
+		if (!HAS_PDFSIG) {
+			console.warn('pdfsig (poppler-utils) is not installed: compared with openssl only; scripts/ensure-system-deps.sh installs it');
+			return;
+		}
+		const file = join(ca.dir, 'two.pdf');
+		writeFileSync(file, pdfs.twoSignatures);
+		const printed = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+		const names = [...printed.matchAll(/Signer Certificate Common Name: (.*)/g)].map((m) => m[1]);
+		const hashes = [...printed.matchAll(/Signing Hash Algorithm: (.*)/g)].map((m) => m[1].replace('-', '').toLowerCase());
+		const ours = verify('twoSignatures').signatures;
+		expect(names).toEqual(ours.map((s) => s.signerName));
+		expect(hashes).toEqual(ours.map((s) => s.digestAlgorithm));
+	});
+});
