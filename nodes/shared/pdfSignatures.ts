@@ -22,12 +22,14 @@ export class PdfSignatureError extends Error {
 export const PDF_SIGNATURE_LIMITS = {
 	/** More /ByteRange entries than this is not a real document. */
 	maxSignatures: 64,
-	/** Bytes hashed over all signatures (each covers most of the file): bounds the time a many-signature file takes. */
-	maxHashedBytes: 1024 * 1024 * 1024,
+	/** Bytes hashed over all signatures (each covers most of the file): bounds the time a many-signature file takes (about 0.3 s of SHA-256). */
+	maxHashedBytes: 512 * 1024 * 1024,
 	/** How far from its /ByteRange a signature's /Contents may lie (both sit in one small dictionary). */
 	maxDictionarySpan: 64 * 1024,
-	/** Objects counted in bytes appended after a signature before saying "more than". */
+	/** "obj" tokens looked at in bytes appended after a signature before saying "more than". */
 	maxCountedObjects: 100_000,
+	/** Embedded certificates considered when building a chain (real signatures carry a handful). */
+	maxEmbeddedCertificates: 50,
 	/** Certificates walked up a chain. */
 	maxChainLength: 10,
 };
@@ -142,25 +144,27 @@ function pdfName(dictionary: string, key: string): string | undefined {
 	return new RegExp(`/${key}\\s*/([^\\s/<>\\[\\]()]+)`).exec(dictionary)?.[1];
 }
 
-function countObjects(bytes: Buffer): number {
+/** Indirect objects (`12 0 obj`) in the bytes; stops at the token limit so a file of "objobjobj…" stays fast. */
+function countObjects(bytes: Buffer): { count: number; capped: boolean } {
 	let count = 0;
+	let tokens = 0;
 	const token = Buffer.from('obj');
 	for (let at = bytes.indexOf(token); at !== -1; at = bytes.indexOf(token, at + 3)) {
+		if (++tokens > PDF_SIGNATURE_LIMITS.maxCountedObjects) return { count, capped: true };
 		const before = bytes.subarray(Math.max(0, at - 24), at).toString('latin1');
 		if (/\d+\s+\d+\s+$/.test(before) && !isLetter(bytes[at + 3])) count++;
-		if (count >= PDF_SIGNATURE_LIMITS.maxCountedObjects) break;
 	}
-	return count;
+	return { count, capped: false };
 }
 
 const isLetter = (byte: number | undefined) => byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
 
 function describeAppended(pdf: Buffer, from: number, laterSignatures: number): AppendedChanges {
 	const bytes = pdf.subarray(from);
-	const objects = countObjects(bytes);
+	const { count: objects, capped } = countObjects(bytes);
 	const annotations = bytes.includes('/Annot');
 	const formFields = bytes.includes('/AcroForm') || bytes.includes('/FT');
-	const parts = [`${objects >= PDF_SIGNATURE_LIMITS.maxCountedObjects ? 'more than ' : ''}${objects} object${objects === 1 ? '' : 's'}`];
+	const parts = [`${capped ? 'at least ' : ''}${objects} object${objects === 1 ? '' : 's'}`];
 	if (laterSignatures > 0) parts.push(`${laterSignatures} new signature${laterSignatures === 1 ? '' : 's'}`);
 	if (annotations) parts.push('annotations');
 	if (formFields) parts.push('form fields');
@@ -185,7 +189,13 @@ export function taxIdFromSerialNumber(value: string | undefined): TaxId | undefi
 function loadRoots(input: VerifyPdfOptions['trustedRootsPem']): X509Certificate[] {
 	const texts = input === undefined ? [] : Array.isArray(input) ? input : [input];
 	const roots: X509Certificate[] = [];
-	for (const text of texts) for (const block of pemBlocks(text, ['CERTIFICATE'])) roots.push(new X509Certificate(block.block));
+	for (const text of texts) {
+		for (const block of pemBlocks(text, ['CERTIFICATE'])) {
+			const root = x509OrUndefined(block.block);
+			if (!root) throw new PdfSignatureError(`trusted root ${roots.length + 1} is not a readable certificate`);
+			roots.push(root);
+		}
+	}
 	return roots;
 }
 
@@ -213,7 +223,7 @@ function chainStatus(signer: X509Certificate, embedded: X509Certificate[], roots
 	return 'untrusted';
 }
 
-function x509OrUndefined(der: Buffer): X509Certificate | undefined {
+function x509OrUndefined(der: Buffer | string): X509Certificate | undefined {
 	try {
 		return new X509Certificate(der);
 	} catch {
@@ -397,7 +407,7 @@ function finishCertificate(
 	} catch (error) {
 		problems.push(`the signer certificate could not be read: ${(error as Error).message}`);
 	}
-	const embedded = signedData.certificates.map(x509OrUndefined).filter((cert): cert is X509Certificate => cert !== undefined);
+	const embedded = signedData.certificates.slice(0, PDF_SIGNATURE_LIMITS.maxEmbeddedCertificates).map(x509OrUndefined).filter((cert): cert is X509Certificate => cert !== undefined);
 	report.chain = chainStatus(certificate, embedded, context.roots);
 	if (report.chain === 'untrusted') problems.push('the certificate does not chain to any of the given trusted roots');
 }
