@@ -268,7 +268,8 @@ function readAlgorithm(r: DerReader, node: DerNode | undefined, what: string): A
 	return { oid: r.oid(oid, `${what} OID`), parameters: parameters ? Buffer.from(r.encoding(parameters)) : undefined };
 }
 
-function digestName(oid: string): CmsDigest | undefined {
+/** Digest algorithm OID → node:crypto name (undefined when not one of SHA-1/224/256/384/512). */
+export function digestName(oid: string): CmsDigest | undefined {
 	return DIGEST_OIDS[oid];
 }
 

@@ -7,7 +7,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 
-import { type CmsDigest, MAX_CMS_BYTES, OID, parseSignedData, readCertificateFields, verifySignerInfo, type ParsedSignedData } from './cms';
+import { type CmsDigest, digestName, MAX_CMS_BYTES, OID, parseSignedData, readCertificateFields, verifySignerInfo, type ParsedSignedData } from './cms';
 import { checkCuit } from './cuit';
 import { DER_TAG, DerReader } from './der';
 import { pemBlocks } from './pemBlocks';
@@ -236,11 +236,10 @@ const flatDn = (dn: string) => dn.split('\n').map((part) => part.trim()).filter(
 /** A document timestamp's TSTInfo: the hash it stamps and when. */
 function readTstInfo(content: Buffer): { digest?: CmsDigest; hashedMessage: Buffer; genTime: Date } {
 	const r = new DerReader(content);
-	const [, , imprint, , , genTime] = r.children(r.expect(r.root('the TSTInfo'), DER_TAG.SEQUENCE, 'TSTInfo'));
+	const [, , imprint, , genTime] = r.children(r.expect(r.root('the TSTInfo'), DER_TAG.SEQUENCE, 'TSTInfo'));
 	const [algorithm, hashed] = r.children(r.expect(imprint, DER_TAG.SEQUENCE, 'messageImprint'));
 	const oid = r.oid(r.children(r.expect(algorithm, DER_TAG.SEQUENCE, 'hashAlgorithm'))[0]);
-	const digests: Record<string, CmsDigest> = { '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512' };
-	return { digest: digests[oid], hashedMessage: Buffer.from(r.content(r.expect(hashed, DER_TAG.OCTET_STRING, 'hashedMessage'))), genTime: r.time(genTime, 'genTime') };
+	return { digest: digestName(oid), hashedMessage: Buffer.from(r.content(r.expect(hashed, DER_TAG.OCTET_STRING, 'hashedMessage'))), genTime: r.time(genTime, 'genTime') };
 }
 
 function hashRanges(digest: CmsDigest, ranges: Buffer[]): Buffer {

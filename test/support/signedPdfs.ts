@@ -5,10 +5,13 @@
  * (detached) and the hex goes into /Contents. Later changes are incremental updates (new objects, an
  * xref section with /Prev, a new trailer), as a viewer saves them.
  */
-import { X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { opensslCmsSign } from './signingCerts';
-import type { IssuedCertificate } from './testCa';
+import type { IssuedCertificate, TestCa } from './testCa';
 
 /** Room for the CMS in /Contents: 8 KiB of DER (a certificate chain and a signature fit easily). */
 const CONTENTS_BYTES = 8192;
@@ -20,8 +23,11 @@ function pdfDate(date: Date): string {
 	return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
-function signatureValue(subFilter = 'adbe.pkcs7.detached'): string {
-	return `<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /${subFilter} ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> /M (${pdfDate(new Date())}) /Reason (Test) >>`;
+export type PdfSubFilter = 'adbe.pkcs7.detached' | 'adbe.pkcs7.sha1' | 'ETSI.RFC3161';
+
+function signatureValue(subFilter: PdfSubFilter = 'adbe.pkcs7.detached'): string {
+	const type = subFilter === 'ETSI.RFC3161' ? 'DocTimeStamp' : 'Sig';
+	return `<< /Type /${type} /Filter /Adobe.PPKLite /SubFilter /${subFilter} ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> /M (${pdfDate(new Date())}) /Reason (Test) >>`;
 }
 
 function lastStartXref(pdf: Buffer): number {
@@ -59,7 +65,7 @@ function writeSection(prefix: Buffer, objects: PdfObject[], size: number): Buffe
 const PAGE_CONTENT = 'BT /F1 18 Tf 20 150 Td (Contrato de prueba) Tj ET';
 
 /** One page, one text line; with `signatureField`, an empty signature field (placeholder) in the form. */
-export function basePdf(signatureField = true): Buffer {
+export function basePdf(signatureField = true, subFilter: PdfSubFilter = 'adbe.pkcs7.detached'): Buffer {
 	const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
 	const fields = signatureField ? ' /AcroForm << /Fields [4 0 R] /SigFlags 3 >>' : '';
 	const annots = signatureField ? ' /Annots [4 0 R]' : '';
@@ -68,7 +74,7 @@ export function basePdf(signatureField = true): Buffer {
 		[2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'],
 		[3, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >>${annots} >>`],
 		[4, signatureField ? '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Firma1) /Rect [0 0 0 0] /F 132 /P 3 0 R /V 5 0 R >>' : '<< >>'],
-		[5, signatureField ? signatureValue() : '<< >>'],
+		[5, signatureField ? signatureValue(subFilter) : '<< >>'],
 		[6, `<< /Length ${PAGE_CONTENT.length} >>\nstream\n${PAGE_CONTENT}\nendstream`],
 		[7, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'],
 	];
@@ -98,12 +104,49 @@ export function appendAnnotation(pdf: Buffer): Buffer {
 
 export interface SignPdfOptions {
 	md?: 'sha1' | 'sha256';
-	/** Extra certificates to embed (e.g. an intermediate). */
+	/** Where openssl's files go (the CA's folder). */
 	dir: string;
+	/** adbe.pkcs7.sha1: the CMS carries the SHA-1 of the ranges as attached content instead of signing them detached. */
+	sha1Content?: boolean;
 }
 
 /** Fills the last empty placeholder: ByteRange around /Contents, then the detached CMS from openssl over the two ranges. */
 export function signPlaceholder(pdf: Buffer, signer: IssuedCertificate, options: SignPdfOptions): Buffer {
+	return fillPlaceholder(pdf, (signed) =>
+		options.sha1Content
+			? opensslCmsSign(options.dir, signer, createHash('sha1').update(signed).digest(), { md: options.md ?? 'sha256' })
+			: opensslCmsSign(options.dir, signer, signed, { md: options.md ?? 'sha256', detached: true }),
+	);
+}
+
+/** A time-stamping authority made by the test CA (extendedKeyUsage timeStamping, critical, as RFC 3161 requires). */
+export function issueTsa(ca: TestCa): { certFile: string; keyFile: string; configFile: string } {
+	const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+	writeFileSync(join(ca.dir, 'tsa-ext.cnf'), 'extendedKeyUsage = critical,timeStamping\nbasicConstraints = CA:FALSE\n');
+	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tsa.key', '-subj', '/C=AR/O=Certsign Test/CN=Test TSA', '-out', 'tsa.csr']);
+	run(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '4242', '-days', '30', '-extfile', 'tsa-ext.cnf', '-out', 'tsa.pem']);
+	writeFileSync(join(ca.dir, 'tsa-serial'), '01\n');
+	writeFileSync(
+		join(ca.dir, 'tsa.cnf'),
+		['[tsa]', 'default_tsa = test_tsa', '[test_tsa]', 'serial = tsa-serial', 'signer_digest = sha256', 'default_policy = 1.2.3.4.1',
+			'digests = sha256, sha384, sha512', 'accuracy = secs:1', 'ess_cert_id_alg = sha256', 'certs = tsa.pem', ''].join('\n'),
+	);
+	return { certFile: 'tsa.pem', keyFile: 'tsa.key', configFile: 'tsa.cnf' };
+}
+
+/** Fills the last placeholder with an RFC 3161 timestamp token from `openssl ts -reply` over the ranges (a document timestamp). */
+export function timestampPlaceholder(pdf: Buffer, ca: TestCa, tsa: ReturnType<typeof issueTsa>): Buffer {
+	return fillPlaceholder(pdf, (signed) => {
+		const id = randomBytes(6).toString('hex');
+		writeFileSync(join(ca.dir, `${id}.data`), signed);
+		const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+		run(['ts', '-query', '-data', `${id}.data`, '-sha256', '-cert', '-out', `${id}.tsq`]);
+		run(['ts', '-reply', '-config', tsa.configFile, '-queryfile', `${id}.tsq`, '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', `${id}.tst`]);
+		return readFileSync(join(ca.dir, `${id}.tst`));
+	});
+}
+
+function fillPlaceholder(pdf: Buffer, signRanges: (signed: Buffer) => Buffer): Buffer {
 	const at = pdf.lastIndexOf(BYTE_RANGE_PLACEHOLDER);
 	if (at === -1) throw new Error('no empty signature placeholder in the PDF');
 	const holeStart = pdf.indexOf('/Contents <', at) + '/Contents '.length;
@@ -112,7 +155,7 @@ export function signPlaceholder(pdf: Buffer, signer: IssuedCertificate, options:
 	const range = `/ByteRange [0 ${holeStart} ${holeEnd} ${out.length - holeEnd}]`;
 	out.write(range.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), at, 'latin1');
 	const signed = Buffer.concat([out.subarray(0, holeStart), out.subarray(holeEnd)]);
-	const cms = opensslCmsSign(options.dir, signer, signed, { md: options.md ?? 'sha256', detached: true });
+	const cms = signRanges(signed);
 	if (cms.length > CONTENTS_BYTES) throw new Error(`the CMS (${cms.length} bytes) does not fit the placeholder`);
 	out.write(cms.toString('hex').padEnd(CONTENTS_BYTES * 2, '0'), holeStart + 1, 'latin1');
 	return out;
@@ -133,6 +176,3 @@ export function signatureParts(pdf: Buffer, n = 0): { ranges: Buffer; cms: Buffe
 	cms = Buffer.from(text.slice(a + b + 1, a + b + 1 + total * 2), 'hex');
 	return { ranges, cms, byteRange };
 }
-
-/** Subject of a PEM certificate, one line. */
-export const subjectOf = (pem: string) => new X509Certificate(pem).subject.replace(/\n/g, ', ');

@@ -5,12 +5,12 @@
  * installs it). Certificate dates, CUIL, chain and later changes are checked field by field.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type PdfSignatureReport, type PdfVerification, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
-import { appendAnnotation, appendSignatureField, basePdf, signatureParts, signPlaceholder } from '../support/signedPdfs';
+import { appendAnnotation, appendSignatureField, basePdf, issueTsa, signatureParts, signPlaceholder, timestampPlaceholder } from '../support/signedPdfs';
 import { issueLeaf, opensslCmsVerify } from '../support/signingCerts';
 import { type IssuedCertificate, TestCa } from '../support/testCa';
 
@@ -45,6 +45,8 @@ beforeAll(() => {
 	pdfs.expired = sign(basePdf(), expiredLeaf);
 	pdfs.foreign = sign(basePdf(), foreignLeaf);
 	pdfs.twoSignatures = sign(appendSignatureField(pdfs.valid), ecLeaf, 'sha1');
+	pdfs.pkcs7Sha1 = signPlaceholder(basePdf(true, 'adbe.pkcs7.sha1'), rsaLeaf, { dir: ca.dir, sha1Content: true });
+	pdfs.timestamp = timestampPlaceholder(basePdf(true, 'ETSI.RFC3161'), ca, issueTsa(ca));
 });
 
 afterAll(() => {
@@ -165,6 +167,41 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		expect(first).toMatchObject({ index: 1, signerName: 'Juan Perez', digestAlgorithm: 'sha256', valid: true, coversWholeDocument: false });
 		expect(first.appended).toMatchObject({ newSignatures: 1, annotations: true, formFields: true, objects: 4 });
 		expect(second).toMatchObject({ index: 2, signerName: 'Ana Gomez', digestAlgorithm: 'sha1', signatureAlgorithm: 'ecdsa-with-SHA1', valid: true, coversWholeDocument: true, problems: [] });
+	});
+
+	test('adbe.pkcs7.sha1: the CMS carries the SHA-1 of the ranges; a changed byte is caught', () => {
+		const { ranges, cms } = signatureParts(pdfs.pkcs7Sha1);
+		const openssl = opensslCmsVerify(ca.dir, cms);
+		expect(openssl.ok).toBe(true);
+		expect(openssl.content.equals(createHash('sha1').update(ranges).digest())).toBe(true);
+		const result = verify('pkcs7Sha1');
+		expect(result.signatures[0]).toMatchObject({ subFilter: 'adbe.pkcs7.sha1', digestMatches: true, signatureValid: true, valid: true, problems: [] });
+		// Not compared with pdfsig: poppler 22.12 prints "Digest Mismatch" for this file, as it hashes the ranges with the
+		// CMS digest instead of reading the encapsulated SHA-1 (ISO 32000-1 12.8.3.3.1); openssl above is the reference here.
+		const changed = Buffer.from(pdfs.pkcs7Sha1);
+		changed[changed.indexOf('Contrato') + 2] ^= 1;
+		expect(verifyPdfSignatures(changed).signatures[0]).toMatchObject({ digestMatches: false, signatureValid: true, valid: false });
+	});
+
+	test('a document timestamp (ETSI.RFC3161) from openssl ts: the stamped hash and the TSA signature check out', () => {
+		const { ranges, cms } = signatureParts(pdfs.timestamp);
+		const stamped = join(ca.dir, 'token.tst');
+		const data = join(ca.dir, 'stamped.data');
+		writeFileSync(stamped, cms);
+		writeFileSync(data, ranges);
+		const tsVerify = (file: string) => spawnSync('openssl', ['ts', '-verify', '-data', file, '-in', stamped, '-token_in', '-CAfile', join(ca.dir, 'ca.pem'), '-untrusted', join(ca.dir, 'tsa.pem')], { encoding: 'utf8' });
+		expect(tsVerify(data).stdout).toMatch(/Verification: OK/);
+		const [signature] = verify('timestamp').signatures;
+		expect(signature).toMatchObject({ kind: 'timestamp', subFilter: 'ETSI.RFC3161', signerName: 'Test TSA', digestMatches: true, signatureValid: true, chain: 'trusted', valid: true, problems: [] });
+		expect(Math.abs(Date.parse(signature.signingTime!) - Date.now())).toBeLessThan(10 * 60_000);
+		// one byte changed: openssl ts and we both refuse it
+		const changed = Buffer.from(pdfs.timestamp);
+		changed[changed.indexOf('Contrato') + 2] ^= 1;
+		writeFileSync(data, signatureParts(changed).ranges);
+		expect(tsVerify(data).stdout).not.toMatch(/Verification: OK/);
+		const [broken] = verifyPdfSignatures(changed).signatures;
+		expect(broken).toMatchObject({ digestMatches: false, signatureValid: true, valid: false });
+		expect(broken.problems.join(' ')).toMatch(/does not match the hash of the signed bytes/);
 	});
 
 	test('an unsigned PDF is not an error', () => {
