@@ -108,14 +108,16 @@ export interface SignPdfOptions {
 	dir: string;
 	/** adbe.pkcs7.sha1: the CMS carries the SHA-1 of the ranges as attached content instead of signing them detached. */
 	sha1Content?: boolean;
+	/** Certificates to embed besides the signer's (an intermediate), PEM. */
+	extraCertsPem?: string;
 }
 
 /** Fills the last empty placeholder: ByteRange around /Contents, then the detached CMS from openssl over the two ranges. */
 export function signPlaceholder(pdf: Buffer, signer: IssuedCertificate, options: SignPdfOptions): Buffer {
 	return fillPlaceholder(pdf, (signed) =>
 		options.sha1Content
-			? opensslCmsSign(options.dir, signer, createHash('sha1').update(signed).digest(), { md: options.md ?? 'sha256' })
-			: opensslCmsSign(options.dir, signer, signed, { md: options.md ?? 'sha256', detached: true }),
+			? opensslCmsSign(options.dir, signer, createHash('sha1').update(signed).digest(), { md: options.md ?? 'sha256', extraCertsPem: options.extraCertsPem })
+			: opensslCmsSign(options.dir, signer, signed, { md: options.md ?? 'sha256', detached: true, extraCertsPem: options.extraCertsPem }),
 	);
 }
 

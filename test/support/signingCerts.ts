@@ -3,8 +3,8 @@
  * throwaway TestCa, and the openssl CLI calls the tests compare our code with.
  */
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type IssuedCertificate, TestCa } from './testCa';
@@ -51,6 +51,8 @@ export interface OpensslSignOptions {
 	noAttributes?: boolean;
 	/** Identify the signer by subjectKeyIdentifier. */
 	keyId?: boolean;
+	/** More certificates to include (an intermediate), PEM. */
+	extraCertsPem?: string;
 }
 
 /** `openssl cms -sign -binary -outform DER` over `content`, with the signer's cert and key. */
@@ -64,6 +66,10 @@ export function opensslCmsSign(dir: string, signer: IssuedCertificate, content: 
 	if (options.pss) args.push('-keyopt', 'rsa_padding_mode:pss');
 	if (options.noAttributes) args.push('-noattr');
 	if (options.keyId) args.push('-keyid');
+	if (options.extraCertsPem) {
+		writeFileSync(join(dir, `${id}.certs`), options.extraCertsPem);
+		args.push('-certfile', `${id}.certs`);
+	}
 	const result = runOpenssl(args, dir);
 	if (!result.ok) throw new Error(`openssl cms -sign failed: ${result.stderr}`);
 	return result.stdout;
@@ -81,4 +87,32 @@ export function opensslCmsVerify(dir: string, cms: Buffer, options: { content?: 
 	args.push(...(options.caFile ? ['-CAfile', options.caFile] : ['-noverify']));
 	const result = runOpenssl(args, dir);
 	return { ok: result.ok, content: result.stdout, stderr: result.stderr };
+}
+
+export interface IntermediateCa {
+	certPem: string;
+	/** Files in the root CA's folder. */
+	certFile: string;
+	keyFile: string;
+}
+
+/** An intermediate CA under `root` (basicConstraints CA:TRUE, keyCertSign), made with `openssl x509 -req`. */
+export function issueIntermediate(root: TestCa, name = 'Certsign Test Intermediate'): IntermediateCa {
+	const id = randomBytes(6).toString('hex');
+	const run = (args: string[]) => execFileSync('openssl', args, { cwd: root.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+	writeFileSync(join(root.dir, `${id}-ext.cnf`), 'basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n');
+	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}-ca.key`, '-subj', `/C=AR/O=Certsign Test/CN=${name}`, '-out', `${id}-ca.csr`]);
+	run(['x509', '-req', '-in', `${id}-ca.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(Date.now()), '-days', '365', '-extfile', `${id}-ext.cnf`, '-out', `${id}-ca.pem`]);
+	return { certPem: readFileSync(join(root.dir, `${id}-ca.pem`), 'utf8'), certFile: `${id}-ca.pem`, keyFile: `${id}-ca.key` };
+}
+
+/** An RSA leaf signed by an intermediate (`openssl x509 -req`; subject as given). */
+export function issueUnderIntermediate(root: TestCa, intermediate: IntermediateCa, subject: string): IssuedCertificate {
+	const id = randomBytes(6).toString('hex');
+	const run = (args: string[]) => execFileSync('openssl', args, { cwd: root.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+	writeFileSync(join(root.dir, `${id}-ext.cnf`), 'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature,nonRepudiation\n');
+	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-subj', subject, '-out', `${id}.csr`]);
+	run(['x509', '-req', '-in', `${id}.csr`, '-CA', intermediate.certFile, '-CAkey', intermediate.keyFile, '-set_serial', String(Date.now() + 1), '-days', '100', '-extfile', `${id}-ext.cnf`, '-out', `${id}.pem`]);
+	const certPem = readFileSync(join(root.dir, `${id}.pem`), 'utf8');
+	return { certPem, keyPem: readFileSync(join(root.dir, `${id}.key`), 'utf8'), serialHex: new X509Certificate(certPem).serialNumber.toUpperCase() };
 }

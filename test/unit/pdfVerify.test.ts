@@ -9,9 +9,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type PdfSignatureReport, type PdfVerification, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
+import { type PdfSignatureReport, type PdfVerification, taxIdFromSerialNumber, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { appendAnnotation, appendSignatureField, basePdf, issueTsa, signatureParts, signPlaceholder, timestampPlaceholder } from '../support/signedPdfs';
-import { issueLeaf, opensslCmsVerify } from '../support/signingCerts';
+import { issueIntermediate, issueLeaf, issueUnderIntermediate, opensslCmsVerify } from '../support/signingCerts';
 import { type IssuedCertificate, TestCa } from '../support/testCa';
 
 const DAY = 86_400_000;
@@ -204,6 +204,25 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		expect(broken.problems.join(' ')).toMatch(/does not match the hash of the signed bytes/);
 	});
 
+	test('a leaf under an intermediate: trusted when the CMS carries the intermediate, untrusted when it does not', () => {
+		const intermediate = issueIntermediate(ca);
+		const leaf = issueUnderIntermediate(ca, intermediate, '/C=AR/CN=Maria Lopez/serialNumber=CUIL 27234567891');
+		const withIntermediate = signPlaceholder(basePdf(), leaf, { dir: ca.dir, extraCertsPem: intermediate.certPem });
+		const without = signPlaceholder(basePdf(), leaf, { dir: ca.dir });
+		const caFile = join(ca.dir, 'ca.pem');
+		for (const [pdf, chain] of [[withIntermediate, 'trusted'], [without, 'untrusted']] as const) {
+			const result = verifyPdfSignatures(pdf, { trustedRootsPem: ca.certPem });
+			checkAgainstReferences(pdf, result);
+			const { ranges, cms } = signatureParts(pdf);
+			expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile }).ok).toBe(chain === 'trusted');
+			expect(result.signatures[0]).toMatchObject({ signerName: 'Maria Lopez', digestMatches: true, signatureValid: true, chain, valid: chain === 'trusted' });
+		}
+		// the intermediate given as a root is enough on its own; the leaf is not a root of anything else
+		expect(verifyPdfSignatures(without, { trustedRootsPem: intermediate.certPem }).signatures[0].chain).toBe('trusted');
+		expect(verifyPdfSignatures(withIntermediate, { trustedRootsPem: otherCa.certPem }).signatures[0].chain).toBe('untrusted');
+		expect(verifyPdfSignatures(withIntermediate).signatures[0].taxId).toEqual({ kind: 'CUIL', number: '27234567891', checkDigitValid: true });
+	});
+
 	test('an unsigned PDF is not an error', () => {
 		expect(verifyPdfSignatures(basePdf(false))).toEqual({ signed: false, signatures: [] });
 	});
@@ -221,5 +240,15 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const ours = verify('twoSignatures').signatures;
 		expect(names).toEqual(ours.map((s) => s.signerName));
 		expect(hashes).toEqual(ours.map((s) => s.digestAlgorithm));
+	});
+});
+
+describe('taxIdFromSerialNumber', () => {
+	test('reads CUIL/CUIT from the subject serialNumber and checks the digit', () => {
+		expect(taxIdFromSerialNumber('CUIL 20123456786')).toEqual({ kind: 'CUIL', number: '20123456786', checkDigitValid: true });
+		expect(taxIdFromSerialNumber('cuit 27-12345678-0')).toEqual({ kind: 'CUIT', number: '27123456780', checkDigitValid: true });
+		expect(taxIdFromSerialNumber('CUIL 20123456787')).toEqual({ kind: 'CUIL', number: '20123456787', checkDigitValid: false });
+		expect(taxIdFromSerialNumber('DNI 12345678')).toBeUndefined();
+		expect(taxIdFromSerialNumber(undefined)).toBeUndefined();
 	});
 });
