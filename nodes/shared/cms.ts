@@ -242,8 +242,10 @@ export interface ParsedSignerInfo {
 	messageDigest?: Buffer;
 	signingTime?: Date;
 	contentType?: string;
-	/** Unsigned attributes (e.g. a timestamp token), raw DER under [1]. */
+	/** Unsigned attributes (e.g. a signature timestamp token), raw DER under [1]. */
 	unsignedAttributes?: Buffer;
+	/** The same, split into attributes (each value as DER). */
+	unsignedAttributeList: Array<{ oid: string; values: Buffer[] }>;
 }
 
 export interface ParsedSignedData {
@@ -301,6 +303,17 @@ function fail(message: string): never {
 	throw new CmsError(message);
 }
 
+/** SET OF Attribute (under [0] or [1]): each value's DER, in order; an attribute must have a value. */
+function readAttributes(r: DerReader, node: DerNode): Array<{ oid: string; values: Buffer[] }> {
+	return r.children(node).map((attribute) => {
+		const [type, values] = r.children(r.expect(attribute, DER_TAG.SEQUENCE, 'attribute'));
+		const oid = r.oid(type, 'attribute type');
+		const valueNodes = r.children(r.expect(values, DER_TAG.SET, 'attribute values'));
+		if (valueNodes.length === 0) throw new CmsError(`attribute ${oid} has no value`);
+		return { oid, values: valueNodes.map((value) => Buffer.from(r.encoding(value))) };
+	});
+}
+
 function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 	const parts = r.children(r.expect(node, DER_TAG.SEQUENCE, 'SignerInfo'));
 	let i = 0;
@@ -325,20 +338,19 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 		const attrsNode = parts[i++];
 		signedAttributes = Buffer.from(r.encoding(attrsNode));
 		signedAttributes[0] = DER_TAG.SET; // the signature covers the attributes tagged as SET OF (RFC 5652 5.4)
-		for (const attribute of r.children(attrsNode)) {
-			const [type, values] = r.children(r.expect(attribute, DER_TAG.SEQUENCE, 'signed attribute'));
-			const oid = r.oid(type, 'attribute type');
-			const valueNodes = r.children(r.expect(values, DER_TAG.SET, 'attribute values'));
-			attributes.push({ oid, values: valueNodes.map((v) => Buffer.from(r.encoding(v))) });
-			const [first] = valueNodes;
-			if (oid === OID.messageDigest) messageDigest = Buffer.from(r.content(r.expect(first, DER_TAG.OCTET_STRING, 'messageDigest')));
-			else if (oid === OID.signingTime) signingTime = r.time(first, 'signingTime');
-			else if (oid === OID.contentType) contentType = r.oid(first, 'contentType attribute');
+		attributes.push(...readAttributes(r, attrsNode));
+		for (const { oid, values } of attributes) {
+			const value = new DerReader(values[0] ?? Buffer.alloc(0), cmsError);
+			if (oid === OID.messageDigest) messageDigest = Buffer.from(value.content(value.expect(value.root('messageDigest'), DER_TAG.OCTET_STRING, 'messageDigest')));
+			else if (oid === OID.signingTime) signingTime = value.time(value.root('signingTime'), 'signingTime');
+			else if (oid === OID.contentType) contentType = value.oid(value.root('contentType attribute'), 'contentType attribute');
 		}
 	}
 	const algorithm = readAlgorithm(r, parts[i++], 'SignerInfo signatureAlgorithm');
 	const signature = Buffer.from(r.content(r.expect(parts[i++], DER_TAG.OCTET_STRING, 'SignerInfo signature')));
-	const unsignedAttributes = parts[i]?.tag === contextTag(1) ? Buffer.from(r.encoding(parts[i])) : undefined;
+	const unsignedNode = parts[i]?.tag === contextTag(1) ? parts[i] : undefined;
+	const unsignedAttributes = unsignedNode ? Buffer.from(r.encoding(unsignedNode)) : undefined;
+	const unsignedAttributeList = unsignedNode ? readAttributes(r, unsignedNode) : [];
 	const signatureAlgorithm: ParsedSignerInfo['signatureAlgorithm'] = { ...algorithm, name: SIGNATURE_OIDS[algorithm.oid]?.name };
 	if (algorithm.oid === OID.rsassaPss) signatureAlgorithm.pss = readPssParameters(algorithm.parameters);
 	return {
@@ -353,6 +365,7 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 		signingTime,
 		contentType,
 		unsignedAttributes,
+		unsignedAttributeList,
 	};
 }
 

@@ -7,7 +7,9 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 
-import { type CmsDigest, digestName, MAX_CMS_BYTES, OID, parseSignedData, readCertificateFields, verifySignerInfo, type ParsedSignedData } from './cms';
+import {
+	type CmsDigest, digestName, MAX_CMS_BYTES, OID, parseSignedData, type ParsedSignedData, readCertificateFields, type SignerVerification, verifySignerInfo,
+} from './cms';
 import { checkCuit } from './cuit';
 import { DER_TAG, DerReader } from './der';
 import { pemBlocks } from './pemBlocks';
@@ -35,6 +37,7 @@ export const PDF_SIGNATURE_LIMITS = {
 };
 
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
+const SIGNATURE_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 
 export type ChainStatus = 'trusted' | 'untrusted' | 'not checked';
 
@@ -43,6 +46,16 @@ export interface TaxId {
 	number: string;
 	/** Whether the 11 digits carry a correct check digit. */
 	checkDigitValid: boolean;
+}
+
+export interface SignatureTimestamp {
+	time: string;
+	/** The timestamp's message imprint is the hash of this signature's value. */
+	matchesSignature: boolean;
+	/** The timestamp authority's signature on the token verifies. */
+	signatureValid: boolean;
+	/** The authority's certificate CN. */
+	authority?: string;
 }
 
 export interface AppendedChanges {
@@ -70,8 +83,16 @@ export interface PdfSignatureReport {
 	taxId?: TaxId;
 	subject?: string;
 	issuer?: string;
-	/** ISO time from the signingTime signed attribute (the timestamp's genTime for a document timestamp). */
+	/** ISO time of signing, from `signingTimeSource`. */
 	signingTime?: string;
+	/**
+	 * Where signingTime comes from, best first: the signed signingTime attribute; else the signature's RFC 3161
+	 * timestamp (PAdES signatures carry no signingTime); else the dictionary's /M, which nothing vouches for.
+	 * A document timestamp's own time is its 'timestamp'.
+	 */
+	signingTimeSource?: 'signed attribute' | 'timestamp' | 'PDF /M entry';
+	/** The signature's RFC 3161 timestamp (unsigned attribute signatureTimeStampToken), when present. */
+	timestamp?: SignatureTimestamp;
 	certificateNotBefore?: string;
 	certificateNotAfter?: string;
 	/** Whether signingTime falls inside the certificate's validity; undefined without a signing time. */
@@ -242,6 +263,32 @@ function readTstInfo(content: Buffer): { digest?: CmsDigest; hashedMessage: Buff
 	return { digest: digestName(oid), hashedMessage: Buffer.from(r.content(r.expect(hashed, DER_TAG.OCTET_STRING, 'hashedMessage'))), genTime: r.time(genTime, 'genTime') };
 }
 
+/** The signature's own timestamp token: when, whether it stamps this signature value, and whether the TSA signature holds. */
+function readSignatureTimestamp(signature: Buffer, token: Buffer): SignatureTimestamp {
+	const stamp = parseSignedData(token);
+	if (stamp.contentType !== TST_INFO || !stamp.content || !stamp.signers[0]) throw new PdfSignatureError('the signature timestamp is not an RFC 3161 token');
+	const tst = readTstInfo(stamp.content);
+	const verification = verifySignerInfo(stamp, stamp.signers[0]);
+	const cn = verification.certificate ? readCertificateFields(verification.certificate.raw).subjectAttributes.find((a) => a.oid === OID.commonName)?.value : undefined;
+	return {
+		time: tst.genTime.toISOString(),
+		matchesSignature: tst.digest !== undefined && hashRanges(tst.digest, [signature]).equals(tst.hashedMessage),
+		signatureValid: verification.digestMatches && verification.signatureValid,
+		authority: cn,
+	};
+}
+
+/** A PDF date string `D:YYYYMMDDHHmmSSOHH'mm` (ISO 32000-1 7.9.4); later parts optional. */
+export function parsePdfDate(text: string | undefined): Date | undefined {
+	const match = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?/.exec(text ?? '');
+	if (!match) return undefined;
+	const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00', , sign, offsetHours = '0', offsetMinutes = '0'] = match;
+	const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+	const offset = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
+	const date = new Date(utc - offset);
+	return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 function hashRanges(digest: CmsDigest, ranges: Buffer[]): Buffer {
 	const hash = createHash(digest);
 	for (const range of ranges) hash.update(range);
@@ -340,7 +387,7 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 	context.budget.bytes -= rangeBytes;
 
 	// What the CMS signs: the ranges themselves (detached), or encapsulated content that must stand for them.
-	let signedContent: Buffer | Buffer[] = ranges;
+	let verification: SignerVerification;
 	let timeStamped: Date | undefined;
 	if (signedData.content !== undefined) {
 		// Attached content stands for the ranges: their SHA-1 (adbe.pkcs7.sha1) or a timestamp's TSTInfo over their hash.
@@ -358,19 +405,33 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 			problems.push(`the timestamp token is malformed: ${(error as Error).message}`);
 		}
 		if (!rangeMatches) problems.push('the signed content does not match the hash of the signed bytes (the document was changed after signing)');
-		signedContent = signedData.content;
-		const verification = verifySignerInfo(signedData, signer, { content: signedContent });
+		verification = verifySignerInfo(signedData, signer, { content: signedData.content });
 		report.digestMatches = rangeMatches && verification.digestMatches;
-		report.signatureValid = verification.signatureValid;
 		problems.push(...verification.problems);
-		finishCertificate(report, signedData, verification.certificate, signer.signingTime ?? timeStamped, context, problems);
 	} else {
-		const verification = verifySignerInfo(signedData, signer, { content: signedContent });
+		verification = verifySignerInfo(signedData, signer, { content: ranges });
 		report.digestMatches = verification.digestMatches;
-		report.signatureValid = verification.signatureValid;
 		problems.push(...verification.problems.map((p) => p.replace('the content does not match the signed digest', 'the signed bytes do not match the signed digest')));
-		finishCertificate(report, signedData, verification.certificate, signer.signingTime, context, problems);
 	}
+	report.signatureValid = verification.signatureValid;
+
+	const token = signer.unsignedAttributeList.find((attribute) => attribute.oid === SIGNATURE_TIMESTAMP_TOKEN);
+	if (token) {
+		try {
+			report.timestamp = readSignatureTimestamp(signer.signature, token.values[0]);
+			if (!report.timestamp.matchesSignature) problems.push('its timestamp stamps something else, not this signature');
+			if (!report.timestamp.signatureValid) problems.push("its timestamp authority's signature does not verify");
+		} catch (error) {
+			problems.push(`its timestamp could not be read: ${(error as Error).message}`);
+		}
+	}
+	const trustedStamp = report.timestamp?.matchesSignature && report.timestamp.signatureValid ? new Date(report.timestamp.time) : undefined;
+	const claimed = parsePdfDate(/\/M\s*\(([^)]{0,64})\)/.exec(dictionary)?.[1]);
+	let signingTime: Date | undefined;
+	if (signer.signingTime) [signingTime, report.signingTimeSource] = [signer.signingTime, 'signed attribute'];
+	else if (timeStamped ?? trustedStamp) [signingTime, report.signingTimeSource] = [timeStamped ?? trustedStamp, 'timestamp'];
+	else if (claimed) [signingTime, report.signingTimeSource] = [claimed, 'PDF /M entry'];
+	finishCertificate(report, signedData, verification.certificate, signingTime, context, problems);
 	report.digestAlgorithm = signer.digestAlgorithm.name ?? signer.digestAlgorithm.oid;
 	report.signatureAlgorithm = signer.signatureAlgorithm.name ?? signer.signatureAlgorithm.oid;
 	report.valid = report.digestMatches && report.signatureValid && report.certificateValidAtSigningTime === true && report.chain !== 'untrusted';

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { DerReader, derExplicit, derOid, derSequence, derSet } from '../../nodes/shared/der';
 import { opensslCmsSign } from './signingCerts';
 import type { IssuedCertificate, TestCa } from './testCa';
 
@@ -110,19 +111,64 @@ export interface SignPdfOptions {
 	sha1Content?: boolean;
 	/** Certificates to embed besides the signer's (an intermediate), PEM. */
 	extraCertsPem?: string;
+	/** No signed attributes (so no signingTime): the signature is over the ranges themselves. */
+	noAttributes?: boolean;
+	/** Add an RFC 3161 signature timestamp from this TSA as an unsigned attribute (as PAdES signers do). */
+	timestamp?: { ca: TestCa; tsa: Tsa; overData?: Buffer };
 }
 
 /** Fills the last empty placeholder: ByteRange around /Contents, then the detached CMS from openssl over the two ranges. */
 export function signPlaceholder(pdf: Buffer, signer: IssuedCertificate, options: SignPdfOptions): Buffer {
-	return fillPlaceholder(pdf, (signed) =>
-		options.sha1Content
-			? opensslCmsSign(options.dir, signer, createHash('sha1').update(signed).digest(), { md: options.md ?? 'sha256', extraCertsPem: options.extraCertsPem })
-			: opensslCmsSign(options.dir, signer, signed, { md: options.md ?? 'sha256', detached: true, extraCertsPem: options.extraCertsPem }),
-	);
+	return fillPlaceholder(pdf, (signed) => {
+		const common = { md: options.md ?? 'sha256', extraCertsPem: options.extraCertsPem, noAttributes: options.noAttributes };
+		const cms = options.sha1Content
+			? opensslCmsSign(options.dir, signer, createHash('sha1').update(signed).digest(), common)
+			: opensslCmsSign(options.dir, signer, signed, { ...common, detached: true });
+		return options.timestamp ? addSignatureTimestamp(cms, options.timestamp) : cms;
+	});
+}
+
+/** Asks the TSA (`openssl ts`) for a token over `data`; DER. */
+export function opensslTimestamp(ca: TestCa, tsa: Tsa, data: Buffer): Buffer {
+	const id = randomBytes(6).toString('hex');
+	writeFileSync(join(ca.dir, `${id}.data`), data);
+	const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+	run(['ts', '-query', '-data', `${id}.data`, '-sha256', '-cert', '-out', `${id}.tsq`]);
+	run(['ts', '-reply', '-config', tsa.configFile, '-queryfile', `${id}.tsq`, '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', `${id}.tst`]);
+	return readFileSync(join(ca.dir, `${id}.tst`));
+}
+
+/**
+ * The CMS with a signatureTimeStampToken (RFC 3161 appendix A) added to its one SignerInfo as an unsigned
+ * attribute; the token stamps the signature value (or `overData`, to make a wrong one). Unsigned attributes
+ * are outside the signature, so the CMS still verifies (openssl cms -verify says so in the tests).
+ */
+export function addSignatureTimestamp(cms: Buffer, stamp: { ca: TestCa; tsa: Tsa; overData?: Buffer }): Buffer {
+	const r = new DerReader(cms);
+	const [contentType, wrapped] = r.children(r.root());
+	const [signedData] = r.children(wrapped);
+	const parts = r.children(signedData);
+	const signerInfos = parts[parts.length - 1];
+	const [signerInfo] = r.children(signerInfos);
+	const fields = r.children(signerInfo);
+	const signature = r.content(fields[fields.length - 1]);
+	const token = opensslTimestamp(stamp.ca, stamp.tsa, stamp.overData ?? signature);
+	const attribute = derSequence(derOid('1.2.840.113549.1.9.16.2.14'), derSet([token]));
+	const unsignedAttributes = derSet([attribute]);
+	unsignedAttributes[0] = 0xa1; // [1] IMPLICIT SET OF Attribute
+	const stampedSignerInfo = derSequence(...fields.map((field) => r.encoding(field)), unsignedAttributes);
+	const rebuilt = derSequence(...parts.slice(0, -1).map((part) => r.encoding(part)), derSet([stampedSignerInfo]));
+	return derSequence(r.encoding(contentType), derExplicit(0, rebuilt));
+}
+
+export interface Tsa {
+	certFile: string;
+	keyFile: string;
+	configFile: string;
 }
 
 /** A time-stamping authority made by the test CA (extendedKeyUsage timeStamping, critical, as RFC 3161 requires). */
-export function issueTsa(ca: TestCa): { certFile: string; keyFile: string; configFile: string } {
+export function issueTsa(ca: TestCa): Tsa {
 	const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 	writeFileSync(join(ca.dir, 'tsa-ext.cnf'), 'extendedKeyUsage = critical,timeStamping\nbasicConstraints = CA:FALSE\n');
 	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tsa.key', '-subj', '/C=AR/O=Certsign Test/CN=Test TSA', '-out', 'tsa.csr']);
@@ -137,15 +183,8 @@ export function issueTsa(ca: TestCa): { certFile: string; keyFile: string; confi
 }
 
 /** Fills the last placeholder with an RFC 3161 timestamp token from `openssl ts -reply` over the ranges (a document timestamp). */
-export function timestampPlaceholder(pdf: Buffer, ca: TestCa, tsa: ReturnType<typeof issueTsa>): Buffer {
-	return fillPlaceholder(pdf, (signed) => {
-		const id = randomBytes(6).toString('hex');
-		writeFileSync(join(ca.dir, `${id}.data`), signed);
-		const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
-		run(['ts', '-query', '-data', `${id}.data`, '-sha256', '-cert', '-out', `${id}.tsq`]);
-		run(['ts', '-reply', '-config', tsa.configFile, '-queryfile', `${id}.tsq`, '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', `${id}.tst`]);
-		return readFileSync(join(ca.dir, `${id}.tst`));
-	});
+export function timestampPlaceholder(pdf: Buffer, ca: TestCa, tsa: Tsa): Buffer {
+	return fillPlaceholder(pdf, (signed) => opensslTimestamp(ca, tsa, signed));
 }
 
 function fillPlaceholder(pdf: Buffer, signRanges: (signed: Buffer) => Buffer): Buffer {

@@ -9,9 +9,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type PdfSignatureReport, type PdfVerification, taxIdFromSerialNumber, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
+import { parsePdfDate, type PdfSignatureReport, type PdfVerification, taxIdFromSerialNumber, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { appendAnnotation, appendSignatureField, basePdf, issueTsa, signatureParts, signPlaceholder, timestampPlaceholder } from '../support/signedPdfs';
-import { issueIntermediate, issueLeaf, issueUnderIntermediate, opensslCmsVerify } from '../support/signingCerts';
+import { issueIntermediate, issueLeaf, issueUnderIntermediate, opensslCmsVerify, runOpenssl } from '../support/signingCerts';
 import { type IssuedCertificate, TestCa } from '../support/testCa';
 
 const DAY = 86_400_000;
@@ -223,6 +223,32 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		expect(verifyPdfSignatures(withIntermediate).signatures[0].taxId).toEqual({ kind: 'CUIL', number: '27234567891', checkDigitValid: true });
 	});
 
+	test('no signingTime attribute: the time comes from the signature timestamp, else from /M; a timestamp of something else is caught', () => {
+		const tsa = issueTsa(ca);
+		const stamped = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true, timestamp: { ca, tsa } });
+		const bare = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true });
+		const wrongStamp = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true, timestamp: { ca, tsa, overData: Buffer.from('other') } });
+		for (const pdf of [stamped, bare, wrongStamp]) checkAgainstReferences(pdf, verifyPdfSignatures(pdf));
+
+		const [withStamp] = verifyPdfSignatures(stamped, { trustedRootsPem: ca.certPem }).signatures;
+		expect(withStamp).toMatchObject({ signingTimeSource: 'timestamp', digestMatches: true, signatureValid: true, certificateValidAtSigningTime: true, valid: true, problems: [] });
+		expect(withStamp.timestamp).toMatchObject({ matchesSignature: true, signatureValid: true, authority: 'Test TSA' });
+		expect(withStamp.signingTime).toBe(withStamp.timestamp?.time);
+		// openssl reads the stamped CMS and finds the token over the signature value
+		const { cms } = signatureParts(stamped);
+		expect(runOpenssl(['cms', '-cmsout', '-print', '-inform', 'DER'], ca.dir, cms).stdout.toString()).toContain('id-smime-aa-timeStampToken');
+
+		const [withoutStamp] = verifyPdfSignatures(bare).signatures;
+		expect(withoutStamp).toMatchObject({ signingTimeSource: 'PDF /M entry', digestMatches: true, signatureValid: true, valid: true });
+		expect(withoutStamp.timestamp).toBeUndefined();
+		expect(Math.abs(Date.parse(withoutStamp.signingTime!) - Date.now())).toBeLessThan(10 * 60_000);
+
+		const [wrong] = verifyPdfSignatures(wrongStamp).signatures;
+		expect(wrong.timestamp).toMatchObject({ matchesSignature: false, signatureValid: true });
+		expect(wrong.signingTimeSource).toBe('PDF /M entry');
+		expect(wrong.problems).toContain('its timestamp stamps something else, not this signature');
+	});
+
 	test('an unsigned PDF is not an error', () => {
 		expect(verifyPdfSignatures(basePdf(false))).toEqual({ signed: false, signatures: [] });
 	});
@@ -240,6 +266,15 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const ours = verify('twoSignatures').signatures;
 		expect(names).toEqual(ours.map((s) => s.signerName));
 		expect(hashes).toEqual(ours.map((s) => s.digestAlgorithm));
+	});
+});
+
+describe('parsePdfDate', () => {
+	test('reads D:YYYYMMDDHHmmSS with Z, offsets, or fewer parts', () => {
+		expect(parsePdfDate('D:20261206150000-03\'00\'')?.toISOString()).toBe('2026-12-06T18:00:00.000Z');
+		expect(parsePdfDate('D:20261206180000Z')?.toISOString()).toBe('2026-12-06T18:00:00.000Z');
+		expect(parsePdfDate('D:2026')?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+		expect(parsePdfDate('yesterday')).toBeUndefined();
 	});
 });
 
