@@ -6,7 +6,7 @@
 import { constants, createHash, createPrivateKey, createVerify, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 
 import {
-	DER_TAG, type DerNode, DerReader, contextTag, derExplicit, derImplicit, derInteger, derNull, derOctetString,
+	DER_TAG, type DerNode, DerReader, contextTag, derExplicit, derInteger, derNull, derOctetString,
 	derOid, derSequence, derSet, derTime,
 } from './der';
 
@@ -191,7 +191,7 @@ export function signCms(options: SignCmsOptions): Buffer {
 		derInteger(1),
 		derSequence(cert.issuerDer, cert.serialDer),
 		digestAlgorithm,
-		derImplicit(0, signedAttributes.subarray(headerLength(signedAttributes)), true),
+		retag(signedAttributes, contextTag(0)),
 		signatureAlgorithm,
 		derOctetString(signature),
 	);
@@ -200,14 +200,17 @@ export function signCms(options: SignCmsOptions): Buffer {
 		derInteger(1),
 		derSet([digestAlgorithm]),
 		encapsulated,
-		derImplicit(0, certificate.raw, true),
+		retag(derSet([certificate.raw]), contextTag(0)),
 		derSet([signerInfo]),
 	);
 	return derSequence(derOid(OID.signedData), derExplicit(0, signedData));
 }
 
-function headerLength(tlv: Buffer): number {
-	return tlv[1] < 0x80 ? 2 : 2 + (tlv[1] & 0x7f);
+/** The same encoding under another tag: IMPLICIT tagging of a SET keeps its length and content. */
+function retag(tlv: Buffer, tag: number): Buffer {
+	const copy = Buffer.from(tlv);
+	copy[0] = tag;
+	return copy;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -336,8 +339,7 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 	let contentType: string | undefined;
 	if (parts[i]?.tag === contextTag(0)) {
 		const attrsNode = parts[i++];
-		signedAttributes = Buffer.from(r.encoding(attrsNode));
-		signedAttributes[0] = DER_TAG.SET; // the signature covers the attributes tagged as SET OF (RFC 5652 5.4)
+		signedAttributes = retag(r.encoding(attrsNode), DER_TAG.SET); // the signature covers them tagged as SET OF (RFC 5652 5.4)
 		attributes.push(...readAttributes(r, attrsNode));
 		for (const { oid, values } of attributes) {
 			const value = new DerReader(values[0] ?? Buffer.alloc(0), cmsError);

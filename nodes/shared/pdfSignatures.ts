@@ -124,7 +124,7 @@ export interface VerifyPdfOptions {
 	trustedRootsPem?: string | string[];
 }
 
-interface LocatedSignature {
+export interface LocatedSignature {
 	/** Offset of the /ByteRange token. */
 	at: number;
 	byteRange?: [number, number, number, number];
@@ -430,7 +430,10 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 	let signingTime: Date | undefined;
 	if (signer.signingTime) [signingTime, report.signingTimeSource] = [signer.signingTime, 'signed attribute'];
 	else if (timeStamped ?? trustedStamp) [signingTime, report.signingTimeSource] = [timeStamped ?? trustedStamp, 'timestamp'];
-	else if (claimed) [signingTime, report.signingTimeSource] = [claimed, 'PDF /M entry'];
+	else if (claimed) {
+		[signingTime, report.signingTimeSource] = [claimed, 'PDF /M entry'];
+		problems.push('its signing time is only the /M entry of the PDF, which the signature does not cover');
+	}
 	finishCertificate(report, signedData, verification.certificate, signingTime, context, problems);
 	report.digestAlgorithm = signer.digestAlgorithm.name ?? signer.digestAlgorithm.oid;
 	report.signatureAlgorithm = signer.signatureAlgorithm.name ?? signer.signatureAlgorithm.oid;
