@@ -322,6 +322,10 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 		return report;
 	}
 	const [a, b, c, d] = located.byteRange;
+	if (b === 0 && c === 0 && d === 0) {
+		problems.push('an empty signature placeholder: the signing never finished');
+		return report;
+	}
 	if (a !== 0 || b === 0 || c < a + b + 2 || c + d > pdf.length) {
 		problems.push(c + d > pdf.length ? `its /ByteRange reaches byte ${c + d} but the file has ${pdf.length} bytes (truncated or forged)` : `its /ByteRange [${a} ${b} ${c} ${d}] is malformed`);
 		return report;
@@ -475,6 +479,19 @@ function finishCertificate(
 	if (report.chain === 'untrusted') problems.push('the certificate does not chain to any of the given trusted roots');
 }
 
+const REPORT_KEYS: Array<keyof PdfSignatureReport> = [
+	'index', 'kind', 'valid', 'problems', 'signerName', 'taxId', 'subjectSerialNumber', 'signingTime', 'signingTimeSource', 'timestamp',
+	'digestMatches', 'signatureValid', 'certificateValidAtSigningTime', 'chain', 'coversWholeDocument', 'appended', 'subject', 'issuer',
+	'certificateNotBefore', 'certificateNotAfter', 'subFilter', 'digestAlgorithm', 'signatureAlgorithm', 'byteRange',
+];
+
+/** The verdict and who signed first, details after: the order a person reads the JSON in. */
+function inReadingOrder(report: PdfSignatureReport): PdfSignatureReport {
+	const ordered: Record<string, unknown> = {};
+	for (const key of REPORT_KEYS) if (report[key] !== undefined) ordered[key] = report[key];
+	return ordered as unknown as PdfSignatureReport;
+}
+
 /** Every signature in the PDF, each checked. A PDF without signatures gives `{ signed: false, signatures: [] }`. */
 export function verifyPdfSignatures(pdf: Buffer, options: VerifyPdfOptions = {}): PdfVerification {
 	if (!Buffer.isBuffer(pdf)) throw new PdfSignatureError('the PDF must be a Buffer');
@@ -491,7 +508,7 @@ export function verifyPdfSignatures(pdf: Buffer, options: VerifyPdfOptions = {})
 		seen.add(key);
 		return true;
 	});
-	const signatures = unique.map((located, i) => checkSignature(located, i + 1, context));
+	const signatures = unique.map((located, i) => inReadingOrder(checkSignature(located, i + 1, context)));
 	const last = signatures[signatures.length - 1];
 	return { signed: true, valid: signatures.every((s) => s.valid) && last.coversWholeDocument, signatures };
 }

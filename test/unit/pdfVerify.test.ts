@@ -109,6 +109,8 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 			certificateValidAtSigningTime: true,
 		});
 		expect(signature.appended).toBeUndefined();
+		// the verdict first in the JSON a workflow shows
+		expect(Object.keys(signature).slice(0, 4)).toEqual(['index', 'kind', 'valid', 'problems']);
 		expect(Math.abs(Date.parse(signature.signingTime!) - Date.now())).toBeLessThan(10 * 60_000);
 	});
 
@@ -249,8 +251,10 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		expect(wrong.problems).toContain('its timestamp stamps something else, not this signature');
 	});
 
-	test('an unsigned PDF is not an error', () => {
+	test('an unsigned PDF is not an error; an unfilled placeholder is reported as such', () => {
 		expect(verifyPdfSignatures(basePdf(false))).toEqual({ signed: false, signatures: [] });
+		const [placeholder] = verifyPdfSignatures(basePdf(true)).signatures;
+		expect(placeholder).toMatchObject({ valid: false, problems: ['an empty signature placeholder: the signing never finished'] });
 	});
 
 	test('pdfsig (when installed) names the same signers and hash algorithms', () => {
