@@ -4,6 +4,7 @@
  * verified here. Each tampered byte must turn the verdict false, on both sides.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CmsError, OID, parseSignedData, readCertificateFields, signCms, verifySignerInfo } from '../../nodes/shared/cms';
@@ -100,6 +101,19 @@ describe('signCms: OpenSSL accepts what we sign', () => {
 		expect(signer.signatureAlgorithm.name).toBe('rsaEncryption');
 		expect(signer.signedAttributes?.[0]).toBe(0x31);
 		expect(verifySignerInfo(parsed, signer)).toMatchObject({ digestMatches: true, signatureValid: true, problems: [] });
+	});
+
+	test('an ARCA-style key ("BEGIN RSA PRIVATE KEY") signs a TRA that openssl smime, as ARCA\'s own guide uses, verifies', () => {
+		const arca = ca.issue({ subject: '/C=AR/O=Empresa SA/CN=wsaa-test/serialNumber=CUIT 30712345671', keyFormat: 'pkcs1' });
+		expect(arca.keyPem).toContain('BEGIN RSA PRIVATE KEY');
+		const cms = signCms({ content: TRA, certificatePem: arca.certPem, privateKeyPem: arca.keyPem, digest: 'sha256' });
+		const input = join(ca.dir, 'tra.cms');
+		writeFileSync(input, cms);
+		const smime = runOpenssl(['smime', '-verify', '-inform', 'DER', '-in', input, '-CAfile', caFile, '-purpose', 'any'], ca.dir);
+		expect(smime.stderr).toBe('');
+		expect(smime.stdout.equals(TRA)).toBe(true);
+		// what loginCms receives: base64 of the DER, which decodes back to the same SignedData
+		expect(parseSignedData(Buffer.from(cms.toString('base64'), 'base64')).content?.equals(TRA)).toBe(true);
 	});
 
 	test('refuses a key that is not the certificate\'s and a digest it does not offer', () => {
