@@ -490,9 +490,9 @@ export function verifySignerInfo(signedData: ParsedSignedData, signer: ParsedSig
 		problems.push(`unsupported digest algorithm ${signer.digestAlgorithm.oid}`);
 		return result;
 	}
-	const contentDigest = digestOf(digest, pieces);
 	if (signer.signedAttributes) {
-		result.digestMatches = signer.messageDigest !== undefined && signer.messageDigest.equals(contentDigest);
+		// hashed only here: without signed attributes the signature itself covers the content
+		result.digestMatches = signer.messageDigest !== undefined && signer.messageDigest.equals(digestOf(digest, pieces));
 		if (!signer.messageDigest) problems.push('the signed attributes have no messageDigest');
 		else if (!result.digestMatches) problems.push('the content does not match the signed digest (it was changed after signing)');
 		if (signer.contentType !== undefined && signer.contentType !== signedData.contentType) problems.push('the signed contentType differs from the encapsulated content type');
