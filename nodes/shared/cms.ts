@@ -3,7 +3,7 @@
  * signingTime, messageDigest) and read/verify what other tools sign (PDF signatures, ARCA WSAA).
  * Pure: node:crypto and the shared DER reader/encoder only.
  */
-import { constants, createHash, createPrivateKey, createVerify, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPrivateKey, createVerify, sign, X509Certificate, type KeyObject } from 'node:crypto';
 
 import {
 	DER_TAG, type DerNode, DerReader, contextTag, derExplicit, derInteger, derNull, derOctetString,
@@ -29,7 +29,6 @@ export const OID = {
 	rsassaPss: '1.2.840.113549.1.1.10',
 	mgf1: '1.2.840.113549.1.1.8',
 	ecPublicKey: '1.2.840.10045.2.1',
-	ed25519: '1.3.101.112',
 	subjectKeyIdentifier: '2.5.29.14',
 	commonName: '2.5.4.3',
 	serialNumber: '2.5.4.5',
@@ -46,7 +45,8 @@ const DIGEST_OIDS: Record<string, CmsDigest> = {
 };
 const DIGEST_OID_BY_NAME = Object.fromEntries(Object.entries(DIGEST_OIDS).map(([oid, name]) => [name, oid])) as Record<CmsDigest, string>;
 
-type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519';
+// Ed25519 (RFC 8419) is left out: OpenSSL 3.0 cannot produce it in CMS, so nothing here could check it.
+type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa';
 
 /** Signature algorithm OID → scheme and, when the OID names one, its digest (else the SignerInfo's digestAlgorithm is used). */
 const SIGNATURE_OIDS: Record<string, { name: string; scheme: SignatureScheme; digest?: CmsDigest }> = {
@@ -63,7 +63,6 @@ const SIGNATURE_OIDS: Record<string, { name: string; scheme: SignatureScheme; di
 	'1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', scheme: 'ecdsa', digest: 'sha256' },
 	'1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', scheme: 'ecdsa', digest: 'sha384' },
 	'1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', scheme: 'ecdsa', digest: 'sha512' },
-	[OID.ed25519]: { name: 'Ed25519', scheme: 'ed25519' },
 };
 
 const ECDSA_OID_BY_DIGEST: Record<CmsDigest, string> = {
@@ -461,9 +460,8 @@ function digestOf(digest: CmsDigest, content: Buffer[]): Buffer {
 	return hash.digest();
 }
 
-/** Verifies over pieces so a large detached content is never concatenated (Ed25519 signs the whole message at once). */
+/** Verifies over pieces so a large detached content is never concatenated. */
 function verifySignature(scheme: SignatureScheme, digest: CmsDigest, data: Buffer[], key: KeyObject, signature: Buffer, pss?: PssParameters): boolean {
-	if (scheme === 'ed25519') return verify(null, Buffer.concat(data), key, signature);
 	const verifier = createVerify(digest);
 	for (const piece of data) verifier.update(piece);
 	if (scheme === 'rsa-pkcs1') return verifier.verify({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
