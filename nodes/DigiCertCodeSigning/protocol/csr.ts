@@ -1,9 +1,10 @@
 /**
- * PKCS#10 certificate signing requests (RFC 2986) read with a small DER reader: node:crypto parses
+ * PKCS#10 certificate signing requests (RFC 2986) read with the shared DER reader: node:crypto parses
  * certificates and keys but not CSRs. Extracts the subject and the public key (algorithm, RSA modulus
  * size or EC curve) and checks the request's self-signature with node:crypto.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import { type DerNode, DerReader } from '../../shared/der';
 import { MAX_PEM_INPUT_BYTES, pemBlocks } from '../../shared/pemBlocks';
 
 export class CsrError extends Error {
@@ -13,76 +14,7 @@ export class CsrError extends Error {
 	}
 }
 
-interface DerNode {
-	tag: number;
-	/** Offset of the tag byte in the buffer. */
-	start: number;
-	/** Offset of the first content byte. */
-	contentStart: number;
-	/** Offset after the last content byte. */
-	end: number;
-}
-
-/** Reads one TLV at `offset`; definite lengths only (DER). */
-function readNode(buf: Buffer, offset: number, limit: number): DerNode {
-	if (offset + 2 > limit) throw new CsrError(`truncated DER at byte ${offset}`);
-	const tag = buf[offset];
-	if ((tag & 0x1f) === 0x1f) throw new CsrError(`unsupported multi-byte DER tag at byte ${offset}`);
-	let pos = offset + 1;
-	let length = buf[pos++];
-	if (length === 0x80) throw new CsrError('indefinite DER length (BER) is not allowed');
-	if (length > 0x80) {
-		const count = length & 0x7f;
-		if (count > 4 || pos + count > limit) throw new CsrError(`bad DER length at byte ${offset}`);
-		length = 0;
-		for (let i = 0; i < count; i++) length = length * 256 + buf[pos++];
-		if (length < 0x80) throw new CsrError(`non-minimal DER length at byte ${offset}`);
-	}
-	const end = pos + length;
-	if (end > limit) throw new CsrError(`DER element at byte ${offset} runs past its container`);
-	return { tag, start: offset, contentStart: pos, end };
-}
-
-/** The children of a constructed element; their lengths must add up exactly. */
-function children(buf: Buffer, node: DerNode): DerNode[] {
-	const out: DerNode[] = [];
-	let pos = node.contentStart;
-	while (pos < node.end) {
-		const child = readNode(buf, pos, node.end);
-		out.push(child);
-		pos = child.end;
-	}
-	return out;
-}
-
-function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
-	if (!node) throw new CsrError(`${what} is missing`);
-	if (node.tag !== tag) throw new CsrError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`);
-	return node;
-}
-
-function decodeOid(bytes: Buffer): string {
-	if (bytes.length === 0) throw new CsrError('empty OBJECT IDENTIFIER');
-	const parts: number[] = [];
-	let value = 0;
-	for (let i = 0; i < bytes.length; i++) {
-		value = value * 128 + (bytes[i] & 0x7f);
-		if ((bytes[i] & 0x80) === 0) {
-			if (parts.length === 0) {
-				const first = value < 80 ? Math.floor(value / 40) : 2;
-				parts.push(first, value - first * 40);
-			} else {
-				parts.push(value);
-			}
-			value = 0;
-		} else if (i === bytes.length - 1) {
-			throw new CsrError('truncated OBJECT IDENTIFIER');
-		}
-	}
-	return parts.join('.');
-}
-
-const content = (buf: Buffer, node: DerNode) => buf.subarray(node.contentStart, node.end);
+const csrError = (message: string) => new CsrError(message);
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
 	'2.5.4.3': 'CN',
@@ -121,8 +53,8 @@ const SIGNATURE_ALGORITHMS: Record<string, { name: string; digest: string | null
 	'1.3.101.112': { name: 'Ed25519', digest: null },
 };
 
-function decodeString(buf: Buffer, node: DerNode): string {
-	const bytes = content(buf, node);
+function decodeString(der: DerReader, node: DerNode): string {
+	const bytes = der.content(node);
 	switch (node.tag) {
 		case 0x0c: // UTF8String
 			return bytes.toString('utf8');
@@ -204,45 +136,45 @@ export function derToPem(der: Buffer): string {
 
 export function parseCsr(input: string | Buffer): ParsedCsr {
 	const der = csrToDer(input);
-	const root = readNode(der, 0, der.length);
-	if (root.end !== der.length) throw new CsrError(`${der.length - root.end} trailing bytes after the CSR`);
-	expectTag(root, 0x30, 'CertificationRequest');
-	const [info, sigAlg, signature, extra] = children(der, root);
+	const r = new DerReader(der, csrError);
+	const root = r.root('the CSR');
+	r.expect(root, 0x30, 'CertificationRequest');
+	const [info, sigAlg, signature, extra] = r.children(root);
 	if (extra) throw new CsrError('CertificationRequest has more than three elements');
-	expectTag(info, 0x30, 'certificationRequestInfo');
-	expectTag(sigAlg, 0x30, 'signatureAlgorithm');
-	expectTag(signature, 0x03, 'signature');
+	r.expect(info, 0x30, 'certificationRequestInfo');
+	r.expect(sigAlg, 0x30, 'signatureAlgorithm');
+	r.expect(signature, 0x03, 'signature');
 
-	const [version, subject, spki, attributes, more] = children(der, info);
-	expectTag(version, 0x02, 'version');
-	const versionBytes = content(der, version);
+	const [version, subject, spki, attributes, more] = r.children(info);
+	r.expect(version, 0x02, 'version');
+	const versionBytes = r.content(version);
 	if (versionBytes.length !== 1 || versionBytes[0] !== 0) throw new CsrError('version must be 0 (v1)');
-	expectTag(subject, 0x30, 'subject');
-	expectTag(spki, 0x30, 'subjectPublicKeyInfo');
-	expectTag(attributes, 0xa0, 'attributes [0]');
+	r.expect(subject, 0x30, 'subject');
+	r.expect(spki, 0x30, 'subjectPublicKeyInfo');
+	r.expect(attributes, 0xa0, 'attributes [0]');
 	if (more) throw new CsrError('certificationRequestInfo has unexpected extra elements');
-	children(der, attributes); // must be well-formed
+	r.children(attributes); // must be well-formed
 
 	const subjectAttributes: CsrSubjectAttribute[] = [];
-	for (const rdn of children(der, subject)) {
-		expectTag(rdn, 0x31, 'subject RDN (SET)');
-		for (const atv of children(der, rdn)) {
-			expectTag(atv, 0x30, 'subject attribute');
-			const [oidNode, valueNode] = children(der, atv);
-			const oid = decodeOid(content(der, expectTag(oidNode, 0x06, 'attribute type')));
+	for (const rdn of r.children(subject)) {
+		r.expect(rdn, 0x31, 'subject RDN (SET)');
+		for (const atv of r.children(rdn)) {
+			r.expect(atv, 0x30, 'subject attribute');
+			const [oidNode, valueNode] = r.children(atv);
+			const oid = r.oid(oidNode, 'attribute type');
 			if (!valueNode) throw new CsrError('subject attribute value is missing');
-			subjectAttributes.push({ type: ATTRIBUTE_NAMES[oid] ?? oid, oid, value: decodeString(der, valueNode) });
+			subjectAttributes.push({ type: ATTRIBUTE_NAMES[oid] ?? oid, oid, value: decodeString(r, valueNode) });
 		}
 	}
 	const subjectFields: Record<string, string> = {};
 	for (const attribute of subjectAttributes) subjectFields[attribute.type] ??= attribute.value;
 
-	const [keyAlg, keyBits] = children(der, spki);
-	expectTag(keyAlg, 0x30, 'public key algorithm');
-	expectTag(keyBits, 0x03, 'subjectPublicKey');
-	const [keyOidNode, keyParams] = children(der, keyAlg);
-	const publicKeyOid = decodeOid(content(der, expectTag(keyOidNode, 0x06, 'public key algorithm OID')));
-	const keyBitString = content(der, keyBits);
+	const [keyAlg, keyBits] = r.children(spki);
+	r.expect(keyAlg, 0x30, 'public key algorithm');
+	r.expect(keyBits, 0x03, 'subjectPublicKey');
+	const [keyOidNode, keyParams] = r.children(keyAlg);
+	const publicKeyOid = r.oid(keyOidNode, 'public key algorithm OID');
+	const keyBitString = r.content(keyBits);
 	if (keyBitString.length < 2 || keyBitString[0] !== 0) throw new CsrError('subjectPublicKey BIT STRING is malformed');
 
 	let publicKeyAlgorithm: ParsedCsr['publicKeyAlgorithm'] = 'other';
@@ -251,12 +183,13 @@ export function parseCsr(input: string | Buffer): ParsedCsr {
 	if (publicKeyOid === '1.2.840.113549.1.1.1') {
 		publicKeyAlgorithm = 'rsa';
 		const keyDer = keyBitString.subarray(1);
-		const rsaKey = readNode(keyDer, 0, keyDer.length);
+		const k = new DerReader(keyDer, csrError);
+		const rsaKey = k.node(0);
 		if (rsaKey.end !== keyDer.length) throw new CsrError('trailing bytes after the RSA public key');
-		const [modulus, exponent] = children(keyDer, expectTag(rsaKey, 0x30, 'RSAPublicKey'));
-		expectTag(modulus, 0x02, 'RSA modulus');
-		expectTag(exponent, 0x02, 'RSA exponent');
-		let bytes = content(keyDer, modulus);
+		const [modulus, exponent] = k.children(k.expect(rsaKey, 0x30, 'RSAPublicKey'));
+		k.expect(modulus, 0x02, 'RSA modulus');
+		k.expect(exponent, 0x02, 'RSA exponent');
+		let bytes = k.content(modulus);
 		if (bytes[0] & 0x80) throw new CsrError('RSA modulus is negative');
 		while (bytes.length > 0 && bytes[0] === 0) bytes = bytes.subarray(1);
 		if (bytes.length === 0) throw new CsrError('RSA modulus is zero');
@@ -264,16 +197,16 @@ export function parseCsr(input: string | Buffer): ParsedCsr {
 	} else if (publicKeyOid === '1.2.840.10045.2.1') {
 		publicKeyAlgorithm = 'ec';
 		if (!keyParams || keyParams.tag !== 0x06) throw new CsrError('EC key without a named curve');
-		const curveOid = decodeOid(content(der, keyParams));
+		const curveOid = r.oid(keyParams);
 		ecCurve = CURVES[curveOid] ?? curveOid;
 	} else if (publicKeyOid === '1.3.101.112') {
 		publicKeyAlgorithm = 'ed25519';
 	}
 
-	const sigOidNode = children(der, sigAlg)[0];
-	const sigOid = decodeOid(content(der, expectTag(sigOidNode, 0x06, 'signature algorithm OID')));
+	const sigOidNode = r.children(sigAlg)[0];
+	const sigOid = r.oid(sigOidNode, 'signature algorithm OID');
 	const sigInfo = SIGNATURE_ALGORITHMS[sigOid];
-	const sigBits = content(der, signature);
+	const sigBits = r.content(signature);
 	if (sigBits.length < 2 || sigBits[0] !== 0) throw new CsrError('signature BIT STRING is malformed');
 
 	let signatureValid = false;
