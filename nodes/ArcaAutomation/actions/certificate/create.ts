@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, productionNotice, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['certificate'], operation: ['create'] };
 
@@ -19,6 +20,7 @@ export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const environment = readEnvironment(this, itemIndex);
+	if (environment === 'prod') refuseTestSample(this, itemIndex, 'Create Certificate (Production)');
 	const alias = checkAlias(this, itemIndex);
 	const login = await arcaLogin(this, itemIndex);
 	const automation = `create-cert-${environment}`;

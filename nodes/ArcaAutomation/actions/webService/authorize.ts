@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, productionNotice, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['webService'], operation: ['authorize'] };
 
@@ -48,6 +49,7 @@ export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const environment = readEnvironment(this, itemIndex);
+	if (environment === 'prod') refuseTestSample(this, itemIndex, 'Authorize Web Service (Production)');
 	const alias = checkAlias(this, itemIndex);
 	let service = String(this.getNodeParameter('service', itemIndex));
 	// A value from an expression was already held to the list by the router (checkOptionValues).

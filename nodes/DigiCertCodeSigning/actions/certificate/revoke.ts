@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
 import { readId } from '../common';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['certificate'], operation: ['revoke'] };
 
@@ -50,6 +51,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	refuseTestSample(this, itemIndex, 'Revoke Certificate');
 	const certificateId = readId(this, itemIndex, 'certificateId', 'Certificate ID');
 	const confirmed = this.getNodeParameter('confirmRevocation', itemIndex, false) as boolean;
 	if (confirmed !== true) {

@@ -17,6 +17,7 @@ import {
 	validityProperties,
 	waitProperties,
 } from '../common';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -251,6 +252,7 @@ export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	refuseTestSample(this, itemIndex, 'Create Order');
 	const product = this.getNodeParameter('product', itemIndex) as 'code_signing' | 'code_signing_ev';
 	const organization = readOrganization(this, itemIndex);
 	const containerId = readOptionalId(this, itemIndex, 'container', 'Container');

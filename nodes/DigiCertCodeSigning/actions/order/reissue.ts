@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { csrProperties, orderIdProperty, provisioningOptions, readCsr, readId, readOrderMaybeWaiting, waitProperties } from '../common';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['reissue'] };
 
@@ -28,6 +29,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	refuseTestSample(this, itemIndex, 'Reissue Order');
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
 	const csr = await readCsr(this, itemIndex);
 	const options = this.getNodeParameter('reissueOptions', itemIndex, {}) as IDataObject;

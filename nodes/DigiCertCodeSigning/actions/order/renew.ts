@@ -5,6 +5,7 @@ import { inputError, withContext } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
 import { csrProperties, getOrder, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
 import { additionalBody, orderOptionsProperty } from './create';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['renew'] };
 
@@ -26,6 +27,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+	refuseTestSample(this, itemIndex, 'Renew Order');
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
 	const validity = readValidity(this, itemIndex);
 	const csr = await readCsr(this, itemIndex);
