@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { checkCuit } from '../../shared/cuit';
 import { parseCertificate } from '../../shared/x509';
@@ -223,28 +223,93 @@ export async function arcaLogin(ctx: IExecuteFunctions, itemIndex: number): Prom
 }
 
 /**
- * Logins ARCA rejected during this execution, by execution and a hash of username + password, shared by
+ * Logins ARCA judged during this execution, by execution and a hash of username + password, shared by
  * every ARCA node of the execution: after a rejection no node tries the same login again, because every
- * failed login counts toward locking the clave fiscal. An execution runs in one process (in queue mode,
- * one worker), so process memory is its scope; entries expire and the map is bounded.
+ * failed login counts toward locking the clave fiscal. With Wait for Completion off, the first automation
+ * of a login in an execution is still awaited until ARCA has judged the login (Afip SDK gives no earlier
+ * sign), so the later items never send a login whose outcome is unknown. An execution runs in one process
+ * (in queue mode, one worker), so process memory is its scope; entries expire and the maps are bounded.
  */
-const REJECTED_TTL_MS = 6 * 60 * 60 * 1000;
-const REJECTED_MAX = 10_000;
-const rejectedLogins = new Map<string, { itemIndex: number; node: string; at: number }>();
+const LOGIN_MEMORY_TTL_MS = 6 * 60 * 60 * 1000;
+const LOGIN_MEMORY_MAX = 10_000;
 
-function rememberRejection(key: string, itemIndex: number, node: string) {
-	const now = Date.now();
-	for (const [k, v] of rejectedLogins) {
-		if (now - v.at > REJECTED_TTL_MS || rejectedLogins.size >= REJECTED_MAX) rejectedLogins.delete(k);
-		else break; // insertion order: the rest are newer
+interface LoginNote {
+	itemIndex: number;
+	node: string;
+	at: number;
+	automationId?: string;
+}
+
+/** A bounded, expiring map (insertion order = age). */
+class ExecutionMemory<V extends { at: number }> {
+	private readonly entries = new Map<string, V>();
+
+	get(key: string): V | undefined {
+		return this.entries.get(key);
 	}
-	rejectedLogins.set(key, { itemIndex, node, at: now });
+
+	set(key: string, value: V) {
+		const now = Date.now();
+		for (const [k, v] of this.entries) {
+			if (now - v.at > LOGIN_MEMORY_TTL_MS || this.entries.size >= LOGIN_MEMORY_MAX) this.entries.delete(k);
+			else break; // the rest are newer
+		}
+		this.entries.delete(key);
+		this.entries.set(key, value);
+	}
+
+	delete(key: string) {
+		this.entries.delete(key);
+	}
+}
+
+const rejectedLogins = new ExecutionMemory<LoginNote>();
+const acceptedLogins = new ExecutionMemory<LoginNote>();
+/** Logins whose first automation of the execution ended without a verdict (a timeout): not sent again until known. */
+const undecidedLogins = new ExecutionMemory<LoginNote>();
+/** Automation id → the login key it was started with (so Get Result can record a rejection it sees). */
+const automationLogins = new ExecutionMemory<{ key: string; at: number }>();
+
+function executionOf(ctx: IExecuteFunctions): string {
+	return ctx.getExecutionId?.() ?? 'unknown';
 }
 
 function loginKey(ctx: IExecuteFunctions, params: IDataObject): string | undefined {
 	if (typeof params.username !== 'string' || typeof params.password !== 'string') return undefined;
-	const execution = ctx.getExecutionId?.() ?? 'unknown';
-	return createHash('sha256').update(`${execution}\0${params.username}\0${params.password}`).digest('hex');
+	return createHash('sha256').update(`${executionOf(ctx)}\0${params.username}\0${params.password}`).digest('hex');
+}
+
+/** An execution-wide key for a rejection seen by Get Result on an automation started elsewhere (the login is unknown). */
+const anyLoginKey = (ctx: IExecuteFunctions) => createHash('sha256').update(`${executionOf(ctx)}\0any login`).digest('hex');
+
+function note(ctx: IExecuteFunctions, itemIndex: number, automationId?: string): LoginNote {
+	return { itemIndex, node: ctx.getNode().name, at: Date.now(), automationId };
+}
+
+/** Notes what an automation's error says about its login (from any operation that sees it). */
+function judge(ctx: IExecuteFunctions, itemIndex: number, key: string | undefined, error: Error, automationId?: string) {
+	if (!isLoginRejection(error.message)) return;
+	rejectedLogins.set(key ?? anyLoginKey(ctx), note(ctx, itemIndex, automationId));
+	if (key) acceptedLogins.delete(key);
+}
+
+function refuseKnownRejection(ctx: IExecuteFunctions, itemIndex: number, key: string) {
+	const earlier = rejectedLogins.get(key) ?? rejectedLogins.get(anyLoginKey(ctx));
+	if (earlier) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Not sent: ARCA rejected this login earlier in this execution (node "${earlier.node}", ${itemLabel(earlier.itemIndex).slice(1, -1)}${earlier.automationId ? `, automation ${earlier.automationId}` : ''}) ${itemLabel(itemIndex)}`,
+			{ itemIndex, description: 'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.' },
+		);
+	}
+	const undecided = undecidedLogins.get(key);
+	if (undecided) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Not sent: the first automation with this ARCA login in this execution (${undecided.automationId ?? 'automation'}, node "${undecided.node}", ${itemLabel(undecided.itemIndex).slice(1, -1)}) has not finished, so it is not known yet whether ARCA accepted the login ${itemLabel(itemIndex)}`,
+			{ itemIndex, description: 'A rejected login sent again counts toward locking the clave fiscal. Pick the first result up with Automation → Get Result, then run these items again.' },
+		);
+	}
 }
 
 /** Starts the automation and, unless told not to, waits for it. */
@@ -255,30 +320,46 @@ export async function runAutomation(
 	params: IDataObject,
 ): Promise<AutomationState> {
 	const key = loginKey(ctx, params);
-	const earlier = key ? rejectedLogins.get(key) : undefined;
-	if (earlier) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`Not sent: ARCA rejected this login earlier in this execution (node "${earlier.node}", ${itemLabel(earlier.itemIndex).slice(1, -1)}) ${itemLabel(itemIndex)}`,
-			{ itemIndex, description: 'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.' },
-		);
-	}
+	if (key) refuseKnownRejection(ctx, itemIndex, key);
+	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	// Wait off: the first automation of a login in this execution is awaited until ARCA has judged the login.
+	const mustJudgeLogin = !wait && key !== undefined && acceptedLogins.get(key) === undefined;
+	let automationId: string | undefined;
 	const run = async () => {
 		const started = await createAutomation(ctx, itemIndex, automation, params);
-		const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-		if (!wait || started.status !== 'in_process') return started;
-		return await waitForAutomation(ctx, itemIndex, started.id, waitSettings(readOptions(ctx, itemIndex)));
+		automationId = started.id;
+		if (key && started.id) automationLogins.set(started.id, { key, at: Date.now() });
+		if ((!wait && !mustJudgeLogin) || started.status !== 'in_process') return started;
+		const finished = await waitForAutomation(ctx, itemIndex, started.id, waitSettings(readOptions(ctx, itemIndex)));
+		if (key && finished.status === 'complete') acceptedLogins.set(key, note(ctx, itemIndex, started.id));
+		return finished;
 	};
-	// The transport throws n8n errors only; this notes a rejected login and passes the error on unchanged.
+	// The transport throws n8n errors only; this notes what they say about the login and passes them on unchanged.
 	return await run().catch(async (error: Error) => {
-		if (key && isLoginRejection(error.message)) rememberRejection(key, itemIndex, ctx.getNode().name);
+		judge(ctx, itemIndex, key, error, automationId);
+		// Started, then no verdict (a timeout or a network failure while waiting; a final error state is an API error).
+		if (key && mustJudgeLogin && automationId && !(error instanceof NodeApiError)) undecidedLogins.set(key, note(ctx, itemIndex, automationId));
 		return await Promise.reject(error);
 	});
 }
 
+/** Get Result: a rejected login it sees is recorded for the rest of the execution (by the login, when this process started the automation). */
 export async function fetchAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string, wait: boolean) {
-	if (!wait) return await getAutomation(ctx, itemIndex, id);
-	return await waitForAutomation(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex)));
+	const fetch = async () => (wait ? await waitForAutomation(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex))) : await getAutomation(ctx, itemIndex, id));
+	return await fetch().then(
+		(state) => {
+			const started = automationLogins.get(id);
+			if (started && state.status === 'complete') {
+				acceptedLogins.set(started.key, note(ctx, itemIndex, id));
+				undecidedLogins.delete(started.key);
+			}
+			return state;
+		},
+		async (error: Error) => {
+			judge(ctx, itemIndex, automationLogins.get(id)?.key, error, id);
+			return await Promise.reject(error);
+		},
+	);
 }
 
 const PEM_MIME = 'application/x-pem-file';
