@@ -79,7 +79,18 @@ export async function pollStatusChanges(
 	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const items: INodeExecutionData[] = [];
 	for (const change of watched as StatusChangeRow[]) {
-		items.push(changeItem(change, await client.getOrder(change.order_id)));
+		// An order DigiCert will not return (403, 404, 5xx after retries) does not jam the trigger: its change is
+		// emitted with the reason instead of the details, and the cursor moves on.
+		const item = await client.getOrder(change.order_id).then(
+			(order) => changeItem(change, order),
+			(error: Error) => {
+				const withoutOrder = changeItem(change, {});
+				withoutOrder.json.order = null;
+				withoutOrder.json.problem = `DigiCert did not return order ${change.order_id}: ${error.message}`;
+				return withoutOrder;
+			},
+		);
+		items.push(item);
 	}
 	return { items, next, truncated };
 }

@@ -117,12 +117,20 @@ export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
 	};
 }
 
-export function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date): CandidateCertificate[] {
-	return pems.map(({ label, pem }) => {
+/**
+ * The PEM entries as candidates. With `skipped`, an unreadable entry is reported there and the others are
+ * watched (a poll); without it, it is an error (Fetch Test Event).
+ */
+export function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: Date, skipped?: SkippedRecord[]): CandidateCertificate[] {
+	return pems.flatMap(({ label, pem }) => {
 		let summary;
 		try {
 			summary = parseCertificate(splitPemCertificates(pem)[0], now);
 		} catch (error) {
+			if (skipped) {
+				skipped.push({ source: 'pem', ref: label, reason: `not a readable X.509 certificate: ${(error as Error).message}` });
+				return [];
+			}
 			throw new NodeOperationError(node, `PEM Certificates: "${label}" is not a readable X.509 certificate`, {
 				description: (error as Error).message,
 			});
@@ -229,7 +237,7 @@ export function dueHorizon(policy: RenewalPolicy, now: Date): string {
  * certificate's dates or serial is read in full. With `now`, only orders that can be due by then are
  * listed (see dueHorizon); without it (Fetch Test Event: the most urgent, due or not) all of them.
  */
-export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings, now?: Date): Promise<CandidateCertificate[]> {
+export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings, now?: Date, skipped?: SkippedRecord[]): Promise<CandidateCertificate[]> {
 	const orders = await listIssuedOrders(client, {
 		productNameId: settings.productNameId,
 		containerId: settings.containerId,
@@ -241,10 +249,28 @@ export async function digiCertCandidates(client: DigiCertClient, settings: Renew
 		// again would fail with order_renewed_already.
 		if (order.is_renewed === true) continue;
 		let candidate = orderCandidate(order);
-		if (!candidate) candidate = orderCandidate(await client.getOrder(order.id as number));
+		if (!candidate) {
+			const read = await readOrder(client, order.id as number, skipped);
+			candidate = read && orderCandidate(read);
+		}
 		if (candidate) candidates.push(candidate);
 	}
 	return candidates;
+}
+
+/**
+ * One order read in full. With `skipped`, an order DigiCert will not return (403, 404, 5xx after the
+ * client's retries) is reported there and the poll goes on; without it, the error stands.
+ */
+async function readOrder(client: DigiCertClient, id: number, skipped?: SkippedRecord[]): Promise<IDataObject | undefined> {
+	if (!skipped) return await client.getOrder(id);
+	return await client.getOrder(id).then(
+		(order) => order,
+		(error: Error) => {
+			skipped.push({ source: 'digicert', ref: String(id), reason: `DigiCert did not return the order: ${error.message}` });
+			return undefined;
+		},
+	);
 }
 
 export async function gatherCandidates(
@@ -342,8 +368,10 @@ export function planRenewalPoll(
 	sourcesRead: CertSource[],
 	settings: RenewalSettings,
 	now: Date,
+	unreadable: SkippedRecord[] = [],
 ): RenewalPollResult {
-	const { assessed, skipped } = assessAll(candidates, now, settings.policy);
+	const { assessed, skipped: unjudged } = assessAll(candidates, now, settings.policy);
+	const skipped = [...unreadable, ...unjudged];
 	const observed: ObservedCertificate[] = assessed.map(({ candidate, assessment }) => ({
 		key: candidate.key,
 		source: candidate.source,
@@ -438,9 +466,16 @@ export async function pollRenewalDue(
 	stored: { renewal?: unknown; schedule?: unknown },
 	now: Date,
 ): Promise<RenewalDuePoll> {
-	const pem = settings.usePem ? pemCandidates(ctx.getNode(), settings.pems, now) : [];
+	// One record that cannot be read (an unreadable PEM entry, an order DigiCert will not return) is reported on
+	// the emitted items (skippedRecords) and in the log; the others are judged and the state moves on.
+	const unreadable: SkippedRecord[] = [];
+	const pem = settings.usePem ? pemCandidates(ctx.getNode(), settings.pems, now, unreadable) : [];
+	if (settings.usePem && pem.length === 0 && !settings.useDigiCert) {
+		// Nothing at all could be read: a configuration problem, which fails the poll (and the activation) with its reason.
+		pemCandidates(ctx.getNode(), settings.pems, now);
+	}
 	const pemRead: CertSource[] = settings.usePem ? ['pem'] : [];
-	if (!settings.useDigiCert) return { ...planRenewalPoll(stored.renewal, pem, pemRead, settings, now), kind: 'pem' };
+	if (!settings.useDigiCert) return { ...planRenewalPoll(stored.renewal, pem, pemRead, settings, now, unreadable), kind: 'pem' };
 
 	const key = scheduleKey(settings);
 	const schedule = readSchedule(stored.schedule);
@@ -449,8 +484,8 @@ export async function pollRenewalDue(
 	if (!scheduleHolds(schedule, key, now)) {
 		// The feed's baseline first: whatever it returns now is already reflected in the listing that follows.
 		const { next: changes } = await readStatusFeed(client, feed, now);
-		const digicert = await digiCertCandidates(client, settings, now);
-		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now);
+		const digicert = await digiCertCandidates(client, settings, now, unreadable);
+		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now, unreadable);
 		return { ...result, kind: 'scan', schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now) };
 	}
 
@@ -465,10 +500,11 @@ export async function pollRenewalDue(
 	}
 	const digicert: CandidateCertificate[] = [];
 	for (const id of toRead) {
-		const candidate = watchedCandidate(await client.getOrder(id), settings);
+		const order = await readOrder(client, id, unreadable);
+		const candidate = order && watchedCandidate(order, settings);
 		if (candidate) digicert.push(candidate);
 	}
-	const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), pemRead, settings, now);
+	const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), pemRead, settings, now, unreadable);
 	const entries = upcomingEntries(digicert, result.next, settings, now);
 	return { ...result, kind: 'feed', schedule: advanceSchedule(schedule, [...toRead, ...dropped], entries, changes) };
 }

@@ -3,19 +3,21 @@
  * Pure: every function takes the old state and the clock and returns a new state; nothing is mutated.
  *
  * Renewal due
- *   One entry per certificate, keyed by issuer + serial: a renewed (or reissued) certificate has a new
- *   serial and therefore a new key, so it starts with a clean slate. An entry remembers that the event
+ *   One entry per certificate that is due, keyed by issuer + serial: a renewed (or reissued) certificate has
+ *   a new serial and therefore a new key, so it starts with a clean slate. An entry remembers that the event
  *   fired for the certificate's current renewal window, when, and when the last reminder went out.
- *   If the certificate leaves the due state (e.g. the policy was relaxed) the entry is reset, so that
- *   entering the window again fires again. Entries of certificates no longer listed by a source that
+ *   A certificate that is not due has no entry: if it leaves the due state (e.g. the policy was relaxed)
+ *   its entry is dropped, so that entering the window again fires again. Entries of certificates no longer listed by a source that
  *   was read successfully are pruned after a grace period (a source that failed prunes nothing).
  *
  * Order status changed
- *   A cursor (the time of the last poll) and a bounded set of changes already emitted. Each poll asks
- *   for the changes of the last (now − cursor + overlap) minutes: the overlap absorbs clock skew between
- *   n8n and the service and a change recorded late; the seen set stops the overlap from emitting twice.
- *   The status-changes endpoint returns no timestamp, so a change is keyed by order id + certificate id +
- *   status, stamped with the time we first saw it; a key is forgotten once no window can return it again.
+ *   A cursor (the time of the last poll) and the changes already emitted. Each poll asks for the changes
+ *   of the last (now − cursor + overlap) minutes: the overlap absorbs clock skew between n8n and the
+ *   service and a change recorded late; the seen set stops the overlap from emitting twice. The
+ *   status-changes endpoint returns no timestamp, so a change is keyed by order id + certificate id +
+ *   status, stamped with the time we first saw it; a key is forgotten once no window can return it again
+ *   (a time watermark: the set holds only what the next window can return, with no count cap, so a burst
+ *   of 20,000 changes is never emitted twice). Keys are stored grouped by the time they were first seen.
  */
 
 import { DAY_MS } from '../shared/time';
@@ -104,11 +106,11 @@ export function planRenewalEvents(
 			: { source: cert.source, ref: cert.ref, reminders: 0, lastSeenAt: nowIso };
 		let fire: FireKind | null = null;
 		if (!cert.due) {
-			// Out of the window: forget that it fired, so entering the window again fires again.
-			delete entry.firedWindowStart;
-			delete entry.firedAt;
-			delete entry.lastFiredAt;
-			entry.reminders = 0;
+			// Out of the window: nothing to remember (entering the window again fires again). Not keeping an entry
+			// per certificate that is not due keeps the state small for large accounts (50,000 orders: under 1 MB).
+			delete certs[cert.key];
+			decisions.push({ key: cert.key, fire });
+			continue;
 		} else if (entry.firedWindowStart === undefined) {
 			fire = 'due';
 			entry.firedWindowStart = cert.windowStart;
@@ -150,19 +152,30 @@ export function pruneRenewalState(
 /* ------------------------------------------------------------------------------------------------ */
 
 export interface StatusChangeState {
-	version: 1;
+	version: 2;
 	/** Time of the last poll whose window is covered (ISO). Undefined before the first poll. */
 	cursor?: string;
-	/** change key → when we first saw it (ISO). */
-	seen: Record<string, string>;
+	/** when we first saw them (ISO) → the change keys first seen then. */
+	seen: Record<string, string[]>;
 }
 
-export const emptyStatusChangeState = (): StatusChangeState => ({ version: 1, seen: {} });
+export const emptyStatusChangeState = (): StatusChangeState => ({ version: 2, seen: {} });
 
+/** Reads the stored state; version 1 (key → time) is converted, anything damaged starts afresh. */
 export function readStatusChangeState(raw: unknown): StatusChangeState {
-	const state = raw as Partial<StatusChangeState> | undefined;
-	if (!state || state.version !== 1 || typeof state.seen !== 'object' || state.seen === null) return emptyStatusChangeState();
-	return { version: 1, cursor: typeof state.cursor === 'string' ? state.cursor : undefined, seen: { ...state.seen } };
+	const state = raw as { version?: number; cursor?: unknown; seen?: unknown } | undefined;
+	if (!state || typeof state.seen !== 'object' || state.seen === null || Array.isArray(state.seen)) return emptyStatusChangeState();
+	const cursor = typeof state.cursor === 'string' ? state.cursor : undefined;
+	const seen: Record<string, string[]> = {};
+	if (state.version === 1) {
+		for (const [key, at] of Object.entries(state.seen as Record<string, unknown>)) if (typeof at === 'string') (seen[at] ??= []).push(key);
+		return { version: 2, cursor, seen };
+	}
+	if (state.version !== 2) return emptyStatusChangeState();
+	for (const [at, keys] of Object.entries(state.seen as Record<string, unknown>)) {
+		if (Array.isArray(keys)) seen[at] = keys.filter((k): k is string => typeof k === 'string');
+	}
+	return { version: 2, cursor, seen };
 }
 
 export interface StatusChange {
@@ -179,11 +192,9 @@ export interface WindowOptions {
 	overlapMinutes: number;
 	/** The endpoint's limit (DigiCert: 7 days = 10080 minutes). */
 	maxMinutes: number;
-	/** At most this many seen keys are kept (oldest dropped first). */
-	maxSeen: number;
 }
 
-export const DEFAULT_WINDOW: WindowOptions = { overlapMinutes: 5, maxMinutes: 10_080, maxSeen: 5_000 };
+export const DEFAULT_WINDOW: WindowOptions = { overlapMinutes: 5, maxMinutes: 10_080 };
 
 /**
  * How many minutes to ask for. `truncated` is true when the cursor is older than the endpoint allows:
@@ -210,7 +221,7 @@ export function statusWindowMinutes(
 /**
  * Given the changes the window returned, says which are new (to emit, if their status is watched) and
  * returns the state to keep: cursor = now, every returned change marked seen (watched or not, so a
- * change is judged once), keys no window can return again forgotten, the set bounded.
+ * change is judged once), keys no window can return again forgotten.
  *
  * On the first poll (no cursor) nothing is emitted unless `emitOnFirstPoll`: the changes returned are
  * only marked seen, so activating the trigger does not replay history.
@@ -223,28 +234,24 @@ export function planStatusChanges(
 ): { fresh: StatusChange[]; next: StatusChangeState } {
 	const { windowStart, firstPoll } = statusWindowMinutes(state, now, options);
 	const nowIso = now.toISOString();
-	const seen: Record<string, string> = {};
+	const seen: Record<string, string[]> = {};
+	const known = new Set<string>();
 	// A key seen before the start of this window (minus the overlap, for skew) cannot come back.
 	const forgetBefore = Date.parse(windowStart) - options.overlapMinutes * MINUTE_MS;
-	for (const [key, seenAt] of Object.entries(state.seen)) {
-		if (Date.parse(seenAt) >= forgetBefore) seen[key] = seenAt;
+	for (const [seenAt, keys] of Object.entries(state.seen)) {
+		if (!(Date.parse(seenAt) >= forgetBefore)) continue;
+		seen[seenAt] = keys;
+		for (const key of keys) known.add(key);
 	}
 	const fresh: StatusChange[] = [];
-	const inThisPoll = new Set<string>();
+	const firstSeenNow: string[] = [];
 	for (const change of changes) {
 		const key = statusChangeKey(change);
-		if (inThisPoll.has(key)) continue;
-		inThisPoll.add(key);
-		if (seen[key] === undefined) {
-			if (!firstPoll || options.emitOnFirstPoll) fresh.push(change);
-			seen[key] = nowIso;
-		}
+		if (known.has(key)) continue;
+		known.add(key);
+		firstSeenNow.push(key);
+		if (!firstPoll || options.emitOnFirstPoll) fresh.push(change);
 	}
-	const entries = Object.entries(seen);
-	let bounded = seen;
-	if (entries.length > options.maxSeen) {
-		entries.sort((a, b) => Date.parse(b[1]) - Date.parse(a[1]));
-		bounded = Object.fromEntries(entries.slice(0, options.maxSeen));
-	}
-	return { fresh, next: { version: 1, cursor: nowIso, seen: bounded } };
+	if (firstSeenNow.length) seen[nowIso] = [...(seen[nowIso] ?? []), ...firstSeenNow];
+	return { fresh, next: { version: 2, cursor: nowIso, seen } };
 }

@@ -154,8 +154,8 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	const wrongPassword = run.output('Wrong Password x3');
 	expect(wrongPassword.map((i: any) => i.json.error)).toEqual([
 		'ARCA automation failed: Clave o usuario incorrecto (item 1)',
-		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 1) (item 2)',
-		'Not sent: ARCA rejected this login earlier in this execution (node "Wrong Password x3", item 1) (item 3)',
+		expect.stringMatching(/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 2\)$/),
+		expect.stringMatching(/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 3\)$/),
 	]);
 	expect(sim.stats.failedLogins - failedLoginsBefore).toBe(1); // one attempt, never retried
 

@@ -139,8 +139,8 @@ test('a rejected login is not tried again by any later ARCA node of the executio
 	await n8n.importWorkflow(workflow);
 	const run = await n8n.execute(workflow.id);
 	expect(run.output('Create')[0].json.error).toBe('ARCA automation failed: Clave o usuario incorrecto (item 1)');
-	expect(run.output('Authorize')[0].json.error).toBe('Not sent: ARCA rejected this login earlier in this execution (node "Create", item 1) (item 1)');
-	expect(run.output('Run')[0].json.error).toBe('Not sent: ARCA rejected this login earlier in this execution (node "Create", item 1) (item 1)');
+	expect(run.output('Authorize')[0].json.error).toMatch(/^Not sent: ARCA rejected this login earlier in this execution \(node "Create", item 1, automation [0-9a-f-]{36}\) \(item 1\)$/);
+	expect(run.output('Run')[0].json.error).toMatch(/^Not sent: ARCA rejected this login earlier in this execution \(node "Create", item 1, automation [0-9a-f-]{36}\) \(item 1\)$/);
 	expect(lenient.stats.failedLogins - failedBefore).toBe(1);
 	// The next execution may try again (the user fixed the password, or not): the guard is per execution.
 	const again = await n8n.execute(workflow.id);

@@ -159,17 +159,28 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		for (const call of windowCalls) expect(call.path).toMatch(/minutes=\d+$/);
 	});
 
-	test('Order status changed: a failing request moves nothing, the next poll repeats the window', async () => {
+	test('Order status changed: a failing feed request moves nothing, the next poll repeats the window', async () => {
 		const harness = harnessFor({ event: 'orderStatusChanged', statuses: [], options: {} });
 		expect(await harness.pollItems()).toEqual([]);
 		const order = sim.control.seedOrder({ status: 'pending', commonName: 'Flaky Corp' });
 		sim.control.issueOrder(order.id);
 		const before = JSON.stringify(harness.memory);
-		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 404, body: { errors: [{ code: 'not_found|order', message: 'gone' }] } });
+		sim.control.addFault({ method: 'GET', path: '/order/certificate/status-changes', kind: 'status', status: 404, body: { errors: [{ code: 'not_found|endpoint', message: 'gone' }] } });
 		await expect(harness.poll()).rejects.toThrow();
 		expect(JSON.stringify(harness.memory)).toBe(before);
 		const items = await harness.pollItems();
 		expect(items.map((item) => [item.orderId, item.status])).toEqual([[order.id, 'issued']]);
+	});
+
+	test('Order status changed: one order DigiCert will not return is emitted with the reason (the trigger does not jam on it)', async () => {
+		const harness = harnessFor({ event: 'orderStatusChanged', statuses: [], options: {} });
+		expect(await harness.pollItems()).toEqual([]);
+		const order = sim.control.seedOrder({ status: 'pending', commonName: 'Gone Corp' });
+		sim.control.issueOrder(order.id);
+		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 404, body: { errors: [{ code: 'not_found|order', message: 'gone' }] } });
+		const items = await harness.pollItems();
+		expect(items).toEqual([expect.objectContaining({ orderId: order.id, status: 'issued', order: null, problem: expect.stringMatching(/^DigiCert did not return order \d+: .*gone/) })]);
+		expect(await harness.pollItems()).toEqual([]);
 	});
 
 	test('Order status changed: manual mode returns the latest change with its order, no state', async () => {

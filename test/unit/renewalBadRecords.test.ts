@@ -27,3 +27,26 @@ describe('one bad record never stops the Renewal Due trigger', () => {
 		expect(Object.keys(second.next.certs)).toEqual(Object.keys(first.next.certs));
 	});
 });
+
+describe('the trigger state stays small for large accounts (#19)', () => {
+	test('50,000 listed orders (1/3-lifetime policy: listed up to 154 days ahead, 1,000 of them due): state under 1 MB', () => {
+		const fraction: RenewalSettings = { ...settings, policy: { mode: 'fractionRemaining', fraction: 1 / 3 } };
+		const issuer = 'C=US, O=DigiCert Inc, CN=DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1';
+		const DAY = 86_400_000;
+		const candidates = Array.from({ length: 50_000 }, (_, i) => {
+			// 1,000 due (expiring within 100 days); 49,000 listed but not due yet (125–150 days, window opens at ~122)
+			const daysLeft = i < 1_000 ? 20 + (i % 80) : 125 + (i % 25);
+			const notAfter = new Date(now.getTime() + daysLeft * DAY);
+			const notBefore = new Date(notAfter.getTime() - 365 * DAY);
+			return { ...candidate(String(1_000_000 + i), notBefore.toISOString(), notAfter.toISOString()), key: `${issuer}#${(0x1a2b3c4d5e6f + i).toString(16).toUpperCase()}0A0B0C0D0E0F` };
+		});
+		const first = planRenewalPoll(undefined, candidates, ['digicert'], fraction, now);
+		expect(first.items).toHaveLength(1_000);
+		const size = JSON.stringify(first.next).length;
+		// Before: one entry per listed order, due or not (8.4 MB at 50,000). Now: only the due ones are remembered.
+		expect(Object.keys(first.next.certs)).toHaveLength(1_000);
+		expect(size).toBeLessThan(1_000_000);
+		// and the next poll remembers them: nothing fires twice
+		expect(planRenewalPoll(first.next, candidates, ['digicert'], fraction, new Date(now.getTime() + 3_600_000)).items).toHaveLength(0);
+	});
+});

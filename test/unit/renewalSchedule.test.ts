@@ -12,7 +12,7 @@ import { emptyStatusChangeState, type StatusChangeState } from '../../nodes/Cert
 
 const NOW = new Date('2026-12-01T06:00:00Z');
 const T = NOW.getTime();
-const feed: StatusChangeState = { version: 1, cursor: NOW.toISOString(), seen: {} };
+const feed: StatusChangeState = { version: 2, cursor: NOW.toISOString(), seen: {} };
 
 describe('renewal schedule', () => {
 	test('a scan keeps its future entries soonest first, trusted for a day', () => {
@@ -48,7 +48,7 @@ describe('renewal schedule', () => {
 
 	test('advancing replaces the entries of the orders read, keeps the rest, drops what is past validUntil', () => {
 		const s = scheduleFromScan('k', [[T + 1000, 1], [T + 2000, 2]], feed, NOW);
-		const later: StatusChangeState = { version: 1, cursor: new Date(T + 60_000).toISOString(), seen: {} };
+		const later: StatusChangeState = { version: 2, cursor: new Date(T + 60_000).toISOString(), seen: {} };
 		const next = advanceSchedule(s, [1], [[T + 9000, 1], [T + 2 * SCAN_VALID_MS, 5]], later);
 		expect(next.upcoming).toEqual([[T + 2000, 2], [T + 9000, 1]]);
 		expect(next.changes).toBe(later);

@@ -83,7 +83,7 @@ describe('planRenewalEvents', () => {
 		const fired = planRenewalEvents(emptyRenewalState(), [cert('01', true)], T0).next;
 		const out = planRenewalEvents(fired, [cert('01', false)], later(MIN));
 		expect(out.decisions[0].fire).toBeNull();
-		expect(out.next.certs[certificateKey('CN=Test CA', '01')].firedWindowStart).toBeUndefined();
+		expect(out.next.certs[certificateKey('CN=Test CA', '01')]).toBeUndefined();
 		expect(planRenewalEvents(out.next, [cert('01', true)], later(2 * MIN)).decisions[0].fire).toBe('due');
 	});
 
@@ -115,7 +115,7 @@ describe('readRenewalState / readStatusChangeState', () => {
 		expect(readRenewalState({ version: 2, certs: {} })).toEqual(emptyRenewalState());
 		expect(readRenewalState({ version: 1, certs: null })).toEqual(emptyRenewalState());
 		expect(readStatusChangeState('x')).toEqual(emptyStatusChangeState());
-		expect(readStatusChangeState({ version: 1, cursor: 5, seen: {} })).toEqual({ version: 1, cursor: undefined, seen: {} });
+		expect(readStatusChangeState({ version: 1, cursor: 5, seen: {} })).toEqual({ version: 2, cursor: undefined, seen: {} });
 	});
 });
 
@@ -129,20 +129,20 @@ describe('statusWindowMinutes', () => {
 		});
 	});
 	test('elapsed minutes rounded up plus the overlap', () => {
-		const state = { version: 1 as const, cursor: T0.toISOString(), seen: {} };
+		const state = { version: 2 as const, cursor: T0.toISOString(), seen: {} };
 		expect(statusWindowMinutes(state, later(60_001)).minutes).toBe(2 + 5);
 		expect(statusWindowMinutes(state, later(60_000)).minutes).toBe(1 + 5);
 		expect(statusWindowMinutes(state, T0).minutes).toBe(5);
 	});
 	test('capped at the endpoint limit of 7 days, and says so', () => {
-		const state = { version: 1 as const, cursor: T0.toISOString(), seen: {} };
+		const state = { version: 2 as const, cursor: T0.toISOString(), seen: {} };
 		const w = statusWindowMinutes(state, later(8 * DAY_MS));
 		expect(w.minutes).toBe(10_080);
 		expect(w.truncated).toBe(true);
 		expect(statusWindowMinutes(state, later(7 * DAY_MS - 10 * MIN)).truncated).toBe(false);
 	});
 	test('a cursor in the future (clock moved back) still asks for at least the overlap', () => {
-		const state = { version: 1 as const, cursor: later(DAY_MS).toISOString(), seen: {} };
+		const state = { version: 2 as const, cursor: later(DAY_MS).toISOString(), seen: {} };
 		expect(statusWindowMinutes(state, T0).minutes).toBe(5);
 	});
 });
@@ -155,7 +155,7 @@ describe('planStatusChanges', () => {
 		const first = planStatusChanges(emptyStatusChangeState(), [pending], T0);
 		expect(first.fresh).toEqual([]);
 		expect(first.next.cursor).toBe(T0.toISOString());
-		expect(first.next.seen[statusChangeKey(pending)]).toBe(T0.toISOString());
+		expect(first.next.seen[T0.toISOString()]).toEqual([statusChangeKey(pending)]);
 
 		const second = planStatusChanges(first.next, [pending, issued], later(MIN));
 		expect(second.fresh).toEqual([issued]);
@@ -169,40 +169,51 @@ describe('planStatusChanges', () => {
 	});
 
 	test('the same order moving to another status is a new change; duplicates in one response count once', () => {
-		const state = { version: 1 as const, cursor: T0.toISOString(), seen: {} };
+		const state = { version: 2 as const, cursor: T0.toISOString(), seen: {} };
 		const r = planStatusChanges(state, [pending, { ...pending, status: 'issued' }, pending], later(MIN));
 		expect(r.fresh.map((c) => c.status)).toEqual(['pending', 'issued']);
 	});
 
 	test('a key is forgotten only once no window can return it again', () => {
-		let state = planStatusChanges({ version: 1, cursor: T0.toISOString(), seen: {} }, [issued], later(MIN)).next;
+		let state = planStatusChanges({ version: 2, cursor: T0.toISOString(), seen: {} }, [issued], later(MIN)).next;
 		// polls every minute: the key must survive while windows (overlap 5 min + skew margin 5 min) can reach it
 		for (let m = 2; m <= 11; m++) {
 			state = planStatusChanges(state, [], later(m * MIN)).next;
-			expect(state.seen[statusChangeKey(issued)]).toBeDefined();
+			expect(Object.values(state.seen).flat()).toContain(statusChangeKey(issued));
 		}
 		state = planStatusChanges(state, [], later(13 * MIN)).next;
-		expect(state.seen[statusChangeKey(issued)]).toBeDefined();
+		expect(Object.values(state.seen).flat()).toContain(statusChangeKey(issued));
 		state = planStatusChanges(state, [], later(14 * MIN)).next;
-		expect(state.seen[statusChangeKey(issued)]).toBeUndefined();
+		expect(Object.values(state.seen).flat()).not.toContain(statusChangeKey(issued));
 	});
 
 	test('a stale cursor (state not saved on quiet polls, then a restart) re-reads and still de-duplicates', () => {
-		const saved = planStatusChanges({ version: 1, cursor: T0.toISOString(), seen: {} }, [issued], later(MIN)).next;
+		const saved = planStatusChanges({ version: 2, cursor: T0.toISOString(), seen: {} }, [issued], later(MIN)).next;
 		// in memory: two quiet polls moved the cursor; the process restarts: back to `saved`
 		const afterRestart = planStatusChanges(saved, [issued, pending], later(30 * MIN));
 		expect(statusWindowMinutes(saved, later(30 * MIN)).minutes).toBe(29 + 5);
 		expect(afterRestart.fresh).toEqual([pending]);
 	});
 
-	test('the seen set is bounded, newest kept', () => {
-		const many = Array.from({ length: 20 }, (_, i) => ({ order_id: i, certificate_id: i, status: 'issued' }));
-		let state = planStatusChanges({ version: 1, cursor: T0.toISOString(), seen: {} }, many.slice(0, 10), later(MIN), {
-			...DEFAULT_WINDOW,
-			maxSeen: 15,
-		}).next;
-		state = planStatusChanges(state, many.slice(10), later(2 * MIN), { ...DEFAULT_WINDOW, maxSeen: 15 }).next;
-		expect(Object.keys(state.seen)).toHaveLength(15);
-		for (const change of many.slice(10)) expect(state.seen[statusChangeKey(change)]).toBeDefined();
+	test.each([6_000, 20_000])('%i changes inside one window are each emitted once (no count cap: the old 5,000 cap re-emitted the overflow)', (count) => {
+		const many = Array.from({ length: count }, (_, i) => ({ order_id: 1_000_000 + i, certificate_id: 5_000_000 + i, status: 'issued' }));
+		const first = planStatusChanges({ version: 2, cursor: T0.toISOString(), seen: {} }, many, later(MIN));
+		expect(first.fresh).toHaveLength(count);
+		// the next polls' windows return the same changes again (overlap), plus one new
+		const extra = { order_id: 42, certificate_id: 43, status: 'revoked' };
+		const second = planStatusChanges(first.next, [...many, extra], later(2 * MIN));
+		expect(second.fresh).toEqual([extra]);
+		const third = planStatusChanges(second.next, [...many, extra], later(3 * MIN));
+		expect(third.fresh).toEqual([]);
+		// stored compactly: keys grouped by the time they were first seen
+		expect(Object.keys(third.next.seen)).toHaveLength(2);
+		expect(JSON.stringify(third.next).length).toBeLessThan(count * 30);
+	});
+
+	test('a version-1 state (key → time) is read and de-duplicates as before', () => {
+		const v1 = { version: 1, cursor: T0.toISOString(), seen: { [statusChangeKey(issued)]: T0.toISOString() } };
+		const next = planStatusChanges(readStatusChangeState(v1), [issued, pending], later(MIN));
+		expect(next.fresh).toEqual([pending]);
+		expect(readStatusChangeState({ version: 9, seen: {} })).toEqual(emptyStatusChangeState());
 	});
 });
