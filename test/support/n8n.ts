@@ -9,6 +9,8 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { postgresBin } from './postgres';
+
 /** The repository root, from the sources (ts-jest) or from their compiled copy in .build/. */
 function findRepoRoot(from: string): string {
 	for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
@@ -215,6 +217,11 @@ export class N8nInstance {
 		delete this.env.JEST_WORKER_ID;
 		delete this.env.NODE_ENV;
 		if (!options.skipInstall) installPackage(join(this.userFolder, '.n8n'), packPackage());
+	}
+
+	/** The environment n8n runs with (the secret scan reads its database settings). */
+	get environment(): NodeJS.ProcessEnv {
+		return this.env;
 	}
 
 	get n8nFolder() {
@@ -474,15 +481,22 @@ function recordSecretScan(result: SecretScanResult) {
 
 /** Every stored execution's data (SQLite database; the n8n that ran it provides node:sqlite from Node 22 on). */
 function readStoredExecutionData(instance: N8nInstance): string[] {
+	const env = instance.environment;
+	if (env.DB_TYPE === 'postgresdb') {
+		// Queue mode: the executions live in PostgreSQL (read before the suite stops the database).
+		const out = execFileSync(
+			postgresBin('psql'),
+			['-h', env.DB_POSTGRESDB_HOST ?? '127.0.0.1', '-p', env.DB_POSTGRESDB_PORT ?? '5432', '-U', env.DB_POSTGRESDB_USER ?? 'postgres', '-d', env.DB_POSTGRESDB_DATABASE ?? 'postgres', '-At', '-c', 'SELECT coalesce(json_agg(data), \'[]\'::json) FROM execution_data'],
+			{ encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: env.DB_POSTGRESDB_PASSWORD ?? '' } },
+		);
+		return JSON.parse(out) as string[];
+	}
 	const db = join(instance.n8nFolder, 'database.sqlite');
 	if (!existsSync(db)) return [];
 	const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true });
 const rows = db.prepare('SELECT data FROM execution_data').all(); process.stdout.write(JSON.stringify(rows.map((r) => String(r.data))));`;
-	try {
-		const out = execFileSync(instance.runtime.node, ['--no-warnings', '-e', script, db], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-		return JSON.parse(out) as string[];
-	} catch {
-		// Node 20 (n8n 1.x) has no node:sqlite: those runs are covered by the CLI transcript alone.
-		return [];
-	}
+	// n8n 1.x runs on Node 20, which has no node:sqlite: the default runtime's Node (24) reads its database.
+	const node = instance.runtime.version.startsWith('1.') ? n8nRuntime().node : instance.runtime.node;
+	const out = execFileSync(node, ['--no-warnings', '-e', script, db], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+	return JSON.parse(out) as string[];
 }

@@ -4,11 +4,12 @@
  * folder, stopped and deleted by close(). scripts/ensure-system-deps.sh installs both packages.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort } from './n8n';
+import { postgresBin } from './postgres';
 
 export interface LoopbackService {
 	port: number;
@@ -63,15 +64,6 @@ export async function startRedis(): Promise<LoopbackService> {
 	};
 }
 
-function postgresBin(name: string): string {
-	const root = '/usr/lib/postgresql';
-	const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-	for (const version of versions) {
-		const bin = join(root, version, 'bin', name);
-		if (existsSync(bin)) return bin;
-	}
-	throw new Error(`PostgreSQL's ${name} not found under ${root}: scripts/ensure-system-deps.sh installs postgresql`);
-}
 
 /** A PostgreSQL cluster owned by the `postgres` system user (PostgreSQL refuses to run as root); trust auth on loopback. */
 export async function startPostgres(): Promise<LoopbackService & { user: string; database: string }> {
