@@ -257,7 +257,7 @@ test('each of the five credentials, created from the UI: its Test succeeds again
 			type: 'Firmador API',
 			good: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: firmador.secret },
 			bad: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: Buffer.from('not-the-shared-key-of-this-app!!').toString('base64') },
-			badMessage: /Firmador rejected the signature: check App ID, Secret, Secret Encoding and this machine's clock/,
+			badMessage: /Firmador refused the signature \(HTTP 401\) with every reading of the document \(144 tried\): check App ID and Secret/,
 		},
 		{
 			type: 'Firmador SFTP',

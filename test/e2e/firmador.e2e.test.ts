@@ -144,10 +144,19 @@ test('bad input: error items for a non-PDF, a wrong CUIL and a missing file; the
 
 test('credential Test buttons: HMAC and SFTP (host key pinned)', async () => {
 	await n8n.start();
-	expect(await n8n.testCredential('firmadorApi', apiData)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	expect(await n8n.testCredential('firmadorApi', apiData)).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
 	const badSecret = await n8n.testCredential('firmadorApi', { ...apiData, secret: Buffer.from('nope').toString('base64') });
 	expect(badSecret.status).toBe('Error');
-	expect(badSecret.message).toMatch(/rejected the signature/);
+	expect(badSecret.message).toMatch(/^Firmador refused the signature \(HTTP 401\) with every reading of the document \(144 tried\)/);
+	// a server that signs other readings: the Test names the settings that work (the editor's Test button runs this)
+	sim.control.configure({ signedUri: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' });
+	try {
+		const found = await n8n.testCredential('firmadorApi', apiData);
+		expect(found).toEqual({ status: 'Error', message: expect.stringContaining('Your server accepts: URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty.') });
+		expect(await n8n.testCredential('firmadorApi', { ...apiData, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
+	} finally {
+		sim.control.configure({ signedUri: 'absoluteUrl', emptyBodyHash: 'empty' });
+	}
 	const sftpOk = await n8n.testCredential('firmadorSftp', sftpData);
 	expect(sftpOk).toEqual({ status: 'OK', message: 'Connection successful, host key verified' });
 	const wrongKey = await n8n.testCredential('firmadorSftp', { ...sftpData, hostKeyFingerprint: 'SHA256:' + 'B'.repeat(43) });
