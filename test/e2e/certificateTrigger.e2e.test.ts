@@ -264,7 +264,7 @@ test('example "Renewal due (ARCA PEM) → ARCA Create Certificate → write the 
 	expect(run.error).toBeUndefined();
 	expect(run.status).toBe('success');
 	expect(run.items[0]).toMatchObject({ label: 'facturacion', source: 'pem', serialNumber: arcaDue.serialHex, due: true });
-	expect(run.nodes['ARCA Create Certificate'][0]).toMatchObject({ alias: 'facturacion', environment: 'prod', status: 'complete' });
+	expect(run.nodes['ARCA Create Certificate'][0]).toMatchObject({ alias: 'facturacion', environment: 'dev', status: 'complete' });
 	const written = existsSync(filesDir) ? readdirSync(filesDir) : [];
 	const certFile = written.find((name) => name.startsWith('facturacion_') && name.endsWith('.crt.pem'));
 	const keyFile = written.find((name) => name.startsWith('facturacion_') && name.endsWith('.key.pem'));
