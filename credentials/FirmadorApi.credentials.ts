@@ -80,7 +80,7 @@ export class FirmadorApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to show the details the provider\'s document leaves open. The defaults follow the usual ASP.NET HMAC pattern; leave them unless your server answers 401 with a right App ID and Secret — then click Test: it tries every combination and says which one your server accepts.',
+				'Whether to set the details the provider\'s document leaves open. Off: the defaults (the usual ASP.NET HMAC pattern) apply. Leave it off unless your server answers 401 with a right App ID and Secret — then click Test: it tries every combination and says which one your server accepts.',
 		},
 		{
 			displayName: 'URI to Sign',

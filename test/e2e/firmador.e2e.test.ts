@@ -153,7 +153,7 @@ test('credential Test buttons: HMAC and SFTP (host key pinned)', async () => {
 	try {
 		const found = await n8n.testCredential('firmadorApi', apiData);
 		expect(found).toEqual({ status: 'Error', message: expect.stringContaining('Your server accepts: URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty.') });
-		expect(await n8n.testCredential('firmadorApi', { ...apiData, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
+		expect(await n8n.testCredential('firmadorApi', { ...apiData, signatureDetails: true, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
 	} finally {
 		sim.control.configure({ signedUri: 'absoluteUrl', emptyBodyHash: 'empty' });
 	}

@@ -10,7 +10,6 @@ import { asSentence, clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS }
 import { checkBaseFolder, RemotePathError } from '../protocol/paths';
 import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
 import { userinfoReason } from '../../shared/secureUrl';
-export { checkOptionValues } from '../../shared/n8n/optionValues';
 import { getStatuses, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
 

@@ -54,14 +54,31 @@ export function asNodeError(node: INode, error: unknown, itemIndex: number): Err
 	return context ? withContext(converted, context) : converted;
 }
 
+/** Items the router refused before an all-items operation ran (an options value outside its list), per execution context. */
+const refusedBeforeBatch = new WeakMap<object, Map<number, Error>>();
+
+/** Runs an all-items operation with these items refused: runBatched and runPerItem fail each of them before any work on it. */
+export async function refuseItemsBeforeBatch<T>(ctx: IExecuteFunctions, refused: Map<number, Error>, run: () => Promise<T>): Promise<T> {
+	if (refused.size === 0) return await run();
+	refusedBeforeBatch.set(ctx, refused);
+	try {
+		return await run();
+	} finally {
+		refusedBeforeBatch.delete(ctx);
+	}
+}
+
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>;
 
 /** Runs `handle` for every input item, in order. */
 export async function runPerItem(ctx: IExecuteFunctions, handle: ItemHandler): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
+	const refused = refusedBeforeBatch.get(ctx);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			const early = refused?.get(itemIndex);
+			if (early) throw early;
 			const result = await handle(itemIndex);
 			for (const item of Array.isArray(result) ? result : [result]) {
 				output.push({ ...item, pairedItem: item.pairedItem ?? { item: itemIndex } });
@@ -102,6 +119,7 @@ export interface BatchedOptions<P, S> {
 
 export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: BatchedOptions<P, S>): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
+	const refused = refusedBeforeBatch.get(ctx);
 	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items to send');
 	const results = new Map<number, INodeExecutionData[]>();
 	const fail = (itemIndex: number, error: unknown) => {
@@ -113,6 +131,8 @@ export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: Batc
 	const prepared: Array<Entry<P>> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			const early = refused?.get(itemIndex);
+			if (early) throw early;
 			prepared.push({ itemIndex, payload: await options.prepare(itemIndex) });
 		} catch (error) {
 			fail(itemIndex, error);

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runPerItem } from './items';
+import { refuseItemsBeforeBatch, runPerItem } from './items';
 import { checkOptionValues } from './optionValues';
 
 export interface PerItemOperation {
@@ -43,7 +43,18 @@ export async function route(ctx: IExecuteFunctions, operations: OperationMap): P
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const action = operations[resource]?.[operation];
 	if (!action) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	if ('executeAll' in action) return await action.executeAll.call(ctx);
+	if ('executeAll' in action) {
+		// Every item's options values are checked here too: runBatched fails the refused items before anything is sent.
+		const refused = new Map<number, Error>();
+		ctx.getInputData().forEach((_item, itemIndex) => {
+			try {
+				checkOptionValues(ctx, itemIndex, action.description);
+			} catch (error) {
+				refused.set(itemIndex, error as Error);
+			}
+		});
+		return await refuseItemsBeforeBatch(ctx, refused, async () => await action.executeAll.call(ctx));
+	}
 	return await runPerItem(ctx, async (itemIndex) => {
 		checkOptionValues(ctx, itemIndex, action.description);
 		return await action.execute.call(ctx, itemIndex);

@@ -4,7 +4,7 @@ import { errorItem, inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, rejectedSessionsError, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, rejectedSessionsError, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -149,7 +149,6 @@ function uploadFileName(ctx: IExecuteFunctions, itemIndex: number, name: string)
 
 /** Every parameter is checked before the binary data is read, so the item's first problem is a field's. */
 async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: string): Promise<Prepared> {
-	checkOptionValues(this, itemIndex, properties);
 	const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	let folder: string;
 	try {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { batchOptions, binaryInput, checkApiCredential, checkOptionValues, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
+import { batchOptions, binaryInput, checkApiCredential, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
@@ -83,7 +83,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	const output = await runBatched<Prepared, Prepared>(this, {
 		batchSize: batch ? Number(options.batchSize ?? 50) : 1,
 		prepare: async (itemIndex) => {
-			checkOptionValues(this, itemIndex, properties);
 			await checkApiCredential(this, itemIndex);
 			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { binaryInput, checkApiCredential, checkOptionValues, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
+import { binaryInput, checkApiCredential, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
 import { runBatched } from '../../../shared/n8n/items';
 import { maybeWait } from '../document/sign';
 
@@ -106,7 +106,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	const output = await runBatched<Prepared, Prepared>(this, {
 		batchSize: Number(options.batchSize ?? 50),
 		prepare: async (itemIndex) => {
-			checkOptionValues(this, itemIndex, properties);
 			await checkApiCredential(this, itemIndex);
 			const person = validatedPerson(this, itemIndex);
 			// XML is always sent in one request (FirmadorXmlMasivo).
