@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { N8nInstance, TEST_OWNER } from '../support/n8n';
 import { startSshd, type SshdServer } from '../support/sshd';
@@ -73,7 +74,8 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	expect(download.binary?.data).toMatchObject({ fileName: 'contrato-01.pdf', mimeType: 'application/pdf' });
 	const onServer = readFileSync(path.join(signedFolder, 'contrato-01.pdf'));
 	expect(download.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
-	expect(onServer.toString('latin1')).toContain(`sesion ${signed.json.sessionId}`);
+	// the simulator's signed copy carries a real signature of the signer's CUIL
+	expect(verifyPdfSignatures(onServer, { trustedRootsPem: sim.caPem })).toMatchObject({ signed: true, valid: true, signatures: [{ taxId: { number: '20111111112' }, chain: 'trusted' }] });
 	// the request carried the seed's fields, HMAC-signed; the visible-signature numbers as numbers
 	const post = sim.control.requests().find((r) => r.url === '/api/Firmador')!;
 	expect(post.status).toBe(200);
