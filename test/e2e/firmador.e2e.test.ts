@@ -83,6 +83,35 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	expect(JSON.parse(post.body)).toMatchObject({ CUILPersona: '20111111112', CUITEmpresa: '30500010912', Visible: true, NumeroPagina: 1, CoordenadaX: 40 });
 });
 
+test('sign a contract, wait, download the signed copy, verify it: valid, the CUIL signed, chain trusted with the simulator CA as root', async () => {
+	// The shipped example without its e-mail step, Verify trusting the simulator's CA.
+	const workflow = firmadorExample('firmador-sign-verify-mail.json', IDS);
+	workflow.nodes = workflow.nodes.filter((node) => !['Signature Valid?', 'Send E-mail'].includes(node.name));
+	delete workflow.connections['Verify Signature'];
+	delete workflow.connections['Signature Valid?'];
+	const verifyNode = workflow.nodes.find((node) => node.name === 'Verify Signature')!;
+	expect(verifyNode.credentials).toBeUndefined(); // Verify needs no credential
+	verifyNode.parameters.trustedRoots = sim.caPem;
+	workflow.id = 'firmadorVerifyE2e';
+	await n8n.importWorkflow(workflow);
+	const result = await n8n.execute(workflow.id);
+	expect(result.error).toBeUndefined();
+	expect(result.output('Wait for Signature')[0].json.status).toBe('signed');
+	const [verified] = result.output('Verify Signature');
+	expect(verified.json).toMatchObject({ fileName: 'contrato-locacion.pdf', signed: true, valid: true, signatureCount: 1, problems: [] });
+	expect((verified.json.signatures as unknown[])[0]).toMatchObject({
+		valid: true,
+		signerName: 'Firmante Simulado 20111111112',
+		cuil: '20111111112',
+		chain: 'trusted',
+		coversWholeDocument: true,
+		digestMatches: true,
+		signatureValid: true,
+		certificateValidAtSigningTime: true,
+	});
+	expect(verified.binary?.data).toMatchObject({ fileName: 'contrato-locacion.pdf', mimeType: 'application/pdf' });
+});
+
 test('sign 20 PDFs in one batch request and collect the 20 signed copies', async () => {
 	const before = sim.control.requests().length;
 	const result = await runExample('firmador-sign-batch.json');
