@@ -1,9 +1,13 @@
 /**
  * The Firmador simulator's signer (test/simulators/firmador/pdfSigner.ts) on the kinds of upload the tests and
  * examples send: a well-formed PDF, a hand-made one without /Size (the examples' Code node), `%PDF-` + random bytes.
- * Each signed copy starts with the upload's bytes, numbers its new objects after the existing ones, and verifies.
+ * Each signed copy starts with the upload's bytes, numbers its new objects after the existing ones, and verifies
+ * (also with poppler's pdfsig, when installed).
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { signPdf } from '../simulators/firmador/pdfSigner';
@@ -36,4 +40,18 @@ test('the catalog gains the signature field when it can be found', () => {
 	const signed = signPdf(handMade, { certPem: leaf.certPem, keyPem: leaf.keyPem, name: 'Ana Perez' }).toString('latin1');
 	expect(signed).toContain('1 0 obj\n<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>\nendobj');
 	expect(signed).toContain('/Root 1 0 R');
+});
+
+const HAS_PDFSIG = spawnSync('pdfsig', ['-v']).error === undefined;
+
+(HAS_PDFSIG ? test : test.skip)('poppler\'s pdfsig agrees: the signature is valid and covers the whole document', () => {
+	for (const upload of [basePdf(false), handMade]) {
+		const file = join(ca.dir, `sim-signed-${Math.random().toString(16).slice(2)}.pdf`);
+		writeFileSync(file, signPdf(upload, { certPem: leaf.certPem, keyPem: leaf.keyPem, name: 'Ana Perez' }));
+		const out = spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout;
+		expect(out).toMatch(/Signer Certificate Common Name: Ana Perez/);
+		expect(out).toMatch(/Signature Validation: Signature is Valid\./);
+		expect(out).toMatch(/Total document signed/);
+		expect(out).not.toMatch(/Not total document signed/);
+	}
 });
