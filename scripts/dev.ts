@@ -19,7 +19,7 @@ async function main() {
 	const filesDir = join(REPO_ROOT, '.dev', 'n8n-files');
 	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 	await n8n.importCredentials(sims.credentials);
-	const examples = demoExamples(filesDir);
+	const examples = demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem });
 	await n8n.importWorkflows(examples.map((example) => example.workflow));
 	console.log(`Imported ${examples.length} example workflows. Starting n8n…`);
 	await n8n.start();

@@ -30,7 +30,7 @@ export class Firmador implements INodeType {
 		version: 1,
 		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
 		subtitle:
-			'={{ ({"document:downloadSigned":"Download a signed document","document:sign":"Sign a document","hash:getSigned":"Get signed hashes","hash:sign":"Sign a hash","xml:getSigned":"Get signed XML","xml:sign":"Sign XML","request:getStatus":"Get the status of requests","request:waitForCompletion":"Wait for requests to complete"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+			'={{ ({"document:downloadSigned":"Download a signed document","document:sign":"Sign a document","document:verify":"Verify a signed document","hash:getSigned":"Get signed hashes","hash:sign":"Sign a hash","xml:getSigned":"Get signed XML","xml:sign":"Sign XML","request:getStatus":"Get the status of requests","request:waitForCompletion":"Wait for requests to complete"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Sign PDFs, hashes and XML with the Firmador remote-signing service (HMAC API + SFTP)',
 		defaults: { name: 'Firmador' },
 		usableAsTool: true,
@@ -41,14 +41,15 @@ export class Firmador implements INodeType {
 				name: 'firmadorApi',
 				required: true,
 				testedBy: 'firmadorApiTest',
-				displayOptions: { hide: { operation: ['downloadSigned'] } },
+				// Download Signed uses only SFTP; Verify needs no credential at all.
+				displayOptions: { hide: { operation: ['downloadSigned', 'verify'] } },
 			},
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- the name is fixed by the product spec
 				name: 'firmadorSftp',
 				required: true,
 				testedBy: 'firmadorSftpTest',
-				displayOptions: { show: { resource: ['document'] } },
+				displayOptions: { show: { resource: ['document'], operation: ['sign', 'downloadSigned'] } },
 			},
 		],
 		properties: [

@@ -61,7 +61,7 @@ beforeAll(async () => {
 	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 	n8n = new N8nInstance({ owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 	await n8n.importCredentials(sims.credentials);
-	await n8n.importWorkflows([...demoExamples(filesDir).map((example) => example.workflow), badArcaWorkflow('badCuitBrowser01', { alias: 'facturacion', taxpayerCuit: '20409378473' }), badArcaWorkflow('badAliasBrowser1', { alias: 'my alias' })]);
+	await n8n.importWorkflows([...demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem }).map((example) => example.workflow), badArcaWorkflow('badCuitBrowser01', { alias: 'facturacion', taxpayerCuit: '20409378473' }), badArcaWorkflow('badAliasBrowser1', { alias: 'my alias' })]);
 	await n8n.start();
 	browser = await launchChromium();
 });

@@ -29,7 +29,7 @@ beforeAll(async () => {
 	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 	n8n = new N8nInstance({ env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 	await n8n.importCredentials(sims.credentials);
-	examples = demoExamples(filesDir);
+	examples = demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem });
 	await n8n.importWorkflows(examples.map((example) => example.workflow));
 });
 
@@ -97,4 +97,13 @@ test('every manual-trigger example runs to success, also a second time (as someo
 		else if (ran.length < functional.length) failures.push(`${file}: only ${ran.join(', ')} ran`);
 	}
 	expect(failures).toEqual([]);
+});
+
+test('the sign-verify-mail example mailed the contract only after Verify found it valid, the signed PDF attached', () => {
+	const mails = sims.smtp.messages.filter((mail) => mail.subject === 'Signed contract: contrato-locacion.pdf');
+	expect(mails).toHaveLength(2); // the manual examples ran twice
+	expect(mails[0].to).toEqual(['legal@example.com']);
+	expect(mails[0].data).toContain('Signer: Firmante Simulado 20111111112 (CUIL 20111111112)');
+	expect(mails[0].data).toContain('Chain: trusted');
+	expect(mails[0].data).toMatch(/Content-Type: application\/pdf; name=contrato-locacion\.pdf/);
 });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { N8nInstance, TEST_OWNER } from '../support/n8n';
 import { startSshd, type SshdServer } from '../support/sshd';
@@ -73,12 +74,42 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	expect(download.binary?.data).toMatchObject({ fileName: 'contrato-01.pdf', mimeType: 'application/pdf' });
 	const onServer = readFileSync(path.join(signedFolder, 'contrato-01.pdf'));
 	expect(download.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
-	expect(onServer.toString('latin1')).toContain(`sesion ${signed.json.sessionId}`);
+	// the simulator's signed copy carries a real signature of the signer's CUIL
+	expect(verifyPdfSignatures(onServer, { trustedRootsPem: sim.caPem })).toMatchObject({ signed: true, valid: true, signatures: [{ taxId: { number: '20111111112' }, chain: 'trusted' }] });
 	// the request carried the seed's fields, HMAC-signed; the visible-signature numbers as numbers
 	const post = sim.control.requests().find((r) => r.url === '/api/Firmador')!;
 	expect(post.status).toBe(200);
 	expect(post.authorization).toMatch(/^hmac sim-app:[A-Za-z0-9+/]+=*:[0-9a-f]{32}:\d+$/);
 	expect(JSON.parse(post.body)).toMatchObject({ CUILPersona: '20111111112', CUITEmpresa: '30500010912', Visible: true, NumeroPagina: 1, CoordenadaX: 40 });
+});
+
+test('sign a contract, wait, download the signed copy, verify it: valid, the CUIL signed, chain trusted with the simulator CA as root', async () => {
+	// The shipped example without its e-mail step, Verify trusting the simulator's CA.
+	const workflow = firmadorExample('firmador-sign-verify-mail.json', IDS);
+	workflow.nodes = workflow.nodes.filter((node) => !['Signature Valid?', 'Send E-mail'].includes(node.name));
+	delete workflow.connections['Verify Signature'];
+	delete workflow.connections['Signature Valid?'];
+	const verifyNode = workflow.nodes.find((node) => node.name === 'Verify Signature')!;
+	expect(verifyNode.credentials).toBeUndefined(); // Verify needs no credential
+	verifyNode.parameters.trustedRoots = sim.caPem;
+	workflow.id = 'firmadorVerifyE2e';
+	await n8n.importWorkflow(workflow);
+	const result = await n8n.execute(workflow.id);
+	expect(result.error).toBeUndefined();
+	expect(result.output('Wait for Signature')[0].json.status).toBe('signed');
+	const [verified] = result.output('Verify Signature');
+	expect(verified.json).toMatchObject({ fileName: 'contrato-locacion.pdf', signed: true, valid: true, signatureCount: 1, problems: [] });
+	expect((verified.json.signatures as unknown[])[0]).toMatchObject({
+		valid: true,
+		signerName: 'Firmante Simulado 20111111112',
+		cuil: '20111111112',
+		chain: 'trusted',
+		coversWholeDocument: true,
+		digestMatches: true,
+		signatureValid: true,
+		certificateValidAtSigningTime: true,
+	});
+	expect(verified.binary?.data).toMatchObject({ fileName: 'contrato-locacion.pdf', mimeType: 'application/pdf' });
 });
 
 test('sign 20 PDFs in one batch request and collect the 20 signed copies', async () => {

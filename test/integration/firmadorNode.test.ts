@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
+import { verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { PHRASES, startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { startSshd, type SshdServer } from '../support/sshd';
 import { fileBinary, memoryBinary, runFirmador, type Param } from '../support/nodeContext';
@@ -101,7 +102,11 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		const down = await run({ resource: 'document', operation: 'downloadSigned', fileName: 'contrato uno.pdf', signedFileName: '{name}', signedFolder: '', binaryPropertyName: 'data' }, [{ json }]);
 		const signed = Buffer.from(down[0].binary!.data.data, 'base64');
 		expect(signed.subarray(0, content.length).equals(content)).toBe(true);
-		expect(signed.toString('latin1')).toContain(`sesion ${json.sessionId}`);
+		// a real signature of the signer's CUIL, appended as an incremental update, with the Razon sent
+		const verified = verifyPdfSignatures(signed, { trustedRootsPem: sim.caPem });
+		expect(verified).toMatchObject({ signed: true, valid: true });
+		expect(verified.signatures[0]).toMatchObject({ taxId: { kind: 'CUIL', number: CUIL, checkDigitValid: true }, chain: 'trusted', coversWholeDocument: true });
+		expect(signed.toString('latin1')).toContain('/Reason (Conforme)');
 		expect(down[0].json.sha1).toBe(createHash('sha1').update(signed).digest('hex').toUpperCase());
 	});
 

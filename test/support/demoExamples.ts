@@ -1,13 +1,15 @@
 /**
  * The example workflows as the demo editor (`npm run dev`) and the example tests import them.
  *
- * Two examples need something of the machine they run on, which the demo provides:
+ * Three examples need something of the machine they run on, which the demo provides:
  * - "Renewal due (ARCA PEM)" watches a certificate the user pastes in; the shipped file holds a
  *   placeholder. The demo pastes a prepared one: a certificate for alias `facturacion` of the demo taxpayer,
  *   issued by a throwaway test CA (test/support/testCa.ts), 600 of its 730 days used, so it is due.
  * - The same example writes the new certificate and key under `/home/node/.n8n-files/arca/` (the folder
  *   n8n's Docker image allows); the demo writes them under its own allowed folder instead (`filesDir`, which
  *   the demo's n8n gets as N8N_RESTRICT_FILE_ACCESS_TO).
+ * - "Sign a contract, verify it, e-mail it if valid" trusts the root certificate the user pastes into Verify's
+ *   Trusted Roots; the demo pastes the Firmador simulator's test CA (`firmadorCaPem`, the simulator's `caPem`).
  * Everything else is exactly the shipped JSON.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { REPO_ROOT, type WorkflowJson } from './n8n';
 import { TestCa } from './testCa';
 
 export const ARCA_PEM_PLACEHOLDER = 'PASTE THE CERTIFICATE OF ALIAS facturacion HERE';
+export const FIRMADOR_ROOT_PLACEHOLDER = "PASTE THE ROOT CERTIFICATE (PEM) OF YOUR SIGNERS' CERTIFICATION AUTHORITY HERE";
 export const SHIPPED_FILES_DIR = '/home/node/.n8n-files/';
 
 export interface ShippedExample {
@@ -47,7 +50,7 @@ export function dueArcaCertificate(): string {
 }
 
 /** The shipped examples, prepared for the demo (see above). `filesDir` is created. */
-export function demoExamples(filesDir: string): ShippedExample[] {
+export function demoExamples(filesDir: string, options: { firmadorCaPem?: string } = {}): ShippedExample[] {
 	mkdirSync(join(filesDir, 'arca'), { recursive: true });
 	let pem: string | undefined;
 	return shippedExamples().map(({ file, workflow }) => {
@@ -59,6 +62,13 @@ export function demoExamples(filesDir: string): ShippedExample[] {
 				for (const entry of node.parameters?.pemCertificates?.certificate ?? []) {
 					if (String(entry.pem).includes(ARCA_PEM_PLACEHOLDER)) entry.pem = pem;
 				}
+			}
+			text = JSON.stringify(prepared);
+		}
+		if (options.firmadorCaPem && text.includes(FIRMADOR_ROOT_PLACEHOLDER)) {
+			const prepared = JSON.parse(text) as WorkflowJson;
+			for (const node of prepared.nodes) {
+				if (node.parameters?.trustedRoots === FIRMADOR_ROOT_PLACEHOLDER) node.parameters.trustedRoots = options.firmadorCaPem;
 			}
 			text = JSON.stringify(prepared);
 		}

@@ -10,8 +10,10 @@
  *   500 "Error de servidor" on injected faults. Unknown JSON fields are rejected with 400 so that a
  *   client with a misspelt field fails here rather than in production.
  * - Sessions walk CodigoEstado 0 → 2 → 3 → 4, one step per status poll (outcome 1 or 5 on request).
- *   On reaching 4, a signed copy of each PDF is written to the signed folder (the original bytes plus
- *   an appended incremental-update marker).
+ *   On reaching 4, a signed copy of each PDF is written to the signed folder: the original bytes plus an
+ *   incremental update with a real PDF signature (./pdfSigner.ts: detached CMS, SHA-256, RSA) by a leaf of
+ *   the simulator's test CA whose subject is `CN=<name>, serialNumber=CUIL <the session's CUIL>`. The CA's
+ *   certificate is `caPem`, for verifiers to trust.
  * - Where the seed allows two readings, a switch picks the one the simulated server follows (strictly, so a
  *   client that assumes the other fails). Signature: `signedUri` (absolute URL / path and query),
  *   `urlEncoder` (HttpUtility.UrlEncode `%3a` / Uri.EscapeDataString `%3A`), `emptyBodyHash` ('' / MD5 of
@@ -38,6 +40,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+
+import { TestCa, type IssuedCertificate } from '../../support/testCa';
+import { signPdf } from './pdfSigner';
 
 export const PHRASES = {
 	missingCuil: 'Debe enviar un número de CUIL de la persona que debe firmar el documento',
@@ -185,6 +190,8 @@ type SessionKind = 'pdf' | 'pdfBatch' | 'hash' | 'xml';
 interface SessionFile {
 	name: string;
 	sha1: string;
+	/** Razon: written into the signature's /Reason. */
+	reason?: string;
 }
 
 export interface SimSession {
@@ -221,6 +228,10 @@ export interface RequestLogEntry {
 export interface FirmadorSimulator {
 	url: string;
 	port: number;
+	/** The test CA that issues the signers' certificates (PEM): pass it to a verifier as its trusted root. Made on first use. */
+	readonly caPem: string;
+	/** The name the simulator puts in the CN of a CUIL's certificate. */
+	signerName(cuil: string): string;
 	close(): Promise<void>;
 	apps: FirmadorApp[];
 	control: {
@@ -424,7 +435,7 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		const actual = createHash('sha1').update(content).digest('hex');
 		if (actual.toLowerCase() !== hash.toLowerCase()) throw phrase(PHRASES.fileError);
 		if (content.subarray(0, 5).toString('latin1') !== '%PDF-') throw phrase(PHRASES.fileError);
-		return { name, sha1: actual.toUpperCase() };
+		return { name, sha1: actual.toUpperCase(), reason: asText(archivo.Razon) };
 	}
 
 	function decodeHash(value: unknown): string {
@@ -446,13 +457,28 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		return id;
 	}
 
+	// The signers' CA and one certificate per CUIL, made when first needed (openssl takes a moment).
+	let ca: TestCa | undefined;
+	const signers = new Map<string, IssuedCertificate>();
+	const signerName = (cuil: string) => `Firmante Simulado ${cuil}`;
+	const newCa = () => new TestCa('/C=AR/O=Firmador Simulador/CN=Firmador Simulador Test CA');
+	function signerFor(cuil: string): IssuedCertificate {
+		ca ??= newCa();
+		let issued = signers.get(cuil);
+		if (!issued) {
+			issued = ca.issue({ subject: `/C=AR/CN=${signerName(cuil)}/serialNumber=CUIL ${cuil}`, days: 730 });
+			signers.set(cuil, issued);
+		}
+		return issued;
+	}
+
 	function finishSigning(session: SimSession) {
 		for (const file of session.files) {
 			const source = readFileSync(path.join(options.uploadFolder, file.name));
 			const base = file.name.replace(/\.pdf$/i, '');
 			const target = path.join(options.signedFolder, signedName.replace('{name}', file.name).replace('{base}', base));
-			const marker = Buffer.from(`\n% Firmado por Firmador (simulador) CUIL ${session.cuil} sesion ${session.id}\n%%EOF\n`, 'latin1');
-			writeFileSync(target, Buffer.concat([source, marker]));
+			const signer = signerFor(session.cuil);
+			writeFileSync(target, signPdf(source, { certPem: signer.certPem, keyPem: signer.keyPem, name: signerName(session.cuil) }, { reason: file.reason }));
 		}
 		session.signedHashes = session.hashes.map((hex) => cryptoSign('sha256', Buffer.from(hex, 'hex'), privateKey).toString('base64'));
 	}
@@ -791,9 +817,15 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		url: `http://127.0.0.1:${port}`,
 		port,
 		apps,
+		get caPem() {
+			ca ??= newCa();
+			return ca.certPem;
+		},
+		signerName,
 		close: async () => {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
+			ca?.dispose();
 		},
 		control: {
 			setNextOutcome(code) {
