@@ -136,7 +136,7 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 		const page = await signedInPage(theme);
 		const runs = [
 			{ workflow: 'arcaCreateCert01', node: 'Create Testing Certificate', shot: 'run-arca', binary: ['certificate', 'privateKey'], json: /"alias": "demo"/ },
-			{ workflow: 'firmadorSignOne01', node: 'Download Signed', shot: 'run-firmador', binary: ['data'], json: /"status"/ },
+			{ workflow: 'firmadorSignOne01', node: 'Download Signed', shot: 'run-firmador', binary: ['data'], json: /"status": "signed"/ },
 			{ workflow: 'digicertOrderDl01', node: 'Download Certificate', shot: 'run-digicert', binary: ['certificate'], json: /"certificateId": \d+/ },
 		];
 		for (const run of runs) {

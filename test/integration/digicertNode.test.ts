@@ -1,6 +1,6 @@
 /**
  * The DigiCert Code Signing node and its transport against the simulator, through n8n's own HTTP stack
- * (test/support/digicertHarness.ts). Backoff sleeps are injected: recorded, not waited.
+ * (runDigiCertNode and digiCertContext of test/support/nodeContext.ts). Backoff sleeps are injected: recorded, not waited.
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';

@@ -286,8 +286,16 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 			expect(second[0].json.error).toBe(`${path.join(uploadFolder, 'same.pdf')} already exists on the SFTP server (item 1)`);
 			expect(second[0].json.errorDescription).toMatch(/Replace Existing File/);
 			expect(readFileSync(path.join(uploadFolder, 'same.pdf')).equals(first)).toBe(true);
-			const replaced = await run(signParams({ fileName: 'same.pdf', options: { overwrite: true } }), [{ json: {}, binary: { data: memoryBinary(pdf('third'), 'a.pdf') } }]);
+			const third = pdf('third');
+			const replaced = await run(signParams({ fileName: 'same.pdf', options: { overwrite: true } }), [{ json: {}, binary: { data: memoryBinary(third, 'a.pdf') } }]);
 			expect(replaced[0].json.sessionId).toBeDefined();
+			// the file on the SFTP server now holds the new bytes (not the first file's), whole, and the signature request names them
+			const onServer = readFileSync(path.join(uploadFolder, 'same.pdf'));
+			expect(onServer.equals(third)).toBe(true);
+			expect(onServer.equals(first)).toBe(false);
+			expect(replaced[0].json).toMatchObject({ size: third.length, hash: createHash('sha1').update(third).digest('hex').toUpperCase() });
+			expect(readdirSync(uploadFolder).filter((f) => f.endsWith('.part'))).toEqual([]);
+			expect(JSON.parse(sim.control.requests().filter((r) => r.url === '/api/Firmador').at(-1)!.body).HashArchivo).toBe(replaced[0].json.hash);
 			const before = requestCount();
 			const twins = await run(signParams({ fileName: 'twin.pdf' }), [0, 1].map((i) => ({ json: {}, binary: { data: memoryBinary(pdf(`twin ${i}`), 'x.pdf') } })), true);
 			expect(twins[0].json.sessionId).toBeDefined();
