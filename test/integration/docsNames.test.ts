@@ -252,6 +252,7 @@ beforeAll(async () => {
 	await arca('arcaAutomation:webService:authorize', { resource: 'webService', operation: 'authorize', environment: 'dev', alias: 'facturacion', service: 'wsfe', taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1 } });
 	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'create-cert-dev', automationParams: JSON.stringify({ alias: 'facturacion' }), waitForCompletion: true, options: { pollInterval: 1 } });
 	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'list-sales-points', automationParams: '{}', waitForCompletion: true, options: { pollInterval: 1 } });
+	record('arcaAutomation:error', await runArca({ parameters: { resource: 'automation', operation: 'getResult', automationId: 'no-such-id', waitForCompletion: false, options: {} }, credentials: { afipSdkApi: { accessToken: 'wrong-token', baseUrl: afipSdk.baseUrl } }, continueOnFail: true }), true);
 	await arca('arcaAutomation:automation:getResult', { resource: 'automation', operation: 'getResult', automationId: started[0].json.automationId, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } });
 
 	// Firmador (simulator + real OpenSSH)
@@ -289,6 +290,8 @@ beforeAll(async () => {
 	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} }, [{ json: {}, binary: { data: memoryBinary(changed, 'changed.pdf') } }]);
 	const hashes = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('docs').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: wait }, [{ json: {} }]);
 	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
+	const pendingHash = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('pending').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: {} }, [{ json: {} }]);
+	record('firmador:error', await runFirmador({ parameters: { resource: 'hash', operation: 'getSigned', sessionId: pendingHash[0].json.sessionId, matchHash: '' }, items: [{ json: {} }], credentials: firmadorCredentials, continueOnFail: true }), true);
 	firmador.control.configure({ detailWithSignature: 'Firmado con observaciones' });
 	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
 	firmador.control.configure({ detailWithSignature: '' });
@@ -309,6 +312,7 @@ beforeAll(async () => {
 		organization: { __rl: true, mode: 'id', value: '123456' }, container: { __rl: true, mode: 'id', value: '765432' },
 		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: '', ...extra,
 	});
+	record('digiCertCodeSigning:error', (await runDigiCertNode({ digiCert: tuning, credentials, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '424242' } })).output, true);
 	const issued = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 }));
 	await dc('digiCertCodeSigning:order:create', create({ additionalFields: {}, waitForCompletion: false }));
 	await dc('digiCertCodeSigning:order:get', { resource: 'order', operation: 'get', orderId: String(issued[0].json.orderId) });
@@ -467,6 +471,9 @@ describe('README.md', () => {
 					.map(quotedName)
 					.filter((n): n is string => !!n),
 		],
+		['ARCA error items', 'arcaAutomation:error', () => backticked(between('With **Settings → On Error → Continue**, each failing item becomes an output item with', 'the other items go on.')).map(quotedName).filter((n): n is string => !!n)],
+		['Firmador error detail', 'firmador:error', () => backticked(between('A non-empty `DetalleError` in HashFirmado/XmlFirmado is an item error too', '.')).map(quotedName).filter((n): n is string => !!n)],
+		['DigiCert error items', 'digiCertCodeSigning:error', () => backticked(between('*Continue On Fail* the error item also carries', '\n')).map(quotedName).filter((n): n is string => !!n)],
 		['Certificate Trigger test sample', 'certificateTrigger:renewalDue', () => ['sample', 'due']],
 		['Certificate Trigger Order Status Changed', 'certificateTrigger:orderStatusChanged', () => braceNames(between('### Event "Order Status Changed"', '### Fetch Test Event').split('`{event')[1].replace(/^/, '{event').split('`')[0])],
 	];
@@ -478,6 +485,7 @@ describe('README.md', () => {
 			cdi: 'as cuit',
 			timestamp: 'a `kind` value for document timestamps; the simulator adds none',
 		},
+		'arcaAutomation:error': { automationId: 'only "where known": an automation that started and then failed or timed out' },
 		'firmador:request:getStatus': { setting: 'a `statusFrom` value when the credential\'s Status 1 Means forces the reading (protocol/status.ts); the default reads the code' },
 	};
 
