@@ -5,7 +5,8 @@
  * its output items (nested keys as dotted paths, array elements under their array's name) are what a
  * reference may name. Checked:
  *  - every `$json.x` / `$json["x"]` / `$('Node').item.json.x` in every examples/*.json node parameter, against
- *    the outputs of the node that feeds it (through IF nodes), or the fields a Code node writes;
+ *    the outputs of the node that feeds it (through IF nodes; with two inputs, one of them), or the fields a
+ *    Code node writes;
  *  - every backticked name in the examples' sticky notes, against the node the note is talking about
  *    (`*Node Name* → …`), or, outside the "Look at" part, anything the workflow outputs or sets;
  *  - every `{{ $json.x }}` in README.md and the backticked names of the README's output descriptions,
@@ -354,6 +355,13 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('examples/*.json', () => {
+	test('the references are found at all (the patterns match the examples\' expressions and notes)', () => {
+		const all = EXAMPLES.flatMap((e) => e.workflow.nodes.flatMap((n) => strings(n.parameters ?? {})));
+		expect(all.flatMap(jsonRefs).length).toBeGreaterThanOrEqual(25);
+		expect(all.flatMap(namedRefs).length).toBeGreaterThanOrEqual(8);
+		expect(EXAMPLES.every((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && backticked(String(n.parameters?.content)).length > 0))).toBe(true);
+	});
+
 	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))('%s: every $json reference names a field its source node outputs', (_file, workflow) => {
 		const problems: string[] = [];
 		for (const node of workflow.nodes) {
