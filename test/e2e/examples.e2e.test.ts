@@ -78,6 +78,8 @@ test('the Certificate Trigger examples poll at activation and their executions s
 	expect(sims.smtp.messages.length).toBeGreaterThanOrEqual(1);
 	expect(sims.smtp.messages[0]).toMatchObject({ from: 'certificates@example.com', to: ['security-team@example.com'] });
 	expect(sims.smtp.messages[0].subject).toMatch(/is due for renewal/);
+	// the first notice went through Renew Order: the mail names the renewal order (the example once read a $json.id no node outputs)
+	expect(sims.smtp.messages.some((mail) => /Renewal order \d+ was placed/.test(mail.data))).toBe(true);
 	// The ARCA PEM example wrote the renewed certificate and key.
 	const written = readdirSync(join(filesDir, 'arca'));
 	expect(written.some((name) => name.endsWith('.crt.pem'))).toBe(true);
