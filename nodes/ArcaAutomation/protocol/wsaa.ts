@@ -181,6 +181,9 @@ export function wsaaFaultAdvice(fault: WsaaFault, service: string, environment: 
 		case 'wsn.notFound':
 			return { summary: `ARCA does not know the web service "${service}" (${fault.code})`, advice: 'Check the web service ID.' };
 		default:
+			if (/^(soapenv:|soap:)?(Client|Server)\b/.test(fault.code) || fault.code.startsWith('Client.')) {
+				return { summary: `WSAA refused the SOAP request (${fault.code})`, advice: 'If it is about the SOAPAction, switch Options → SOAPAction (empty or loginCms).' };
+			}
 			return { summary: `ARCA refused the access ticket (${fault.code})`, advice: 'See the message from ARCA.' };
 	}
 }
