@@ -83,8 +83,10 @@ export interface NodeRunOptions {
 	cancelSignal?: AbortSignal;
 	/** How the DigiCert client of this run waits and retries. */
 	digiCert?: Partial<ClientSettings>;
-	/** The node's workflow static data (getWorkflowStaticData('node')); pass the same object to a later run to carry it over. */
+	/** The workflow's static data (getWorkflowStaticData('global')); pass the same object to a later run to carry it over. */
 	staticData?: IDataObject;
+	/** The node's own static data (getWorkflowStaticData('node')). */
+	nodeStaticData?: IDataObject;
 }
 
 export interface NodeHarness<C> {
@@ -154,11 +156,11 @@ export function executeContext(type: INodeType, options: NodeRunOptions): NodeHa
 	const ctx = baseContext(node, options.credentials, sent, options.cancelSignal);
 	const paramsFor = (itemIndex: number): IDataObject =>
 		(perItem ? (options.parameters as IDataObject[])[itemIndex] ?? {} : options.parameters) as IDataObject;
-	const staticData = options.staticData ?? {};
+	const staticData = { global: options.staticData ?? {}, node: options.nodeStaticData ?? {} };
 	Object.assign(ctx, {
 		getWorkflowStaticData: (type: string) => {
-			if (type !== 'node') throw new Error('only node static data here');
-			return staticData;
+			if (type !== 'node' && type !== 'global') throw new Error(`no static data of type ${type}`);
+			return staticData[type];
 		},
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,

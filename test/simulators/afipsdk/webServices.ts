@@ -80,7 +80,9 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		if (existing && existing.issuedBy === 'afipsdk' && body.force_create !== true) {
 			return sendJson(res, 200, { expiration: existing.expirationTime.toISOString(), token: existing.token, sign: existing.sign });
 		}
-		if (existing) return sendJson(res, 400, { message: `(coe.alreadyAuthenticated) ${ALREADY}` });
+		// force_create: Afip SDK drops the ticket it keeps and gets another; a ticket issued to this certificate elsewhere still blocks.
+		if (existing && existing.issuedBy === 'afipsdk') arca.tickets.delete(existing.token);
+		else if (existing) return sendJson(res, 400, { message: `(coe.alreadyAuthenticated) ${ALREADY}` });
 		const now = new Date();
 		const expirationTime = new Date(now.getTime() + 12 * 3600_000);
 		const token = Buffer.from(`<sso version="2.0"><id unique_id="${randomBytes(8).toString('hex')}"/><login service="${wsid}" cuit="${cuit}"/></sso>`).toString('base64');
