@@ -24,10 +24,10 @@ const credentials = (withLogin: boolean) => ({
 });
 
 /** Start → nodes in a chain. */
-function chain(id: string, nodes: Array<{ name: string; parameters: Record<string, unknown>; login?: boolean }>): WorkflowJson {
+function chain(id: string, nodes: Array<{ name: string; parameters: Record<string, unknown>; login?: boolean; noCredentials?: boolean }>): WorkflowJson {
 	const all = [
 		{ parameters: {}, id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-		...nodes.map((n, i) => ({ parameters: n.parameters, id: `${id}-${i}`, name: n.name, type: NODE_TYPE, typeVersion: 1, position: [220 * (i + 1), 0], credentials: credentials(n.login === true) })),
+		...nodes.map((n, i) => ({ parameters: n.parameters, id: `${id}-${i}`, name: n.name, type: NODE_TYPE, typeVersion: 1, position: [220 * (i + 1), 0], ...(n.noCredentials ? {} : { credentials: credentials(n.login === true) }) })),
 	];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < all.length - 1; i++) connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
@@ -65,7 +65,8 @@ test('create certificate → authorize wsfe → ticket directly from WSAA → FE
 	const pem = { certificateInput: 'pem', certificatePem, privateKeyPem, options: { wsaaUrl: wsaa.loginUrl.dev } };
 	await n8n.importWorkflow(
 		chain('wsaaCheck0000001', [
-			{ name: 'Get Ticket', parameters: { resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service: 'wsfe', source: 'wsaa', ...pem } },
+			// Directly from WSAA needs no credential at all.
+			{ name: 'Get Ticket', noCredentials: true, parameters: { resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service: 'wsfe', source: 'wsaa', ...pem } },
 			{ name: 'Last Invoice', parameters: { resource: 'webService', operation: 'call', environment: 'dev', call: 'FECompUltimoAutorizado', ptoVta: 1, cbteTipo: 6, ticketSource: 'wsaa', ...pem } },
 		]),
 	);
