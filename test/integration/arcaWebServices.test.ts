@@ -10,6 +10,7 @@ import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afip
 import { createArcaState, type ArcaState } from '../simulators/arcaState';
 import { startWsaaSimulator, type WsaaSimulator } from '../simulators/wsaa/server';
 import { memoryBinary, runNode, type NodeRunOptions } from '../support/nodeContext';
+import { startRedirectPair } from '../support/redirects';
 
 jest.setTimeout(120_000);
 
@@ -281,4 +282,34 @@ test('Get Last Request XML returns what Afip SDK sent and got', async () => {
 	const { output } = await run({ resource: 'webService', operation: 'getLastRequestXml' }, { items: [{ json: {} }] });
 	expect(String(output[0].json.request)).toContain('<FEDummy');
 	expect(String(output[0].json.response)).toContain('AppServer');
+});
+
+describe('redirects are never followed (token, ticket, private key or signed login request would go with them)', () => {
+	test.each([301, 302, 307, 308])('%i on /afip/auth, /afip/requests, last-xml and LoginCms', async (status) => {
+		const pair = await startRedirectPair();
+		pair.status = status;
+		try {
+			const redirecting = { ...credentials, afipSdkApi: { accessToken: 'demo-access-token', baseUrl: `${pair.url}/api/v1` } };
+			const cases: Array<[IDataObject, INodeExecutionData]> = [
+				[ticketParams({ source: 'afipSdkOwnCertificate', taxpayerCuit: CUIT }), certItem()],
+				[callParams({ call: 'FEDummy' }), { json: {} }],
+				[{ resource: 'webService', operation: 'getLastRequestXml' }, { json: {} }],
+				[ticketParams({ options: { wsaaUrl: `${pair.url}/ws/services/LoginCms` } }), certItem()],
+			];
+			// One run per case: the operation is the node's, not the item's.
+			const output: INodeExecutionData[] = [];
+			for (const [parameters, item] of cases) output.push(...(await runNode(new ArcaAutomation(), { parameters, items: [item], credentials: redirecting, continueOnFail: true })).output);
+			expect(output.map((o) => String(o.json.error))).toEqual([
+				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there \\(a redirect could carry your token and private key`)),
+				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to .*token and access ticket`)),
+				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to`)),
+				expect.stringMatching(new RegExp(`^WSAA answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there`)),
+			]);
+			expect(pair.redirected).toHaveLength(4);
+			expect(pair.reachedTarget).toHaveLength(0);
+			expect(allText(output)).not.toContain('redirect-query-secret');
+		} finally {
+			await pair.close();
+		}
+	});
 });
