@@ -86,6 +86,16 @@ test('create certificate → authorize wsfe → ticket directly from WSAA → FE
 	expect(second.output('Last Invoice')[0].json).toMatchObject({ ticket: { reused: true }, result: { FECompUltimoAutorizadoResult: { CbteNro: 0 } } });
 	expect(wsaa.stats.loginRequests).toBe(1);
 
+	// Another workflow has no copy of that ticket: ARCA refuses a second one, the node says so in words and asks once.
+	await n8n.importWorkflow(
+		chain('wsaaOther0000001', [{ name: 'Get Ticket', noCredentials: true, parameters: { resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service: 'wsfe', source: 'wsaa', ...pem } }]),
+	);
+	const other = await n8n.execute('wsaaOther0000001');
+	expect(other.success).toBe(false);
+	expect(other.error?.message).toBe('ARCA already issued an access ticket for "wsfe" to this certificate, and it is still valid (item 1)');
+	expect(String(other.error?.description)).toContain('up to 12 hours');
+	expect(wsaa.stats.loginRequests).toBe(2);
+
 	// What n8n saved holds the ticket, never the private key.
 	const exported = await n8n.cli(['export:workflow', '--id=wsaaCheck0000001']);
 	const staticPart = /"staticData":\s*(\{[\s\S]*?\}|null)\s*,\s*"/.exec(exported.stdout)?.[1] ?? '';
