@@ -33,21 +33,22 @@ export class ArcaAutomation implements INodeType {
 		version: 1,
 		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
 		subtitle:
-			'={{ ({"certificate:create":"Create a certificate","webService:authorize":"Authorize a web service","automation:getResult":"Get the result of an automation","automation:run":"Run an automation"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
-		description: 'Create ARCA (ex AFIP) certificates and authorize web services through Afip SDK automations',
+			'={{ ({"certificate:create":"Create a certificate","webService:authorize":"Authorize a web service","webService:call":"Call a web service","webService:getAccessTicket":"Get an access ticket","webService:getLastRequestXml":"Get the XML of the last request","automation:getResult":"Get the result of an automation","automation:run":"Run an automation"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		description: 'Create ARCA (ex AFIP) certificates, authorize web services, get access tickets and call ARCA web services',
 		defaults: { name: 'ARCA Automation' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'afipSdkApi', required: true, testedBy: 'afipSdkApiTest' },
+			// A ticket directly from ARCA (WSAA) needs no Afip SDK account.
+			{ name: 'afipSdkApi', required: true, testedBy: 'afipSdkApiTest', displayOptions: { hide: { source: ['wsaa'] } } },
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
 				name: 'arcaLogin',
 				required: true,
 				testedBy: 'arcaLoginTest',
-				// Every automation that logs in to ARCA needs it; reading a result does not.
-				displayOptions: { hide: { operation: ['getResult'] } },
+				// Every automation that logs in to ARCA needs it; reading a result and the web-service calls do not.
+				displayOptions: { hide: { operation: ['getResult', 'call', 'getAccessTicket', 'getLastRequestXml'] } },
 			},
 		],
 		properties: [

@@ -184,7 +184,16 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 			await page.getByTestId('execute-workflow-button').click();
 			await trigger.getByTestId('canvas-node-status-success').waitFor({ timeout: 120_000 });
 			// the whole test run has ended (n8n saves manual executions)
-			const [run] = await waitFor('the test run to end', () => readExecutions(n8n, workflow, 'Renewal Due').slice(executionsBefore).filter((r) => r.status !== 'running' && r.status !== 'new'), 120_000, 1000).then((runs) => runs.slice(-1));
+			const ended = await waitFor(
+				'the test run to end',
+				() => {
+					const runs = readExecutions(n8n, workflow, 'Renewal Due').slice(executionsBefore).filter((r) => r.status !== 'running' && r.status !== 'new');
+					return runs.length > 0 && runs;
+				},
+				120_000,
+				1000,
+			);
+			const run = ended[ended.length - 1];
 			const sample = run.items[0] as { sample?: boolean; due?: boolean };
 			expect({ workflow, sample: sample?.sample }).toEqual({ workflow, sample: true });
 			// a sample that reaches Renew Order is refused there with the reason; one that is not due stops at "Due for Renewal?"

@@ -127,6 +127,9 @@ const CASES: BadInputCase[] = [
 	{ name: 'signed name pattern leaving the folder', node: 'firmador', parameters: download({ signedFileName: '../../../../../../etc/passwd' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('Signed File Name "../../../../../../etc/passwd" must be a plain file name without folders') },
 	{ name: 'signed folder outside the credential folder', node: 'firmador', parameters: download({ signedFolder: '/etc' }), credentials: { firmadorSftp: SFTP.ok }, error: /^Signed Folder "\/etc" is outside the credential's folder .*\(item 1\)$/ },
 	{ name: 'file name with a newline', node: 'firmador', parameters: download({ fileName: '={{ "a\\nb.pdf" }}' }), credentials: { firmadorSftp: SFTP.ok }, error: exact('File Name contains a control character (U+000A)') },
+	// Document → Verify (no credential; files with bad content are in test/integration/firmadorVerify.test.ts)
+	{ name: 'verify without binary data', node: 'firmador', parameters: { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {} }, credentials: {}, error: /^Input Binary Field "data" is missing from the input item \(item 1\)$/ },
+	{ name: 'verify with an empty binary field name', node: 'firmador', parameters: { resource: 'document', operation: 'verify', binaryPropertyName: EMPTY, trustedRoots: '', options: {} }, credentials: {}, error: exact('Input Binary Field is empty') },
 	// Request → Get Status, Hash → Get Signed
 	{ name: 'no session ids', node: 'firmador', parameters: status({ sessionIds: EMPTY }), credentials: apiOnly(), error: exact('Session IDs is empty') },
 	{ name: 'a session id of 200 characters', node: 'firmador', parameters: status({ sessionIds: 'x'.repeat(200) }), credentials: apiOnly(), error: exact('Session IDs holds a value that is not a session id (too long or with control characters)') },

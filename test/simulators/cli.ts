@@ -1,13 +1,15 @@
 /**
  * Starts every simulator on fixed loopback ports, for `npm run dev` and `npm run simulators`.
  * Ports (env): CERTSIGN_AFIPSDK_PORT 8701, CERTSIGN_FIRMADOR_PORT 8702, CERTSIGN_DIGICERT_PORT 8703,
- * CERTSIGN_SFTP_PORT 2222, CERTSIGN_SMTP_PORT 2525 (the SMTP catcher of the e-mail example). Firmador's files live
+ * CERTSIGN_WSAA_PORT 8704 (ARCA's WSAA, sharing ARCA's state with Afip SDK), CERTSIGN_SFTP_PORT 2222, CERTSIGN_SMTP_PORT 2525 (the SMTP catcher of the e-mail example). Firmador's files live
  * under CERTSIGN_SFTP_ROOT (default .dev/sftp). Tests pass `ephemeralPorts` (every port chosen by the OS).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { startAfipSdkSimulator } from './afipsdk/server';
+import { createArcaState } from './arcaState';
+import { startWsaaSimulator } from './wsaa/server';
 import { DEFAULT_DIGICERT_API_KEY, startDigiCertSimulator } from './digicert/server';
 import { startFirmadorSimulator } from './firmador/server';
 import { startSftpSimulator } from './sftp/server';
@@ -17,7 +19,10 @@ import type { CredentialImport } from '../support/n8n';
 
 export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp'), options: { ephemeralPorts?: boolean } = {}) {
 	const port = (name: string, fallback: number) => (options.ephemeralPorts ? 0 : Number(process.env[name] ?? fallback));
-	const afipSdk = await startAfipSdkSimulator({ port: port('CERTSIGN_AFIPSDK_PORT', 8701), pollsUntilDone: 2 });
+	// One ARCA behind both: a certificate created through Afip SDK and authorized there gets tickets from WSAA.
+	const arca = createArcaState();
+	const afipSdk = await startAfipSdkSimulator({ port: port('CERTSIGN_AFIPSDK_PORT', 8701), pollsUntilDone: 2, arca });
+	const wsaa = await startWsaaSimulator({ port: port('CERTSIGN_WSAA_PORT', 8704), arca });
 	const digiCert = await startDigiCertSimulator({ port: port('CERTSIGN_DIGICERT_PORT', 8703), issueAfterReads: 2 });
 	// A few issued orders, two of them expiring soon, so the renewal examples have something to do.
 	const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -48,6 +53,7 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 	];
 	return {
 		afipSdk,
+		wsaa,
 		digiCert,
 		firmador,
 		sftp,
@@ -56,13 +62,15 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 		describe: () =>
 			[
 				`  Afip SDK   ${afipSdk.baseUrl}  (token demo-access-token)`,
+				`  WSAA       ${wsaa.loginUrl.dev}  (testing; production: ${wsaa.loginUrl.prod}; control: ${wsaa.url}/_control)`,
 				`  DigiCert   ${digiCert.url}  (API key ${DEFAULT_DIGICERT_API_KEY}; control: ${digiCert.origin}/__control)`,
 				`  Firmador   ${firmador.url}  (app ${firmador.apps[0].appId})`,
 				`  SFTP       ${sftp.host}:${sftp.port}  (user ${sftp.username}, files in ${sftpRoot})`,
 				`  SMTP       ${smtp.host}:${smtp.port}  (catches every e-mail; printed here, never relayed)`,
 			].join('\n'),
 		async close() {
-			await Promise.all([afipSdk.close(), digiCert.close(), firmador.close(), sftp.close(), smtp.close()]);
+			await Promise.all([afipSdk.close(), wsaa.close(), digiCert.close(), firmador.close(), sftp.close(), smtp.close()]);
+			arca.dispose();
 		},
 	};
 }

@@ -20,6 +20,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { httpRequestWithAuthentication } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
+import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory';
 
 import { AfipSdkApi } from '../../credentials/AfipSdkApi.credentials';
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
@@ -82,6 +83,10 @@ export interface NodeRunOptions {
 	cancelSignal?: AbortSignal;
 	/** How the DigiCert client of this run waits and retries. */
 	digiCert?: Partial<ClientSettings>;
+	/** The workflow's static data (getWorkflowStaticData('global')); pass the same object to a later run to carry it over. */
+	staticData?: IDataObject;
+	/** The node's own static data (getWorkflowStaticData('node')). */
+	nodeStaticData?: IDataObject;
 }
 
 export interface NodeHarness<C> {
@@ -129,9 +134,15 @@ function baseContext(node: INode, credentials: Record<string, IDataObject>, sent
 		getExecutionCancelSignal: () => cancelSignal,
 		logger: { warn() {}, debug() {}, info() {}, error() {} },
 	};
+	// n8n-core's own httpRequest (requests without a credential, e.g. ARCA's WSAA)
+	const plainHttpRequest = getRequestHelperFunctions({} as never, node, additionalData as never).httpRequest;
 	ctx.helpers = {
 		httpRequestWithAuthentication: async function (type: string, request: IHttpRequestOptions) {
 			return await httpRequestWithAuthentication.call(ctx, type, request, {} as never, node as never, additionalData as never);
+		},
+		httpRequest: async function (request: IHttpRequestOptions) {
+			sent.push(request);
+			return await plainHttpRequest(request);
 		},
 	};
 	return ctx;
@@ -145,7 +156,12 @@ export function executeContext(type: INodeType, options: NodeRunOptions): NodeHa
 	const ctx = baseContext(node, options.credentials, sent, options.cancelSignal);
 	const paramsFor = (itemIndex: number): IDataObject =>
 		(perItem ? (options.parameters as IDataObject[])[itemIndex] ?? {} : options.parameters) as IDataObject;
+	const staticData = { global: options.staticData ?? {}, node: options.nodeStaticData ?? {} };
 	Object.assign(ctx, {
+		getWorkflowStaticData: (type: string) => {
+			if (type !== 'node' && type !== 'global') throw new Error(`no static data of type ${type}`);
+			return staticData[type];
+		},
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail === true,
 		getNodeParameter: (name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) => {

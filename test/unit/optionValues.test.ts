@@ -78,3 +78,17 @@ test.each([
 ])('%j is refused naming where it sits', (parameters, message) => {
 	expect(problem(parameters)).toBe(message);
 });
+
+test('a field hidden by its displayOptions (absent from the node\'s parameters) is skipped, as n8n would throw for an undefined fallback', () => {
+	const all: IDataObject = { resource: 'thing', operation: 'make' };
+	const strict = {
+		getNode: () => ({ name: 'Node', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),
+		// n8n's getNodeParameter: an absent parameter with an undefined fallback throws "Could not get parameter".
+		getNodeParameter: (name: string, _item: number, fallback?: unknown) => {
+			const value = name in all ? all[name] : fallback;
+			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
+			return value;
+		},
+	} as unknown as IExecuteFunctions;
+	expect(() => checkOptionValues(strict, 0, properties)).not.toThrow();
+});

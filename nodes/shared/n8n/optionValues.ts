@@ -66,7 +66,8 @@ export function checkOptionValues(ctx: IExecuteFunctions, itemIndex: number, pro
 	for (const property of properties) {
 		if (!showMatches(property, resource, operation)) continue;
 		if (!['options', 'multiOptions', 'collection', 'fixedCollection'].includes(property.type)) continue;
-		const fallback = property.type === 'options' || property.type === 'multiOptions' ? undefined : {};
+		// null, not undefined: n8n throws "Could not get parameter" for a field hidden by its displayOptions when the fallback is undefined.
+		const fallback = property.type === 'options' || property.type === 'multiOptions' ? null : {};
 		checkNested(ctx, itemIndex, property, ctx.getNodeParameter(property.name, itemIndex, fallback), property.displayName);
 	}
 }

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { TestCa } from '../../support/testCa';
+import { createArcaState, type ArcaState } from '../arcaState';
 import { listen, readBody, sendJson } from '../http';
+import { afipWebServices } from './webServices';
 
 export interface ArcaAccount {
 	/** CUITs this login may act for (the first is the login's own). */
@@ -31,6 +32,8 @@ export interface AfipSdkSimulatorOptions {
 	 * 'lenient': anything without spaces or control characters. Tests run the node against both.
 	 */
 	aliasRule?: 'alnum' | 'lenient';
+	/** ARCA's side (CAs, authorizations, tickets), shared with the WSAA simulator; default a new one. */
+	arca?: ArcaState;
 }
 
 /** A fault for the next `times` requests of `method` (POST /automations or GET /automations/:id). */
@@ -85,7 +88,8 @@ function cuitValid(cuit: string): boolean {
 export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {}) {
 	const tokens = new Set(options.tokens ?? ['demo-access-token']);
 	const accounts = options.accounts ?? [{ cuits: ['20409378472'], username: '20409378472', password: 'demo-clave-fiscal' }];
-	const ca = new TestCa('/C=AR/O=AFIP/CN=Computadores Test');
+	const ownState = !options.arca;
+	const arca = options.arca ?? createArcaState();
 	const jobs = new Map<string, Job>();
 	/** alias registry: `${env}:${cuit}:${alias}` */
 	const aliases = new Set<string>();
@@ -118,13 +122,14 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		if (!aliasOk) return { status: 'error', message: 'El alias solo puede contener letras y números' };
 		const env = job.automation.endsWith('-prod') ? 'prod' : 'dev';
 		if (job.automation.startsWith('create-cert-')) {
-			const issued = ca.issue({ subject: `/C=AR/O=${alias}/CN=${alias}/serialNumber=CUIT ${cuit}`, days: control.certificateDays, keyFormat: 'pkcs1' });
+			const issued = arca.cas[env].issue({ subject: `/C=AR/O=${alias}/CN=${alias}/serialNumber=CUIT ${cuit}`, days: control.certificateDays, keyFormat: 'pkcs1' });
 			aliases.add(`${env}:${cuit}:${alias}`);
 			// Afip SDK returns the key with CRLF line ends (seed example); the certificate with LF.
 			return { status: 'complete', data: { cert: issued.certPem, key: issued.keyPem.replace(/\r?\n/g, '\r\n') } };
 		}
 		if (!aliases.has(`${env}:${cuit}:${alias}`)) return { status: 'error', message: `No existe certificado con el alias ${alias}` };
 		if (!WEB_SERVICES.has(service)) return { status: 'error', message: `El servicio ${service} no existe` };
+		arca.authorize(env, cuit, alias, service);
 		return { status: 'complete', data: { status: 'created' } };
 	}
 
@@ -242,8 +247,15 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		return sendJson(res, 404, { message: `no control action ${req.method} ${action}` });
 	}
 
+	const webServices = afipWebServices({
+		arca,
+		bearer: (req) => (authorized(req) ? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')![1] : undefined),
+		cuitValid,
+	});
+
 	const listening = await listen(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (url.pathname.startsWith(`${BASE}/afip/`) && (await webServices.route(req, res, url.pathname.slice(BASE.length)))) return;
 		if (url.pathname.startsWith('/_control/')) return await controlRoute(req, res, url.pathname.slice('/_control/'.length));
 		const isPost = req.method === 'POST' && url.pathname === `${BASE}/automations`;
 		const getMatch = new RegExp(`^${BASE}/automations/([^/]+)$`).exec(url.pathname);
@@ -264,10 +276,12 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		stats,
 		control,
 		jobs,
-		caPem: ca.certPem,
+		caPem: arca.cas.dev.certPem,
+		arca,
+		webServices,
 		async close() {
 			await listening.close();
-			ca.dispose();
+			if (ownState) arca.dispose();
 		},
 	};
 }

@@ -1,0 +1,347 @@
+/**
+ * Access tickets (TA) for Get Access Ticket and Call: the fields that say where a ticket comes from, and
+ * obtainTicket(), which reuses a stored ticket until shortly before it expires and otherwise asks Afip SDK
+ * or WSAA once. Tickets are kept in the workflow's static data (saved by n8n after production executions,
+ * shared by the workflow's ARCA nodes) and in this process's memory (manual executions, whose static data
+ * n8n does not save). Only token, sign and times are kept: never the private key.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { checkCuit } from '../../../shared/cuit';
+import { inputError, itemLabel, withContext } from '../../../shared/n8n/items';
+import { isReusable, isStillValid, pruneTickets, ticketKey, type StoredTicket, type TicketSource } from '../../protocol/ticketCache';
+import { afipSdkAuth } from '../../transport/afipSdkWebServices';
+import { loginCms, WsaaFaultError, type SoapActionStyle } from '../../transport/wsaa';
+import type { Environment } from '../common';
+import { WEB_SERVICES } from './authorize';
+
+export const STATIC_KEY = 'arcaAccessTickets';
+
+/** Manual executions: n8n keeps no static data from them, so the process remembers (bounded, per workflow). */
+const memory = new Map<string, StoredTicket>();
+const MEMORY_MAX = 500;
+
+/** For tests: forget what this process remembers (as a restart of n8n would). */
+export function forgetRememberedTickets() {
+	memory.clear();
+}
+
+export const serviceProperties = (description: string): INodeProperties[] => [
+	{
+		displayName: 'Web Service',
+		name: 'service',
+		type: 'options',
+		options: WEB_SERVICES,
+		default: 'wsfe',
+		description,
+	},
+	{
+		displayName: 'Web Service ID',
+		name: 'customService',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'ws_sr_padron_a100',
+		description: 'ARCA identifier of the web service',
+		displayOptions: { show: { service: ['custom'] } },
+	},
+];
+
+export function readService(ctx: IExecuteFunctions, itemIndex: number): string {
+	let service = String(ctx.getNodeParameter('service', itemIndex));
+	if (service === 'custom') {
+		service = String(ctx.getNodeParameter('customService', itemIndex, '')).trim();
+		if (!/^[a-z0-9_]+$/i.test(service)) throw inputError(ctx.getNode(), itemIndex, 'Web Service ID', service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty');
+	}
+	return service;
+}
+
+/** Where the ticket comes from, the certificate and key, the taxpayer. `sourceField`: 'source' (Get Access Ticket) or 'ticketSource' (Call). */
+export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): INodeProperties[] => {
+	const viaWsaa = { [sourceField]: ['wsaa'] };
+	const certificateShown = { show: { [sourceField]: ['wsaa', 'afipSdkOwnCertificate'] } };
+	return [
+		{
+			displayName: sourceField === 'source' ? 'Source' : 'Access Ticket Source',
+			name: sourceField,
+			type: 'options',
+			options: [
+				{ name: 'Directly From ARCA (WSAA)', value: 'wsaa', description: 'Sign the login request here with the certificate\'s private key: the key never leaves n8n' },
+				{ name: 'Through Afip SDK', value: 'afipSdk', description: 'Afip SDK gets the ticket with the certificate it keeps for the CUIT' },
+				{ name: 'Through Afip SDK With My Certificate', value: 'afipSdkOwnCertificate', description: 'Afip SDK gets the ticket with your certificate and key (the key is sent to Afip SDK)' },
+			],
+			default: 'wsaa',
+			description: 'Where the access ticket (token and sign, valid about 12 hours) comes from. A valid one is reused until shortly before it expires.',
+		},
+		{
+			displayName: 'The private key is sent to Afip SDK with this choice. Choose Directly From ARCA (WSAA) to keep it in n8n.',
+			name: 'keySentNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { [sourceField]: ['afipSdkOwnCertificate'] } },
+		},
+		{
+			displayName: 'Certificate and Key From',
+			name: 'certificateInput',
+			type: 'options',
+			options: [
+				{ name: 'Binary Fields', value: 'binary', description: 'PEM files in the input item (as Certificate → Create outputs them)' },
+				{ name: 'PEM Text', value: 'pem', description: 'PEM text, e.g. an expression reading a previous node' },
+			],
+			default: 'binary',
+			displayOptions: certificateShown,
+		},
+		{
+			displayName: 'Certificate Binary Field',
+			name: 'certificateField',
+			type: 'string',
+			default: 'certificate',
+			displayOptions: { show: { ...certificateShown.show, certificateInput: ['binary'] } },
+		},
+		{
+			displayName: 'Private Key Binary Field',
+			name: 'privateKeyField',
+			type: 'string',
+			default: 'privateKey',
+			displayOptions: { show: { ...certificateShown.show, certificateInput: ['binary'] } },
+		},
+		{
+			displayName: 'Certificate (PEM)',
+			name: 'certificatePem',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			displayOptions: { show: { ...certificateShown.show, certificateInput: ['pem'] } },
+		},
+		{
+			displayName: 'Private Key (PEM)',
+			name: 'privateKeyPem',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The certificate\'s private key. Never stored by the node and never put in its output.',
+			displayOptions: { show: { ...certificateShown.show, certificateInput: ['pem'] } },
+		},
+		{
+			displayName: 'Taxpayer CUIT',
+			name: 'taxpayerCuit',
+			type: 'string',
+			default: '',
+			placeholder: '20409378472',
+			description: 'CUIT the ticket is for (11 digits; the check digit is verified). Directly from ARCA: empty takes the CUIT in the certificate.',
+			displayOptions: { show: viaWsaa },
+		},
+		{
+			displayName: 'Taxpayer CUIT',
+			name: 'taxpayerCuit',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '20409378472',
+			description: 'CUIT the ticket is for (11 digits; the check digit is verified)',
+			displayOptions: { show: { [sourceField]: ['afipSdk', 'afipSdkOwnCertificate'] } },
+		},
+		{
+			displayName: 'Force New Ticket',
+			name: 'forceNew',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to ask for a new ticket even when a stored one is still valid. Through Afip SDK this sends force_create; directly, ARCA refuses a new ticket while the old one is valid, so it helps only when the stored copy was lost.',
+		},
+	];
+};
+
+/** WSAA settings, for the Options collection of both operations. */
+export const wsaaOptions = (sourceField: 'source' | 'ticketSource'): INodeProperties[] => [
+	{
+		displayName: 'Signature Digest',
+		name: 'digest',
+		type: 'options',
+		options: [
+			{ name: 'SHA-256', value: 'sha256' },
+			{ name: 'SHA-1 (Older Setups)', value: 'sha1' },
+		],
+		default: 'sha256',
+		description: 'Digest of the signed login request (directly from ARCA only)',
+		displayOptions: { show: { [`/${sourceField}`]: ['wsaa'] } },
+	},
+	{
+		displayName: 'SOAPAction',
+		name: 'soapAction',
+		type: 'options',
+		options: [
+			{ name: 'Empty ("")', value: 'empty' },
+			{ name: 'LoginCms', value: 'loginCms' },
+		],
+		default: 'empty',
+		description: 'The SOAPAction header of the login request (directly from ARCA only). Change it only if WSAA refuses the default.',
+		displayOptions: { show: { [`/${sourceField}`]: ['wsaa'] } },
+	},
+	{
+		displayName: 'WSAA URL',
+		name: 'wsaaUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://wsaahomo.afip.gov.ar/ws/services/LoginCms',
+		description: 'Empty: ARCA\'s own address for the environment. Set it only for a proxy or a test server (https, or http to this machine).',
+		displayOptions: { show: { [`/${sourceField}`]: ['wsaa'] } },
+	},
+];
+
+interface CertificateAndKey {
+	certificatePem: string;
+	privateKeyPem: string;
+	certificate: X509Certificate;
+}
+
+async function binaryText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, fallback: string): Promise<string> {
+	const field = String(ctx.getNodeParameter(parameter, itemIndex, fallback)).trim();
+	if (!field) throw inputError(ctx.getNode(), itemIndex, label, 'is empty');
+	const item = ctx.getInputData()[itemIndex];
+	if (!item?.binary?.[field]) throw inputError(ctx.getNode(), itemIndex, label, `"${field}": the input item has no binary field of that name`);
+	return (await ctx.helpers.getBinaryDataBuffer(itemIndex, field)).toString('utf8');
+}
+
+/** The certificate and its key, checked (PEM, and the key belongs to the certificate) before any request. */
+export async function readCertificateAndKey(ctx: IExecuteFunctions, itemIndex: number): Promise<CertificateAndKey> {
+	const node = ctx.getNode();
+	const fromBinary = ctx.getNodeParameter('certificateInput', itemIndex, 'binary') === 'binary';
+	const certField = fromBinary ? 'Certificate Binary Field' : 'Certificate (PEM)';
+	const keyField = fromBinary ? 'Private Key Binary Field' : 'Private Key (PEM)';
+	const certificatePem = (fromBinary ? await binaryText(ctx, itemIndex, 'certificateField', certField, 'certificate') : String(ctx.getNodeParameter('certificatePem', itemIndex, ''))).replace(/\r\n/g, '\n').trim();
+	const privateKeyPem = (fromBinary ? await binaryText(ctx, itemIndex, 'privateKeyField', keyField, 'privateKey') : String(ctx.getNodeParameter('privateKeyPem', itemIndex, ''))).replace(/\r\n/g, '\n').trim();
+	if (!certificatePem) throw inputError(node, itemIndex, certField, 'is empty');
+	if (!privateKeyPem) throw inputError(node, itemIndex, keyField, 'is empty');
+	let certificate: X509Certificate;
+	try {
+		certificate = new X509Certificate(certificatePem);
+	} catch {
+		throw inputError(node, itemIndex, certField, 'is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
+	}
+	let matches: boolean;
+	try {
+		matches = certificate.checkPrivateKey(createPrivateKey(privateKeyPem));
+	} catch {
+		// never the key's text in a message
+		throw inputError(node, itemIndex, keyField, 'is not a readable private key (PEM, unencrypted)');
+	}
+	if (!matches) throw inputError(node, itemIndex, keyField, 'does not belong to the certificate');
+	return { certificatePem: `${certificatePem}\n`, privateKeyPem: `${privateKeyPem}\n`, certificate };
+}
+
+/** The CUIT in a certificate's subject (serialNumber=CUIT n), if any. */
+export function certificateCuit(certificate: X509Certificate): string | undefined {
+	return /serialNumber=CUIT\s*(\d{11})/i.exec(certificate.subject)?.[1];
+}
+
+export interface TicketOutcome {
+	ticket: StoredTicket;
+	reused: boolean;
+	cuit: string;
+	source: TicketSource;
+}
+
+function readCuit(ctx: IExecuteFunctions, itemIndex: number, fallback?: string): string {
+	const raw = String(ctx.getNodeParameter('taxpayerCuit', itemIndex, '') ?? '').trim();
+	if (raw === '' && fallback) return fallback;
+	if (raw === '') throw inputError(ctx.getNode(), itemIndex, 'Taxpayer CUIT', 'is empty');
+	const cuit = checkCuit(raw);
+	if (!cuit.valid) throw inputError(ctx.getNode(), itemIndex, 'Taxpayer CUIT', cuit.reason);
+	return cuit.cuit;
+}
+
+function ticketStore(ctx: IExecuteFunctions): Record<string, StoredTicket> {
+	const data = ctx.getWorkflowStaticData('global') as IDataObject;
+	const pruned = pruneTickets((data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>, new Date());
+	data[STATIC_KEY] = pruned as unknown as IDataObject;
+	return pruned;
+}
+
+function remember(ctx: IExecuteFunctions, key: string, ticket: StoredTicket) {
+	ticketStore(ctx)[key] = ticket;
+	const memoryKey = `${ctx.getWorkflow?.().id ?? ''}|${key}`;
+	memory.delete(memoryKey);
+	memory.set(memoryKey, ticket);
+	while (memory.size > MEMORY_MAX) memory.delete(memory.keys().next().value as string);
+}
+
+function recall(ctx: IExecuteFunctions, key: string): StoredTicket | undefined {
+	const stored = ticketStore(ctx)[key];
+	const remembered = memory.get(`${ctx.getWorkflow?.().id ?? ''}|${key}`);
+	if (!remembered || !isStillValid(remembered, new Date())) return stored;
+	if (!stored) return remembered;
+	return Date.parse(remembered.expirationTime) > Date.parse(stored.expirationTime) ? remembered : stored;
+}
+
+/**
+ * A ticket for the item: the stored one while reusable, else one request to Afip SDK or WSAA.
+ * `sourceField` names the Source parameter of the operation.
+ */
+export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, environment: Environment, service: string, sourceField: 'source' | 'ticketSource'): Promise<TicketOutcome> {
+	const choice = String(ctx.getNodeParameter(sourceField, itemIndex, 'wsaa'));
+	const source: TicketSource = choice === 'wsaa' ? 'wsaa' : 'afipSdk';
+	const own = choice !== 'afipSdk' ? await readCertificateAndKey(ctx, itemIndex) : undefined;
+	const cuit = readCuit(ctx, itemIndex, own ? certificateCuit(own.certificate) : undefined);
+	const forceNew = ctx.getNodeParameter('forceNew', itemIndex, false) === true;
+	const key = ticketKey({ source, environment, service, certificateFingerprint: own?.certificate.fingerprint256, cuit: own ? undefined : cuit });
+	const stored = recall(ctx, key);
+	const now = new Date();
+	if (!forceNew && isReusable(stored, now)) return { ticket: stored, reused: true, cuit, source };
+
+	if (source === 'afipSdk') {
+		const answer = await afipSdkAuth(ctx, itemIndex, { environment, cuit, service, forceCreate: forceNew, cert: own?.certificatePem, key: own?.privateKeyPem });
+		const ticket: StoredTicket = { token: answer.token, sign: answer.sign, expirationTime: new Date(answer.expiration).toISOString(), service, environment, source, obtainedAt: now.toISOString() };
+		remember(ctx, key, ticket);
+		return { ticket, reused: false, cuit, source };
+	}
+
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	try {
+		const answer = await loginCms(ctx, itemIndex, {
+			environment,
+			service,
+			certificatePem: own!.certificatePem,
+			privateKeyPem: own!.privateKeyPem,
+			url: typeof options.wsaaUrl === 'string' ? options.wsaaUrl : undefined,
+			soapAction: (options.soapAction as SoapActionStyle) ?? 'empty',
+			digest: options.digest === 'sha1' ? 'sha1' : 'sha256',
+		});
+		const ticket: StoredTicket = { token: answer.token, sign: answer.sign, expirationTime: new Date(answer.expirationTime).toISOString(), service, environment, source, obtainedAt: now.toISOString() };
+		remember(ctx, key, ticket);
+		return { ticket, reused: false, cuit, source };
+	} catch (error) {
+		// Inside the reuse margin WSAA still holds our ticket valid: use it to the end instead of failing.
+		if (error instanceof WsaaFaultError && error.wsaaFault.code === 'coe.alreadyAuthenticated' && isStillValid(stored, new Date())) {
+			if (forceNew) {
+				throw withContext(
+					new NodeOperationError(ctx.getNode(), `ARCA gives no new ticket for "${service}" while the one this node holds is valid (until ${stored.expirationTime}) ${itemLabel(itemIndex)}`, {
+						itemIndex,
+						description: 'The stored ticket is kept. Run without Force New Ticket to use it.',
+					}),
+					{ expirationTime: stored.expirationTime },
+				);
+			}
+			return { ticket: stored, reused: true, cuit, source };
+		}
+		// The transport throws n8n errors only: passed on unchanged.
+		return await Promise.reject(error);
+	}
+}
+
+/** The fields every ticket output shows (token and sign only when asked). */
+export function ticketFacts(outcome: TicketOutcome): IDataObject {
+	return {
+		source: outcome.source === 'wsaa' ? 'wsaa' : 'afipSdk',
+		environment: outcome.ticket.environment,
+		service: outcome.ticket.service,
+		cuit: outcome.cuit,
+		expirationTime: outcome.ticket.expirationTime,
+		obtainedAt: outcome.ticket.obtainedAt,
+		reused: outcome.reused,
+	};
+}
+
