@@ -253,6 +253,20 @@ beforeAll(async () => {
 	await arca('arcaAutomation:webService:authorize', { resource: 'webService', operation: 'authorize', environment: 'dev', alias: 'facturacion', service: 'wsfe', taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1 } });
 	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'create-cert-dev', automationParams: JSON.stringify({ alias: 'facturacion' }), waitForCompletion: true, options: { pollInterval: 1 } });
 	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'list-sales-points', automationParams: '{}', waitForCompletion: true, options: { pollInterval: 1 } });
+	// Web Service → Get Access Ticket, Call (twice: the ticket reused from static data), Get Last Request XML
+	const staticData: IDataObject = {};
+	const ws = async (op: string, parameters: IDataObject) => {
+		const output = await runArca({ parameters: { resource: 'webService', environment: 'dev', options: {}, ...parameters }, items: [{ json: {} }], credentials: arcaCredentials, staticData });
+		record(op, output);
+		return output;
+	};
+	const cuit = arcaCredentials.arcaLogin.cuit;
+	await ws('arcaAutomation:webService:getAccessTicket', { operation: 'getAccessTicket', service: 'wsfe', source: 'afipSdk', taxpayerCuit: cuit });
+	const lastInvoice = { operation: 'call', call: 'FECompUltimoAutorizado', ptoVta: 1, cbteTipo: 11, ticketSource: 'afipSdk', taxpayerCuit: cuit };
+	await ws('arcaAutomation:webService:call', lastInvoice);
+	expect((await ws('arcaAutomation:webService:call', lastInvoice))[0].json.ticket).toMatchObject({ reused: true });
+	await ws('arcaAutomation:webService:call', { operation: 'call', call: 'FEDummy' });
+	await ws('arcaAutomation:webService:getLastRequestXml', { operation: 'getLastRequestXml' });
 	record('arcaAutomation:error', await runArca({ parameters: { resource: 'automation', operation: 'getResult', automationId: 'no-such-id', waitForCompletion: false, options: {} }, credentials: { afipSdkApi: { accessToken: 'wrong-token', baseUrl: afipSdk.baseUrl } }, continueOnFail: true }), true);
 	await arca('arcaAutomation:automation:getResult', { resource: 'automation', operation: 'getResult', automationId: started[0].json.automationId, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } });
 
@@ -385,10 +399,13 @@ describe('examples/*.json', () => {
 
 	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))('%s: every name a sticky note quotes is one its node outputs', (_file, workflow) => {
 		const packageNodes = workflow.nodes.filter((n) => operationOf(n));
-		// a note names fields as the user sees them on the JSON tab: dotted paths from the top, or binary fields
-		const named = (s: Seen, name: string) => s.paths.has(name) || s.binary.has(name);
+		// a note names fields as the user sees them on the JSON tab: dotted paths from the top, binary fields, or a value shown (`status: signed`, all `OK`)
+		const named = (s: Seen, name: string, value = name) => s.paths.has(name) || s.binary.has(name) || s.values.has(value);
 		// outside "Look at": anything the workflow outputs, or a value/field it sets
+		/** Quoted in a note's prose, not as a field: ARCA's error codes. */
+		const NOT_FIELDS = new Set(['coe.alreadyAuthenticated']);
 		const anywhere = (name: string) =>
+			NOT_FIELDS.has(name) ||
 			packageNodes.some((n) => seen.has(operationOf(n)!) && (named(seen.get(operationOf(n)!)!, name) || seen.get(operationOf(n)!)!.values.has(name))) ||
 			workflow.nodes.some((n) => strings(n.parameters ?? {}).some((s) => s === name || new RegExp(`(^|[^\\w])${name}\\s*:`).test(s)));
 		const problems: string[] = [];
@@ -413,7 +430,7 @@ describe('examples/*.json', () => {
 				const phrase = content.slice(0, m.index!).split(/\. |→|;/).at(-1)!;
 				const parent = [...phrase.matchAll(/`([^`\n]+)`:\s/g)].map((p) => quotedName(p[1])).at(-1);
 				const full = parent ? `${parent}.${name}` : name;
-				if (!about.some((n) => seen.has(operationOf(n)!) && named(seen.get(operationOf(n)!)!, full)))
+				if (!about.some((n) => seen.has(operationOf(n)!) && named(seen.get(operationOf(n)!)!, full, name)))
 					problems.push(`"${m[1]}" (${full}) about ${about.map((n) => `${n.name} (${operationOf(n)})`).join(', ')}: not in its output`);
 			}
 		}
@@ -442,7 +459,9 @@ describe('README.md', () => {
 		['ARCA Certificate → Create JSON', 'arcaAutomation:certificate:create', () => braceNames(between('### Certificate → Create', '### Web Service → Authorize').split('```json')[1].split('```')[0].replace(/"(\w+)"\s*:/g, '$1:'))],
 		['ARCA Certificate → Create: privateKeyPem and binaries', 'arcaAutomation:certificate:create', () => ['certificate', 'privateKey', 'privateKeyPem', 'certificate.notAfter']],
 		['ARCA Wait off', 'arcaAutomation:certificate:create', () => braceNames(between('With Wait off, the node returns', 'at once.'))],
-		['ARCA Web Service → Authorize', 'arcaAutomation:webService:authorize', () => braceNames(between('### Web Service → Authorize', '### Automation → Run').split('Output:')[1])],
+		['ARCA Web Service → Authorize', 'arcaAutomation:webService:authorize', () => braceNames(between('### Web Service → Authorize', '### Web Service → Get Access Ticket').split('Output:')[1])],
+		['ARCA Web Service → Get Access Ticket', 'arcaAutomation:webService:getAccessTicket', () => braceNames(between('### Web Service → Get Access Ticket', '### Web Service → Call').split('Output: `')[1].split('`')[0])],
+		['ARCA Web Service → Call', 'arcaAutomation:webService:call', () => braceNames(between('### Web Service → Call', '### Web Service → Get Last Request XML').split('Output: `')[1].split('`')[0])],
 		['ARCA Automation → Run', 'arcaAutomation:automation:run', () => braceNames(between('### Automation → Run', '### Automation → Get Result').split('Output:')[1].split('—')[0])],
 		...(
 			[
