@@ -26,6 +26,7 @@ export async function afipSdkRequest(
 	doing: string,
 	secret: string,
 	body?: IDataObject,
+	options: { expectJson?: boolean } = {},
 ): Promise<AfipSdkAnswer> {
 	const node = ctx.getNode();
 	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
@@ -67,7 +68,22 @@ export async function afipSdkRequest(
 		const errorBody: JsonObject = { statusCode: response.statusCode, message: message ?? null };
 		throw new NodeApiError(node, errorBody, { message: `${summary} ${itemLabel(itemIndex)}`, description, httpCode: String(response.statusCode), itemIndex });
 	}
-	return { statusCode: response.statusCode, body: response.body };
+	// n8n hands over a body it could not parse as JSON as text: a cut or garbled answer must not pass for a result.
+	const answerBody: unknown = response.body;
+	const text = typeof answerBody === 'string' ? answerBody.trim() : undefined;
+	if (text !== undefined && (options.expectJson || /^[[{]/.test(text))) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			throw new NodeOperationError(node, `Afip SDK's answer while ${doing} is not valid JSON (cut or garbled): ${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''} ${itemLabel(itemIndex)}`, {
+				itemIndex,
+				description: method === 'POST' ? 'Not retried automatically: the request may have reached ARCA. Check with Get Last Request XML before sending it again.' : 'Try again: reading is safe to repeat.',
+			});
+		}
+		return { statusCode: response.statusCode, body: parsed };
+	}
+	return { statusCode: response.statusCode, body: answerBody };
 }
 
 export interface AfipSdkTicket {
@@ -87,7 +103,7 @@ export async function afipSdkAuth(
 		body.key = request.key;
 	}
 	const secret = request.key ? 'token and private key' : 'token';
-	const answer = await afipSdkRequest(ctx, itemIndex, 'POST', '/afip/auth', `getting an access ticket for "${request.service}"`, secret, body);
+	const answer = await afipSdkRequest(ctx, itemIndex, 'POST', '/afip/auth', `getting an access ticket for "${request.service}"`, secret, body, { expectJson: true });
 	const b = answer.body ?? {};
 	if (typeof b.token !== 'string' || typeof b.sign !== 'string' || !b.token || !b.sign || Number.isNaN(Date.parse(String(b.expiration)))) {
 		throw new NodeOperationError(ctx.getNode(), `Afip SDK's answer to the access ticket request could not be read (no token, sign or expiration) ${itemLabel(itemIndex)}`, { itemIndex });
@@ -105,7 +121,7 @@ export async function afipSdkCall(
 		wsid: request.service,
 		method: request.method,
 		params: request.params,
-	});
+	}, { expectJson: true });
 	return answer.body;
 }
 

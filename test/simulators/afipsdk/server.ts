@@ -36,9 +36,14 @@ export interface AfipSdkSimulatorOptions {
 	arca?: ArcaState;
 }
 
-/** A fault for the next `times` requests of `method` (POST /automations or GET /automations/:id). */
+/**
+ * A fault for the next `times` requests of `method`: without `path`, POST /automations or GET
+ * /automations/:id; with `path` (e.g. '/afip/auth', '/afip/requests', '/afip/requests/last-xml'), the
+ * web-service endpoints under it.
+ */
 export interface AfipSdkFault {
 	method: 'POST' | 'GET';
+	path?: string;
 	/** resetBefore: the connection drops before anything happens; resetAfter: the server acted, then the
 	 * connection drops; status: an HTTP error without acting; malformed: the server acted, the answer is cut
 	 * JSON; drip: the answer arrives a few bytes at a time. */
@@ -208,8 +213,10 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		res.end();
 	}
 
-	function takeFault(method: string): AfipSdkFault | undefined {
-		const fault = control.faults.find((f) => f.method === method && (f.times ?? 1) > 0);
+	function takeFault(method: string, webServicePath?: string): AfipSdkFault | undefined {
+		const fault = control.faults.find(
+			(f) => f.method === method && (f.times ?? 1) > 0 && (webServicePath === undefined ? f.path === undefined : f.path !== undefined && webServicePath === f.path),
+		);
 		if (fault) fault.times = (fault.times ?? 1) - 1;
 		return fault;
 	}
@@ -236,7 +243,7 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		if (req.method === 'POST' && action === 'fault') {
 			if (!AFIPSDK_FAULT_KINDS.includes(body.kind as AfipSdkFault['kind'])) return sendJson(res, 400, { message: `kind must be one of: ${AFIPSDK_FAULT_KINDS.join(', ')}` });
 			if (body.method !== 'POST' && body.method !== 'GET') return sendJson(res, 400, { message: 'method must be POST or GET' });
-			control.faults.push({ method: body.method, kind: body.kind as AfipSdkFault['kind'], status: body.status as number | undefined, times: (body.times as number | undefined) ?? 1 });
+			control.faults.push({ method: body.method, kind: body.kind as AfipSdkFault['kind'], status: body.status as number | undefined, times: (body.times as number | undefined) ?? 1, ...(typeof body.path === 'string' ? { path: body.path } : {}) });
 			return sendJson(res, 200, { faults: control.faults.length });
 		}
 		if (req.method === 'DELETE' && action === 'faults') {
@@ -255,7 +262,14 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 
 	const listening = await listen(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (url.pathname.startsWith(`${BASE}/afip/`) && (await webServices.route(req, res, url.pathname.slice(BASE.length)))) return;
+		if (url.pathname.startsWith(`${BASE}/afip/`)) {
+			const path = url.pathname.slice(BASE.length);
+			// Counted as they arrive (faulted ones too): tests prove a POST was sent once.
+			stats.received[`${req.method} ${path}`] = (stats.received[`${req.method} ${path}`] ?? 0) + 1;
+			const fault = takeFault(String(req.method), path);
+			if (fault) return await withFault(fault, req, res, async (r) => void (await webServices.route(req, r, path)));
+			if (await webServices.route(req, res, path)) return;
+		}
 		if (url.pathname.startsWith('/_control/')) return await controlRoute(req, res, url.pathname.slice('/_control/'.length));
 		const isPost = req.method === 'POST' && url.pathname === `${BASE}/automations`;
 		const getMatch = new RegExp(`^${BASE}/automations/([^/]+)$`).exec(url.pathname);
