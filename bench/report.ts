@@ -68,6 +68,15 @@ export function markdown(r: any): string {
 		out.push('');
 	}
 	if (r.B7) out.push(`**B7** — DigiCert Get Many, Return All over ${r.B7.orders} orders: ${r.B7.requests} requests (expected ${r.B7.expected} = ceil(${r.B7.orders}/1000)), ${f(r.B7.ms)} ms.`, '');
+	if (r.B8) {
+		out.push('**B8** — Firmador Document → Verify over N signed PDFs of 100 KB in n8n (the node\'s own execution time; chain checked against the test root), beside shell loops of `pdfsig` (poppler) and of `openssl cms -verify` (each signature and its signed bytes extracted beforehand, not timed) over the same files, order rotated per round.');
+		out.push('');
+		out.push('| docs | rounds | node ms | ms/doc | pdfsig loop ms | × node (paired) | openssl loop ms | × node (paired) | n8n peak RSS MiB |');
+		out.push('|---|---|---|---|---|---|---|---|---|');
+		for (const row of r.B8) out.push(`| ${row.docs} | ${row.rounds} | ${sp(row.nodeMs)} | ${f(row.msPerDoc, 2)} | ${sp(row.pdfsigMs)} | ${sp(row.pdfsigOverNode, 2)} | ${sp(row.opensslMs)} | ${sp(row.opensslOverNode, 2)} | ${sp(row.peakRssMiB)} |`);
+		out.push('"× node" above 1: the loop took longer than the node.');
+		out.push('');
+	}
 	if (r.SFTP) {
 		out.push('**SFTP upload, streamed vs buffered** (FirmadorSftp.upload to OpenSSH on loopback, a child process per upload).');
 		out.push('');

@@ -3,7 +3,7 @@
  * code paths and checks). Sets up what it needs (simulators, an OpenSSH sftp server, the real n8n of the test
  * suite), runs every benchmark, writes bench/results.json and bench/results.md (the smoke writes
  * bench/results-smoke.*). Any failed check exits non-zero.
- *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 SFTP)
+ *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 B8 SFTP)
  *   BENCH_MERGE=1          with BENCH_ONLY: put these results into bench/results.json/.md
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
 import { benchSftpUpload } from './sftpUpload';
 import { builtinWorkflow } from './builtinWorkflow';
+import { benchB8 } from './verifyBench';
 import { BATCH_SIZE, CUIL, CUIT, clearRemote, executeMeasured, floorRun, makePdfs, opensshPut, POLL_SECONDS, setupN8n, signWorkflow, type BenchEnv } from './n8nBench';
 import { machine, runOk, SMOKE, spread, type Spread } from './lib';
 import { N8N_VERSIONS } from '../test/support/n8n';
@@ -21,8 +22,8 @@ const wanted = (id: string) => only.length === 0 || only.includes(id);
 const log = (line: string) => console.log(line);
 
 const S = SMOKE
-	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1bSizes: [5], b1Rounds: 1 }
-	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1bSizes: [10, 100, 1000], b1Rounds: 3 };
+	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1bSizes: [5], b1Rounds: 1, b8Sizes: [5], b8Rounds: 1 }
+	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1bSizes: [10, 100, 1000], b1Rounds: 3, b8Sizes: [100, 1000], b8Rounds: 3 };
 
 function check(condition: unknown, message: string) {
 	if (!condition) throw new Error(`check failed: ${message}`);
@@ -217,10 +218,15 @@ async function main() {
 		log('SFTP streamed vs buffered upload');
 		results.SFTP = await benchSftpUpload(S.sftpSizes, S.sftpRounds, log);
 	}
-	if (wanted('B1') || wanted('B2')) {
+	if (wanted('B1') || wanted('B2') || wanted('B8')) {
 		log('Real n8n: installing the package into a fresh n8n user folder');
 		const env = await setupN8n();
 		try {
+			if (wanted('B8')) {
+				log(`B8 verify ${S.b8Sizes.join(', ')} signed PDFs of 100 KB (beside pdfsig and openssl cms -verify loops)`);
+				const b8 = await benchB8(env, S.b8Sizes, S.b8Rounds, log);
+				results.B8 = b8;
+			}
 			if (wanted('B2')) {
 				log(`B2 upload of ${S.b2MiB} MiB through n8n`);
 				results.B2 = await benchB2(env);
