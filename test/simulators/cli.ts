@@ -64,8 +64,9 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 				`  Afip SDK   ${afipSdk.baseUrl}  (token demo-access-token)`,
 				`  WSAA       ${wsaa.loginUrl.dev}  (testing; production: ${wsaa.loginUrl.prod}; control: ${wsaa.url}/_control)`,
 				`  DigiCert   ${digiCert.url}  (API key ${DEFAULT_DIGICERT_API_KEY}; control: ${digiCert.origin}/__control)`,
-				`  Firmador   ${firmador.url}  (app ${firmador.apps[0].appId})`,
-				`  SFTP       ${sftp.host}:${sftp.port}  (user ${sftp.username}, files in ${sftpRoot})`,
+				// Demo values of local simulators (nothing real): printed so a user can rebuild the demo credentials by hand.
+				`  Firmador   ${firmador.url}  (App ID ${firmador.apps[0].appId}, Secret ${firmador.apps[0].secret}, Secret Encoding ${firmador.apps[0].secretFormat})`,
+				`  SFTP       ${sftp.host}:${sftp.port}  (user ${sftp.username}, password ${sftp.password}, host key ${sftp.hostKeyFingerprint}, files in ${sftpRoot})`,
 				`  SMTP       ${smtp.host}:${smtp.port}  (catches every e-mail; printed here, never relayed)`,
 			].join('\n'),
 		async close() {
