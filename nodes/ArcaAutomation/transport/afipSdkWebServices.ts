@@ -9,8 +9,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { itemLabel } from '../../shared/n8n/items';
-import { isRedirectStatus, redirectRefused, sentence } from '../../shared/secureUrl';
-import { checkedAfipSdkBaseUrl, networkReason, providerMessage } from './index';
+import { sentence } from '../../shared/secureUrl';
+import { checkedAfipSdkBaseUrl, isNetworkFailure, providerMessage, send } from './index';
 
 export interface AfipSdkAnswer {
 	statusCode: number;
@@ -29,29 +29,12 @@ export async function afipSdkRequest(
 	options: { expectJson?: boolean } = {},
 ): Promise<AfipSdkAnswer> {
 	const node = ctx.getNode();
-	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
-	let response: { statusCode: number; body: any; headers?: IDataObject };
-	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
-			method,
-			url,
-			body,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: 60_000,
-		});
-	} catch (error) {
-		const e = error as { code?: string; cause?: { code?: string }; message?: string };
-		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
-		throw new NodeOperationError(node, `Could not reach Afip SDK at ${url} while ${doing}: ${networkReason(code)} ${itemLabel(itemIndex)}`, {
+	const response = await send(ctx, itemIndex, method, path, body, secret);
+	if (isNetworkFailure(response)) {
+		throw new NodeOperationError(node, `Could not reach Afip SDK at ${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path} while ${doing}: ${response.reason} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: method === 'POST' ? 'Not retried automatically: the request may have reached ARCA (a repeated invoice request could authorize a second invoice).' : undefined,
 		});
-	}
-	if (isRedirectStatus(response.statusCode)) {
-		throw new NodeOperationError(node, `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, secret, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
 	}
 	if (response.statusCode >= 300) {
 		const message = providerMessage(response.body);

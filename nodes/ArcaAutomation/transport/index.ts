@@ -36,8 +36,10 @@ export function afipSdkBaseUrl(credentials: IDataObject): string {
 }
 
 /** The request got no HTTP answer. Only a plain-words reason: the client's error holds the token. */
-interface NetworkFailure {
+export interface NetworkFailure {
 	network: string;
+	/** The failure in words (no code, no request). */
+	reason: string;
 }
 
 /** Plain words for a socket error code (n8n replaces a whole message that shows a raw code such as ECONNRESET). */
@@ -60,7 +62,6 @@ export function networkReason(code: string | undefined): string {
 	}
 }
 
-/** A request whose failures come back as values, never as the HTTP client's error (it holds the token). */
 /** The Afip SDK base URL, refused before any request when it would carry the token over plain http. */
 export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const base = afipSdkBaseUrl(await ctx.getCredentials('afipSdkApi', itemIndex));
@@ -69,7 +70,11 @@ export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: n
 	return base;
 }
 
-async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject): Promise<RawResponse | NetworkFailure> {
+/**
+ * One request to Afip SDK whose failures come back as values, never as the HTTP client's error (it holds the
+ * token); a redirect is never followed. `secret` names what the request carries, for the redirect message.
+ */
+export async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject, secret?: string): Promise<RawResponse | NetworkFailure> {
 	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
 	let response: { statusCode: number; body: any; headers?: IDataObject };
 	try {
@@ -87,16 +92,16 @@ async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequ
 	} catch (error) {
 		const e = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
-		return { network: `Could not reach Afip SDK at ${url}: ${networkReason(code)}` };
+		return { network: `Could not reach Afip SDK at ${url}: ${networkReason(code)}`, reason: networkReason(code) };
 	}
 	if (isRedirectStatus(response.statusCode)) {
-		const secret = body && 'password' in ((body.params ?? {}) as IDataObject) ? 'token and the ARCA password' : 'token';
-		throw new NodeOperationError(ctx.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, secret, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
+		const carried = secret ?? (body && 'password' in ((body.params ?? {}) as IDataObject) ? 'token and the ARCA password' : 'token');
+		throw new NodeOperationError(ctx.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, carried, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
 	}
 	return { statusCode: response.statusCode, body: response.body };
 }
 
-const isNetworkFailure = (outcome: RawResponse | NetworkFailure): outcome is NetworkFailure => 'network' in outcome;
+export const isNetworkFailure = (outcome: RawResponse | NetworkFailure): outcome is NetworkFailure => 'network' in outcome;
 
 const isQuotaAnswer = (r: RawResponse) => providerMessage(r.body)?.startsWith('Alcanzaste el límite') === true;
 
