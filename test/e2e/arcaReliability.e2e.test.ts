@@ -189,6 +189,8 @@ const GOOD = { afipSdkApi: 'arcaRelLenient01', arcaLogin: 'arcaRelLogin0001' };
 const create = (extra: Record<string, unknown>) => ({ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'ok', ...extra });
 const authorize = (extra: Record<string, unknown>) => ({ resource: 'webService', operation: 'authorize', environment: 'dev', alias: 'ok', service: 'wsfe', ...extra });
 const runAuto = (extra: Record<string, unknown>) => ({ resource: 'automation', operation: 'run', automationName: 'list-sales-points', automationParams: '{}', ...extra });
+const ticket = (extra: Record<string, unknown>) => ({ resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service: 'wsfe', source: 'afipSdk', taxpayerCuit: '20409378472', options: {}, ...extra });
+const call = (extra: Record<string, unknown>) => ({ resource: 'webService', operation: 'call', environment: 'dev', service: 'wsfe', ticketSource: 'afipSdk', taxpayerCuit: '20409378472', options: {}, ...extra });
 const arca = (name: string, parameters: Record<string, unknown>, error: RegExp, credentials: Record<string, string> = GOOD): BadInputCase => ({ name, node: 'arcaAutomation', parameters, credentials, error });
 /** The value arrives with the item, as from an upstream node: n8n cannot check it before the run. */
 const fromItem = (name: string, parameters: Record<string, unknown>, value: unknown, error: RegExp, credentials: Record<string, string> = GOOD): BadInputCase => ({
@@ -233,6 +235,17 @@ const CORPUS: BadInputCase[] = [
 	arca('afip sdk: ftp scheme', create({}), /^Base URL of the Afip SDK API credential "ftp:\/\/127\.0\.0\.1\/api\/v1" must start with https:\/\//, { afipSdkApi: 'arcaBadSdkFtp001', arcaLogin: 'arcaRelLogin0001' }),
 	arca('afip sdk: not a URL', create({}), /^Base URL of the Afip SDK API credential "app\.afipsdk\.com\/api\/v1" is not a URL/, { afipSdkApi: 'arcaBadSdkUrl001', arcaLogin: 'arcaRelLogin0001' }),
 	arca('get result: plain http', { resource: 'automation', operation: 'getResult', automationId: '0d1e71e0-8882-4b14-b7f8-c5d716261760' }, /is plain http/, { afipSdkApi: 'arcaBadSdkHttp01' }),
+	// Web Service → Get Access Ticket and Call (this wave)
+	arca('ticket: taxpayer CUIT wrong check digit', ticket({ taxpayerCuit: '20409378473' }), /^Taxpayer CUIT "20409378473" has a wrong check digit/),
+	fromItem('ticket: taxpayer CUIT empty', ticket({ taxpayerCuit: V }), '', /^Taxpayer CUIT is empty/),
+	fromItem('ticket: certificate PEM empty', ticket({ source: 'wsaa', certificateInput: 'pem', certificatePem: V, privateKeyPem: 'x' }), '', /^Certificate \(PEM\) is empty/),
+	arca('ticket: certificate PEM not a certificate', ticket({ source: 'wsaa', certificateInput: 'pem', certificatePem: 'hello', privateKeyPem: 'x' }), /^Certificate \(PEM\) is not a PEM certificate/),
+	arca('ticket: certificate binary field missing', ticket({ source: 'wsaa', certificateInput: 'binary', certificateField: 'certificate', privateKeyField: 'privateKey' }), /^Certificate Binary Field "certificate": the input item has no binary field of that name/),
+	arca('call: sales point 0', call({ call: 'FECompUltimoAutorizado', ptoVta: 0, cbteTipo: 6 }), /^Sales Point \(PtoVta\) 0 is not a sales point number/),
+	arca('call: CUIT to look up of 10 digits', call({ call: 'getPersona_v2', idPersona: '2040937847' }), /^CUIT to Look Up \(idPersona\) "2040937847" is not 11 digits/),
+	arca('call: method with symbols', call({ call: 'custom', customService: 'wsfe', method: 'FE Dummy!', params: '{}' }), /^Method "FE Dummy!" is not a method name/),
+	arca('call: params not JSON', call({ call: 'custom', customService: 'wsfe', method: 'FEDummy', params: '{' }), /^Params \(JSON\) is not valid JSON/),
+	arca('call: params carrying a ticket', call({ call: 'custom', customService: 'wsfe', method: 'FEDummy', params: '{"Auth":{}}' }), /^Params \(JSON\) holds "Auth": leave the ticket out/),
 ];
 
 test(`bad-input corpus: ${CORPUS.length} cases fail on their item, naming the field, and nothing reaches Afip SDK`, async () => {
