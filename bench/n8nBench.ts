@@ -120,7 +120,8 @@ export function signWorkflow(id: string, dir: string, options: { batch: boolean;
 		firmadorNode(
 			{
 				resource: 'document', operation: 'sign', binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false,
-				options: { batch: options.batch, batchSize: BATCH_SIZE, overwrite: true, waitForCompletion: options.wait, pollInterval: POLL_SECONDS, timeout: 3600 },
+				waitForCompletion: options.wait,
+				options: { batch: options.batch, batchSize: BATCH_SIZE, overwrite: true, pollInterval: POLL_SECONDS, timeout: 3600 },
 			},
 			['firmadorApi', 'firmadorSftp'],
 		),

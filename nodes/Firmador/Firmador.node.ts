@@ -4,22 +4,11 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import * as document from './actions/document';
-import * as hash from './actions/hash';
-import * as xml from './actions/xml';
-import * as request from './actions/request';
-import { route, type OperationMap } from '../shared/n8n/router';
-import { SftpError } from './transport/sftp';
-import { takeWarnings } from './actions/common';
-import { firmadorApiTest, firmadorSftpTest } from './methods/credentialTest';
-
-const operations: OperationMap = {
-	document: document.operations,
-	hash: hash.operations,
-	xml: xml.operations,
-	request: request.operations,
-};
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { OPERATION_SUBTITLE, route } from '../shared/n8n/router';
+import { document, hash, request, xml, operations } from './actions';
+import { takeWarnings } from './transport/sftpSession';
+import { credentialTest } from './methods';
 
 export class Firmador implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,10 +16,10 @@ export class Firmador implements INodeType {
 		name: 'firmador',
 		icon: { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
-		subtitle:
-			'={{ ({"document:downloadSigned":"Download a signed document","document:sign":"Sign a document","document:verify":"Verify a signed document","hash:getSigned":"Get signed hashes","hash:sign":"Sign a hash","xml:getSigned":"Get signed XML","xml:sign":"Sign XML","request:getStatus":"Get the status of requests","request:waitForCompletion":"Wait for requests to complete"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
+		// the icon and the credentials' testedBy from the node class itself.)
+		version: [1],
+		subtitle: OPERATION_SUBTITLE,
 		description: 'Sign PDFs, hashes and XML with the Firmador remote-signing service (HMAC API + SFTP)',
 		defaults: { name: 'Firmador' },
 		usableAsTool: true,
@@ -73,16 +62,10 @@ export class Firmador implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: { firmadorApiTest, firmadorSftpTest },
-	};
+	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		// SFTP failures reach each item through the per-item mechanism; this only catches one that escaped it.
-		const output = await route(this, operations).catch(async (error: Error) => {
-			if (error instanceof SftpError) throw new NodeOperationError(this.getNode(), error.message, { description: error.description, itemIndex: 0 });
-			return await Promise.reject(error);
-		});
+		const output = await route(this, operations);
 		const warnings = takeWarnings(this);
 		if (warnings.length === 0) return [output];
 		return [output.map((item) => ({ ...item, json: { ...item.json, warnings } }))];

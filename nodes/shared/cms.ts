@@ -278,7 +278,7 @@ export function digestName(oid: string): CmsDigest | undefined {
 }
 
 /** RSASSA-PSS-params (RFC 4055): every field has a default (SHA-1, MGF1-SHA-1, salt 20, trailer 1). */
-export function readPssParameters(parameters: Buffer | undefined): PssParameters {
+function readPssParameters(parameters: Buffer | undefined): PssParameters {
 	const out: PssParameters = { hash: 'sha1', mgf1Hash: 'sha1', saltLength: 20, trailerField: 1 };
 	if (!parameters || (parameters[0] === DER_TAG.NULL && parameters.length === 2)) return out;
 	const r = new DerReader(parameters, cmsError);
@@ -413,7 +413,7 @@ export function parseSignedData(der: Buffer, options: ParseSignedDataOptions = {
 // Verifying
 
 /** The certificate a SignerInfo names, from a list (usually the SignedData's own certificates). */
-export function findSignerCertificate(signer: ParsedSignerInfo, certificates: Buffer[]): X509Certificate | undefined {
+function findSignerCertificate(signer: ParsedSignerInfo, certificates: Buffer[]): X509Certificate | undefined {
 	for (const der of certificates) {
 		let fields: CertificateFields;
 		try {

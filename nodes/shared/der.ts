@@ -50,7 +50,7 @@ export interface DerTreeLimits {
 	maxElements: number;
 }
 
-export const DEFAULT_DER_TREE_LIMITS: DerTreeLimits = { maxDepth: 64, maxElements: 200_000 };
+const DEFAULT_DER_TREE_LIMITS: DerTreeLimits = { maxDepth: 64, maxElements: 200_000 };
 
 /**
  * Reads DER from one buffer. Errors come from `makeError` so a caller keeps its own error class

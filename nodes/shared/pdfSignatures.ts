@@ -134,7 +134,7 @@ export interface LocatedSignature {
 const BYTE_RANGE = Buffer.from('/ByteRange');
 
 /** Every /ByteRange in the file, with its four numbers when they parse. */
-export function locateSignatures(pdf: Buffer): LocatedSignature[] {
+function locateSignatures(pdf: Buffer): LocatedSignature[] {
 	const found: LocatedSignature[] = [];
 	for (let at = pdf.indexOf(BYTE_RANGE); at !== -1; at = pdf.indexOf(BYTE_RANGE, at + BYTE_RANGE.length)) {
 		if (found.length >= PDF_SIGNATURE_LIMITS.maxSignatures) {

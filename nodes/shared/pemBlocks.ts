@@ -7,7 +7,7 @@
 /** Far above a certificate chain or a CSR (a few KB each); a bundle of 100 certificates is ~200 KB. */
 export const MAX_PEM_INPUT_BYTES = 1024 * 1024;
 
-export class PemInputTooLargeError extends Error {}
+class PemInputTooLargeError extends Error {}
 
 export function assertPemSize(text: string, what: string) {
 	if (text.length > MAX_PEM_INPUT_BYTES) {

@@ -35,3 +35,34 @@ export async function pollUntil<T>(check: (attempt: number) => Promise<T | undef
 		await wait(Math.min(options.intervalMs, remaining));
 	}
 }
+
+/** Poll interval bounds in every node: at least 1 s (the service is not hammered), at most 10 min. */
+export const POLL_INTERVAL_SECONDS = { min: 1, max: 600 };
+/** Wait timeout bounds in every node: at most 24 h in one execution. */
+export const WAIT_TIMEOUT_SECONDS = { min: 1, max: 86_400 };
+
+/** A number of seconds from a field or an expression, bounded; anything not a number is the fallback. */
+export function clampSeconds(value: unknown, fallback: number, min: number, max: number): number {
+	const numeric = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(numeric)) return fallback;
+	return Math.min(max, Math.max(min, numeric));
+}
+
+/** A service's defaults for the Wait for Completion options. */
+export interface WaitDefaults {
+	pollInterval: number;
+	timeout: number;
+}
+
+export interface WaitSeconds {
+	intervalSeconds: number;
+	timeoutSeconds: number;
+}
+
+/** The one clamp of the wait options: an interval of 0 from an expression would flood the service. */
+export function waitSeconds(options: { pollInterval?: unknown; timeout?: unknown }, defaults: WaitDefaults): WaitSeconds {
+	return {
+		intervalSeconds: clampSeconds(options.pollInterval, defaults.pollInterval, POLL_INTERVAL_SECONDS.min, POLL_INTERVAL_SECONDS.max),
+		timeoutSeconds: clampSeconds(options.timeout, defaults.timeout, WAIT_TIMEOUT_SECONDS.min, WAIT_TIMEOUT_SECONDS.max),
+	};
+}

@@ -45,21 +45,6 @@ export function insecureUrlReason(url: string): string | undefined {
 	return `"${url}" must start with https://`;
 }
 
-/** host[:port] of a URL, lower case ('' when it is not a URL). */
-export function hostOf(url: string): string {
-	try {
-		return new URL(url).host.toLowerCase();
-	} catch {
-		return '';
-	}
-}
-
-/** Sentence join: "a." + " Check…" without a doubled full stop when the provider's text already ends with one. */
-export function sentence(text: string): string {
-	const trimmed = text.trim();
-	return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 /** A redirect answer (3xx other than 304 Not Modified). */
 export function isRedirectStatus(status: number): boolean {
 	return status >= 300 && status < 400 && status !== 304;

@@ -14,8 +14,8 @@ const TYPE = 'n8n-nodes-certsign.arcaAutomation';
 const LOGIN = { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' };
 
 const FAULTS: Array<{ name: string; fault: AfipSdkFault; expectError?: RegExp; acted: number }> = [
-	{ name: 'POST reset before the answer', fault: { method: 'POST', kind: 'resetBefore' }, expectError: /^Could not reach Afip SDK at .*: the connection was closed before an answer arrived \(item 1\)$/, acted: 0 },
-	{ name: 'POST reset after the server acted', fault: { method: 'POST', kind: 'resetAfter' }, expectError: /^Could not reach Afip SDK at .*: the connection was closed before an answer arrived \(item 1\)$/, acted: 1 },
+	{ name: 'POST reset before the answer', fault: { method: 'POST', kind: 'resetBefore' }, expectError: /^Could not reach Afip SDK at .*: connection reset \(item 1\)$/, acted: 0 },
+	{ name: 'POST reset after the server acted', fault: { method: 'POST', kind: 'resetAfter' }, expectError: /^Could not reach Afip SDK at .*: connection reset \(item 1\)$/, acted: 1 },
 	{ name: 'POST 500', fault: { method: 'POST', kind: 'status', status: 500 }, expectError: /^Afip SDK answered HTTP 500 while starting "create-cert-dev": Error de servidor \(item 1\)$/, acted: 0 },
 	{ name: 'POST 502', fault: { method: 'POST', kind: 'status', status: 502 }, expectError: /^Afip SDK answered HTTP 502/, acted: 0 },
 	{ name: 'POST 503', fault: { method: 'POST', kind: 'status', status: 503 }, expectError: /^Afip SDK answered HTTP 503/, acted: 0 },

@@ -73,7 +73,7 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	const [download] = result.output('Download Signed');
 	expect(download.binary?.data).toMatchObject({ fileName: 'contrato-01.pdf', mimeType: 'application/pdf' });
 	const onServer = readFileSync(path.join(signedFolder, 'contrato-01.pdf'));
-	expect(download.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
+	expect(download.json.hash).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
 	// the simulator's signed copy carries a real signature of the signer's CUIL
 	expect(verifyPdfSignatures(onServer, { trustedRootsPem: sim.caPem })).toMatchObject({ signed: true, valid: true, signatures: [{ taxId: { number: '20111111112' }, chain: 'trusted' }] });
 	// the request carried the seed's fields, HMAC-signed; the visible-signature numbers as numbers

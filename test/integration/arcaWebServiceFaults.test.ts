@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
-import { forgetRememberedTickets } from '../../nodes/ArcaAutomation/actions/webService/ticket';
+import { forgetRememberedTickets } from '../../nodes/ArcaAutomation/actions/ticket';
 import { AFIPSDK_FAULT_KINDS, startAfipSdkSimulator, type AfipSdkFault, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { createArcaState, type ArcaState } from '../simulators/arcaState';
 import { runNode } from '../support/nodeContext';
@@ -95,7 +95,7 @@ describe.each(endpoints)('$method $path', (endpoint) => {
 		}
 		const error = String(out[0].json.error);
 		expect(error).toMatch(endpoint.doing);
-		if (kind === 'resetBefore' || kind === 'resetAfter') expect(error).toMatch(/^Could not reach Afip SDK at .*: the connection was closed before an answer arrived/);
+		if (kind === 'resetBefore' || kind === 'resetAfter') expect(error).toMatch(/^Could not reach Afip SDK at .*: connection reset/);
 		if (kind === 'malformed') expect(error).toMatch(/is not valid JSON \(cut or garbled\)|could not be read/);
 		if (kind === 'status') expect(error).toMatch(/Afip SDK answered HTTP 500/);
 		expect(error).toMatch(/\(item 1\)$/);

@@ -5,7 +5,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
-import { forgetRememberedTickets, STATIC_KEY } from '../../nodes/ArcaAutomation/actions/webService/ticket';
+import { forgetRememberedTickets, STATIC_KEY } from '../../nodes/ArcaAutomation/actions/ticket';
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { createArcaState, type ArcaState } from '../simulators/arcaState';
 import { startWsaaSimulator, type WsaaSimulator } from '../simulators/wsaa/server';

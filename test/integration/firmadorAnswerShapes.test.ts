@@ -34,7 +34,7 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 
 	const run = async (parameters: Record<string, Param>, items: INodeExecutionData[] = [{ json: {} }], continueOnFail = true, extra: Record<string, unknown> = {}) =>
 		await runFirmador({ parameters, items, credentials: { firmadorApi: { ...api, ...extra } as never }, continueOnFail });
-	const hashSign = (hash: Param, options: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, options });
+	const hashSign = (hash: Param, { waitForCompletion, ...options }: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: waitForCompletion === true, options });
 	const signedSession = async (label: string) => {
 		const out = await run(hashSign(sha1(label), { waitForCompletion: true, pollInterval: 1, timeout: 30 }), [{ json: {} }], false);
 		expect(out[0].json.status).toBe('signed');

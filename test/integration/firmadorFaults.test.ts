@@ -78,10 +78,10 @@ describe('Firmador under injected faults (every endpoint × every fault)', () =>
 		// two signed hash sessions and two signed XML sessions for the GET endpoints
 		for (let i = 0; i < 2; i++) {
 			const hash = sha1(`fault get ${i}`);
-			const out = await run({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
+			const out = await run({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
 			signed.hash.push(hash);
 			signed.hashSessions.push(out[0].json.sessionId as string);
-			const xml = await run({ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: `<f>${i}</f>`, signerCuil: CUIL, companyCuit: CUIT, reason: '', options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
+			const xml = await run({ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: `<f>${i}</f>`, signerCuil: CUIL, companyCuit: CUIT, reason: '', waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
 			signed.xml.push(xml[0].json.hash as string);
 			signed.xmlSessions.push(xml[0].json.sessionId as string);
 		}
@@ -175,12 +175,12 @@ describe('Firmador under injected faults (every endpoint × every fault)', () =>
 	it('a wait that fails after the request was sent keeps every session id (continue on fail) or names them (otherwise)', async () => {
 		const hashes = [sha1(unique('w')), sha1(unique('w'))];
 		sim.control.inject('status503', 3, '/api/EstadoSolicitud');
-		const out = await run({ resource: 'hash', operation: 'sign', hashSource: 'field', hash: (i: number) => hashes[i], signerCuil: CUIL, companyCuit: CUIT, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } }, [{ json: {} }, { json: {} }]);
+		const out = await run({ resource: 'hash', operation: 'sign', hashSource: 'field', hash: (i: number) => hashes[i], signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }, { json: {} }]);
 		expect(out.map((o) => typeof o.json.sessionId)).toEqual(['string', 'string']);
 		expect(out.every((o) => /^Waiting for the signature failed after the request was sent: Firmador server error: Service Unavailable/.test(String(o.json.error)))).toBe(true);
 		sim.control.inject('status503', 3, '/api/EstadoSolicitud');
 		const error = await runFirmador({
-			parameters: { resource: 'hash', operation: 'sign', hashSource: 'field', hash: sha1(unique('w')), signerCuil: CUIL, companyCuit: CUIT, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } },
+			parameters: { resource: 'hash', operation: 'sign', hashSource: 'field', hash: sha1(unique('w')), signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } },
 			items: [{ json: {} }],
 			credentials,
 		}).catch((e) => e);

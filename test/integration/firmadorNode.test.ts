@@ -70,7 +70,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 
 	it('signs one streamed PDF (HMAC accepted), waits for the signature and downloads the signed copy', async () => {
 		const content = pdf('one');
-		const out = await run(signParams({ visible: true, page: 1, x: 10, y: 20, width: 150, height: 50, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } }), [
+		const out = await run(signParams({ visible: true, page: 1, x: 10, y: 20, width: 150, height: 50, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } }), [
 			{ json: {}, binary: { data: fileBinary(content, 'contrato uno.pdf') } },
 		]);
 		expect(out).toHaveLength(1);
@@ -107,7 +107,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(verified).toMatchObject({ signed: true, valid: true });
 		expect(verified.signatures[0]).toMatchObject({ taxId: { kind: 'CUIL', number: CUIL, checkDigitValid: true }, chain: 'trusted', coversWholeDocument: true });
 		expect(signed.toString('latin1')).toContain('/Reason (Conforme)');
-		expect(down[0].json.sha1).toBe(createHash('sha1').update(signed).digest('hex').toUpperCase());
+		expect(down[0].json.hash).toBe(createHash('sha1').update(signed).digest('hex').toUpperCase());
 	});
 
 	it('rejects a replayed request with 401 and reports a bad signature without leaking the secret', async () => {
@@ -143,7 +143,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 	it('signs 20 PDFs in one FirmadorMasivo request and collects the 20 signed copies', async () => {
 		const files = Array.from({ length: 20 }, (_, i) => ({ name: `lote-${String(i + 1).padStart(2, '0')}.pdf`, content: pdf(`batch ${i}`) }));
 		const before = sim.control.requests().length;
-		const out = await run(signParams({ options: { batch: true, batchSize: 50, waitForCompletion: true, pollInterval: 1, timeout: 30 } }), files.map((f, i) => ({
+		const out = await run(signParams({ waitForCompletion: true, options: { batch: true, batchSize: 50, pollInterval: 1, timeout: 30 } }), files.map((f, i) => ({
 			json: { i },
 			binary: { data: i % 2 ? fileBinary(f.content, f.name) : memoryBinary(f.content, f.name) },
 		})));
@@ -257,7 +257,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 		expect(sent.Hash.slice(0, 6)).toEqual([67, 0, 67, 0, 50, 0]);
 		expect(sent.Hash).toHaveLength(80);
 		const batch = await run(
-			{ resource: 'hash', operation: 'sign', hashSource: (i: number) => (i === 2 ? 'binary' : 'field'), hash: (i: number) => hexes[i], binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, options: { batch: true, waitForCompletion: true, pollInterval: 1, timeout: 30 } },
+			{ resource: 'hash', operation: 'sign', hashSource: (i: number) => (i === 2 ? 'binary' : 'field'), hash: (i: number) => hexes[i], binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: { batch: true, pollInterval: 1, timeout: 30 } },
 			[{ json: {} }, { json: {} }, { json: {}, binary: { data: memoryBinary(Buffer.from('c'), 'c.txt', 'text/plain') } }],
 		);
 		expect(batch.map((b) => b.json.hash)).toEqual(hexes.map((h) => h.toUpperCase()));
@@ -280,7 +280,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 	it('signs XML (FirmadorXmlMasivo) and reads the signed XML', async () => {
 		const docs = ['<factura><n>1</n></factura>', '<factura><n>2</n></factura>'];
 		const out = await run(
-			{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: (i: number) => docs[i], signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } },
+			{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: (i: number) => docs[i], signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } },
 			[{ json: {} }, { json: {} }],
 		);
 		expect(out[0].json.sessionId).toBe(out[1].json.sessionId);

@@ -49,7 +49,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 		await runFirmador({ parameters, items, credentials: creds, continueOnFail });
 	const withApi = (extra: Record<string, unknown>) => ({ ...credentials, firmadorApi: { ...credentials.firmadorApi, ...extra } });
 	const withSftp = (extra: Record<string, unknown>) => ({ ...credentials, firmadorSftp: { ...credentials.firmadorSftp, ...extra } });
-	const hashSign = (hash: Param, options: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, options });
+	const hashSign = (hash: Param, { waitForCompletion, ...options }: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: waitForCompletion === true, options });
 	const newSession = async (label: string, creds = credentials) => (await run(hashSign(sha1(label)), [{ json: {} }], false, creds))[0].json.sessionId as string;
 	const signParams = (extra: Record<string, Param> = {}) => ({ resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: '', visible: false, options: {}, ...extra });
 	const download = (extra: Record<string, Param> = {}) => ({ resource: 'document', operation: 'downloadSigned', fileName: 'x.pdf', signedFileName: '{name}', signedFolder: '', binaryPropertyName: 'data', ...extra });
@@ -307,7 +307,7 @@ describe('Firmador: the seed\'s two readings and the SFTP/HTTP holes', () => {
 	describe('names from the server and option values', () => {
 		it('the signed XML file name keeps only safe characters of the server\'s Hash', async () => {
 			const out = await run(
-				{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<a>1</a>', signerCuil: CUIL, companyCuit: CUIT, reason: '', options: { hash: '../../evil$&name', waitForCompletion: true, pollInterval: 1, timeout: 30 } },
+				{ resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<a>1</a>', signerCuil: CUIL, companyCuit: CUIT, reason: '', waitForCompletion: true, options: { hash: '../../evil$&name', pollInterval: 1, timeout: 30 } },
 				[{ json: {} }],
 			);
 			const signed = await run({ resource: 'xml', operation: 'getSigned', sessionId: out[0].json.sessionId, matchHash: '../../evil$&name', asBinary: true, binaryPropertyName: 'data' }, [{ json: {} }]);

@@ -39,7 +39,7 @@ describe('Firmador → Document → Verify', () => {
 		};
 		const sent = await runFirmador({
 			credentials,
-			parameters: { resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, options: { waitForCompletion: true, pollInterval: 1, timeout: 30 } },
+			parameters: { resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } },
 			items: [{ json: {}, binary: { data: fileBinary(basePdf(false), 'contrato.pdf') } }],
 		});
 		expect(sent[0].json.status).toBe('signed');

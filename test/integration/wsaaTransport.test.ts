@@ -47,7 +47,7 @@ const login = (overrides: Partial<WsaaLogin> = {}): WsaaLogin => ({
 });
 
 async function failure(overrides: Partial<WsaaLogin> = {}) {
-	const error = await loginCms(ctx, 0, login(overrides)).then(() => undefined, (e: Error & { description?: string; wsaaFault?: { code: string } }) => e);
+	const error = await loginCms.call(ctx, 0, login(overrides)).then(() => undefined, (e: Error & { description?: string; wsaaFault?: { code: string } }) => e);
 	expect(error).toBeDefined();
 	const text = `${error!.message} ${error!.description ?? ''}`;
 	expect(text).not.toContain('PRIVATE KEY');
@@ -56,7 +56,7 @@ async function failure(overrides: Partial<WsaaLogin> = {}) {
 }
 
 test('a certificate of the testing CA, authorized for wsfe, gets a ticket the shared state knows', async () => {
-	const ticket = await loginCms(ctx, 0, login());
+	const ticket = await loginCms.call(ctx, 0, login());
 	expect(Date.parse(ticket.expirationTime) - Date.now()).toBeGreaterThan(11 * 3600_000);
 	expect(arca.ticketFor(ticket.token, ticket.sign)).toMatchObject({ environment: 'dev', cuit: CUIT, service: 'wsfe', issuedBy: 'wsaa' });
 	expect(wsaa.stats.lastDigest).toBe('sha256');
@@ -64,7 +64,7 @@ test('a certificate of the testing CA, authorized for wsfe, gets a ticket the sh
 });
 
 test('a second request while the ticket is valid: coe.alreadyAuthenticated, in words, and no retry', async () => {
-	await loginCms(ctx, 0, login());
+	await loginCms.call(ctx, 0, login());
 	const before = wsaa.stats.loginRequests;
 	const { message, description, code } = await failure();
 	expect(code).toBe('coe.alreadyAuthenticated');
@@ -102,24 +102,24 @@ test('WSAA\'s clock 10 minutes behind this machine: xml.generationTime.invalid �
 	expect(description).toContain('clock');
 	// 4 minutes behind is absorbed: the TRA's generation time lies 5 minutes in the past.
 	wsaa.control.clockOffsetSeconds = -240;
-	await expect(loginCms(ctx, 0, login())).resolves.toHaveProperty('token');
+	await expect(loginCms.call(ctx, 0, login())).resolves.toHaveProperty('token');
 });
 
 test('SOAPAction switch: loginCms required → the default "" fails, the option loginCms passes; empty required → the reverse', async () => {
 	wsaa.control.soapAction = 'loginCms';
 	const { description } = await failure();
 	expect(description).toContain('SOAPAction');
-	await expect(loginCms(ctx, 0, login({ soapAction: 'loginCms' }))).resolves.toHaveProperty('token');
+	await expect(loginCms.call(ctx, 0, login({ soapAction: 'loginCms' }))).resolves.toHaveProperty('token');
 	arca.tickets.clear();
 	wsaa.control.soapAction = 'empty';
 	expect((await failure({ soapAction: 'loginCms' })).description).toContain('SOAPAction');
-	await expect(loginCms(ctx, 0, login())).resolves.toHaveProperty('token');
+	await expect(loginCms.call(ctx, 0, login())).resolves.toHaveProperty('token');
 });
 
 test('digest switch: SHA-1 only refuses SHA-256 (cms.sign.invalid) and takes SHA-1', async () => {
 	wsaa.control.digests = 'sha1';
 	expect((await failure()).code).toBe('cms.sign.invalid');
-	await expect(loginCms(ctx, 0, login({ digest: 'sha1' }))).resolves.toHaveProperty('token');
+	await expect(loginCms.call(ctx, 0, login({ digest: 'sha1' }))).resolves.toHaveProperty('token');
 	expect(wsaa.stats.lastDigest).toBe('sha1');
 });
 

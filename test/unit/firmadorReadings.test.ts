@@ -4,7 +4,9 @@ import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
 import { signFirmadorRequest, uriForSignature } from '../../nodes/Firmador/protocol/hmac';
 import { buildAbsoluteUrl, buildQueryString } from '../../nodes/Firmador/protocol/request';
-import { asSentence, clampSeconds, describeStatus, inWords, POLL_INTERVAL_SECONDS } from '../../nodes/Firmador/protocol/status';
+import { describeStatus } from '../../nodes/Firmador/protocol/status';
+import { clampSeconds, POLL_INTERVAL_SECONDS, waitSeconds } from '../../nodes/shared/poll';
+import { inWords, networkWords, sentence as asSentence } from '../../nodes/shared/words';
 import { responseHashToSha1Hex, sameHash } from '../../nodes/Firmador/protocol/hashEncoding';
 import { checkBaseFolder, checkRemoteFileName, fillNamePattern, resolveRemoteFolder, safeNamePart } from '../../nodes/Firmador/protocol/paths';
 import { dotnetUrlEncode } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
@@ -126,7 +128,8 @@ describe('remote paths', () => {
 
 describe('small helpers', () => {
 	it('clamps the poll interval and rejects non-numbers', () => {
-		const { min, max, fallback } = POLL_INTERVAL_SECONDS;
+		const { min, max } = POLL_INTERVAL_SECONDS;
+		const fallback = 5;
 		expect(clampSeconds(0, fallback, min, max)).toBe(1);
 		expect(clampSeconds(1e9, fallback, min, max)).toBe(600);
 		expect(clampSeconds('abc', fallback, min, max)).toBe(5);
@@ -136,6 +139,12 @@ describe('small helpers', () => {
 		expect(asSentence('El archivo ya está firmado.')).toBe('El archivo ya está firmado.');
 		expect(asSentence('Error de servidor')).toBe('Error de servidor.');
 		expect(inWords('connect ECONNREFUSED 127.0.0.1:22')).toBe('connect connection refused 127.0.0.1:22');
+		expect(inWords('getaddrinfo ENOTFOUND sftp.example')).toBe('name lookup host not found sftp.example');
+		expect(networkWords('ECONNRESET')).toBe('connection reset');
+		expect(networkWords(undefined)).toBe('network error');
+		// The one clamp every node's wait options go through (only the defaults differ per service).
+		expect(waitSeconds({ pollInterval: 0, timeout: 1e9 }, { pollInterval: 60, timeout: 1800 })).toEqual({ intervalSeconds: 1, timeoutSeconds: 86_400 });
+		expect(waitSeconds({}, { pollInterval: 60, timeout: 1800 })).toEqual({ intervalSeconds: 60, timeoutSeconds: 1800 });
 	});
 });
 

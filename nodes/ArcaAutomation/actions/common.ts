@@ -6,6 +6,8 @@ import { checkCuit } from '../../shared/cuit';
 import { parseCertificate } from '../../shared/x509';
 import { inputError, itemLabel } from '../../shared/n8n/items';
 import { outputFileName } from '../../shared/outputFileName';
+import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
+import { waitSeconds } from '../../shared/poll';
 import { checkedAfipSdkBaseUrl, createAutomation, getAutomation, isLoginRejection, waitForAutomation, type AutomationState, type WaitSettings } from '../transport';
 
 export type Environment = 'dev' | 'prod';
@@ -43,15 +45,19 @@ export const aliasProperty = (description: string): INodeProperties => ({
 	description,
 });
 
+/** Afip SDK recommends polling every 5 seconds; automations usually finish within a minute or two. */
+const ARCA_WAIT: WaitWords = {
+	wait: true,
+	pollInterval: 5,
+	timeout: 300,
+	waitDescription: 'Whether to wait until ARCA finishes. Off: return the automation ID at once and pick the result up later with Automation → Get Result.',
+	timeoutDescription: 'The automation keeps running at Afip SDK; Get Result picks it up later.',
+};
+
+const [pollIntervalOption, timeoutOption] = waitTimingOptions(ARCA_WAIT);
+
 export const waitProperties = (): INodeProperties[] => [
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to wait until ARCA finishes. Off: return the automation ID at once and pick the result up later with Automation → Get Result.',
-	},
+	waitForCompletionField(ARCA_WAIT),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -79,14 +85,7 @@ export const waitProperties = (): INodeProperties[] => [
 				description:
 					'Whether to put the private key PEM in the JSON output too. It is always in the binary output; JSON ends up in execution logs more easily.',
 			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 5,
-				description: 'How often to ask whether the automation has finished (at least 1 s). Afip SDK recommends 5 seconds.',
-			},
+			pollIntervalOption,
 			{
 				displayName: 'Put Certificate File in Field',
 				name: 'certificateBinaryProperty',
@@ -101,14 +100,7 @@ export const waitProperties = (): INodeProperties[] => [
 				default: 'privateKey',
 				description: 'Name of the binary field that receives the private key (PEM file)',
 			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 300,
-				description: 'How long to wait before giving up. The automation keeps running at Afip SDK; Get Result picks it up later.',
-			},
+			timeoutOption,
 		],
 	},
 ];
@@ -122,19 +114,12 @@ interface OutputOptions {
 	aliasRule?: 'server' | 'lettersAndDigits';
 }
 
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOptions {
+function readOptions(ctx: IExecuteFunctions, itemIndex: number): OutputOptions {
 	return ctx.getNodeParameter('options', itemIndex, {}) as OutputOptions;
 }
 
-/** Clamped: a poll interval of 0 from an expression would flood Afip SDK (and spend no less quota). */
-export function waitSettings(options: OutputOptions): WaitSettings {
-	const interval = Number(options.pollInterval ?? 5);
-	const timeout = Number(options.timeout ?? 300);
-	return {
-		intervalSeconds: Number.isFinite(interval) ? Math.min(Math.max(interval, 1), 600) : 5,
-		timeoutSeconds: Number.isFinite(timeout) ? Math.min(Math.max(timeout, 1), 24 * 3600) : 300,
-	};
-}
+/** The one clamp of every node's wait options (shared/poll.ts). */
+export const waitSettings = (options: OutputOptions): WaitSettings => waitSeconds(options, ARCA_WAIT);
 
 export function readEnvironment(ctx: IExecuteFunctions, itemIndex: number): Environment {
 	const value = String(ctx.getNodeParameter('environment', itemIndex, 'dev'));
@@ -167,14 +152,14 @@ export interface ArcaLogin {
 	password: string;
 }
 
-export const ALLOWED_HOST_DEFAULT = 'app.afipsdk.com';
+const ALLOWED_HOST_DEFAULT = 'app.afipsdk.com';
 
 /**
  * The ARCA Login credential decides where its password may go: a user allowed to use a shared login
  * must not be able to send it to a server of their own through another Afip SDK credential.
  */
 export async function checkPasswordDestination(ctx: IExecuteFunctions, itemIndex: number, credentials: IDataObject): Promise<void> {
-	const base = await checkedAfipSdkBaseUrl(ctx, itemIndex);
+	const base = await checkedAfipSdkBaseUrl.call(ctx, itemIndex);
 	const allowed = String(credentials.allowedAfipSdkHost ?? ALLOWED_HOST_DEFAULT).trim().toLowerCase() || ALLOWED_HOST_DEFAULT;
 	const url = new URL(base);
 	const target = url.host.toLowerCase();
@@ -326,11 +311,11 @@ export async function runAutomation(
 	const mustJudgeLogin = !wait && key !== undefined && acceptedLogins.get(key) === undefined;
 	let automationId: string | undefined;
 	const run = async () => {
-		const started = await createAutomation(ctx, itemIndex, automation, params);
+		const started = await createAutomation.call(ctx, itemIndex, automation, params);
 		automationId = started.id;
 		if (key && started.id) automationLogins.set(started.id, { key, at: Date.now() });
 		if ((!wait && !mustJudgeLogin) || started.status !== 'in_process') return started;
-		const finished = await waitForAutomation(ctx, itemIndex, started.id, waitSettings(readOptions(ctx, itemIndex)));
+		const finished = await waitForAutomation.call(ctx, itemIndex, started.id, waitSettings(readOptions(ctx, itemIndex)));
 		if (key && finished.status === 'complete') acceptedLogins.set(key, note(ctx, itemIndex, started.id));
 		return finished;
 	};
@@ -345,7 +330,7 @@ export async function runAutomation(
 
 /** Get Result: a rejected login it sees is recorded for the rest of the execution (by the login, when this process started the automation). */
 export async function fetchAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string, wait: boolean) {
-	const fetch = async () => (wait ? await waitForAutomation(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex))) : await getAutomation(ctx, itemIndex, id));
+	const fetch = async () => (wait ? await waitForAutomation.call(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex))) : await getAutomation.call(ctx, itemIndex, id));
 	return await fetch().then(
 		(state) => {
 			const started = automationLogins.get(id);
@@ -407,4 +392,49 @@ export async function automationOutput(
 		);
 	}
 	return { json, binary };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The web service a certificate is authorized for or a ticket is asked for
+
+export const WEB_SERVICES = [
+	{ name: 'Factura Electrónica (WSFE)', value: 'wsfe', description: 'Electronic invoices A, B, C and M (ID wsfe)' },
+	{ name: 'Exportación (WSFEX)', value: 'wsfex', description: 'Export invoices (E) (ID wsfex)' },
+	{ name: 'Factura Detallada (WSMTXCA)', value: 'wsmtxca', description: 'Invoices with item detail (ID wsmtxca)' },
+	{ name: 'Inscripción (Constancia)', value: 'ws_sr_constancia_inscripcion', description: 'Registration record of a CUIT (ID ws_sr_constancia_inscripcion)' },
+	{ name: 'Padrón A4', value: 'ws_sr_padron_a4', description: 'Taxpayer register, full record (ID ws_sr_padron_a4)' },
+	{ name: 'Padrón A5', value: 'ws_sr_padron_a5', description: 'Taxpayer register, record with tax status (ID ws_sr_padron_a5)' },
+	{ name: 'Padrón A10', value: 'ws_sr_padron_a10', description: 'Taxpayer register, basic record (ID ws_sr_padron_a10)' },
+	{ name: 'Padrón A13', value: 'ws_sr_padron_a13', description: 'Taxpayer register, by document number (ID ws_sr_padron_a13)' },
+	{ name: 'Other (Enter ID)', value: 'custom', description: 'Any other ARCA web service: type its ID below' },
+];
+
+export const serviceProperties = (description: string): INodeProperties[] => [
+	{
+		displayName: 'Web Service',
+		name: 'service',
+		type: 'options',
+		options: WEB_SERVICES,
+		default: 'wsfe',
+		description,
+	},
+	{
+		displayName: 'Web Service ID',
+		name: 'customService',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'ws_sr_padron_a100',
+		description: 'ARCA identifier of the web service',
+		displayOptions: { show: { service: ['custom'] } },
+	},
+];
+
+export function readService(ctx: IExecuteFunctions, itemIndex: number): string {
+	let service = String(ctx.getNodeParameter('service', itemIndex));
+	if (service === 'custom') {
+		service = String(ctx.getNodeParameter('customService', itemIndex, '')).trim();
+		if (!/^[a-z0-9_]+$/i.test(service)) throw inputError(ctx.getNode(), itemIndex, 'Web Service ID', service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty');
+	}
+	return service;
 }

@@ -12,9 +12,9 @@ export const WSAA_URLS: Record<WsaaEnvironment, string> = {
 };
 
 /** The TRA's generationTime lies this far in the past, so a clock a little ahead of WSAA's still fits. */
-export const TRA_SKEW_MS = 5 * 60 * 1000;
+const TRA_SKEW_MS = 5 * 60 * 1000;
 /** And its expirationTime this far ahead (WSAA wants a short window; clients use 10–20 minutes). */
-export const TRA_LIFETIME_MS = 10 * 60 * 1000;
+const TRA_LIFETIME_MS = 10 * 60 * 1000;
 
 export function xmlEscape(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -47,7 +47,7 @@ export interface TraInput {
 	lifetimeMs?: number;
 }
 
-export function isServiceId(service: string): boolean {
+function isServiceId(service: string): boolean {
 	return /^[A-Za-z0-9_]{1,64}$/.test(service);
 }
 

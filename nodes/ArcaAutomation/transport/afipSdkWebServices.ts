@@ -8,9 +8,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { itemLabel } from '../../shared/n8n/items';
-import { sentence } from '../../shared/secureUrl';
-import { checkedAfipSdkBaseUrl, isNetworkFailure, providerMessage, send } from './index';
+import { itemLabel } from '../../shared/errors';
+import { sentence } from '../../shared/words';
+import { afipSdkSend, checkedAfipSdkBaseUrl, isNetworkFailure, providerMessage } from './index';
 
 export interface AfipSdkAnswer {
 	statusCode: number;
@@ -18,8 +18,7 @@ export interface AfipSdkAnswer {
 }
 
 /** One request; `doing` names it in messages ("getting an access ticket"); `secret` what the body carries. */
-export async function afipSdkRequest(
-	ctx: IExecuteFunctions,
+async function afipSdkRequest(this: IExecuteFunctions,
 	itemIndex: number,
 	method: IHttpRequestMethods,
 	path: string,
@@ -28,10 +27,10 @@ export async function afipSdkRequest(
 	body?: IDataObject,
 	options: { expectJson?: boolean } = {},
 ): Promise<AfipSdkAnswer> {
-	const node = ctx.getNode();
-	const response = await send(ctx, itemIndex, method, path, body, secret);
+	const node = this.getNode();
+	const response = await afipSdkSend.call(this, itemIndex, method, path, body, secret);
 	if (isNetworkFailure(response)) {
-		throw new NodeOperationError(node, `Could not reach Afip SDK at ${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path} while ${doing}: ${response.reason} ${itemLabel(itemIndex)}`, {
+		throw new NodeOperationError(node, `Could not reach Afip SDK at ${await checkedAfipSdkBaseUrl.call(this, itemIndex)}${path} while ${doing}: ${response.reason} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: method === 'POST' ? 'Not retried automatically: the request may have reached ARCA (a repeated invoice request could authorize a second invoice).' : undefined,
 		});
@@ -75,8 +74,7 @@ export interface AfipSdkTicket {
 	expiration: string;
 }
 
-export async function afipSdkAuth(
-	ctx: IExecuteFunctions,
+export async function afipSdkAuth(this: IExecuteFunctions,
 	itemIndex: number,
 	request: { environment: 'dev' | 'prod'; cuit: string; service: string; forceCreate: boolean; cert?: string; key?: string },
 ): Promise<AfipSdkTicket> {
@@ -86,20 +84,19 @@ export async function afipSdkAuth(
 		body.key = request.key;
 	}
 	const secret = request.key ? 'token and private key' : 'token';
-	const answer = await afipSdkRequest(ctx, itemIndex, 'POST', '/afip/auth', `getting an access ticket for "${request.service}"`, secret, body, { expectJson: true });
+	const answer = await afipSdkRequest.call(this, itemIndex, 'POST', '/afip/auth', `getting an access ticket for "${request.service}"`, secret, body, { expectJson: true });
 	const b = answer.body ?? {};
 	if (typeof b.token !== 'string' || typeof b.sign !== 'string' || !b.token || !b.sign || Number.isNaN(Date.parse(String(b.expiration)))) {
-		throw new NodeOperationError(ctx.getNode(), `Afip SDK's answer to the access ticket request could not be read (no token, sign or expiration) ${itemLabel(itemIndex)}`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `Afip SDK's answer to the access ticket request could not be read (no token, sign or expiration) ${itemLabel(itemIndex)}`, { itemIndex });
 	}
 	return { token: b.token, sign: b.sign, expiration: String(b.expiration) };
 }
 
-export async function afipSdkCall(
-	ctx: IExecuteFunctions,
+export async function afipSdkCall(this: IExecuteFunctions,
 	itemIndex: number,
 	request: { environment: 'dev' | 'prod'; service: string; method: string; params: IDataObject },
 ): Promise<unknown> {
-	const answer = await afipSdkRequest(ctx, itemIndex, 'POST', '/afip/requests', `calling ${request.service}.${request.method}`, 'token and access ticket', {
+	const answer = await afipSdkRequest.call(this, itemIndex, 'POST', '/afip/requests', `calling ${request.service}.${request.method}`, 'token and access ticket', {
 		environment: request.environment,
 		wsid: request.service,
 		method: request.method,
@@ -108,6 +105,6 @@ export async function afipSdkCall(
 	return answer.body;
 }
 
-export async function afipSdkLastXml(ctx: IExecuteFunctions, itemIndex: number): Promise<unknown> {
-	return (await afipSdkRequest(ctx, itemIndex, 'GET', '/afip/requests/last-xml', 'reading the XML of the last request', 'token')).body;
+export async function afipSdkLastXml(this: IExecuteFunctions, itemIndex: number): Promise<unknown> {
+	return (await afipSdkRequest.call(this, itemIndex, 'GET', '/afip/requests/last-xml', 'reading the XML of the last request', 'token')).body;
 }

@@ -8,14 +8,17 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, JsonOb
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { pollUntil, stillNotFinished } from '../../shared/poll';
+import { pollUntil, stillNotFinished, type WaitSeconds as WaitSettings } from '../../shared/poll';
+
+export type { WaitSettings };
 import { providerMessage } from './messages';
-import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
-import { insecureUrlReason, isRedirectStatus, redirectRefused, sentence } from '../../shared/secureUrl';
+import { inputError, itemLabel, withContext } from '../../shared/errors';
+import { insecureUrlReason, isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
+import { networkWords, sentence } from '../../shared/words';
 
 export { isLoginRejection, providerMessage } from './messages';
 
-export const AFIP_SDK_DEFAULT_BASE_URL = 'https://app.afipsdk.com/api/v1';
+const AFIP_SDK_DEFAULT_BASE_URL = 'https://app.afipsdk.com/api/v1';
 
 const READ_RETRY: BackoffPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
 
@@ -42,31 +45,11 @@ export interface NetworkFailure {
 	reason: string;
 }
 
-/** Plain words for a socket error code (n8n replaces a whole message that shows a raw code such as ECONNRESET). */
-export function networkReason(code: string | undefined): string {
-	switch (code) {
-		case 'ECONNRESET':
-		case 'EPIPE':
-			return 'the connection was closed before an answer arrived';
-		case 'ECONNREFUSED':
-			return 'the server refused the connection';
-		case 'ETIMEDOUT':
-		case 'ESOCKETTIMEDOUT':
-		case 'ECONNABORTED':
-			return 'no answer in time';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'the host name could not be resolved';
-		default:
-			return 'a network error';
-	}
-}
-
 /** The Afip SDK base URL, refused before any request when it would carry the token over plain http. */
-export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const base = afipSdkBaseUrl(await ctx.getCredentials('afipSdkApi', itemIndex));
+export async function checkedAfipSdkBaseUrl(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const base = afipSdkBaseUrl(await this.getCredentials('afipSdkApi', itemIndex));
 	const problem = insecureUrlReason(base);
-	if (problem) throw inputError(ctx.getNode(), itemIndex, 'Base URL of the Afip SDK API credential', problem);
+	if (problem) throw inputError(this.getNode(), itemIndex, 'Base URL of the Afip SDK API credential', problem);
 	return base;
 }
 
@@ -74,11 +57,11 @@ export async function checkedAfipSdkBaseUrl(ctx: IExecuteFunctions, itemIndex: n
  * One request to Afip SDK whose failures come back as values, never as the HTTP client's error (it holds the
  * token); a redirect is never followed. `secret` names what the request carries, for the redirect message.
  */
-export async function send(ctx: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject, secret?: string): Promise<RawResponse | NetworkFailure> {
-	const url = `${await checkedAfipSdkBaseUrl(ctx, itemIndex)}${path}`;
+export async function afipSdkSend(this: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject, secret?: string): Promise<RawResponse | NetworkFailure> {
+	const url = `${await checkedAfipSdkBaseUrl.call(this, itemIndex)}${path}`;
 	let response: { statusCode: number; body: any; headers?: IDataObject };
 	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'afipSdkApi', {
+		response = await this.helpers.httpRequestWithAuthentication.call(this, 'afipSdkApi', {
 			method,
 			url,
 			body,
@@ -92,11 +75,11 @@ export async function send(ctx: IExecuteFunctions, itemIndex: number, method: IH
 	} catch (error) {
 		const e = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
-		return { network: `Could not reach Afip SDK at ${url}: ${networkReason(code)}`, reason: networkReason(code) };
+		return { network: `Could not reach Afip SDK at ${url}: ${networkWords(code)}`, reason: networkWords(code) };
 	}
 	if (isRedirectStatus(response.statusCode)) {
 		const carried = secret ?? (body && 'password' in ((body.params ?? {}) as IDataObject) ? 'token and the ARCA password' : 'token');
-		throw new NodeOperationError(ctx.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, carried, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, carried, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
 	}
 	return { statusCode: response.statusCode, body: response.body };
 }
@@ -131,37 +114,36 @@ export function apiError(node: INode, response: RawResponse, itemIndex: number, 
 }
 
 /** POST /automations, exactly once. */
-export async function createAutomation(
-	ctx: IExecuteFunctions,
+export async function createAutomation(this: IExecuteFunctions,
 	itemIndex: number,
 	automation: string,
 	params: IDataObject,
 ): Promise<AutomationState> {
-	const response = await send(ctx, itemIndex, 'POST', '/automations', { automation, params });
+	const response = await afipSdkSend.call(this, itemIndex, 'POST', '/automations', { automation, params });
 	if (isNetworkFailure(response)) {
-		throw new NodeOperationError(ctx.getNode(), `${response.network} ${itemLabel(itemIndex)}`, {
+		throw new NodeOperationError(this.getNode(), `${response.network} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
 		});
 	}
 	const body = response.body && typeof response.body === 'object' ? response.body : {};
 	if (response.statusCode < 300 && typeof body.id !== 'string') {
-		throw new NodeOperationError(ctx.getNode(), `Afip SDK's answer to starting "${automation}" could not be read ${itemLabel(itemIndex)}`, {
+		throw new NodeOperationError(this.getNode(), `Afip SDK's answer to starting "${automation}" could not be read ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'The automation may have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal). Check at app.afipsdk.com before running again.',
 		});
 	}
 	if (response.statusCode >= 300 || body.status === 'error' || typeof body.id !== 'string') {
-		throw apiError(ctx.getNode(), response, itemIndex, `starting "${automation}"`);
+		throw apiError(this.getNode(), response, itemIndex, `starting "${automation}"`);
 	}
 	return { id: body.id, status: body.status, data: body.data };
 }
 
 /** GET /automations/:id, retrying what is safe to retry. An automation that ended in error throws. */
-export async function getAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string): Promise<AutomationState> {
+export async function getAutomation(this: IExecuteFunctions, itemIndex: number, id: string): Promise<AutomationState> {
 	const path = `/automations/${encodeURIComponent(id)}`;
 	const response = await withBackoff(async () => {
-		const r = await send(ctx, itemIndex, 'GET', path);
+		const r = await afipSdkSend.call(this, itemIndex, 'GET', path);
 		if (isNetworkFailure(r)) return new RetryableFailure(r.network);
 		if (r.statusCode >= 500 || (r.statusCode === 429 && !isQuotaAnswer(r))) return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
 		// A cut or garbled answer to a read: reading again is safe.
@@ -169,36 +151,31 @@ export async function getAutomation(ctx: IExecuteFunctions, itemIndex: number, i
 		return r;
 	}, READ_RETRY);
 	if (response instanceof RetryableFailure) {
-		throw withContext(new NodeOperationError(ctx.getNode(), `${response.reason} ${itemLabel(itemIndex)}`, { itemIndex }), { automationId: id });
+		throw withContext(new NodeOperationError(this.getNode(), `${response.reason} ${itemLabel(itemIndex)}`, { itemIndex }), { automationId: id });
 	}
 	const body = response.body ?? {};
 	if (response.statusCode >= 300 || body.status === 'error') {
-		throw withContext(apiError(ctx.getNode(), response, itemIndex, `running automation ${id}`), { automationId: id });
+		throw withContext(apiError(this.getNode(), response, itemIndex, `running automation ${id}`), { automationId: id });
 	}
 	return { id, status: body.status, data: body.data };
 }
 
-export interface WaitSettings {
-	intervalSeconds: number;
-	timeoutSeconds: number;
-}
 
-export async function waitForAutomation(
-	ctx: IExecuteFunctions,
+export async function waitForAutomation(this: IExecuteFunctions,
 	itemIndex: number,
 	id: string,
 	settings: WaitSettings,
 ): Promise<AutomationState> {
 	const outcome = await pollUntil(
 		async () => {
-			const state = await getAutomation(ctx, itemIndex, id);
+			const state = await getAutomation.call(this, itemIndex, id);
 			return state.status === 'in_process' ? undefined : state;
 		},
 		{ intervalMs: settings.intervalSeconds * 1000, timeoutMs: settings.timeoutSeconds * 1000 },
 	);
 	if (outcome.done) return outcome.value;
 	throw withContext(
-		new NodeOperationError(ctx.getNode(), `Automation ${id} is ${stillNotFinished(outcome)} ${itemLabel(itemIndex)}`, {
+		new NodeOperationError(this.getNode(), `Automation ${id} is ${stillNotFinished(outcome)} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
 		}),

@@ -9,10 +9,10 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CmsError, signCms } from '../../shared/cms';
-import { inputError, itemLabel } from '../../shared/n8n/items';
-import { insecureUrlReason, isRedirectStatus, redirectTarget, sentence } from '../../shared/secureUrl';
+import { inputError, itemLabel } from '../../shared/errors';
+import { insecureUrlReason, isRedirectStatus, redirectTarget } from '../../shared/secureUrl';
+import { networkWords, sentence } from '../../shared/words';
 import { buildTra, loginCmsEnvelope, parseLoginCmsAnswer, WSAA_URLS, wsaaFaultAdvice, type LoginTicket, type WsaaEnvironment, type WsaaFault } from '../protocol/wsaa';
-import { networkReason } from './index';
 
 export type SoapActionStyle = 'empty' | 'loginCms';
 
@@ -39,7 +39,7 @@ export function wsaaUrl(environment: WsaaEnvironment, override?: string): string
 }
 
 /** The URL to use, refused before any request when plain http would leave this machine. */
-export function checkedWsaaUrl(node: INode, itemIndex: number, environment: WsaaEnvironment, override?: string): string {
+function checkedWsaaUrl(node: INode, itemIndex: number, environment: WsaaEnvironment, override?: string): string {
 	const url = wsaaUrl(environment, override);
 	const problem = insecureUrlReason(url);
 	if (problem) throw inputError(node, itemIndex, 'WSAA URL', problem);
@@ -47,7 +47,7 @@ export function checkedWsaaUrl(node: INode, itemIndex: number, environment: Wsaa
 }
 
 /** The TRA signed as WSAA wants it: CMS SignedData, content attached, Base64. */
-export function signedTra(login: WsaaLogin, node: INode, itemIndex: number): string {
+function signedTra(login: WsaaLogin, node: INode, itemIndex: number): string {
 	const tra = buildTra({ service: login.service, now: login.now ?? new Date() });
 	try {
 		return signCms({ content: Buffer.from(tra, 'utf8'), certificatePem: login.certificatePem, privateKeyPem: login.privateKeyPem, digest: login.digest ?? 'sha256' }).toString('base64');
@@ -61,13 +61,13 @@ export function signedTra(login: WsaaLogin, node: INode, itemIndex: number): str
 	}
 }
 
-export async function loginCms(ctx: IExecuteFunctions, itemIndex: number, login: WsaaLogin): Promise<LoginTicket> {
-	const node = ctx.getNode();
+export async function loginCms(this: IExecuteFunctions, itemIndex: number, login: WsaaLogin): Promise<LoginTicket> {
+	const node = this.getNode();
 	const url = checkedWsaaUrl(node, itemIndex, login.environment, login.url);
 	const body = loginCmsEnvelope(signedTra(login, node, itemIndex));
 	let response: { statusCode: number; body: unknown; headers?: Record<string, unknown> };
 	try {
-		response = await ctx.helpers.httpRequest({
+		response = await this.helpers.httpRequest({
 			method: 'POST',
 			url,
 			body,
@@ -83,7 +83,7 @@ export async function loginCms(ctx: IExecuteFunctions, itemIndex: number, login:
 	} catch (error) {
 		const e = error as { code?: string; cause?: { code?: string }; message?: string };
 		const code = e.code ?? e.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : undefined);
-		throw new NodeOperationError(node, `Could not reach ARCA's WSAA at ${url}: ${networkReason(code)} ${itemLabel(itemIndex)}`, {
+		throw new NodeOperationError(node, `Could not reach ARCA's WSAA at ${url}: ${networkWords(code)} ${itemLabel(itemIndex)}`, {
 			itemIndex,
 			description: 'Not retried automatically: if WSAA did issue a ticket, a second request would be refused until it expires.',
 		});

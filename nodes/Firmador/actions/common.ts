@@ -1,35 +1,32 @@
-/** Pieces shared by Firmador's operations: signer fields, wait options, binary input, waiting. */
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/** Pieces shared by Firmador's operations: signer fields, the wait and batch fields, binary input, status output. */
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
 import { checkCuit } from '../../shared/cuit';
-import { firmadorKey } from '../protocol/hmac';
-import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
-import { pollUntil } from '../../shared/poll';
-import { asSentence, clampSeconds, POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS } from '../protocol/status';
-import { checkBaseFolder, RemotePathError } from '../protocol/paths';
-import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
-import { userinfoReason } from '../../shared/secureUrl';
-import { getStatuses, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
-import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from '../transport/sftp';
+import { withContext } from '../../shared/errors';
+import { inputError, itemLabel, type Entry } from '../../shared/n8n/items';
+import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
+import { waitSeconds, type WaitSeconds } from '../../shared/poll';
+import { clause } from '../../shared/words';
+import { apiCredentialProblem, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
+import { parseSessionIds } from '../protocol/status';
 
-/** Warnings an execution collects (e.g. an unverified SFTP host key); the node adds them to every output item. */
-const warnings = new WeakMap<object, string[]>();
+/** Firmador's wait: the signer approves with their OTP/PIN, usually within minutes. */
+const FIRMADOR_WAIT: WaitWords = {
+	wait: false,
+	pollInterval: 5,
+	timeout: 300,
+	waitDescription: 'Whether to poll the request until it is signed, expired or failed before returning (the signer approves it with their OTP/PIN)',
+	timeoutDescription: 'Requests still pending then are returned with timedOut: true; Request → Wait for Completion can pick them up later.',
+};
 
-export function addWarning(ctx: IExecuteFunctions, text: string) {
-	const list = warnings.get(ctx) ?? [];
-	if (!list.includes(text)) list.push(text);
-	warnings.set(ctx, list);
+export const waitField = (): INodeProperties => waitForCompletionField(FIRMADOR_WAIT);
+export const waitOptions = (shownWithSwitch = true): INodeProperties[] => waitTimingOptions(FIRMADOR_WAIT, shownWithSwitch);
+
+/** The clamped wait of an item (its Options). */
+export function readWait(ctx: IExecuteFunctions, itemIndex: number): WaitSeconds {
+	return waitSeconds(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, FIRMADOR_WAIT);
 }
-
-export function takeWarnings(ctx: IExecuteFunctions): string[] {
-	const list = warnings.get(ctx) ?? [];
-	warnings.delete(ctx);
-	return list;
-}
-
-export const UNVERIFIED_HOST_KEY_WARNING =
-	'The SFTP server\'s host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.';
 
 export function signerFields(): INodeProperties[] {
 	return [
@@ -50,34 +47,6 @@ export function signerFields(): INodeProperties[] {
 			required: true,
 			placeholder: '30-50001091-2',
 			description: 'CUIT of the company the signature is made for (11 digits, dashes allowed)',
-		},
-	];
-}
-
-export function waitOptions(): INodeProperties[] {
-	return [
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to poll the request until it is signed, expired or failed before returning',
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 600 },
-			default: 5,
-			description: 'Seconds between status checks while waiting (1 to 600)',
-		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 86400 },
-			default: 300,
-			description: 'How long to wait in total (at most 24 h). The signer must approve with their OTP within this time.',
 		},
 	];
 }
@@ -197,127 +166,6 @@ export async function checkApiCredential(ctx: IExecuteFunctions, itemIndex: numb
 	if (found) throw inputError(ctx.getNode(), itemIndex, `Firmador API credential → ${found.field}`, found.problem);
 }
 
-export function apiCredentialProblem(c: IDataObject): { field: string; problem: string } | null {
-	const baseUrl = String(c.baseUrl ?? '').trim();
-	if (!baseUrl) return { field: 'Base URL', problem: 'is empty' };
-	if (/[\u0000-\u001f\s]/.test(baseUrl)) return { field: 'Base URL', problem: 'contains spaces or control characters' };
-	const userinfo = userinfoReason(baseUrl);
-	if (userinfo) return { field: 'Base URL', problem: userinfo };
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(baseUrl);
-	} catch {
-		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
-	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
-	const appId = String(c.appId ?? '');
-	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
-	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
-	const secret = String(c.secret ?? '');
-	if (!secret) return { field: 'Secret', problem: 'is empty' };
-	let wire: ReturnType<typeof firmadorWireSettings>;
-	try {
-		wire = firmadorWireSettings(c);
-	} catch (error) {
-		const message = (error as Error).message;
-		const field = Object.values(READING_FIELDS).find((label) => message.includes(`'s ${label} "`)) ?? 'settings';
-		return { field, problem: message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message };
-	}
-	if (wire.secretFormat === 'base64') {
-		try {
-			firmadorKey(secret, 'base64');
-		} catch {
-			return { field: 'Secret', problem: 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' };
-		}
-	}
-	return null;
-}
-
-/** The SFTP credential's settings, checked (folders normalised, no `..` or control characters) before any connection. */
-export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
-	const folder = (label: string, value: unknown) => {
-		let problem: string | undefined;
-		let checked = '';
-		try {
-			checked = checkBaseFolder(String(value ?? ''));
-		} catch (error) {
-			problem = (error as RemotePathError).message;
-		}
-		if (problem !== undefined) throw new SftpError(`The Firmador SFTP credential's ${label} ${problem}`, 'io');
-		return checked;
-	};
-	const host = String(c.host ?? '').trim();
-	if (!host) throw new SftpError('The Firmador SFTP credential\'s Host is empty', 'connect');
-	if (/[\s/\\\u0000-\u001f]/.test(host)) throw new SftpError(`The Firmador SFTP credential's Host "${host.replace(/[\u0000-\u001f]/g, '?')}" is not a host name`, 'connect');
-	const port = Number(c.port ?? 22);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SftpError(`The Firmador SFTP credential's Port ${String(c.port)} is not a port number (1-65535)`, 'connect');
-	// Checked here, before any connection: a malformed fingerprint, or none without the explicit toggle.
-	const fingerprint = normaliseFingerprint(String(c.hostKeyFingerprint ?? ''));
-	if (!fingerprint && c.allowAnyHostKey !== true) {
-		throw new SftpError(
-			'The Firmador SFTP credential has no Host Key Fingerprint',
-			'hostKey',
-			'Set the server\'s fingerprint (ssh-keyscan host | ssh-keygen -lf -), or turn on "Accept Any Host Key (Insecure)" if you accept a connection that could be intercepted.',
-		);
-	}
-	return {
-		host,
-		port,
-		username: String(c.username ?? ''),
-		password: (c.password as string) || undefined,
-		privateKey: (c.privateKey as string) || undefined,
-		passphrase: (c.passphrase as string) || undefined,
-		hostKeyFingerprint: String(c.hostKeyFingerprint ?? '').trim(),
-		allowAnyHostKey: c.allowAnyHostKey === true,
-		uploadFolder: folder('Upload Folder', c.uploadFolder),
-		signedFolder: folder('Signed Folder', c.signedFolder),
-		...(typeof c.operationTimeoutMs === 'number' ? { operationTimeoutMs: c.operationTimeoutMs } : {}),
-	};
-}
-
-export async function sftpSettings(ctx: IExecuteFunctions): Promise<FirmadorSftpSettings> {
-	return sftpSettingsFrom((await ctx.getCredentials('firmadorSftp')) as IDataObject);
-}
-
-export async function withSftp<T>(ctx: IExecuteFunctions, run: (sftp: FirmadorSftp, settings: FirmadorSftpSettings) => Promise<T>, known?: FirmadorSftpSettings): Promise<T> {
-	const settings = known ?? (await sftpSettings(ctx));
-	const sftp = await FirmadorSftp.connect(settings);
-	if (sftp.hostKeyUnverified) addWarning(ctx, UNVERIFIED_HOST_KEY_WARNING);
-	try {
-		return await run(sftp, settings);
-	} finally {
-		await sftp.end();
-	}
-}
-
-export interface WaitResult {
-	statuses: Map<string, StatusEntry>;
-	timedOut: boolean;
-	waitedMs: number;
-}
-
-/**
- * Polls EstadoSolicitud for every id together until each is final (1, 4, 5, or refused by a 204 with a
- * phrase) or the timeout passes. A 204 without a phrase means "no result yet" (the next poll asks again).
- * Interval and timeout are clamped.
- */
-export async function waitForSessions(ctx: IExecuteFunctions, ids: string[], intervalSeconds: unknown, timeoutSeconds: unknown, chunkSize = STATUS_IDS_PER_REQUEST): Promise<WaitResult> {
-	const statuses = new Map<string, StatusEntry>();
-	const started = Date.now();
-	const interval = clampSeconds(intervalSeconds, POLL_INTERVAL_SECONDS.fallback, POLL_INTERVAL_SECONDS.min, POLL_INTERVAL_SECONDS.max);
-	const timeout = clampSeconds(timeoutSeconds, WAIT_TIMEOUT_SECONDS.fallback, WAIT_TIMEOUT_SECONDS.min, WAIT_TIMEOUT_SECONDS.max);
-	const outcome = await pollUntil(
-		async () => {
-			const pending = ids.filter((id) => !statuses.get(id)?.final);
-			const latest = await getStatuses.call(ctx, pending, chunkSize);
-			for (const [id, entry] of latest) statuses.set(id, entry);
-			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
-		},
-		{ intervalMs: interval * 1000, timeoutMs: timeout * 1000 },
-	);
-	return { statuses, timedOut: !outcome.done, waitedMs: Date.now() - started };
-}
-
 /** The status fields an output item carries: the normalised status, the service's message as sent, its raw entry. */
 export function statusJson(entry: StatusEntry | undefined): IDataObject {
 	if (!entry) return { status: 'unknown' };
@@ -343,9 +191,61 @@ export function rejectedSessionsError(ctx: IExecuteFunctions, itemIndex: number,
 	const rejected = ids.filter((id) => statuses.get(id)?.rejected !== undefined);
 	if (rejected.length === 0) return undefined;
 	const phrase = statuses.get(rejected[0])!.rejected!;
-	const error = new NodeOperationError(ctx.getNode(), `Firmador refused the status query for ${rejected.join(', ')}: ${asSentence(phrase).replace(/\.$/, '')} ${itemLabel(itemIndex)}`, {
+	const error = new NodeOperationError(ctx.getNode(), `Firmador refused the status query for ${rejected.join(', ')}: ${clause(phrase)} ${itemLabel(itemIndex)}`, {
 		itemIndex,
 		description: 'Firmador answered HTTP 204 with this reason phrase to the status query for these session IDs.',
 	});
 	return withContext(error, { sessionIds: rejected, reasonPhrase: phrase, signed: false });
 }
+
+// ------------------------------------------------------------------------------------------------
+// Request → Get Status and Wait for Completion
+
+export const sessionIdsField: INodeProperties = {
+	displayName: 'Session IDs',
+	name: 'sessionIds',
+	type: 'string',
+	default: '={{ $json.sessionId }}',
+	required: true,
+	description: 'One or more SessionIDs (comma-separated or an array). The IDs of all items are checked together.',
+};
+
+export const chunkSizeOption = (): INodeProperties => ({
+	displayName: 'IDs per Request',
+	name: 'chunkSize',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: STATUS_IDS_PER_REQUEST,
+	description: 'Most session IDs asked for in one status request (36 keeps the URL under IIS\'s 2,048-character query limit)',
+});
+
+/** One item's session ids, checked (with the API credential) before any request. */
+export async function readSessionIds(ctx: IExecuteFunctions, itemIndex: number): Promise<string[]> {
+	const ids = parseSessionIds(ctx.getNodeParameter('sessionIds', itemIndex, ''));
+	const bad = ids.find((id) => id.length > 128 || /[\u0000-\u001f]/.test(id));
+	if (ids.length === 0 || bad !== undefined) {
+		throw inputError(ctx.getNode(), itemIndex, 'Session IDs', ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)');
+	}
+	await checkApiCredential(ctx, itemIndex);
+	return ids;
+}
+
+/** The ids of all items, each once: one status query covers every item. */
+export const allIds = (entries: Array<Entry<string[]>>) => [...new Set(entries.flatMap((entry) => entry.payload))];
+
+/** One item's output: a status item per id, or the error of an item whose ids Firmador refused (204 + phrase). */
+export function statusItems(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	ids: string[],
+	statuses: Map<string, StatusEntry>,
+	extra: (entry: StatusEntry | undefined) => IDataObject = () => ({}),
+): INodeExecutionData[] | Error {
+	const refused = rejectedSessionsError(ctx, itemIndex, ids, statuses);
+	if (refused) return refused;
+	return ids.map((id) => {
+		const entry = statuses.get(id);
+		return { json: { sessionId: id, ...statusJson(entry), ...extra(entry) } };
+	});
+}
+

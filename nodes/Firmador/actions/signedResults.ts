@@ -8,9 +8,10 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { errorItem, inputError, itemLabel, runPerItem, withContext } from '../../shared/n8n/items';
+import { withContext } from '../../shared/errors';
+import { failItem, inputError, itemLabel, runPerItem } from '../../shared/n8n/items';
 import { responseHashToSha1Hex, sameHash } from '../protocol/hashEncoding';
-import { asSentence } from '../protocol/status';
+import { clause } from '../../shared/words';
 import { field, isProblem, keysOf, signedValueToBase64, signedXmlText, textOf, type SignedValueForm } from '../protocol/answer';
 import { firmadorRequest, isNoContent, reasonPhraseOf, unexpectedAnswer } from '../transport/api';
 import { checkApiCredential } from './common';
@@ -87,7 +88,7 @@ export async function getSignedResults(
 				const phrase = reasonPhraseOf(cached.error);
 				throw notSigned(
 					phrase
-						? inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId}: Firmador answered ${asSentence(phrase).replace(/\.$/, '')} (HTTP 204)`)
+						? inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId}: Firmador answered ${clause(phrase)} (HTTP 204)`)
 						: inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId} is not signed yet (Firmador has no result for it)`, NOT_SIGNED_YET),
 					{ sessionId },
 				);
@@ -115,8 +116,7 @@ export async function getSignedResults(
 			const hash = responseHashToSha1Hex(rawHash) ?? textOf(rawHash);
 			const fail = (error: Error) => {
 				withContext(error, { sessionId, hash, signed: false, ...(detail ? { errorDetail: detail } : {}) });
-				if (!ctx.continueOnFail()) throw error;
-				out.push({ ...errorItem(error, itemIndex), pairedItem: match ? { item: itemIndex } : paired });
+				out.push(failItem(ctx, error, itemIndex, match ? { item: itemIndex } : paired));
 			};
 			const read = signedField === 'HashFirmado' ? signedValueToBase64(field(raw, signedField)) : signedXmlText(field(raw, signedField));
 			if (isProblem(read)) {
@@ -129,7 +129,7 @@ export async function getSignedResults(
 			if (signedValue === '') {
 				fail(
 					detail
-						? new NodeOperationError(ctx.getNode(), `Firmador reports for ${what}: ${asSentence(detail).replace(/\.$/, '')} ${itemLabel(itemIndex)}`, {
+						? new NodeOperationError(ctx.getNode(), `Firmador reports for ${what}: ${clause(detail)} ${itemLabel(itemIndex)}`, {
 								itemIndex,
 								description: `DetalleError was not empty and no signature came back. If the request is not final yet: ${NOT_SIGNED_YET}`,
 							})

@@ -1,8 +1,9 @@
 /** The Test buttons of the Firmador credentials. */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { apiCredentialProblem, sftpSettingsFrom } from '../actions/common';
+import { apiCredentialProblem } from '../transport/api';
 import { probeFirmadorCredential } from '../transport/probe';
 import { FirmadorSftp, SftpError } from '../transport/sftp';
+import { sftpSettingsFrom } from '../transport/sftpSession';
 
 export async function firmadorApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};

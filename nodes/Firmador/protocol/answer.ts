@@ -20,10 +20,6 @@ export function field(record: Record<string, unknown>, name: string): unknown {
 	return undefined;
 }
 
-export function hasField(record: Record<string, unknown>, name: string): boolean {
-	return field(record, name) !== undefined;
-}
-
 /** `a, b, c` of the keys an answer had (at most 12), for messages. */
 export function keysOf(value: unknown): string {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return Array.isArray(value) ? 'a list' : typeof value;
@@ -33,7 +29,7 @@ export function keysOf(value: unknown): string {
 }
 
 /** A short, printable picture of an unexpected value (for messages; never a whole body). */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
 	let text: string;
 	try {
 		text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);

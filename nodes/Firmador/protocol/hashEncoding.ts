@@ -6,7 +6,7 @@
  */
 export type HashByteEncoding = 'utf16leHex' | 'raw';
 
-export const DEFAULT_HASH_BYTE_ENCODING: HashByteEncoding = 'utf16leHex';
+const DEFAULT_HASH_BYTE_ENCODING: HashByteEncoding = 'utf16leHex';
 
 export function normaliseSha1Hex(hex: string): string {
 	const clean = String(hex).trim().replace(/[\s:]/g, '');

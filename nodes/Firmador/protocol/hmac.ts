@@ -45,7 +45,7 @@ export interface SignatureReadings {
 	signedQueryForm: SignedQueryForm;
 }
 
-export const DEFAULT_READINGS: SignatureReadings = {
+const DEFAULT_READINGS: SignatureReadings = {
 	uriToSign: 'absoluteUrl',
 	urlEncoder: 'httpUtility',
 	emptyBodyHash: 'empty',

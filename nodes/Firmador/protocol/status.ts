@@ -7,7 +7,7 @@
  */
 export type FirmadorStatus = 'pendingValidation' | 'validationExpired' | 'queued' | 'signing' | 'signed' | 'failed' | 'unknown';
 
-export const FIRMADOR_STATUS: Record<number, { status: FirmadorStatus; final: boolean; description: string }> = {
+const FIRMADOR_STATUS: Record<number, { status: FirmadorStatus; final: boolean; description: string }> = {
 	0: { status: 'pendingValidation', final: false, description: 'Not yet validated with the signer\'s OTP/PIN' },
 	1: { status: 'validationExpired', final: true, description: 'The time to validate the request expired' },
 	2: { status: 'queued', final: false, description: 'Queued, not signed yet' },
@@ -57,24 +57,6 @@ export function describeStatus(code: unknown, message?: unknown, status1Means: S
 }
 
 /** A number of seconds from a parameter, clamped into [min, max]; not a number → `fallback`. */
-export function clampSeconds(value: unknown, fallback: number, min: number, max: number): number {
-	const numeric = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-	if (!Number.isFinite(numeric)) return fallback;
-	return Math.min(max, Math.max(min, numeric));
-}
-
-/** Poll interval bounds: at least 1 s (the service is not hammered), at most 10 min. */
-export const POLL_INTERVAL_SECONDS = { min: 1, max: 600, fallback: 5 };
-/** Wait timeout bounds: at most 24 h in one execution. */
-export const WAIT_TIMEOUT_SECONDS = { min: 1, max: 86_400, fallback: 300 };
-
-/** A provider text as a sentence: one full stop at the end, never two. */
-export function asSentence(text: string): string {
-	const trimmed = text.trim();
-	if (!trimmed) return trimmed;
-	return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 /** `a, b\nc` or an array → unique, trimmed, non-empty ids in order. */
 export function parseSessionIds(value: unknown): string[] {
 	const list = Array.isArray(value) ? value : String(value ?? '').split(/[\s,;]+/);
@@ -100,34 +82,4 @@ export function repairReasonPhrase(phrase: string | undefined): string {
 	if ([...text].some((c) => c.charCodeAt(0) > 0xff)) return text;
 	const decoded = Buffer.from(text, 'latin1').toString('utf8');
 	return decoded.includes('\ufffd') ? text : decoded;
-}
-
-/**
- * Node's network error codes in words. n8n replaces any error message that contains one of these codes
- * (ECONNREFUSED, ENOENT, …) with a generic sentence, which would drop the host, the path and the item.
- */
-const NETWORK_WORDS: Array<[RegExp, string]> = [
-	[/\bECONNREFUSED\b/gi, 'connection refused'],
-	[/\bECONNRESET\b/gi, 'connection reset'],
-	[/\bECONNABORTED\b/gi, 'connection aborted'],
-	[/\bETIMEDOUT\b/gi, 'timed out'],
-	[/\bENOTFOUND\b/gi, 'host not found'],
-	[/\bEHOSTUNREACH\b/gi, 'host unreachable'],
-	[/\bENETUNREACH\b/gi, 'network unreachable'],
-	[/\bEAI_AGAIN\b/gi, 'name lookup failed'],
-	[/\bEADDRNOTAVAIL\b/gi, 'address not available'],
-	[/\bENOENT\b/gi, 'no such file'],
-	[/\bEISDIR\b/gi, 'is a folder'],
-	[/\bENOTDIR\b/gi, 'not a folder'],
-	[/\bEACCES\b/gi, 'permission denied'],
-	[/\bEEXIST\b/gi, 'already exists'],
-	[/\bEPERM\b/gi, 'not permitted'],
-	[/\bEPIPE\b/gi, 'connection closed'],
-	[/getaddrinfo/gi, 'name lookup'],
-];
-
-export function inWords(message: string): string {
-	let text = message;
-	for (const [code, words] of NETWORK_WORDS) text = text.replace(code, words);
-	return text;
 }

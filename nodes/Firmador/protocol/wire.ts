@@ -17,7 +17,7 @@ import {
 import { STATUS_1_READINGS, type Status1Reading } from './status';
 
 /** Request timeout bounds (seconds): a dead server fails the item instead of holding the execution. */
-export const FIRMADOR_TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 };
+const FIRMADOR_TIMEOUT_SECONDS = { min: 1, max: 300, fallback: 30 };
 
 /** The credential's options fields: internal name → label (for errors that name the field). */
 export const READING_FIELDS = {

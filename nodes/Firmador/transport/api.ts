@@ -9,14 +9,17 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { asSentence, chunk, describeStatus, inWords, repairReasonPhrase } from '../protocol/status';
+import { chunk, describeStatus, repairReasonPhrase } from '../protocol/status';
+import { clause, inWords } from '../../shared/words';
+import { pollUntil, type WaitSeconds } from '../../shared/poll';
 import type { QueryValue } from '../protocol/request';
 import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, textOf } from '../protocol/answer';
 import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
-import { withContext } from '../../shared/n8n/items';
-import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
+import { withContext } from '../../shared/errors';
+import { isRedirectStatus, redirectRefused, userinfoReason } from '../../shared/secureUrl';
+import { firmadorKey } from '../protocol/hmac';
 
-export const CREDENTIAL = 'firmadorApi';
+const CREDENTIAL = 'firmadorApi';
 
 interface FullResponse {
 	body: unknown;
@@ -45,7 +48,7 @@ function bodyMessage(body: unknown): string {
 }
 
 /** Safe GETs are retried on failures that say nothing about the request (network, 5xx, 429, a garbled body). POSTs never are. */
-export const GET_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
+const GET_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
 /** The longest Retry-After honoured before a retry (seconds). */
 const MAX_RETRY_AFTER_SECONDS = 10;
 
@@ -126,7 +129,7 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 		const error = apiError(
 			ctx,
 			status,
-			`Firmador rejected the request signature${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`,
+			`Firmador rejected the request signature${detail ? `: ${clause(detail)}` : ''}`,
 			'Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused). If they are right, open the credential and click Test: it tries the other readings of the signature (URI to Sign, URL Encoder, Empty Body Hash, Authorization Field Order, URI Form Signed) and says which one your server accepts.',
 			{ path },
 		);
@@ -150,7 +153,7 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 			status === 400 && /EstadoSolicitud/i.test(path)
 				? ` Firmador refused the status query: if your server wants the other form of the session-id list, switch "${READING_FIELDS.queryBrackets}" in the Firmador API credential (Literal Brackets ⇄ Percent-Encoded); the credential's Test tries both.`
 				: '';
-		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${asSentence(detail).replace(/\.$/, '')}` : ''}`, `Firmador refused ${method} ${path}.${hint}`, { path });
+		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${clause(detail)}` : ''}`, `Firmador refused ${method} ${path}.${hint}`, { path });
 		return { error: tag(error, false, method), retryable: false };
 	}
 	const parsed = parsedBody(response.body);
@@ -357,4 +360,67 @@ export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkS
 
 function hasSessionKey(record: Record<string, unknown>): boolean {
 	return field(record, 'SessionID') !== undefined;
+}
+
+/** The first problem of a Firmador API credential (its field and what is wrong), found before any request; null when none. */
+export function apiCredentialProblem(c: IDataObject): { field: string; problem: string } | null {
+	const baseUrl = String(c.baseUrl ?? '').trim();
+	if (!baseUrl) return { field: 'Base URL', problem: 'is empty' };
+	if (/[\u0000-\u001f\s]/.test(baseUrl)) return { field: 'Base URL', problem: 'contains spaces or control characters' };
+	const userinfo = userinfoReason(baseUrl);
+	if (userinfo) return { field: 'Base URL', problem: userinfo };
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(baseUrl);
+	} catch {
+		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
+	const appId = String(c.appId ?? '');
+	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
+	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
+	const secret = String(c.secret ?? '');
+	if (!secret) return { field: 'Secret', problem: 'is empty' };
+	let wire: ReturnType<typeof firmadorWireSettings>;
+	try {
+		wire = firmadorWireSettings(c);
+	} catch (error) {
+		const message = (error as Error).message;
+		const field = Object.values(READING_FIELDS).find((label) => message.includes(`'s ${label} "`)) ?? 'settings';
+		return { field, problem: message.match(/"[^"]*" is not one of: .*$/)?.[0] ?? message };
+	}
+	if (wire.secretFormat === 'base64') {
+		try {
+			firmadorKey(secret, 'base64');
+		} catch {
+			return { field: 'Secret', problem: 'is not valid Base64 (set Secret Encoding to Text if it is a plain string)' };
+		}
+	}
+	return null;
+}
+
+
+export interface WaitResult {
+	statuses: Map<string, StatusEntry>;
+	timedOut: boolean;
+	waitedMs: number;
+}
+
+/**
+ * Polls EstadoSolicitud for every id together until each is final (1, 4, 5, or refused by a 204 with a
+ * phrase) or the timeout passes. A 204 without a phrase means "no result yet" (the next poll asks again).
+ */
+export async function waitForSessions(this: IExecuteFunctions, ids: string[], wait: WaitSeconds, chunkSize = STATUS_IDS_PER_REQUEST): Promise<WaitResult> {
+	const statuses = new Map<string, StatusEntry>();
+	const started = Date.now();
+	const outcome = await pollUntil(
+		async () => {
+			const pending = ids.filter((id) => !statuses.get(id)?.final);
+			const latest = await getStatuses.call(this, pending, chunkSize);
+			for (const [id, entry] of latest) statuses.set(id, entry);
+			return ids.every((id) => statuses.get(id)?.final) ? true : undefined;
+		},
+		{ intervalMs: wait.intervalSeconds * 1000, timeoutMs: wait.timeoutSeconds * 1000 },
+	);
+	return { statuses, timedOut: !outcome.done, waitedMs: Date.now() - started };
 }

@@ -7,7 +7,7 @@
  */
 import { firmadorKey, firmadorNonce, signFirmadorRequest, unixSeconds } from '../protocol/hmac';
 import { buildAbsoluteUrl } from '../protocol/request';
-import { inWords } from '../protocol/status';
+import { inWords } from '../../shared/words';
 import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { describeDifferences, firmadorWireSettings, probeCandidates, type ProbeSettings } from '../protocol/wire';
 

@@ -11,7 +11,7 @@ import { Readable, Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import { sleep } from 'n8n-workflow';
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { inWords } from '../protocol/status';
+import { inWords } from '../../shared/words';
 import { sha1Counter } from './sha1Counter';
 
 export interface FirmadorSftpSettings {
@@ -31,10 +31,10 @@ export interface FirmadorSftpSettings {
 	signedFolder: string;
 }
 
-export const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
-export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
+const CONNECT_RETRY: BackoffPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 3000 };
+const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
 /** SFTP WRITE requests an upload keeps outstanding (each of the server's largest write size). */
-export const WRITES_IN_FLIGHT = 8;
+const WRITES_IN_FLIGHT = 8;
 /** ssh2's write size when it cannot tell the server's (the SFTP draft's minimum packet is 34,000 bytes). */
 const FALLBACK_WRITE_SIZE = 32 * 1024;
 
@@ -62,7 +62,7 @@ function sftpFailure(error: unknown, message: string): SftpError {
 }
 
 /** `SHA256:<base64 without padding>` of a raw SSH public key blob, as `ssh-keygen -lf` prints it. */
-export function sshFingerprint(keyBlob: Buffer): string {
+function sshFingerprint(keyBlob: Buffer): string {
 	return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '');
 }
 
@@ -80,7 +80,7 @@ export function normaliseFingerprint(value: string | undefined): string {
 	return `SHA256:${body}`;
 }
 
-export function joinRemote(folder: string, name: string): string {
+function joinRemote(folder: string, name: string): string {
 	if (!folder) return name;
 	return `${folder.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
 }

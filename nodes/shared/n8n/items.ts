@@ -8,23 +8,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { itemLabel, withContext } from '../errors';
 
-/** `(item 3)` for itemIndex 2: counted from 1, as a person counts the rows of the editor's output table (itemIndex stays 0-based in the error's context). */
-export const itemLabel = (itemIndex: number) => `(item ${itemIndex + 1})`;
+export { inputError, itemLabel, withContext } from '../errors';
 
-/** A local problem found before any request: names the field and the item. */
-export function inputError(node: INode, itemIndex: number, field: string, problem: string, description?: string) {
-	return new NodeOperationError(node, `${field} ${problem} ${itemLabel(itemIndex)}`, { itemIndex, description });
-}
-
-/** Extra, non-secret facts an error carries into its continue-on-fail item (e.g. an automation id). */
-export function withContext<E extends Error>(error: E, context: IDataObject): E {
-	const holder = error as E & { context?: IDataObject };
-	holder.context = { ...(holder.context ?? {}), ...context };
-	return holder;
-}
-
-export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const description = (error as NodeApiError).description;
 	if (description) json.errorDescription = description;
@@ -41,7 +29,7 @@ export function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 }
 
 /** Any error as an n8n error that names its item (context.itemIndex; the message for non-n8n errors). */
-export function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
+function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
@@ -52,6 +40,18 @@ export function asNodeError(node: INode, error: unknown, itemIndex: number): Err
 	const converted = new NodeOperationError(node, `${message} ${itemLabel(itemIndex)}`, { itemIndex, description });
 	const context = (error as { context?: IDataObject }).context;
 	return context ? withContext(converted, context) : converted;
+}
+
+/**
+ * Continue-on-fail for one item, the only place it is decided: without it the error (naming the item)
+ * stops the node; with it the item becomes an error item. For results found after other output of the
+ * same item (e.g. one entry of a signed session), the caller passes the item's own lineage.
+ */
+export function failItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number, pairedItem?: INodeExecutionData['pairedItem']): INodeExecutionData {
+	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+	if (!ctx.continueOnFail()) throw nodeError;
+	const item = errorItem(nodeError, itemIndex);
+	return pairedItem ? { ...item, pairedItem } : item;
 }
 
 /** Items the router refused before an all-items operation ran (an options value outside its list), per execution context. */
@@ -84,9 +84,7 @@ export async function runPerItem(ctx: IExecuteFunctions, handle: ItemHandler): P
 				output.push({ ...item, pairedItem: item.pairedItem ?? { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
-			if (!ctx.continueOnFail()) throw nodeError;
-			output.push(errorItem(nodeError, itemIndex));
+			output.push(failItem(ctx, error, itemIndex));
 		}
 	}
 	return output;
@@ -123,9 +121,7 @@ export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: Batc
 	if (items.length === 0) throw new NodeOperationError(ctx.getNode(), 'There are no input items to send');
 	const results = new Map<number, INodeExecutionData[]>();
 	const fail = (itemIndex: number, error: unknown) => {
-		const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
-		if (!ctx.continueOnFail()) throw nodeError;
-		results.set(itemIndex, [errorItem(nodeError, itemIndex)]);
+		results.set(itemIndex, [failItem(ctx, error, itemIndex)]);
 	};
 	const groupError = options.groupError ?? ((error: unknown) => error);
 	const prepared: Array<Entry<P>> = [];

@@ -21,8 +21,14 @@ export interface AllItemsOperation {
 
 export type Operation = PerItemOperation | AllItemsOperation;
 
-/** resource → operation → module, as the node's Resource and Operation fields name them. */
-export type OperationMap = Record<string, Record<string, Operation>>;
+/** n8n's own subtitle of resource/operation nodes: "sign: document" under the node on the canvas. */
+export const OPERATION_SUBTITLE = '={{$parameter["operation"] + ": " + $parameter["resource"]}}';
+
+/**
+ * resource → operation → module, as the node's Resource and Operation fields name them. A node passes its
+ * own resource/operation names (its `node.type.ts`), so a missing or misspelt operation does not compile.
+ */
+export type OperationMap<T extends Record<string, string> = Record<string, string>> = { [R in keyof T]: { [O in T[R]]: Operation } };
 
 /** The "Operation" field of one resource, shown only for it. */
 export function operationField(resource: string, options: NonNullable<INodeProperties['options']>, defaultOperation: string): INodeProperties {

@@ -10,7 +10,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from './items';
 
-export function isTestSample(ctx: IExecuteFunctions, itemIndex: number): boolean {
+function isTestSample(ctx: IExecuteFunctions, itemIndex: number): boolean {
 	return ctx.getInputData()[itemIndex]?.json?.sample === true;
 }
 

@@ -4,8 +4,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { inputError, itemLabel, withContext } from '../../../shared/n8n/items';
 import { authStyle, businessMessages, describeMessages, withAuth } from '../../protocol/webServiceCall';
 import { afipSdkCall } from '../../transport/afipSdkWebServices';
-import { environmentProperty, productionNotice, readEnvironment } from '../common';
-import { obtainTicket, readService, serviceProperties, ticketSourceProperties, wsaaOptions } from './ticket';
+import { environmentProperty, productionNotice, readEnvironment, readService, serviceProperties } from '../common';
+import { obtainTicket, ticketSourceProperties, wsaaOptions } from '../ticket';
 
 const show = { resource: ['webService'], operation: ['call'] };
 
@@ -165,7 +165,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		json.cuit = outcome.cuit;
 		json.ticket = { source: outcome.source, expirationTime: outcome.ticket.expirationTime, reused: outcome.reused };
 	}
-	const answer = await afipSdkCall(this, itemIndex, { environment, service, method, params: sent });
+	const answer = await afipSdkCall.call(this, itemIndex, { environment, service, method, params: sent });
 	json.result = (answer && typeof answer === 'object' ? answer : { value: answer ?? null }) as IDataObject;
 	const messages = businessMessages(answer);
 	const errors = messages.filter((m) => m.kind === 'error');

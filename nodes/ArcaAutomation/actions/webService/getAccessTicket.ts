@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { environmentProperty, productionNotice, readEnvironment } from '../common';
-import { obtainTicket, readService, serviceProperties, ticketFacts, ticketSourceProperties, wsaaOptions } from './ticket';
+import { environmentProperty, productionNotice, readEnvironment, readService, serviceProperties } from '../common';
+import { obtainTicket, ticketFacts, ticketSourceProperties, wsaaOptions } from '../ticket';
 
 const show = { resource: ['webService'], operation: ['getAccessTicket'] };
 

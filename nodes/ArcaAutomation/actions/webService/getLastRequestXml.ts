@@ -17,7 +17,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
-	const answer = await afipSdkLastXml(this, itemIndex);
+	const answer = await afipSdkLastXml.call(this, itemIndex);
 	const json: IDataObject = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : { xml: answer ?? null };
 	return { json };
 }

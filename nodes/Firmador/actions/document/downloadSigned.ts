@@ -4,7 +4,7 @@ import { inputError, runBatched } from '../../../shared/n8n/items';
 import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
 import { sha1Counter } from '../../transport/sha1Counter';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { sftpSettings, withSftp } from '../common';
+import { sftpSettings, withSftp } from '../../transport/sftpSession';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 
@@ -107,7 +107,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			]);
 			const item = this.getInputData()[itemIndex];
 			return {
-				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size: counter.size, sha1: counter.sha1() },
+				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size: counter.size, hash: counter.sha1() },
 				binary: { ...(item.binary ?? {}), [payload.property]: binary },
 			};
 		},

@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { errorItem, inputError, itemLabel } from '../../../shared/n8n/items';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { inputError, itemLabel } from '../../../shared/n8n/items';
 import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
-import { firmadorRequest, sessionIdFrom } from '../../transport/api';
 import type { FirmadorSftp } from '../../transport/sftp';
-import { batchOptions, binaryInput, checkApiCredential, signerFields, sftpSettings, statusJson, checkSameSignerAsFirst, rejectedSessionsError, validatedPerson, waitForSessions, waitOptions, withSftp, type BinaryInput } from '../common';
-import { runBatched } from '../../../shared/n8n/items';
+import { sftpSettings, withSftp } from '../../transport/sftpSession';
+import { batchOptions, binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions, type BinaryInput } from '../common';
+import { runSignFlow } from '../signFlow';
 
 const show = { resource: ['document'], operation: ['sign'] };
 
 /** Documents uploaded at once on the execution's one SFTP connection (their round trips overlap). */
-export const UPLOAD_CONCURRENCY = 8;
+const UPLOAD_CONCURRENCY = 8;
 
 const properties: INodeProperties[] = [
 	{
@@ -86,6 +86,7 @@ const properties: INodeProperties[] = [
 		description: 'Height of the signature box (Alto)',
 		displayOptions: { show: { visible: [true] } },
 	},
+	waitField(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -184,9 +185,6 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, baseFolder: s
 }
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const batch = options.batch === true;
-	const batchSize = batch ? Number(options.batchSize ?? 50) : 1;
 	let sftp: FirmadorSftp | undefined;
 	// The credential is read (and its folders checked) before any item: a bad credential fails every item alike.
 	let settings: Awaited<ReturnType<typeof sftpSettings>> | undefined;
@@ -200,8 +198,9 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	// are compared as a case-insensitive server (Windows, macOS) and Unicode's two spellings of é see them.
 	const claimed = new Map<string, number>();
 	const claimKey = (target: string) => target.normalize('NFC').toLowerCase();
-	const output = await runBatched<Prepared, Staged>(this, {
-		batchSize,
+	return await runSignFlow<Prepared, Staged>(this, {
+		single: { path: '/api/Firmador', body: (person, staged) => ({ CUILPersona: person.cuil, ...staged.archivo, HashArchivo: staged.hash, CUITEmpresa: person.cuit }) },
+		batch: { path: '/api/FirmadorMasivo', key: 'Archivos', entry: (staged) => ({ NombreArchivo: staged.fileName, HashArchivo: staged.hash, ...staged.archivo }) },
 		prepare: async (itemIndex) => {
 			if (!settings) throw settingsError;
 			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
@@ -210,7 +209,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			if (earlier !== undefined) {
 				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
 			}
-			if (batch) checkSameSignerAsFirst(this, itemIndex, prepared.person);
 			claimed.set(claimKey(target), itemIndex);
 			return prepared;
 		},
@@ -228,60 +226,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			const uploaded = await sftp!.upload(await payload.input.open(), payload.folder, payload.fileName, { overwrite: payload.overwrite });
 			return { ...payload, hash: uploaded.sha1, size: uploaded.size, remotePath: uploaded.remotePath };
 		},
-		send: async (entries, batchNumber) => {
-			const person = entries[0].payload.person;
-			let sessionId: string;
-			if (!batch) {
-				const body = { CUILPersona: person.cuil, ...entries[0].payload.archivo, HashArchivo: entries[0].payload.hash, CUITEmpresa: person.cuit };
-				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/Firmador', { body }), '/api/Firmador');
-			} else {
-				const body = {
-					CUILPersona: person.cuil,
-					CUITEmpresa: person.cuit,
-					Archivos: entries.map((e) => ({ NombreArchivo: e.payload.fileName, HashArchivo: e.payload.hash, ...e.payload.archivo })),
-				};
-				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorMasivo', { body }), '/api/FirmadorMasivo');
-			}
-			return entries.map((e) => ({
-				json: {
-					sessionId,
-					fileName: e.payload.fileName,
-					hash: e.payload.hash,
-					size: e.payload.size,
-					remotePath: e.payload.remotePath,
-					...(batch ? { batch: batchNumber, batchItems: entries.length } : {}),
-				},
-			}));
-		},
-	});
-	return await maybeWait(this, output, options);
-}
-
-/** "Wait for signature": one status poll for every session id in the output. */
-export async function maybeWait(ctx: IExecuteFunctions, output: INodeExecutionData[], options: IDataObject): Promise<INodeExecutionData[]> {
-	if (options.waitForCompletion !== true) return output;
-	const ids = [...new Set(output.map((o) => o.json.sessionId).filter((id): id is string => typeof id === 'string'))];
-	if (ids.length === 0) return output;
-	let waited: Awaited<ReturnType<typeof waitForSessions>>;
-	try {
-		waited = await waitForSessions(ctx, ids, options.pollInterval ?? 5, options.timeout ?? 300);
-	} catch (error) {
-		// The requests exist already: their session ids must not be lost with the error.
-		const message = `Waiting for the signature failed after the request was sent: ${(error as Error).message}`;
-		if (!ctx.continueOnFail()) {
-			throw new NodeOperationError(ctx.getNode(), message, { description: `Session IDs: ${ids.join(', ')}. Use Request → Wait for Completion with them.`, itemIndex: 0 });
-		}
-		return output.map((item) => (item.json.sessionId ? { ...item, json: { ...item.json, error: message } } : item));
-	}
-	return output.map((item) => {
-		const id = item.json.sessionId as string | undefined;
-		if (!id) return item;
-		const itemIndex = (item.pairedItem as { item?: number } | undefined)?.item ?? 0;
-		const refused = rejectedSessionsError(ctx, itemIndex, [id], waited.statuses);
-		if (refused) {
-			if (!ctx.continueOnFail()) throw refused;
-			return { ...item, json: { ...item.json, ...errorItem(refused, itemIndex).json } };
-		}
-		return { ...item, json: { ...item.json, ...statusJson(waited.statuses.get(id)), ...(waited.timedOut && !waited.statuses.get(id)?.final ? { timedOut: true } : {}) } };
+		output: (staged) => ({ fileName: staged.fileName, hash: staged.hash, size: staged.size, remotePath: staged.remotePath }),
 	});
 }

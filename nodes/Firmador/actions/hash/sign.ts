@@ -3,10 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
-import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { batchOptions, binaryInput, checkApiCredential, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
-import { runBatched } from '../../../shared/n8n/items';
-import { maybeWait } from '../document/sign';
+import { batchOptions, binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions } from '../common';
+import { runSignFlow } from '../signFlow';
 
 const show = { resource: ['hash'], operation: ['sign'] };
 
@@ -41,6 +39,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { hashSource: ['binary'] } },
 	},
 	...signerFields(),
+	waitField(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -78,16 +77,14 @@ interface Prepared {
 }
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const batch = options.batch === true;
-	const output = await runBatched<Prepared, Prepared>(this, {
-		batchSize: batch ? Number(options.batchSize ?? 50) : 1,
+	return await runSignFlow<Prepared>(this, {
+		single: { path: '/api/FirmadorHash', body: (person, prepared) => ({ CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: prepared.bytes }) },
+		batch: { path: '/api/FirmadorHashMasivo', key: 'Hash', entry: (prepared) => ({ Hash: prepared.bytes }) },
 		prepare: async (itemIndex) => {
 			await checkApiCredential(this, itemIndex);
 			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
 			const person = validatedPerson(this, itemIndex);
-			if (batch) checkSameSignerAsFirst(this, itemIndex, person);
 			let hex: string;
 			if (this.getNodeParameter('hashSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
@@ -107,18 +104,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			}
 			return { person, hex, bytes: sha1HexToHashBytes(hex, encoding) };
 		},
-		send: async (entries, batchNumber) => {
-			const person = entries[0].payload.person;
-			let sessionId: string;
-			if (!batch) {
-				const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: entries[0].payload.bytes };
-				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorHash', { body }), '/api/FirmadorHash');
-			} else {
-				const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: entries.map((e) => ({ Hash: e.payload.bytes })) };
-				sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorHashMasivo', { body }), '/api/FirmadorHashMasivo');
-			}
-			return entries.map((e) => ({ json: { sessionId, hash: e.payload.hex, ...(batch ? { batch: batchNumber, batchItems: entries.length } : {}) } }));
-		},
+		output: (prepared) => ({ hash: prepared.hex }),
 	});
-	return await maybeWait(this, output, options);
 }

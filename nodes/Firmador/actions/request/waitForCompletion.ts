@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
-import { waitOptions } from '../common';
-import { STATUS_IDS_PER_REQUEST } from '../../transport/api';
-import { executeWait, sessionIdsField } from './getStatus';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { itemLabel, runBatched } from '../../../shared/n8n/items';
+import { STATUS_IDS_PER_REQUEST, waitForSessions } from '../../transport/api';
+import { allIds, chunkSizeOption, readSessionIds, readWait, rejectedSessionsError, sessionIdsField, statusItems, waitOptions } from '../common';
 
 const show = { resource: ['request'], operation: ['waitForCompletion'] };
 
@@ -15,15 +15,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...waitOptions().filter((p) => p.name !== 'waitForCompletion'),
-			{
-				displayName: 'IDs per Request',
-				name: 'chunkSize',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: STATUS_IDS_PER_REQUEST,
-				description: 'Most session IDs asked for in one status request (36 keeps the URL under IIS\'s 2,048-character query limit)',
-			},
+			...waitOptions(false),
+			chunkSizeOption(),
 			{
 				displayName: 'Error on Timeout',
 				name: 'errorOnTimeout',
@@ -38,5 +31,26 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await executeWait.call(this);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const errorOnTimeout = options.errorOnTimeout !== false;
+	return await runBatched<string[]>(this, {
+		batchSize: Infinity,
+		prepare: async (itemIndex) => await readSessionIds(this, itemIndex),
+		send: async (entries) => {
+			const waited = await waitForSessions.call(this, allIds(entries), readWait(this, 0), Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
+			return entries.map(({ itemIndex, payload: ids }) => {
+				const refused = rejectedSessionsError(this, itemIndex, ids, waited.statuses);
+				if (refused) return refused;
+				const stillPending = ids.filter((id) => !waited.statuses.get(id)?.final);
+				if (waited.timedOut && errorOnTimeout && stillPending.length > 0) {
+					return new NodeOperationError(
+						this.getNode(),
+						`Not finished after ${Math.round(waited.waitedMs / 1000)} s: ${stillPending.map((id) => `${id} (${waited.statuses.get(id)?.status ?? 'unknown'})`).join(', ')} ${itemLabel(itemIndex)}`,
+						{ itemIndex, description: 'Raise Timeout, or use Get Status later. The signer must approve the request with their OTP/PIN.' },
+					);
+				}
+				return statusItems(this, itemIndex, ids, waited.statuses, (entry) => (entry && !entry.final ? { timedOut: true } : {}));
+			});
+		},
+	});
 }

@@ -2,10 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 import { inputError } from '../../../shared/n8n/items';
-import { firmadorRequest, sessionIdFrom } from '../../transport/api';
-import { binaryInput, checkApiCredential, signerFields, checkSameSignerAsFirst, validatedPerson, waitOptions } from '../common';
-import { runBatched } from '../../../shared/n8n/items';
-import { maybeWait } from '../document/sign';
+import { binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions } from '../common';
+import { runSignFlow } from '../signFlow';
 
 const show = { resource: ['xml'], operation: ['sign'] };
 
@@ -47,6 +45,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Reason for signing (Razon)',
 	},
+	waitField(),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -102,14 +101,12 @@ interface Prepared {
 }
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const output = await runBatched<Prepared, Prepared>(this, {
-		batchSize: Number(options.batchSize ?? 50),
+	// XML is always sent in one request (FirmadorXmlMasivo): there is no single-document endpoint.
+	return await runSignFlow<Prepared>(this, {
+		batch: { path: '/api/FirmadorXmlMasivo', key: 'Xml', entry: (prepared) => prepared.entry },
 		prepare: async (itemIndex) => {
 			await checkApiCredential(this, itemIndex);
 			const person = validatedPerson(this, itemIndex);
-			// XML is always sent in one request (FirmadorXmlMasivo).
-			checkSameSignerAsFirst(this, itemIndex, person);
 			let xml: string;
 			if (this.getNodeParameter('xmlSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
@@ -130,14 +127,6 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '');
 			return { person, entry: { Hash: hash, xml, HashControl: control, Razon: reason } };
 		},
-		send: async (entries, batchNumber) => {
-			const person = entries[0].payload.person;
-			const body = { CUILPersona: person.cuil, CUITEmpresa: person.cuit, Xml: entries.map((e) => e.payload.entry) };
-			const sessionId = sessionIdFrom(this, await firmadorRequest.call(this, 'POST', '/api/FirmadorXmlMasivo', { body }), '/api/FirmadorXmlMasivo');
-			return entries.map((e) => ({
-				json: { sessionId, hash: e.payload.entry.Hash, hashControl: e.payload.entry.HashControl, batch: batchNumber, batchItems: entries.length },
-			}));
-		},
+		output: (prepared) => ({ hash: prepared.entry.Hash, hashControl: prepared.entry.HashControl }),
 	});
-	return await maybeWait(this, output, options);
 }

@@ -9,13 +9,12 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkCuit } from '../../../shared/cuit';
-import { inputError, itemLabel, withContext } from '../../../shared/n8n/items';
-import { isReusable, isStillValid, pruneTickets, ticketKey, type StoredTicket, type TicketSource } from '../../protocol/ticketCache';
-import { afipSdkAuth } from '../../transport/afipSdkWebServices';
-import { loginCms, WsaaFaultError, type SoapActionStyle } from '../../transport/wsaa';
-import type { Environment } from '../common';
-import { WEB_SERVICES } from './authorize';
+import { checkCuit } from '../../shared/cuit';
+import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
+import { isReusable, isStillValid, pruneTickets, ticketKey, type StoredTicket, type TicketSource } from '../protocol/ticketCache';
+import { afipSdkAuth } from '../transport/afipSdkWebServices';
+import { loginCms, WsaaFaultError, type SoapActionStyle } from '../transport/wsaa';
+import type { Environment } from './common';
 
 export const STATIC_KEY = 'arcaAccessTickets';
 
@@ -28,35 +27,6 @@ export function forgetRememberedTickets() {
 	memory.clear();
 }
 
-export const serviceProperties = (description: string): INodeProperties[] => [
-	{
-		displayName: 'Web Service',
-		name: 'service',
-		type: 'options',
-		options: WEB_SERVICES,
-		default: 'wsfe',
-		description,
-	},
-	{
-		displayName: 'Web Service ID',
-		name: 'customService',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ws_sr_padron_a100',
-		description: 'ARCA identifier of the web service',
-		displayOptions: { show: { service: ['custom'] } },
-	},
-];
-
-export function readService(ctx: IExecuteFunctions, itemIndex: number): string {
-	let service = String(ctx.getNodeParameter('service', itemIndex));
-	if (service === 'custom') {
-		service = String(ctx.getNodeParameter('customService', itemIndex, '')).trim();
-		if (!/^[a-z0-9_]+$/i.test(service)) throw inputError(ctx.getNode(), itemIndex, 'Web Service ID', service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty');
-	}
-	return service;
-}
 
 /** Where the ticket comes from, the certificate and key, the taxpayer. `sourceField`: 'source' (Get Access Ticket) or 'ticketSource' (Call). */
 export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): INodeProperties[] => {
@@ -207,7 +177,7 @@ async function binaryText(ctx: IExecuteFunctions, itemIndex: number, parameter: 
 }
 
 /** The certificate and its key, checked (PEM, and the key belongs to the certificate) before any request. */
-export async function readCertificateAndKey(ctx: IExecuteFunctions, itemIndex: number): Promise<CertificateAndKey> {
+async function readCertificateAndKey(ctx: IExecuteFunctions, itemIndex: number): Promise<CertificateAndKey> {
 	const node = ctx.getNode();
 	const fromBinary = ctx.getNodeParameter('certificateInput', itemIndex, 'binary') === 'binary';
 	const certField = fromBinary ? 'Certificate Binary Field' : 'Certificate (PEM)';
@@ -234,7 +204,7 @@ export async function readCertificateAndKey(ctx: IExecuteFunctions, itemIndex: n
 }
 
 /** The CUIT in a certificate's subject (serialNumber=CUIT n), if any. */
-export function certificateCuit(certificate: X509Certificate): string | undefined {
+function certificateCuit(certificate: X509Certificate): string | undefined {
 	return /serialNumber=CUIT\s*(\d{11})/i.exec(certificate.subject)?.[1];
 }
 
@@ -293,7 +263,7 @@ export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, en
 	if (!forceNew && isReusable(stored, now)) return { ticket: stored, reused: true, cuit, source };
 
 	if (source === 'afipSdk') {
-		const answer = await afipSdkAuth(ctx, itemIndex, { environment, cuit, service, forceCreate: forceNew, cert: own?.certificatePem, key: own?.privateKeyPem });
+		const answer = await afipSdkAuth.call(ctx, itemIndex, { environment, cuit, service, forceCreate: forceNew, cert: own?.certificatePem, key: own?.privateKeyPem });
 		const ticket: StoredTicket = { token: answer.token, sign: answer.sign, expirationTime: new Date(answer.expiration).toISOString(), service, environment, source, obtainedAt: now.toISOString() };
 		remember(ctx, key, ticket);
 		return { ticket, reused: false, cuit, source };
@@ -301,7 +271,7 @@ export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, en
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	try {
-		const answer = await loginCms(ctx, itemIndex, {
+		const answer = await loginCms.call(ctx, itemIndex, {
 			environment,
 			service,
 			certificatePem: own!.certificatePem,
