@@ -16,12 +16,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDataObject, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
 
 import { AfipSdkApi } from '../../credentials/AfipSdkApi.credentials';
+import { ArcaLogin } from '../../credentials/ArcaLogin.credentials';
+import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
@@ -36,6 +38,7 @@ import { memoryBinary, PollHarness, runArca, runDigiCertNode, runFirmador, type 
 import { startSshd, type SshdServer } from '../support/sshd';
 import { appendAnnotation } from '../support/signedPdfs';
 import { TestCa } from '../support/testCa';
+import { credentialSurface, nodeSurface, surfaceDiff, type Surface } from '../support/surface';
 
 jest.setTimeout(180_000);
 
@@ -281,7 +284,7 @@ beforeAll(async () => {
 		record(op, output, continueOnFail);
 		return output;
 	};
-	const sign = (options: IDataObject) => ({ resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, options });
+	const sign = ({ waitForCompletion, ...options }: IDataObject) => ({ resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, waitForCompletion: waitForCompletion === true, options });
 	const wait = { waitForCompletion: true, pollInterval: 1, timeout: 30 };
 	const signed = await fir('firmador:document:sign', sign(wait), [{ json: {}, binary: { data: memoryBinary(pdf('docs 1'), 'docs-1.pdf') } }]);
 	const unwaited = await fir('firmador:document:sign', sign({ batch: true }), [{ json: {}, binary: { data: memoryBinary(pdf('docs 2'), 'docs-2.pdf') } }]);
@@ -303,14 +306,14 @@ beforeAll(async () => {
 	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {} }, down);
 	const changed = appendAnnotation(Buffer.from(down[0].binary!.data.data, 'base64'));
 	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} }, [{ json: {}, binary: { data: memoryBinary(changed, 'changed.pdf') } }]);
-	const hashes = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('docs').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: wait }, [{ json: {} }]);
+	const hashes = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('docs').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: wait }, [{ json: {} }]);
 	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
 	const pendingHash = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('pending').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: {} }, [{ json: {} }]);
 	record('firmador:error', await runFirmador({ parameters: { resource: 'hash', operation: 'getSigned', sessionId: pendingHash[0].json.sessionId, matchHash: '' }, items: [{ json: {} }], credentials: firmadorCredentials, continueOnFail: true }), true);
 	firmador.control.configure({ detailWithSignature: 'Firmado con observaciones' });
 	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
 	firmador.control.configure({ detailWithSignature: '' });
-	const xml = await fir('firmador:xml:sign', { resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<factura><n>1</n></factura>', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', options: wait }, [{ json: {} }]);
+	const xml = await fir('firmador:xml:sign', { resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<factura><n>1</n></factura>', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', waitForCompletion: true, options: wait }, [{ json: {} }]);
 	await fir('firmador:xml:getSigned', { resource: 'xml', operation: 'getSigned', sessionId: xml[0].json.sessionId, matchHash: xml[0].json.hash, asBinary: true, binaryPropertyName: 'data' }, xml);
 
 	// DigiCert Code Signing
@@ -544,5 +547,84 @@ describe('README.md', () => {
 		for (const m of README.matchAll(/\*\*([^*]+)\*\* to be on/g)) quoted.push(m[1]);
 		expect(quoted.length).toBeGreaterThan(20);
 		expect(quoted.filter((name) => !['Resource', 'Operation'].includes(name) && !names.has(name))).toEqual([]);
+	});
+});
+
+/**
+ * Issue #20: the public surface is frozen. The parameters come from the nodes' and credentials'
+ * descriptions, the output keys from the runs above (every operation has run, error items included); the
+ * whole is compared with test/surface.json. A change fails here until the file is rewritten on purpose
+ * (`UPDATE_SURFACE=1 npx jest test/integration/docsNames.test.ts`) and the node's version is raised.
+ */
+describe('public surface (test/surface.json)', () => {
+	const SURFACE_FILE = path.join(ROOT, 'test', 'surface.json');
+	const nodes: Array<[string, INodeType]> = [
+		['arcaAutomation', new ArcaAutomation()],
+		['firmador', new Firmador()],
+		['digiCertCodeSigning', new DigiCertCodeSigning()],
+		['certificateTrigger', new CertificateTrigger() as unknown as INodeType],
+	];
+
+	/** Every resource:operation a node offers (the trigger: every event), and its error items. */
+	function operationsOf(name: string, node: INodeType): string[] {
+		if (name === 'certificateTrigger') {
+			const event = node.description.properties.find((p) => p.name === 'event')!;
+			return (event.options as Array<{ value: string }>).map((o) => `${name}:${o.value}`);
+		}
+		const ops: string[] = [];
+		for (const field of node.description.properties.filter((p) => p.name === 'operation')) {
+			const resource = String(field.displayOptions!.show!.resource![0]);
+			for (const option of field.options as Array<{ value: string }>) ops.push(`${name}:${resource}:${option.value}`);
+		}
+		return [...ops, `${name}:error`];
+	}
+
+	function currentSurface(): Surface {
+		const surface: Surface = { nodes: {}, credentials: {} };
+		for (const [name, node] of nodes) {
+			const outputs: Record<string, string[]> = {};
+			for (const op of operationsOf(name, node)) {
+				const s = seen.get(op);
+				// Top-level keys only: deeper ones are the provider's own (raw answers), not names of ours.
+				outputs[op.slice(name.length + 1)] = s ? [...new Set([...s.paths].map((p) => p.split('.')[0]))].sort() : ['(never run)'];
+				if (s) for (const b of [...s.binary].sort()) outputs[op.slice(name.length + 1)].push(`binary:${b}`);
+			}
+			surface.nodes[name] = nodeSurface(node, outputs);
+		}
+		for (const credential of [new AfipSdkApi(), new ArcaLogin(), new FirmadorApi(), new FirmadorSftp(), new DigiCertApi()]) {
+			surface.credentials[credential.name] = credentialSurface(credential);
+		}
+		return surface;
+	}
+
+	test('every operation of every node has run here (its output keys are part of the surface)', () => {
+		const never = nodes.flatMap(([name, node]) => operationsOf(name, node)).filter((op) => !seen.has(op));
+		expect(never).toEqual([]);
+	});
+
+	test('the surface is the committed one, and a node whose surface changed has a new version', () => {
+		const current = currentSurface();
+		const committed = existsSync(SURFACE_FILE) ? (JSON.parse(readFileSync(SURFACE_FILE, 'utf8')) as Surface & { frozen?: Record<string, string> }) : undefined;
+		// Each node version's surface is frozen by its hash: rewriting the file cannot change a released version.
+		const frozen: Record<string, string> = { ...(committed?.frozen ?? {}) };
+		const changedWithoutNewVersion: string[] = [];
+		for (const [name] of nodes) {
+			const version = Math.max(...[current.nodes[name].version].flat());
+			const hash = createHash('sha256').update(JSON.stringify(current.nodes[name])).digest('hex').slice(0, 16);
+			const key = `${name}@${version}`;
+			if (frozen[key] && frozen[key] !== hash) changedWithoutNewVersion.push(key);
+			else frozen[key] = hash;
+		}
+		const next = { ...current, frozen: Object.fromEntries(Object.entries(frozen).sort(([a], [b]) => a.localeCompare(b))) };
+		if (process.env.UPDATE_SURFACE === '1' && changedWithoutNewVersion.length === 0) writeFileSync(SURFACE_FILE, `${JSON.stringify(next, null, '\t')}\n`);
+		const diff = surfaceDiff(committed ?? {}, next);
+		if (changedWithoutNewVersion.length > 0 || diff.length > 0) {
+			throw new Error(
+				`The public surface changed (${diff.length} lines):\n${diff.slice(0, 60).join('\n')}\n\n` +
+					'Names, defaults and option values are what saved workflows and credentials refer to. If the change is meant: ' +
+					(changedWithoutNewVersion.length ? `raise the version of ${changedWithoutNewVersion.join(', ')} (its surface is frozen; a new typeVersion keeps old workflows on the old behaviour), then ` : '') +
+					'rewrite test/surface.json with UPDATE_SURFACE=1 npx jest test/integration/docsNames.test.ts and commit it.',
+			);
+		}
 	});
 });
