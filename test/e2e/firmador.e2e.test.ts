@@ -129,7 +129,7 @@ test('sign 20 PDFs in one batch request and collect the 20 signed copies', async
 	expect(downloads.map((d) => d.binary?.data?.fileName)).toEqual(signed.map((s) => s.json.fileName));
 	for (const d of downloads) {
 		const onServer = readFileSync(path.join(signedFolder, d.binary!.data.fileName));
-		expect(d.json.sha1).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
+		expect(d.json.hash).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
 	}
 });
 

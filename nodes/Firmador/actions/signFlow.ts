@@ -19,8 +19,11 @@ export interface SignFlow<P extends { person: Signer }, S extends { person: Sign
 	single?: { path: string; body: (person: Signer, payload: S) => IDataObject };
 	/** The batch endpoint: `key` holds one entry per item. */
 	batch: { path: string; key: string; entry: (payload: S) => IDataObject };
-	/** Reads and checks one item (signer included) before anything is sent. */
-	prepare: (itemIndex: number) => Promise<P>;
+	/**
+	 * Reads and checks one item before anything is sent. `signer` checks the item's signer (`validatedPerson`)
+	 * against the first item's when the items share a request, at the point the operation reads it.
+	 */
+	prepare: (itemIndex: number, signer: (person: Signer) => Signer) => Promise<P>;
 	/** What each output item says about its own input, besides the session id. */
 	output: (payload: S) => IDataObject;
 	stage?: BatchedOptions<P, S>['stage'];
@@ -33,12 +36,12 @@ export async function runSignFlow<P extends { person: Signer }, S extends { pers
 	const batched = flow.single === undefined || options.batch === true;
 	const output = await runBatched<P, S>(ctx, {
 		batchSize: batched ? Number(options.batchSize ?? 50) : 1,
-		prepare: async (itemIndex) => {
-			const prepared = await flow.prepare(itemIndex);
-			// One request carries one CUILPersona / CUITEmpresa.
-			if (batched) checkSameSignerAsFirst(ctx, itemIndex, prepared.person);
-			return prepared;
-		},
+		// One request carries one CUILPersona / CUITEmpresa.
+		prepare: async (itemIndex) =>
+			await flow.prepare(itemIndex, (person) => {
+				if (batched) checkSameSignerAsFirst(ctx, itemIndex, person);
+				return person;
+			}),
 		stage: flow.stage,
 		around: flow.around,
 		stageConcurrency: flow.stageConcurrency,

@@ -201,7 +201,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	return await runSignFlow<Prepared, Staged>(this, {
 		single: { path: '/api/Firmador', body: (person, staged) => ({ CUILPersona: person.cuil, ...staged.archivo, HashArchivo: staged.hash, CUITEmpresa: person.cuit }) },
 		batch: { path: '/api/FirmadorMasivo', key: 'Archivos', entry: (staged) => ({ NombreArchivo: staged.fileName, HashArchivo: staged.hash, ...staged.archivo }) },
-		prepare: async (itemIndex) => {
+		prepare: async (itemIndex, signer) => {
 			if (!settings) throw settingsError;
 			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
 			const target = remotePath(prepared.folder, prepared.fileName);
@@ -209,6 +209,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			if (earlier !== undefined) {
 				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
 			}
+			signer(prepared.person);
 			claimed.set(claimKey(target), itemIndex);
 			return prepared;
 		},

@@ -80,11 +80,11 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	return await runSignFlow<Prepared>(this, {
 		single: { path: '/api/FirmadorHash', body: (person, prepared) => ({ CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: prepared.bytes }) },
 		batch: { path: '/api/FirmadorHashMasivo', key: 'Hash', entry: (prepared) => ({ Hash: prepared.bytes }) },
-		prepare: async (itemIndex) => {
+		prepare: async (itemIndex, signer) => {
 			await checkApiCredential(this, itemIndex);
 			const itemOptions = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const encoding = ((itemOptions.hashEncoding as string) || 'utf16leHex') as HashByteEncoding;
-			const person = validatedPerson(this, itemIndex);
+			const person = signer(validatedPerson(this, itemIndex));
 			let hex: string;
 			if (this.getNodeParameter('hashSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;

@@ -104,9 +104,9 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	// XML is always sent in one request (FirmadorXmlMasivo): there is no single-document endpoint.
 	return await runSignFlow<Prepared>(this, {
 		batch: { path: '/api/FirmadorXmlMasivo', key: 'Xml', entry: (prepared) => prepared.entry },
-		prepare: async (itemIndex) => {
+		prepare: async (itemIndex, signer) => {
 			await checkApiCredential(this, itemIndex);
-			const person = validatedPerson(this, itemIndex);
+			const person = signer(validatedPerson(this, itemIndex));
 			let xml: string;
 			if (this.getNodeParameter('xmlSource', itemIndex) === 'binary') {
 				const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
