@@ -6,14 +6,7 @@
 import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	DEFAULT_WINDOW,
-	planStatusChanges,
-	readStatusChangeState,
-	statusWindowMinutes,
-	type StatusChangeState,
-	type WindowOptions,
-} from './triggerState';
+import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState, type WindowOptions } from '../DigiCertCodeSigning/protocol/statusFeed';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
 
@@ -58,16 +51,6 @@ export interface StatusPollResult {
 	truncated: boolean;
 }
 
-/**
- * One read of the status-changes feed from `state`: the changes not seen before and the state to keep.
- * Both events read the feed this way (Renewal Due between its daily listings).
- */
-export async function readStatusFeed(client: DigiCertClient, state: StatusChangeState, now: Date, window: WindowOptions = DEFAULT_WINDOW) {
-	const { minutes, truncated } = statusWindowMinutes(state, now, window);
-	const { fresh, next } = planStatusChanges(state, await client.listStatusChanges(minutes), now, window);
-	return { fresh, next, truncated };
-}
-
 /** Reads the window, keeps the new changes with a watched status, fetches their orders. No state is written. */
 export async function pollStatusChanges(
 	client: DigiCertClient,
@@ -75,7 +58,7 @@ export async function pollStatusChanges(
 	settings: StatusSettings,
 	now: Date,
 ): Promise<StatusPollResult> {
-	const { fresh, next, truncated } = await readStatusFeed(client, readStatusChangeState(stateRaw), now, settings.window);
+	const { fresh, next, truncated } = await client.readStatusFeed(readStatusChangeState(stateRaw), now, settings.window);
 	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const items: INodeExecutionData[] = [];
 	for (const change of watched as StatusChangeRow[]) {
@@ -104,7 +87,7 @@ export async function sampleStatusChange(client: DigiCertClient, node: INode, se
 	const watched = changes.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const pick = watched[watched.length - 1] ?? changes[changes.length - 1];
 	if (pick) return changeItem(pick, await client.getOrder(pick.order_id), true);
-	const [order] = await client.list('/order/certificate', 'orders', { qs: { sort: '-date_created' }, returnAll: false, limit: 1 });
+	const [order] = await client.listOrders({ sort: '-date_created' }, { returnAll: false, limit: 1 });
 	if (!order) {
 		throw new NodeOperationError(node, 'The DigiCert account has no orders to show as a sample', {
 			description: 'No order status changed in the last 7 days and the account lists no orders.',

@@ -9,7 +9,6 @@ import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
 import { DAY_MS, ymd } from '../shared/time';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import {
-	emptyStatusChangeState,
 	certificateKey,
 	planRenewalEvents,
 	pruneRenewalState,
@@ -20,8 +19,8 @@ import {
 } from './triggerState';
 import { parseCertificate, splitPemCertificates } from '../shared/x509';
 import type { DigiCertClient } from '../DigiCertCodeSigning/transport';
+import { emptyStatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
 import { advanceSchedule, dueOrderIds, scheduleHolds, readSchedule, scheduleFromScan, type RenewalSchedule, type UpcomingEntry } from './renewalSchedule';
-import { readStatusFeed } from './orderStatusChanged';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 export const PRUNE_GRACE_DAYS = 7;
@@ -201,12 +200,7 @@ export interface IssuedOrderFilters {
 
 /** Every issued order (all pages), optionally filtered by product and container. */
 export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOrderFilters): Promise<IDataObject[]> {
-	const qs: IDataObject = { 'filters[status]': 'issued' };
-	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
-	if (filters.containerId) qs['filters[container_id]'] = filters.containerId;
-	if (filters.validTillOnOrBefore) qs['filters[valid_till]'] = `<=${filters.validTillOnOrBefore}`;
-	return await client.list('/order/certificate', 'orders', {
-		qs,
+	return await client.listOrders({ status: 'issued', product: filters.productNameId, containerId: filters.containerId, validTillOnOrBefore: filters.validTillOnOrBefore }, {
 		returnAll: true,
 		maxPages: MAX_ORDER_PAGES,
 		whenCapReached: 'narrow the trigger with a product or container filter',
@@ -483,13 +477,13 @@ export async function pollRenewalDue(
 	const feed = schedule?.changes ?? emptyStatusChangeState();
 	if (!scheduleHolds(schedule, key, now)) {
 		// The feed's baseline first: whatever it returns now is already reflected in the listing that follows.
-		const { next: changes } = await readStatusFeed(client, feed, now);
+		const { next: changes } = await client.readStatusFeed(feed, now);
 		const digicert = await digiCertCandidates(client, settings, now, unreadable);
 		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now, unreadable);
 		return { ...result, kind: 'scan', schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now) };
 	}
 
-	const { fresh, next: changes } = await readStatusFeed(client, feed, now);
+	const { fresh, next: changes } = await client.readStatusFeed(feed, now);
 	const scheduled = new Set(schedule.upcoming.map(([, id]) => id));
 	const toRead = new Set(dueOrderIds(schedule, now));
 	const dropped = new Set<number>();

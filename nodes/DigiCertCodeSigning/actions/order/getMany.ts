@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertClient } from '../../transport';
+import { digiCertClient, type OrderFilters } from '../../transport';
 import { orderOutput } from '../common';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 import { DAY_MS, ymd } from '../../../shared/time';
@@ -64,26 +64,24 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = {};
-	if (filters.status) qs['filters[status]'] = filters.status;
-	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
-	for (const [key, label, param] of [
-		['organizationId', 'Organization ID', 'filters[organization_id]'],
-		['containerId', 'Container ID', 'filters[container_id]'],
+	const query: OrderFilters = { status: filters.status as string | undefined, product: filters.productNameId as string | undefined };
+	for (const [key, label] of [
+		['organizationId', 'Organization ID'],
+		['containerId', 'Container ID'],
 	] as const) {
 		const value = String(filters[key] ?? '').trim();
 		if (!value) continue;
 		if (!/^[0-9]+$/.test(value)) throw inputError(this.getNode(), itemIndex, `Filters → ${label}`, `must be a number, got "${value}"`);
-		qs[param] = value;
+		query[key] = value;
 	}
 	if (filters.expiresWithinDays !== undefined && filters.expiresWithinDays !== '') {
 		const days = Number(filters.expiresWithinDays);
 		if (!Number.isInteger(days) || days < 0) throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
-		qs['filters[valid_till]'] = `<=${ymd(new Date(Date.now() + days * DAY_MS))}`;
+		query.validTillOnOrBefore = ymd(new Date(Date.now() + days * DAY_MS));
 	}
-	if (filters.search) qs['filters[search]'] = String(filters.search);
-	if (filters.sort) qs.sort = filters.sort;
-	const orders = await digiCertClient(this).list('/order/certificate', 'orders', { qs, returnAll, limit, itemIndex });
+	if (filters.search) query.search = String(filters.search);
+	if (filters.sort) query.sort = String(filters.sort);
+	const orders = await digiCertClient(this).listOrders(query, { returnAll, limit, itemIndex });
 	const now = new Date();
 	return orders.map((order) => ({ json: orderOutput(order, {}, now), pairedItem: { item: itemIndex } }));
 }
