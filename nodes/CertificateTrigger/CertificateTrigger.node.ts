@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { containerProperty } from '../DigiCertCodeSigning/actions/common';
+import { containerProperty, productProperty } from '../DigiCertCodeSigning/descriptions';
 import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
 import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
@@ -99,20 +99,8 @@ export class CertificateTrigger implements INodeType {
 				description: 'Whether to watch the issued code-signing orders of the DigiCert account',
 				displayOptions: { show: { event: ['renewalDue'] } },
 			},
-			{
-				displayName: 'Product',
-				name: 'productNameId',
-				type: 'options',
-				options: [
-					{ name: 'Any Product', value: '' },
-					{ name: 'Code Signing', value: 'code_signing' },
-					{ name: 'EV Code Signing', value: 'code_signing_ev' },
-				],
-				default: '',
-				description: 'Only orders of this product',
-				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
-			},
 			...updateDisplayOptions({ show: { event: ['renewalDue'], includeDigiCert: [true] } }, [
+				productProperty('Only orders of this product', true),
 				containerProperty('Only orders in this container (division). Leave empty to watch every container.'),
 			]),
 			{

@@ -7,7 +7,8 @@ import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState, type WindowOptions } from '../DigiCertCodeSigning/protocol/statusFeed';
-import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { normalizeStatus, ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
 
 
@@ -31,16 +32,22 @@ export function readStatusSettings(ctx: IPollFunctions): StatusSettings {
 	return { statuses, window: { ...DEFAULT_WINDOW, overlapMinutes: overlap } };
 }
 
-function changeItem(change: StatusChangeRow, order: IDataObject, sample = false): INodeExecutionData {
+/**
+ * The change as an item: the order as the DigiCert node outputs it (orderFacts), with the status the change
+ * reported (normalised in `status`, DigiCert's in `rawStatus`) and the raw order under `order`.
+ */
+function changeItem(change: StatusChangeRow, order: IDataObject, sample = false, now = new Date()): INodeExecutionData {
+	const facts = orderFacts(order, now);
 	const json: IDataObject = {
 		event: 'orderStatusChanged',
+		...(sample ? { sample: true } : {}),
+		...facts,
 		orderId: change.order_id,
-		certificateId: change.certificate_id ?? undefined,
-		status: change.status,
+		certificateId: change.certificate_id ?? facts.certificateId,
+		status: normalizeStatus(change.status, facts.validTill, now),
+		rawStatus: change.status,
 		order,
 	};
-	if (sample) json.sample = true;
-	if (json.certificateId === undefined) delete json.certificateId;
 	return { json };
 }
 

@@ -6,6 +6,7 @@ import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
+import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
 import { DAY_MS, ymd } from '../shared/time';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import {
@@ -28,7 +29,7 @@ export const PRUNE_GRACE_DAYS = 7;
 export interface RenewalSettings {
 	useDigiCert: boolean;
 	usePem: boolean;
-	productNameId: string;
+	product: string;
 	containerId: number;
 	pems: Array<{ label: string; pem: string }>;
 	policy: RenewalPolicy;
@@ -108,7 +109,7 @@ export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
 	return {
 		useDigiCert,
 		usePem,
-		productNameId: useDigiCert ? String(ctx.getNodeParameter('productNameId', '') ?? '').trim() : '',
+		product: useDigiCert ? String(ctx.getNodeParameter('product', '') ?? '').trim() : '',
 		containerId,
 		pems,
 		policy,
@@ -143,7 +144,8 @@ export function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: D
 			serialNumber: summary.serialNumber,
 			notBefore: summary.notBefore,
 			notAfter: summary.notAfter,
-			extra: { fingerprintSha256: summary.fingerprintSha256 },
+			// x509's names, and the DigiCert orders' names for the same instants.
+		extra: { notBefore: summary.notBefore, notAfter: summary.notAfter, validFrom: summary.notBefore, validTill: summary.notAfter, fingerprintSha256: summary.fingerprintSha256 },
 		};
 	});
 }
@@ -163,10 +165,9 @@ function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 	const notAfter = dcDate(certificate.valid_till ?? order.valid_till, 'end');
 	if (!serial || !notBefore || !notAfter) return undefined;
 	const ca = (certificate.ca_cert ?? order.ca_cert ?? {}) as IDataObject;
-	const product = (order.product ?? {}) as IDataObject;
 	const organization = (order.organization ?? {}) as IDataObject;
-	const container = (order.container ?? {}) as IDataObject;
 	const commonName = str(certificate.common_name);
+	// The order as the DigiCert node outputs it (validFrom/validTill, normalised status, product, …) and the raw answer.
 	return {
 		source: 'digicert',
 		// DigiCert serials are unique per issuing CA; without the CA name in the order, "DigiCert" + serial.
@@ -178,13 +179,7 @@ function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 		serialNumber: serial.toUpperCase(),
 		notBefore,
 		notAfter,
-		extra: {
-			orderId: order.id,
-			certificateId: certificate.id,
-			product: product.name_id ?? order.product_name_id,
-			containerId: container.id,
-			organization: organization.name,
-		},
+		extra: { ...orderFacts(order), order },
 	};
 }
 
@@ -192,7 +187,7 @@ function orderCandidate(order: IDataObject): CandidateCertificate | undefined {
 export const MAX_ORDER_PAGES = 50;
 
 export interface IssuedOrderFilters {
-	productNameId?: string;
+	product?: string;
 	containerId?: number;
 	/** YYYY-MM-DD: only orders expiring on or before it (filters[valid_till]=<=). */
 	validTillOnOrBefore?: string;
@@ -200,7 +195,7 @@ export interface IssuedOrderFilters {
 
 /** Every issued order (all pages), optionally filtered by product and container. */
 export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOrderFilters): Promise<IDataObject[]> {
-	return await client.listOrders({ status: 'issued', product: filters.productNameId, containerId: filters.containerId, validTillOnOrBefore: filters.validTillOnOrBefore }, {
+	return await client.listOrders({ status: 'issued', product: filters.product, containerId: filters.containerId, validTillOnOrBefore: filters.validTillOnOrBefore }, {
 		returnAll: true,
 		maxPages: MAX_ORDER_PAGES,
 		whenCapReached: 'narrow the trigger with a product or container filter',
@@ -233,7 +228,7 @@ export function dueHorizon(policy: RenewalPolicy, now: Date): string {
  */
 export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings, now?: Date, skipped?: SkippedRecord[]): Promise<CandidateCertificate[]> {
 	const orders = await listIssuedOrders(client, {
-		productNameId: settings.productNameId,
+		product: settings.product,
 		containerId: settings.containerId,
 		validTillOnOrBefore: now ? dueHorizon(settings.policy, now) : undefined,
 	});
@@ -306,19 +301,16 @@ export function eventItem(
 		sample: event === 'sample' ? true : undefined,
 		source: candidate.source,
 		label: candidate.source === 'pem' ? candidate.ref : undefined,
-		orderId: candidate.source === 'digicert' ? candidate.extra.orderId : undefined,
+		...candidate.extra,
 		subject: candidate.subject,
 		commonName: candidate.commonName,
 		issuer: candidate.issuer,
 		serialNumber: candidate.serialNumber,
-		notBefore: candidate.notBefore,
-		notAfter: candidate.notAfter,
 		daysRemaining: assessment.daysRemaining,
 		due: assessment.due,
 		expired: assessment.expired,
 		windowStart: assessment.windowStart,
 		policy: policyOutput(policy, assessment),
-		...candidate.extra,
 	};
 	if (event === 'renewalReminder') json.reminder = reminders;
 	for (const key of Object.keys(json)) if (json[key] === undefined || json[key] === '') delete json[key];
@@ -394,14 +386,14 @@ export function planRenewalPoll(
 
 /** The settings a schedule depends on: any change means a new scan. */
 export const scheduleKey = (settings: RenewalSettings) =>
-	JSON.stringify([settings.productNameId, settings.containerId, settings.policy, settings.reminderEveryDays]);
+	JSON.stringify([settings.product, settings.containerId, settings.policy, settings.reminderEveryDays]);
 
 /** An order read in full, as a candidate if the trigger watches it (issued, not renewed, matching the filters). */
 function watchedCandidate(order: IDataObject, settings: RenewalSettings): CandidateCertificate | undefined {
 	if (order.status !== 'issued' || order.is_renewed === true) return undefined;
 	const product = (order.product ?? {}) as IDataObject;
 	const container = (order.container ?? {}) as IDataObject;
-	if (settings.productNameId && String(product.name_id ?? order.product_name_id ?? '') !== settings.productNameId) return undefined;
+	if (settings.product && String(product.name_id ?? order.product_name_id ?? '') !== settings.product) return undefined;
 	if (settings.containerId && Number(container.id) !== settings.containerId) return undefined;
 	return orderCandidate(order);
 }

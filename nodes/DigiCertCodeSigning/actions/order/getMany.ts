@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient, type OrderFilters } from '../../transport';
 import { orderOutput } from '../common';
+import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 import { DAY_MS, ymd } from '../../../shared/time';
 import { titleCase } from '../../../shared/titleCase';
@@ -20,19 +21,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Container ID', name: 'containerId', type: 'string', default: '' },
+			containerProperty('Only orders in this container (division)'),
 			{ displayName: 'Expires Within (Days)', name: 'expiresWithinDays', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)' },
-			{ displayName: 'Organization ID', name: 'organizationId', type: 'string', default: '' },
-			{
-				displayName: 'Product',
-				name: 'productNameId',
-				type: 'options',
-				options: [
-					{ name: 'Code Signing (OV)', value: 'code_signing' },
-					{ name: 'EV Code Signing', value: 'code_signing_ev' },
-				],
-				default: 'code_signing',
-			},
+			organizationProperty('Only orders of this organization', false),
+			productProperty('Only orders of this product'),
 			{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to look for (common name, order ID)' },
 			{
 				displayName: 'Sort',
@@ -64,12 +56,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const query: OrderFilters = { status: filters.status as string | undefined, product: filters.productNameId as string | undefined };
-	for (const [key, label] of [
-		['organizationId', 'Organization ID'],
-		['containerId', 'Container ID'],
+	const query: OrderFilters = { status: filters.status as string | undefined, product: filters.product as string | undefined };
+	for (const [name, key, label] of [
+		['organization', 'organizationId', 'Organization'],
+		['container', 'containerId', 'Container'],
 	] as const) {
-		const value = String(filters[key] ?? '').trim();
+		// A resource locator ({mode, value}) in the editor; a plain ID from older JSON or an expression.
+		const located = filters[name];
+		const value = String((located && typeof located === 'object' ? (located as IDataObject).value : located) ?? '').trim();
 		if (!value) continue;
 		if (!/^[0-9]+$/.test(value)) throw inputError(this.getNode(), itemIndex, `Filters → ${label}`, `must be a number, got "${value}"`);
 		query[key] = value;
