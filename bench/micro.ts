@@ -14,7 +14,9 @@ import { STATUS_IDS_PER_REQUEST } from '../nodes/Firmador/transport/api';
 import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { listIssuedOrders, pollRenewalDue, type RenewalSettings } from '../nodes/CertificateTrigger/renewalDue';
+import { listIssuedOrders } from '../nodes/CertificateTrigger/candidates';
+import { pollRenewalDue } from '../nodes/CertificateTrigger/renewalDue';
+import type { RenewalSettings } from '../nodes/CertificateTrigger/settings';
 import { CertificateTrigger } from '../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertClient, type ClientSettings } from '../nodes/DigiCertCodeSigning/transport';
 import { startFirmadorSimulator } from '../test/simulators/firmador/server';

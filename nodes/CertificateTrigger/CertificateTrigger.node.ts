@@ -12,8 +12,11 @@ import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
 import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import { titleCase } from '../shared/titleCase';
-import { pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
-import { gatherCandidates, pollRenewalDue, readRenewalSettings, sampleRenewalItem } from './renewalDue';
+import { gatherCandidates } from './candidates';
+import { pollStatusChanges, sampleStatusChange } from './orderStatusChanged';
+import { sampleRenewalItem } from './planning';
+import { pollRenewalDue } from './renewalDue';
+import { readRenewalSettings, readStatusSettings } from './settings';
 
 /*
  * Where the state lives and why nothing is lost
@@ -248,7 +251,7 @@ export class CertificateTrigger implements INodeType {
 			const settings = readRenewalSettings(this);
 			if (manual) {
 				// Fetch Test Event shows the most urgent certificate, due or not: it lists every order.
-				const { candidates } = await gatherCandidates(this, client, settings, now, { allOrders: true });
+				const { candidates } = await gatherCandidates(this.getNode(), client, settings, now, { allOrders: true });
 				return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			}
 			const staticData = this.getWorkflowStaticData('node');

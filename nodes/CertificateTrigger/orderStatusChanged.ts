@@ -3,34 +3,14 @@
  * incrementally from GET /order/certificate/status-changes?minutes=N (N = minutes since the last poll +
  * an overlap), filtered by status, each emitted once with the order's details.
  */
-import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState, type WindowOptions } from '../DigiCertCodeSigning/protocol/statusFeed';
-import { normalizeStatus, ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
+import { normalizeStatus } from '../DigiCertCodeSigning/protocol/status';
 import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
-
-
-export interface StatusSettings {
-	/** Empty: every status. */
-	statuses: string[];
-	window: WindowOptions;
-}
-
-export function readStatusSettings(ctx: IPollFunctions): StatusSettings {
-	const statuses = (ctx.getNodeParameter('statuses', []) as string[]) ?? [];
-	const unknown = statuses.filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status));
-	if (unknown.length) {
-		throw new NodeOperationError(ctx.getNode(), `Statuses: unknown status ${unknown.map((s) => `"${s}"`).join(', ')}`);
-	}
-	const options = ctx.getNodeParameter('options', {}) as { overlapMinutes?: number };
-	const overlap = Number(options.overlapMinutes ?? DEFAULT_WINDOW.overlapMinutes);
-	if (!Number.isInteger(overlap) || overlap < 1 || overlap > 60) {
-		throw new NodeOperationError(ctx.getNode(), 'Overlap (Minutes) must be a whole number from 1 to 60');
-	}
-	return { statuses, window: { ...DEFAULT_WINDOW, overlapMinutes: overlap } };
-}
+import type { StatusSettings } from './settings';
 
 /**
  * The change as an item: the order as the DigiCert node outputs it (orderFacts), with the status the change

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { sleep } from 'n8n-workflow';
-import { listIssuedOrders } from '../../nodes/CertificateTrigger/renewalDue';
+import { listIssuedOrders } from '../../nodes/CertificateTrigger/candidates';
 import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 import { startDigiCertSimulator, type DigiCertSimulator, type Fault } from '../simulators/digicert/server';
 

@@ -1,4 +1,4 @@
-import { listIssuedOrders, MAX_ORDER_PAGES } from '../../nodes/CertificateTrigger/renewalDue';
+import { listIssuedOrders, MAX_ORDER_PAGES } from '../../nodes/CertificateTrigger/candidates';
 import { DigiCertClient } from '../../nodes/DigiCertCodeSigning/transport';
 import { outputFileName } from '../../nodes/shared/outputFileName';
 
