@@ -1,4 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
 /**
  * The DigiCert Code Signing node and its transport against the simulator, through n8n's own HTTP stack
  * (runDigiCertNode and digiCertContext of test/support/nodeContext.ts). Backoff sleeps are injected: recorded, not waited.
@@ -8,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
 
 import { backoffBudgetMs } from '../../nodes/shared/backoff';
 import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
