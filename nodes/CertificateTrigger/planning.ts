@@ -13,7 +13,7 @@ import type { RenewalSettings } from './settings';
 import { planRenewalEvents, pruneRenewalState, readRenewalState, type CertSource, type ObservedCertificate, type RenewalState } from './triggerState';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
-export const PRUNE_GRACE_DAYS = 7;
+const PRUNE_GRACE_DAYS = 7;
 
 /**
  * Longest code-signing lifetime the "fraction of the lifetime" policy must allow for: 39 months (the
@@ -41,7 +41,7 @@ function policyOutput(policy: RenewalPolicy, assessment: RenewalAssessment): IDa
 	return out;
 }
 
-export function eventItem(
+function eventItem(
 	candidate: CandidateCertificate,
 	assessment: RenewalAssessment,
 	policy: RenewalPolicy,

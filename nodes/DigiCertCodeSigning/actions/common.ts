@@ -284,7 +284,7 @@ export async function readCsr(ctx: IExecuteFunctions, itemIndex: number): Promis
 	};
 }
 
-export function splitList(value: unknown): string[] {
+function splitList(value: unknown): string[] {
 	return String(value ?? '')
 		.split(',')
 		.map((s) => s.trim())

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-export const PRODUCT_OPTIONS = [
+const PRODUCT_OPTIONS = [
 	{ name: 'Code Signing (OV)', value: 'code_signing' },
 	{ name: 'EV Code Signing', value: 'code_signing_ev' },
 ];

@@ -31,7 +31,7 @@ import { digicertBaseUrl } from './region';
 
 export type DigiCertContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
-export const CREDENTIAL_NAME = 'digiCertApi';
+const CREDENTIAL_NAME = 'digiCertApi';
 
 /**
  * DigiCert allows about 100 requests per 5 s per key; 6 retries with ceilings 1, 2, 4, 8, 16, 20 s
@@ -72,7 +72,7 @@ export interface RawResponse {
 }
 
 /** The request never got an HTTP answer (connection refused / reset / timeout). */
-export class DigiCertNetworkError extends Error {
+class DigiCertNetworkError extends Error {
 	constructor(
 		readonly method: string,
 		readonly path: string,
@@ -154,7 +154,7 @@ export interface StatusChangeRow {
 	status: string;
 }
 
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 
 /** Filters of DigiCert's order list; empty ones are left out. */
 export interface OrderFilters {
@@ -169,7 +169,7 @@ export interface OrderFilters {
 	sort?: string;
 }
 
-export function orderListQuery(filters: OrderFilters): IDataObject {
+function orderListQuery(filters: OrderFilters): IDataObject {
 	const qs: IDataObject = {};
 	if (filters.status) qs['filters[status]'] = filters.status;
 	if (filters.product) qs['filters[product_name_id]'] = filters.product;
@@ -181,9 +181,9 @@ export function orderListQuery(filters: OrderFilters): IDataObject {
 	return qs;
 }
 
-export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
-export const newOrderReference = () => `n8n-${randomUUID()}`;
+const newOrderReference = () => `n8n-${randomUUID()}`;
 
 const pathOnly = (path: string) => path.split('?')[0];
 
