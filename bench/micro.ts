@@ -14,7 +14,9 @@ import { STATUS_IDS_PER_REQUEST } from '../nodes/Firmador/transport/api';
 import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { listIssuedOrders, pollRenewalDue, type RenewalSettings } from '../nodes/CertificateTrigger/renewalDue';
+import { listIssuedOrders } from '../nodes/CertificateTrigger/candidates';
+import { pollRenewalDue } from '../nodes/CertificateTrigger/renewalDue';
+import type { RenewalSettings } from '../nodes/CertificateTrigger/settings';
 import { CertificateTrigger } from '../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertClient, type ClientSettings } from '../nodes/DigiCertCodeSigning/transport';
 import { startFirmadorSimulator } from '../test/simulators/firmador/server';
@@ -291,7 +293,7 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 		];
 		for (const policy of policies) {
 			const harness = new PollHarness(new CertificateTrigger(), {
-				parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, productNameId: '', options: {}, ...policy.params },
+				parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, product: '', options: {}, ...policy.params },
 				mode: 'trigger',
 				credentials,
 				digiCert,
@@ -314,7 +316,7 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 
 			// A day of polls, one a minute, from the state the two polls above left (the trigger's own poll
 			// function, with the simulated time given to it and to the simulator).
-			const settings: RenewalSettings = { useDigiCert: true, usePem: false, productNameId: '', containerId: 0, pems: [], policy: policy.policy, reminderEveryDays: 0 };
+			const settings: RenewalSettings = { useDigiCert: true, usePem: false, product: '', containerId: 0, pems: [], policy: policy.policy, reminderEveryDays: 0 };
 			const pollCtx = { getNode: () => harness.node } as unknown as IPollFunctions;
 			const client = new DigiCertClient(digiCertContext({ credentials: credentials.digiCertApi as DigiCertCredentials, parameters: {}, digiCert }).ctx);
 			let stored: { renewal?: unknown; schedule?: unknown } = { renewal: harness.memory.renewal, schedule: harness.memory.renewalSchedule };

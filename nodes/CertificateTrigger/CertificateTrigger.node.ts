@@ -7,13 +7,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { containerProperty } from '../DigiCertCodeSigning/actions/common';
+import { containerProperty, productProperty } from '../DigiCertCodeSigning/descriptions';
 import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
 import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import { titleCase } from '../shared/titleCase';
-import { pollStatusChanges, readStatusSettings, sampleStatusChange } from './orderStatusChanged';
-import { gatherCandidates, pollRenewalDue, readRenewalSettings, sampleRenewalItem } from './renewalDue';
+import { gatherCandidates } from './candidates';
+import { pollStatusChanges, sampleStatusChange } from './orderStatusChanged';
+import { sampleRenewalItem } from './planning';
+import { pollRenewalDue } from './renewalDue';
+import { readRenewalSettings, readStatusSettings } from './settings';
 
 /*
  * Where the state lives and why nothing is lost
@@ -99,20 +102,8 @@ export class CertificateTrigger implements INodeType {
 				description: 'Whether to watch the issued code-signing orders of the DigiCert account',
 				displayOptions: { show: { event: ['renewalDue'] } },
 			},
-			{
-				displayName: 'Product',
-				name: 'productNameId',
-				type: 'options',
-				options: [
-					{ name: 'Any Product', value: '' },
-					{ name: 'Code Signing', value: 'code_signing' },
-					{ name: 'EV Code Signing', value: 'code_signing_ev' },
-				],
-				default: '',
-				description: 'Only orders of this product',
-				displayOptions: { show: { event: ['renewalDue'], includeDigiCert: [true] } },
-			},
 			...updateDisplayOptions({ show: { event: ['renewalDue'], includeDigiCert: [true] } }, [
+				productProperty('Only orders of this product', true),
 				containerProperty('Only orders in this container (division). Leave empty to watch every container.'),
 			]),
 			{
@@ -260,7 +251,7 @@ export class CertificateTrigger implements INodeType {
 			const settings = readRenewalSettings(this);
 			if (manual) {
 				// Fetch Test Event shows the most urgent certificate, due or not: it lists every order.
-				const { candidates } = await gatherCandidates(this, client, settings, now, { allOrders: true });
+				const { candidates } = await gatherCandidates(this.getNode(), client, settings, now, { allOrders: true });
 				return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			}
 			const staticData = this.getWorkflowStaticData('node');

@@ -3,51 +3,31 @@
  * incrementally from GET /order/certificate/status-changes?minutes=N (N = minutes since the last poll +
  * an overlap), filtered by status, each emitted once with the order's details.
  */
-import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	DEFAULT_WINDOW,
-	planStatusChanges,
-	readStatusChangeState,
-	statusWindowMinutes,
-	type StatusChangeState,
-	type WindowOptions,
-} from './triggerState';
-import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
+import { normalizeStatus } from '../DigiCertCodeSigning/protocol/status';
+import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
+import type { StatusSettings } from './settings';
 
-
-export interface StatusSettings {
-	/** Empty: every status. */
-	statuses: string[];
-	window: WindowOptions;
-}
-
-export function readStatusSettings(ctx: IPollFunctions): StatusSettings {
-	const statuses = (ctx.getNodeParameter('statuses', []) as string[]) ?? [];
-	const unknown = statuses.filter((status) => !(ORDER_STATUSES as readonly string[]).includes(status));
-	if (unknown.length) {
-		throw new NodeOperationError(ctx.getNode(), `Statuses: unknown status ${unknown.map((s) => `"${s}"`).join(', ')}`);
-	}
-	const options = ctx.getNodeParameter('options', {}) as { overlapMinutes?: number };
-	const overlap = Number(options.overlapMinutes ?? DEFAULT_WINDOW.overlapMinutes);
-	if (!Number.isInteger(overlap) || overlap < 1 || overlap > 60) {
-		throw new NodeOperationError(ctx.getNode(), 'Overlap (Minutes) must be a whole number from 1 to 60');
-	}
-	return { statuses, window: { ...DEFAULT_WINDOW, overlapMinutes: overlap } };
-}
-
-function changeItem(change: StatusChangeRow, order: IDataObject, sample = false): INodeExecutionData {
+/**
+ * The change as an item: the order as the DigiCert node outputs it (orderFacts), with the status the change
+ * reported (normalised in `status`, DigiCert's in `rawStatus`) and the raw order under `order`.
+ */
+function changeItem(change: StatusChangeRow, order: IDataObject, sample = false, now = new Date()): INodeExecutionData {
+	const facts = orderFacts(order, now);
 	const json: IDataObject = {
 		event: 'orderStatusChanged',
+		...(sample ? { sample: true } : {}),
+		...facts,
 		orderId: change.order_id,
-		certificateId: change.certificate_id ?? undefined,
-		status: change.status,
+		certificateId: change.certificate_id ?? facts.certificateId,
+		status: normalizeStatus(change.status, facts.validTill, now),
+		rawStatus: change.status,
 		order,
 	};
-	if (sample) json.sample = true;
-	if (json.certificateId === undefined) delete json.certificateId;
 	return { json };
 }
 
@@ -58,16 +38,6 @@ export interface StatusPollResult {
 	truncated: boolean;
 }
 
-/**
- * One read of the status-changes feed from `state`: the changes not seen before and the state to keep.
- * Both events read the feed this way (Renewal Due between its daily listings).
- */
-export async function readStatusFeed(client: DigiCertClient, state: StatusChangeState, now: Date, window: WindowOptions = DEFAULT_WINDOW) {
-	const { minutes, truncated } = statusWindowMinutes(state, now, window);
-	const { fresh, next } = planStatusChanges(state, await client.listStatusChanges(minutes), now, window);
-	return { fresh, next, truncated };
-}
-
 /** Reads the window, keeps the new changes with a watched status, fetches their orders. No state is written. */
 export async function pollStatusChanges(
 	client: DigiCertClient,
@@ -75,7 +45,7 @@ export async function pollStatusChanges(
 	settings: StatusSettings,
 	now: Date,
 ): Promise<StatusPollResult> {
-	const { fresh, next, truncated } = await readStatusFeed(client, readStatusChangeState(stateRaw), now, settings.window);
+	const { fresh, next, truncated } = await client.readStatusFeed(readStatusChangeState(stateRaw), now, settings.window);
 	const watched = fresh.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const items: INodeExecutionData[] = [];
 	for (const change of watched as StatusChangeRow[]) {
@@ -104,7 +74,7 @@ export async function sampleStatusChange(client: DigiCertClient, node: INode, se
 	const watched = changes.filter((change) => settings.statuses.length === 0 || settings.statuses.includes(change.status));
 	const pick = watched[watched.length - 1] ?? changes[changes.length - 1];
 	if (pick) return changeItem(pick, await client.getOrder(pick.order_id), true);
-	const [order] = await client.list('/order/certificate', 'orders', { qs: { sort: '-date_created' }, returnAll: false, limit: 1 });
+	const [order] = await client.listOrders({ sort: '-date_created' }, { returnAll: false, limit: 1 });
 	if (!order) {
 		throw new NodeOperationError(node, 'The DigiCert account has no orders to show as a sample', {
 			description: 'No order status changed in the last 7 days and the account lists no orders.',

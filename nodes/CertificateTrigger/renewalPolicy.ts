@@ -14,7 +14,7 @@
 
 import { DAY_MS } from '../shared/time';
 
-export const DEFAULT_FRACTION = 1 / 3;
+const DEFAULT_FRACTION = 1 / 3;
 
 export type RenewalPolicy =
 	| { mode: 'daysBefore'; days: number }

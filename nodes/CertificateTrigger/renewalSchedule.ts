@@ -11,7 +11,7 @@
  * A rescan happens once validUntil passes (at most a day after the last scan) or when the settings change.
  */
 import { DAY_MS } from '../shared/time';
-import { readStatusChangeState, type StatusChangeState } from './triggerState';
+import { readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
 
 /** A full scan is trusted this long: the listing horizon (dueHorizon) keeps one day in hand. */
 export const SCAN_VALID_MS = DAY_MS;

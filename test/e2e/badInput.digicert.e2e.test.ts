@@ -87,7 +87,7 @@ test('bad-input corpus: every case fails on its item naming the field; nothing r
 		dc('create: payment method outside the list', create({ additionalFields: { paymentMethod: V } }), /^Additional Fields → Payment Method "credit" is not one of/, 'credit'),
 		dc('get many: expires within -1 days', { resource: 'order', operation: 'getMany', returnAll: true, filters: { expiresWithinDays: -1 } }, /^Filters → Expires Within \(Days\) must be a whole number ≥ 0/),
 		dc('get many: status outside the list', { resource: 'order', operation: 'getMany', returnAll: true, filters: { status: V } }, /^Filters → Status "all" is not one of/, 'all'),
-		dc('find by reference: empty', { resource: 'order', operation: 'findByReference', reference: V }, /^Reference \(Alternative Order ID\) is required/, ''),
+		dc('find by reference: empty', { resource: 'order', operation: 'findByReference', alternativeOrderId: V }, /^Reference \(Alternative Order ID\) is required/, ''),
 		dc('reject: no comment', { resource: 'request', operation: 'reject', requestId: '5', comment: V }, /^Comment is required to reject a request/, ''),
 		dc('approve: request id letters', { resource: 'request', operation: 'approve', requestId: V }, /^Request ID must be a positive whole number/, 'abc'),
 		dc('credential: plain http to a remote host', { resource: 'order', operation: 'get', orderId: '1' }, /^Base URL of the DigiCert API credential "http:\/\/digicert-proxy\.example\.com\/services\/v2" is plain http/, undefined, { digiCertApi: 'dcCorpusHttp0001' }),

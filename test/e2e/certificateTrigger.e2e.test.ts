@@ -174,7 +174,7 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 			event: 'renewalDue',
 			includeDigiCert: true,
 			includePem: false,
-			productNameId: 'code_signing',
+			product: 'code_signing',
 			policy: 'daysBefore',
 			// longer than a 1-year lifetime: a renewed certificate is due at once, so the renewal shows up
 			daysBefore: 400,

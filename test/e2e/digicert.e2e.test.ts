@@ -39,7 +39,7 @@ test('example "order a code-signing certificate, wait until issued, download it"
 	expect(run.error).toBeUndefined();
 	expect(run.success).toBe(true);
 	const [order] = run.output('Order Code Signing Certificate');
-	expect(order.json).toMatchObject({ status: 'issued', rawStatus: 'issued', productNameId: 'code_signing', organizationId: 123456, containerId: 654321 });
+	expect(order.json).toMatchObject({ status: 'issued', rawStatus: 'issued', product: 'code_signing', organizationId: 123456, containerId: 654321 });
 	expect(order.json.alternativeOrderId).toMatch(/^build-signing-\d{14}$/);
 	expect(order.json.daysRemaining).toBeGreaterThanOrEqual(363);
 

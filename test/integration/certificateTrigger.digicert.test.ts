@@ -8,7 +8,7 @@ import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTr
 import { DIGICERT_BACKOFF, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { sleep } from 'n8n-workflow';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
-import { PollHarness } from '../support/nodeContext';
+import { PollHarness, runDigiCertNode } from '../support/nodeContext';
 
 // How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
 jest.setTimeout(30_000);
@@ -43,7 +43,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		event: 'renewalDue',
 		includeDigiCert: true,
 		includePem: false,
-		productNameId: '',
+		product: '',
 		container: { __rl: true, mode: 'list', value: '' },
 		policy: 'daysBefore',
 		daysBefore: 400,
@@ -87,7 +87,7 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		expect(await harness.pollItems()).toEqual([]);
 
 		// filters: product and container narrow the listing (a fresh trigger state)
-		const evOnly = harnessFor(renewalParams({ productNameId: 'code_signing_ev' }));
+		const evOnly = harnessFor(renewalParams({ product: 'code_signing_ev' }));
 		expect((await evOnly.pollItems()).map((item) => item.orderId)).toEqual([ev.id]);
 		const container = harnessFor(renewalParams({ container: { __rl: true, mode: 'id', value: '765432' } }));
 		expect((await container.pollItems()).map((item) => item.orderId)).toEqual([ev.id]);
@@ -157,6 +157,33 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		expect(next.map((item) => item.orderId)).toEqual([third.id]);
 		const windowCalls = sim.control.requests.filter((r) => r.path.startsWith('/order/certificate/status-changes'));
 		for (const call of windowCalls) expect(call.path).toMatch(/minutes=\d+$/);
+	});
+
+	test('one order shape: both events carry the order as Order → Get outputs it (normalised status, rawStatus, validFrom/validTill, product)', async () => {
+		const credentials = { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url };
+		const nodeOutput = async (orderId: number) =>
+			(await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(orderId) } } as never)).output[0].json as IDataObject;
+		const shared = ['orderId', 'status', 'rawStatus', 'certificateId', 'commonName', 'validFrom', 'validTill', 'daysRemaining', 'product', 'organizationId', 'containerId', 'alternativeOrderId'];
+		const pick = (json: IDataObject) => Object.fromEntries(shared.map((key) => [key, json[key]]));
+
+		const due = sim.control.seedOrder({ status: 'issued', product: 'code_signing_ev', validTill: ymd(12), commonName: 'Shape Corp', containerId: 765432 });
+		const [fired] = (await harnessFor(renewalParams({ product: 'code_signing_ev', container: { __rl: true, mode: 'id', value: '765432' } })).pollItems()).filter((item) => item.orderId === due.id);
+		const node = await nodeOutput(due.id);
+		expect(node.product).toBe('code_signing_ev');
+		expect(node.validTill).toBe(ymd(12));
+		expect(pick(fired)).toEqual(pick(node));
+		for (const old of ['notBefore', 'notAfter', 'productNameId', 'reference']) {
+			expect(fired).not.toHaveProperty(old);
+			expect(node).not.toHaveProperty(old);
+		}
+
+		const harness = harnessFor({ event: 'orderStatusChanged', statuses: [], options: {} });
+		expect(await harness.pollItems()).toEqual([]);
+		const waiting = sim.control.seedOrder({ status: 'pending', commonName: 'Shape Waiting Corp' });
+		sim.control.setStatus(waiting.id, 'needs_approval');
+		const [changed] = (await harness.pollItems()).filter((item) => item.orderId === waiting.id);
+		expect(changed).toMatchObject({ status: 'pending', rawStatus: 'needs_approval' });
+		expect(pick(changed)).toEqual(pick(await nodeOutput(waiting.id)));
 	});
 
 	test('Order status changed: a failing feed request moves nothing, the next poll repeats the window', async () => {

@@ -71,7 +71,7 @@ test('Renewal Due: one unreadable PEM entry is skipped and reported; the due cer
 
 test('Renewal Due: an order DigiCert will not return when read in full is skipped and reported; the others fire', async () => {
 	const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
-	const trigger = harness({ event: 'renewalDue', includeDigiCert: true, includePem: false, productNameId: '', container: { __rl: true, mode: 'list', value: '' }, policy: 'daysBefore', daysBefore: 30, options: {} });
+	const trigger = harness({ event: 'renewalDue', includeDigiCert: true, includePem: false, product: '', container: { __rl: true, mode: 'list', value: '' }, policy: 'daysBefore', daysBefore: 30, options: {} });
 	expect((await trigger.pollItems()).length).toBeGreaterThanOrEqual(0); // baseline scan of whatever the account holds
 	// issued between scans (due in 10 days): the feed names both, each is read in full
 	const [broken, fine] = [sim.control.seedOrder({ status: 'issued', validTill: inDays(10), statusChangedAt: new Date() }), sim.control.seedOrder({ status: 'issued', validTill: inDays(10), statusChangedAt: new Date() })];

@@ -41,7 +41,7 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 
 	const harnessFor = (parameters: IDataObject) =>
 		new PollHarness(new CertificateTrigger(), {
-			parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, productNameId: '', options: {}, ...parameters },
+			parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, product: '', options: {}, ...parameters },
 			credentials: { digiCertApi: { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url } },
 			digiCert: tuning,
 		});
@@ -101,7 +101,7 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 		const now = () => clock;
 		const past = new Date(now() - 100 * DAY);
 		const scheduled = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(now() + 30 * DAY), statusChangedAt: past, commonName: 'To be revoked' });
-		const harness = harnessFor({ policy: 'daysBefore', daysBefore: 30, productNameId: 'code_signing' });
+		const harness = harnessFor({ policy: 'daysBefore', daysBefore: 30, product: 'code_signing' });
 		const scan = await poll(harness);
 		expect(scan.paths).toEqual([feed, list]);
 		const entry = scheduleOf(harness).upcoming.find(([, id]) => id === scheduled.id)!;

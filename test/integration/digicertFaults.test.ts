@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { sleep } from 'n8n-workflow';
-import { listIssuedOrders } from '../../nodes/CertificateTrigger/renewalDue';
+import { listIssuedOrders } from '../../nodes/CertificateTrigger/candidates';
 import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 import { startDigiCertSimulator, type DigiCertSimulator, type Fault } from '../simulators/digicert/server';
 
@@ -59,7 +59,7 @@ beforeEach(() => sim.control.clearFaults());
 const SAFE: Array<{ endpoint: string; method: string; path: (ids: { order: number; cert: number; request: number }) => RegExp; parameters: (ids: { order: number; cert: number; request: number }) => Record<string, unknown> }> = [
 	{ endpoint: 'GET order', method: 'GET', path: (i) => new RegExp(`^/order/certificate/${i.order}$`), parameters: (i) => ({ resource: 'order', operation: 'get', orderId: String(i.order) }) },
 	{ endpoint: 'GET orders (list)', method: 'GET', path: () => /^\/order\/certificate$/, parameters: () => ({ resource: 'order', operation: 'getMany', returnAll: false, limit: 5, filters: {} }) },
-	{ endpoint: 'GET by reference', method: 'GET', path: () => /^\/order\/alternate\//, parameters: () => ({ resource: 'order', operation: 'findByReference', reference: 'ref-faults' }) },
+	{ endpoint: 'GET by reference', method: 'GET', path: () => /^\/order\/alternate\//, parameters: () => ({ resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-faults' }) },
 	{ endpoint: 'GET certificate download', method: 'GET', path: (i) => new RegExp(`^/certificate/${i.cert}/download/`), parameters: (i) => ({ resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(i.cert), format: 'pem_all', binaryPropertyName: 'data' }) },
 	{ endpoint: 'GET requests', method: 'GET', path: () => /^\/request$/, parameters: () => ({ resource: 'request', operation: 'getMany', returnAll: true, requestFilters: {} }) },
 ];

@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
 
 import { backoffBudgetMs } from '../../nodes/shared/backoff';
 import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
@@ -283,6 +284,27 @@ describe('operations', () => {
 		}
 	});
 
+	test('Get Many filters by product, organization and container (resource locators, as on Create and the trigger)', async () => {
+		const local = await startDigiCertSimulator({ rateLimit: null, ca: sim.ca });
+		try {
+			const match = local.control.seedOrder({ product: 'code_signing_ev', organizationId: 234567, containerId: 765432 });
+			local.control.seedOrder({ product: 'code_signing', organizationId: 234567, containerId: 765432 });
+			local.control.seedOrder({ product: 'code_signing_ev', organizationId: 123456, containerId: 765432 });
+			const run = async (filters: IDataObject) =>
+				await runDigiCertNode({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url }, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters } });
+			const { output } = await run({
+				product: 'code_signing_ev',
+				organization: { __rl: true, mode: 'list', value: '234567' },
+				container: { __rl: true, mode: 'id', value: '765432' },
+			});
+			expect(output.map((o) => o.json.orderId)).toEqual([match.id]);
+			expect(output[0].json).toMatchObject({ product: 'code_signing_ev', organizationId: 234567, containerId: 765432 });
+			await expect(run({ container: { __rl: true, mode: 'id', value: 'abc' } })).rejects.toThrow(/^Filters → Container must be a number, got "abc"/);
+		} finally {
+			await local.close();
+		}
+	});
+
 	test('Create with a binary DER CSR, wait for issuance, then Download in every format', async () => {
 		const der = execFileSync('openssl', ['req', '-in', join(dir, 'c3072.csr'), '-outform', 'DER']);
 		const { output } = await runDigiCertNode({ digiCert: tuning, 
@@ -401,9 +423,9 @@ describe('operations', () => {
 
 	test('Cancel, Find by Reference', async () => {
 		const pending = sim.control.seedOrder({ status: 'pending', alternativeOrderId: 'ref-cancel-me' });
-		const found = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'ref-cancel-me' } });
+		const found = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-cancel-me' } });
 		expect(found.output[0].json).toMatchObject({ found: true, orderId: pending.id });
-		const none = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', reference: 'nope' } });
+		const none = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'nope' } });
 		expect(none.output[0].json).toEqual({ found: false, alternativeOrderId: 'nope' });
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' } });
 		expect(output[0].json).toMatchObject({ status: 'canceled', canceled: true });

@@ -87,7 +87,7 @@ describe('valid_till as a bare date and as a full timestamp', () => {
 		const validTill = got[0].json.validTill as string;
 		expect(validTill).toMatch(dateForm === 'date' ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
 		const trigger = new PollHarness(new CertificateTrigger(), {
-			parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, productNameId: '', container: { __rl: true, mode: 'list', value: '' }, policy: 'daysBefore', daysBefore: 30, options: {} },
+			parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, product: '', container: { __rl: true, mode: 'list', value: '' }, policy: 'daysBefore', daysBefore: 30, options: {} },
 			credentials: { digiCertApi: credentials },
 			digiCert: tuning,
 		} as never);
@@ -96,7 +96,11 @@ describe('valid_till as a bare date and as a full timestamp', () => {
 		expect(fired.daysRemaining).toBe(got[0].json.daysRemaining);
 		// one reading: a bare date is valid through the end of that day (UTC), a timestamp is that instant
 		const expected = dateForm === 'date' ? Date.parse(`${validTill}T23:59:59.999Z`) : Date.parse(validTill);
-		expect(Math.abs(Date.parse(String(fired.notAfter)) - expected)).toBeLessThan(1000);
+		// the event names the order's dates as the node does, and its window (30 days before expiry) is read from the same instant
+		expect(fired.validTill).toBe(validTill);
+		expect(fired.status).toBe(got[0].json.status);
+		expect(fired.notAfter).toBeUndefined();
+		expect(Math.abs(Date.parse(String(fired.windowStart)) - (expected - 30 * 86_400_000))).toBeLessThan(1000);
 	});
 });
 

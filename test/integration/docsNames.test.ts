@@ -350,7 +350,7 @@ beforeAll(async () => {
 		new PollHarness(new CertificateTrigger(), { parameters, mode, credentials: { digiCertApi: { apiKey: digiCert.apiKey, region: 'custom', baseUrl: digiCert.url } }, digiCert: tuning });
 	const due = ca.issue({ subject: '/CN=due.example', days: 365, notBefore: new Date(Date.now() - 300 * DAY) });
 	const renewal = {
-		event: 'renewalDue', includeDigiCert: true, includePem: true, productNameId: '', container: { __rl: true, mode: 'list', value: '' },
+		event: 'renewalDue', includeDigiCert: true, includePem: true, product: '', container: { __rl: true, mode: 'list', value: '' },
 		pemCertificates: { certificate: [{ label: 'facturacion', pem: due.certPem }] }, policy: 'daysBefore', daysBefore: 400, options: {},
 	};
 	record('certificateTrigger:renewalDue', await trigger(renewal).pollItems());
@@ -486,7 +486,8 @@ describe('README.md', () => {
 			},
 		]),
 		['Firmador Document → Verify output', 'firmador:document:verify', () => backticked(between('Output per item (the input', 'What **valid** means')).map(quotedName).filter((n): n is string => !!n)],
-		['DigiCert normalised order output', 'digiCertCodeSigning:order:get', () => ['status', 'rawStatus', ...backticked(between('Order outputs carry', '\n\n').split('plus')[1])]],
+		// The field names of "One order shape" (the values in parentheses are not names).
+		['DigiCert normalised order output', 'digiCertCodeSigning:order:get', () => backticked(between('carry the same fields:', '\n\n').replace(/\([^()]*\)/g, ''))],
 		['DigiCert Order → Create output', 'digiCertCodeSigning:order:create', () => braceNames(between('#### Create', '#### Renew').split('```json')[1].split('```')[0].replace(/"(\w+)"\s*:/g, '$1:'))],
 		['DigiCert Certificate → Revoke output', 'digiCertCodeSigning:certificate:revoke', () => backticked(between('#### Revoke', '```')).map(quotedName).filter((n): n is string => !!n && !['approved', 'pending'].includes(n))],
 		['DigiCert Certificate → Download file field', 'digiCertCodeSigning:certificate:download', () => ['certificate']],

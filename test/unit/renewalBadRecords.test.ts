@@ -1,6 +1,8 @@
-import { planRenewalPoll, type CandidateCertificate, type RenewalSettings } from '../../nodes/CertificateTrigger/renewalDue';
+import type { CandidateCertificate } from '../../nodes/CertificateTrigger/candidates';
+import { planRenewalPoll } from '../../nodes/CertificateTrigger/planning';
+import type { RenewalSettings } from '../../nodes/CertificateTrigger/settings';
 
-const settings: RenewalSettings = { useDigiCert: true, usePem: false, productNameId: '', containerId: 0, pems: [], policy: { mode: 'daysBefore', days: 30 }, reminderEveryDays: 0 };
+const settings: RenewalSettings = { useDigiCert: true, usePem: false, product: '', containerId: 0, pems: [], policy: { mode: 'daysBefore', days: 30 }, reminderEveryDays: 0 };
 const now = new Date('2026-11-24T12:00:00Z');
 const candidate = (ref: string, notBefore: string, notAfter: string): CandidateCertificate => ({
 	source: 'digicert', key: `issuer|${ref}`, ref, subject: `CN=${ref}`, issuer: 'issuer', serialNumber: ref, notBefore, notAfter, extra: {},

@@ -1,4 +1,4 @@
-import { dueHorizon, MAX_LIFETIME_DAYS } from '../../nodes/CertificateTrigger/renewalDue';
+import { dueHorizon, MAX_LIFETIME_DAYS } from '../../nodes/CertificateTrigger/planning';
 import { assessRenewal } from '../../nodes/CertificateTrigger/renewalPolicy';
 
 const now = new Date('2026-11-24T10:00:00Z');

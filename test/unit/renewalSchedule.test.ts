@@ -8,7 +8,7 @@ import {
 	SCAN_VALID_MS,
 	type UpcomingEntry,
 } from '../../nodes/CertificateTrigger/renewalSchedule';
-import { emptyStatusChangeState, type StatusChangeState } from '../../nodes/CertificateTrigger/triggerState';
+import { emptyStatusChangeState, type StatusChangeState } from '../../nodes/DigiCertCodeSigning/protocol/statusFeed';
 
 const NOW = new Date('2026-12-01T06:00:00Z');
 const T = NOW.getTime();

@@ -1,18 +1,13 @@
 import { DAY_MS } from '../../nodes/shared/time';
+import { ObservedCertificate, certificateKey, emptyRenewalState, planRenewalEvents, pruneRenewalState, readRenewalState } from '../../nodes/CertificateTrigger/triggerState';
 import {
 	DEFAULT_WINDOW,
-	ObservedCertificate,
-	certificateKey,
-	emptyRenewalState,
 	emptyStatusChangeState,
-	planRenewalEvents,
 	planStatusChanges,
-	pruneRenewalState,
-	readRenewalState,
 	readStatusChangeState,
 	statusChangeKey,
 	statusWindowMinutes,
-} from '../../nodes/CertificateTrigger/triggerState';
+} from '../../nodes/DigiCertCodeSigning/protocol/statusFeed';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const later = (ms: number, from = T0) => new Date(from.getTime() + ms);

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
 import { csrProblems, parseCsr } from '../protocol/csr';
-import { daysUntil, normalizeStatus } from '../protocol/status';
+import { orderFacts } from '../protocol/orderFacts';
 import { inputError, withContext } from '../../shared/n8n/items';
 import { pollUntil, stillNotFinished } from '../../shared/poll';
 import { digiCertClient } from '../transport';
@@ -23,57 +23,6 @@ export function orderIdProperty(description = 'ID of the DigiCert order'): INode
 		placeholder: '1000001',
 		description,
 		hint: 'From an earlier node: {{ $json.orderId }}',
-	};
-}
-
-export function organizationProperty(): INodeProperties {
-	return {
-		displayName: 'Organization',
-		name: 'organization',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		description: 'The validated organization the certificate is issued to',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '123456',
-				validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'An organization ID is a number' } }],
-			},
-		],
-	};
-}
-
-export function containerProperty(description = 'Division (container) to place the order under. Leave empty for the account default.'): INodeProperties {
-	return {
-		displayName: 'Container',
-		name: 'container',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchContainers', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: '654321',
-				validation: [{ type: 'regex', properties: { regex: '^[0-9]+$', errorMessage: 'A container ID is a number' } }],
-			},
-		],
 	};
 }
 
@@ -187,6 +136,94 @@ export const provisioningOptions = [
 	{ name: 'Ship Token', value: 'ship_token', description: 'DigiCert ships a hardware token (see Ship Info)' },
 ];
 
+/** Options shared by Create and Renew (the "Additional Fields" collection). */
+export function orderOptionsProperty(): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Additional Emails', name: 'additionalEmails', type: 'string', default: '', description: 'Comma-separated addresses that also get the certificate notifications' },
+			{ displayName: 'Auto Renew', name: 'autoRenew', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'How many times DigiCert should renew the certificate automatically' },
+			{ displayName: 'Comments', name: 'comments', type: 'string', default: '', description: 'Message for the approver' },
+			{
+				displayName: 'Custom Fields',
+				name: 'customFields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Metadata ID', name: 'metadataId', type: 'number', default: 0, description: 'Custom field ID in your account' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{ displayName: 'Custom Renewal Message', name: 'customRenewalMessage', type: 'string', default: '' },
+			{ displayName: 'Organization Units', name: 'organizationUnits', type: 'string', default: '', description: 'Comma-separated departments' },
+			{
+				displayName: 'Payment Method',
+				name: 'paymentMethod',
+				type: 'options',
+				options: [
+					{ name: 'Balance', value: 'balance' },
+					{ name: 'Card', value: 'card' },
+					{ name: 'Profile', value: 'profile' },
+				],
+				default: 'balance',
+			},
+			{
+				displayName: 'Provisioning Method',
+				name: 'provisioningMethod',
+				type: 'options',
+				options: provisioningOptions,
+				default: '',
+				description: 'How the certificate is delivered (cs_provisioning_method). Required by DigiCert for EV.',
+			},
+			{ displayName: 'Server Platform ID', name: 'serverPlatformId', type: 'number', default: -1, description: 'DigiCert server platform ID (-1 = other, 55 = Sun Java needs a CSR)' },
+			{
+				displayName: 'Ship Info',
+				name: 'shipInfo',
+				type: 'fixedCollection',
+				default: {},
+				description: 'Where DigiCert ships the hardware token (ship_token)',
+				options: [
+					{
+						displayName: 'Address',
+						name: 'address',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Address Line 1', name: 'addr1', type: 'string', default: '' },
+							{ displayName: 'Address Line 2', name: 'addr2', type: 'string', default: '' },
+							{ displayName: 'City', name: 'city', type: 'string', default: '' },
+							{ displayName: 'State', name: 'state', type: 'string', default: '' },
+							{ displayName: 'ZIP', name: 'zip', type: 'string', default: '' },
+							{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'us' },
+							{
+								displayName: 'Method',
+								name: 'method',
+								type: 'options',
+								options: [
+									{ name: 'Standard', value: 'STANDARD' },
+									{ name: 'Expedited', value: 'EXPEDITED' },
+								],
+								default: 'STANDARD',
+							},
+						],
+					},
+				],
+			},
+			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step and submit for validation at once' },
+		],
+	};
+}
+
 // ------------------------------------------------------------------------------------------------
 // Reading parameters
 
@@ -247,40 +284,67 @@ export async function readCsr(ctx: IExecuteFunctions, itemIndex: number): Promis
 	};
 }
 
-export function splitList(value: unknown): string[] {
+function splitList(value: unknown): string[] {
 	return String(value ?? '')
 		.split(',')
 		.map((s) => s.trim())
 		.filter(Boolean);
 }
 
+const SHIP_FIELDS = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
+
+/** Body fields from "Additional Fields" (everything optional in the seed). */
+export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top: IDataObject; certificate: IDataObject } {
+	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const top: IDataObject = {};
+	const certificate: IDataObject = {};
+	if (fields.comments) top.comments = String(fields.comments);
+	if (fields.skipApproval !== undefined) top.skip_approval = Boolean(fields.skipApproval);
+	top.payment_method = (fields.paymentMethod as string) || 'balance';
+	if (fields.provisioningMethod) top.cs_provisioning_method = String(fields.provisioningMethod);
+	if (fields.autoRenew) top.auto_renew = Number(fields.autoRenew);
+	if (fields.customRenewalMessage) top.custom_renewal_message = String(fields.customRenewalMessage);
+	const emails = splitList(fields.additionalEmails);
+	if (emails.length) {
+		const bad = emails.find((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
+		if (bad) throw inputError(ctx.getNode(), itemIndex, 'Additional Emails', `contains "${bad}", which is not an email address`);
+		top.additional_emails = emails;
+	}
+	const units = splitList(fields.organizationUnits);
+	if (units.length) certificate.organization_units = units;
+	if (fields.serverPlatformId !== undefined && Number(fields.serverPlatformId) !== -1) {
+		if (!Number.isInteger(Number(fields.serverPlatformId))) throw inputError(ctx.getNode(), itemIndex, 'Server Platform ID', 'must be a whole number');
+		certificate.server_platform = { id: Number(fields.serverPlatformId) };
+	}
+	const custom = ((fields.customFields as IDataObject | undefined)?.field ?? []) as IDataObject[];
+	if (custom.length) {
+		top.custom_fields = custom.map((f, i) => {
+			if (!Number.isInteger(Number(f.metadataId)) || Number(f.metadataId) <= 0) {
+				throw inputError(ctx.getNode(), itemIndex, `Custom Fields #${i + 1} Metadata ID`, 'must be a positive whole number');
+			}
+			return { metadata_id: Number(f.metadataId), value: String(f.value ?? '') };
+		});
+	}
+	const ship = (fields.shipInfo as IDataObject | undefined)?.address as IDataObject | undefined;
+	if (ship) {
+		const info: IDataObject = {};
+		for (const key of SHIP_FIELDS) {
+			const value = String(ship[key] ?? '').trim();
+			if (!value) throw inputError(ctx.getNode(), itemIndex, `Ship Info ${key}`, 'is required when Ship Info is set');
+			info[key] = value;
+		}
+		if (String(ship.addr2 ?? '').trim()) info.addr2 = String(ship.addr2).trim();
+		top.ship_info = info;
+	}
+	return { top, certificate };
+}
+
 // ------------------------------------------------------------------------------------------------
 // Output
 
-/** The normalised view of an order (next to the raw answer under `order`). */
+/** An order as the node outputs it: orderFacts (the shape the trigger's events share), `extra`, the raw answer under `order`. */
 export function orderOutput(order: IDataObject, extra: IDataObject = {}, now: Date = new Date()): IDataObject {
-	const certificate = (order.certificate ?? {}) as IDataObject;
-	const validTill = (certificate.valid_till as string | undefined) ?? null;
-	const rawStatus = String(order.status ?? '');
-	return {
-		orderId: order.id,
-		status: normalizeStatus(rawStatus, validTill, now),
-		rawStatus: rawStatus,
-		certificateId: certificate.id ?? null,
-		commonName: certificate.common_name ?? null,
-		serialNumber: certificate.serial_number ?? null,
-		validFrom: certificate.valid_from ?? null,
-		validTill: validTill,
-		daysRemaining: daysUntil(validTill, now),
-		productNameId: (order.product as IDataObject | undefined)?.name_id ?? order.product_name_id ?? null,
-		organizationId: (order.organization as IDataObject | undefined)?.id ?? null,
-		containerId: (order.container as IDataObject | undefined)?.id ?? null,
-		alternativeOrderId: order.alternative_order_id ?? null,
-		...(order.renewal_of_order_id !== undefined ? { renewalOfOrderId: order.renewal_of_order_id } : {}),
-		...(order.renewed_order_id !== undefined ? { renewedOrderId: order.renewed_order_id } : {}),
-		...extra,
-		order,
-	};
+	return { ...orderFacts(order, now), ...extra, order };
 }
 
 export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemIndex: number): Promise<IDataObject> {

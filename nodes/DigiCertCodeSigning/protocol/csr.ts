@@ -129,7 +129,7 @@ export function csrToDer(input: string | Buffer): Buffer {
 	return der;
 }
 
-export function derToPem(der: Buffer): string {
+function derToPem(der: Buffer): string {
 	const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
 	return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
 }
@@ -240,7 +240,7 @@ export interface CsrPolicy {
 }
 
 /** Code signing since 2023: RSA ≥ 3072 bits or ECDSA P-256/P-384 (CA/B Forum CS baseline requirements). */
-export const CODE_SIGNING_CSR_POLICY: CsrPolicy = { minRsaBits: 3072, allowedCurves: ['P-256', 'P-384', 'P-521'] };
+const CODE_SIGNING_CSR_POLICY: CsrPolicy = { minRsaBits: 3072, allowedCurves: ['P-256', 'P-384', 'P-521'] };
 
 /** Problems that make the CSR unusable for the policy; empty when it is fine. */
 export function csrProblems(csr: ParsedCsr, policy: CsrPolicy = CODE_SIGNING_CSR_POLICY): string[] {

@@ -17,7 +17,7 @@ export class ValidityError extends Error {
 	}
 }
 
-export const MULTI_YEAR_REASON =
+const MULTI_YEAR_REASON =
 	'DigiCert stopped issuing 2- and 3-year code-signing certificates on 2026-02-24, and from 2026-03-01 the CA/Browser Forum caps code-signing validity at 460 days; choose 1 year or a number of days up to 459';
 
 /** The order body fragment for a validity, or a ValidityError with the reason. */

@@ -22,16 +22,16 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { withContext } from '../../shared/n8n/items';
 import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { outputFileName } from '../../shared/outputFileName';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
+import { DEFAULT_WINDOW, planStatusChanges, statusWindowMinutes, type StatusChange, type StatusChangeState, type WindowOptions } from '../protocol/statusFeed';
 import { paginate } from './pagination';
 import { digicertBaseUrl } from './region';
 
 export type DigiCertContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
-export const CREDENTIAL_NAME = 'digiCertApi';
+const CREDENTIAL_NAME = 'digiCertApi';
 
 /**
  * DigiCert allows about 100 requests per 5 s per key; 6 retries with ceilings 1, 2, 4, 8, 16, 20 s
@@ -72,7 +72,7 @@ export interface RawResponse {
 }
 
 /** The request never got an HTTP answer (connection refused / reset / timeout). */
-export class DigiCertNetworkError extends Error {
+class DigiCertNetworkError extends Error {
 	constructor(
 		readonly method: string,
 		readonly path: string,
@@ -154,15 +154,47 @@ export interface StatusChangeRow {
 	status: string;
 }
 
-export const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_SIZE = 1000;
 
-export class PageCapReachedError extends Error {}
+/** Filters of DigiCert's order list; empty ones are left out. */
+export interface OrderFilters {
+	status?: string;
+	/** DigiCert's product name_id (code_signing, code_signing_ev). */
+	product?: string;
+	containerId?: number | string;
+	organizationId?: number | string;
+	/** YYYY-MM-DD: only orders expiring on or before it (filters[valid_till]=<=). */
+	validTillOnOrBefore?: string;
+	search?: string;
+	sort?: string;
+}
 
-export const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+function orderListQuery(filters: OrderFilters): IDataObject {
+	const qs: IDataObject = {};
+	if (filters.status) qs['filters[status]'] = filters.status;
+	if (filters.product) qs['filters[product_name_id]'] = filters.product;
+	if (filters.organizationId) qs['filters[organization_id]'] = String(filters.organizationId);
+	if (filters.containerId) qs['filters[container_id]'] = String(filters.containerId);
+	if (filters.validTillOnOrBefore) qs['filters[valid_till]'] = `<=${filters.validTillOnOrBefore}`;
+	if (filters.search) qs['filters[search]'] = filters.search;
+	if (filters.sort) qs.sort = filters.sort;
+	return qs;
+}
 
-export const newOrderReference = () => `n8n-${randomUUID()}`;
+const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+const newOrderReference = () => `n8n-${randomUUID()}`;
 
 const pathOnly = (path: string) => path.split('?')[0];
+
+/**
+ * What the failure says about the request (path, DigiCert's error entries, the order's reference), in the
+ * error's own context: the node's item layer copies it to the error item.
+ */
+function withOrderContext<E extends NodeApiError | NodeOperationError>(error: E, context: IDataObject): E {
+	Object.assign(error.context, context);
+	return error;
+}
 
 /** The lowest order id among the orders carrying a reference: the one the first POST created. */
 function createdByReference(existing: AlternateOrder[], reference: string, posts: number): CreatedOrder {
@@ -306,13 +338,31 @@ export class DigiCertClient {
 			{ pageSize: options.pageSize ?? MAX_PAGE_SIZE, max: options.returnAll ? undefined : (options.limit ?? 50), maxPages },
 		);
 		if (options.returnAll && pages >= maxPages && more) {
-			throw new PageCapReachedError(`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`);
+			throw new NodeOperationError(this.ctx.getNode(), `DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`, { itemIndex: options.itemIndex });
 		}
 		return items;
 	}
 
 	async getOrder(orderId: number | string, itemIndex?: number): Promise<IDataObject> {
 		return (await this.request('GET', `/order/certificate/${encodeURIComponent(String(orderId))}`, { itemIndex })) as IDataObject;
+	}
+
+	/**
+	 * GET /order/certificate with DigiCert's filters: the one order listing of Order → Get Many and the
+	 * Certificate Trigger.
+	 */
+	async listOrders(filters: OrderFilters, options: Omit<ListOptions, 'qs'>): Promise<IDataObject[]> {
+		return await this.list('/order/certificate', 'orders', { ...options, qs: orderListQuery(filters) });
+	}
+
+	/**
+	 * One read of the status-changes feed from `state`: the changes not seen before and the state to keep
+	 * (see protocol/statusFeed). `truncated`: the cursor was older than the endpoint's 7 days.
+	 */
+	async readStatusFeed(state: StatusChangeState, now: Date, window: WindowOptions = DEFAULT_WINDOW): Promise<{ fresh: StatusChange[]; next: StatusChangeState; truncated: boolean }> {
+		const { minutes, truncated } = statusWindowMinutes(state, now, window);
+		const { fresh, next } = planStatusChanges(state, await this.listStatusChanges(minutes), now, window);
+		return { fresh, next, truncated };
 	}
 
 	async listStatusChanges(minutes: number): Promise<StatusChangeRow[]> {
@@ -350,7 +400,7 @@ export class DigiCertClient {
 			let failure: { response?: RawResponse; network?: DigiCertNetworkError };
 			const response = await this.sendOnce('POST', path, { body: payload });
 			if (response instanceof DigiCertNetworkError) {
-				if (response.isCanceled) throw withContext(this.networkError(response, posts, itemIndex), { alternativeOrderId: reference, orderState: 'unknown' });
+				if (response.isCanceled) throw withOrderContext(this.networkError(response, posts, itemIndex), { alternativeOrderId: reference, orderState: 'unknown' });
 				failure = { network: response };
 			} else {
 				if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
@@ -358,7 +408,7 @@ export class DigiCertClient {
 				}
 				// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
 				if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
-					throw withContext(this.apiError(response, 'POST', path, itemIndex), { alternativeOrderId: reference });
+					throw withOrderContext(this.apiError(response, 'POST', path, itemIndex), { alternativeOrderId: reference });
 				}
 				failure = { response };
 			}
@@ -374,7 +424,7 @@ export class DigiCertClient {
 			if (existing.length > 0) return createdByReference(existing, reference, posts);
 			if (posts >= maxPosts) {
 				const error = failure.response ? this.apiError(failure.response, 'POST', path, itemIndex) : this.networkError(failure.network!, posts, itemIndex);
-				throw withContext(error, { alternativeOrderId: reference, orderCreated: false });
+				throw withOrderContext(error, { alternativeOrderId: reference, orderCreated: false });
 			}
 		}
 	}
@@ -391,7 +441,7 @@ export class DigiCertClient {
 			description: `POST ${path} timed out (${timeout.code}). The order was not sent again, so that no second certificate is bought: look it up later with Order → Find by Reference "${reference}".`,
 			itemIndex,
 		});
-		throw withContext(error, { alternativeOrderId: reference, orderState: 'unknown' });
+		throw withOrderContext(error, { alternativeOrderId: reference, orderState: 'unknown' });
 	}
 
 	private async pause(retry: number, method: string, path: string, reason: string): Promise<void> {
@@ -408,7 +458,7 @@ export class DigiCertClient {
 			{ errors: summary.errors as unknown as JsonObject[], httpCode: String(response.statusCode), path: pathOnly(path) } as unknown as JsonObject,
 			{ message: summary.message, description: summary.description, httpCode: String(response.statusCode), itemIndex },
 		);
-		return withContext(error, { errors: summary.errors as unknown as IDataObject[], path: pathOnly(path) });
+		return withOrderContext(error, { errors: summary.errors as unknown as IDataObject[], path: pathOnly(path) });
 	}
 
 	private networkError(error: DigiCertNetworkError, attempts: number, itemIndex?: number): NodeApiError {
@@ -418,11 +468,37 @@ export class DigiCertClient {
 			description: `${error.method} ${pathOnly(error.path)} failed ${attempts} time(s) without an HTTP answer (${error.code})`,
 			itemIndex,
 		});
-		return withContext(apiError, { path: pathOnly(error.path), networkError: error.code });
+		return withOrderContext(apiError, { path: pathOnly(error.path), networkError: error.code });
 	}
 }
 
 export const digiCertClient = (ctx: DigiCertContext) => new DigiCertClient(ctx);
+
+/**
+ * n8n's apiRequest convention: `digiCertApiRequest.call(this, method, path, body?, qs?)` returns the parsed
+ * JSON body (undefined for 204), with the client's retries and error mapping.
+ */
+export async function digiCertApiRequest(
+	this: DigiCertContext,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: IDataObject,
+	qs?: IDataObject,
+	options: Omit<RequestOptions, 'body' | 'qs'> = {},
+): Promise<any> {
+	return await digiCertClient(this).request(method, path, { ...options, body, qs });
+}
+
+/** Every item (or the first `limit`) of a list endpoint: `{<key>: [...], page: {total}}`, followed by offset/limit. */
+export async function digiCertApiRequestAllItems(
+	this: DigiCertContext,
+	key: string,
+	path: string,
+	qs: IDataObject = {},
+	options: Omit<ListOptions, 'qs'> = { returnAll: true },
+): Promise<IDataObject[]> {
+	return await digiCertClient(this).list(path, key, { ...options, qs });
+}
 
 const NETWORK_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',

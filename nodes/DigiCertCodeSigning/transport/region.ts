@@ -1,7 +1,7 @@
 import { insecureUrlReason } from '../../shared/secureUrl';
 
 /** CertCentral base URLs by credential region. */
-export const DIGICERT_BASE_URLS = {
+const DIGICERT_BASE_URLS = {
 	us: 'https://www.digicert.com/services/v2',
 	eu: 'https://certcentral.digicert.eu/services/v2',
 } as const;

@@ -6,7 +6,7 @@ import { readId } from '../common';
 
 const show = { resource: ['certificate'], operation: ['download'] };
 
-export const FORMATS: Record<string, { name: string; extension: string; mimeType: string; description: string }> = {
+const FORMATS: Record<string, { name: string; extension: string; mimeType: string; description: string }> = {
 	pem_all: { name: 'PEM (Certificate + Chain)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate, intermediates and root in one PEM file' },
 	pem_noroot: { name: 'PEM (Without Root)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate and intermediates, no root' },
 	p7b: { name: 'PKCS#7 (.P7b)', extension: 'p7b', mimeType: 'application/x-pkcs7-certificates', description: 'The chain as PKCS#7, as Windows signtool imports it' },

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { digiCertClient } from '../../transport';
+import { digiCertApiRequest } from '../../transport';
 import { getOrder, orderIdProperty, orderOutput, readId } from '../common';
 
 const show = { resource: ['order'], operation: ['cancel'] };
@@ -23,6 +23,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
 	const note = String(this.getNodeParameter('note', itemIndex, '') ?? '');
 	// Setting a status is safe to repeat, so the transport may retry it.
-	await digiCertClient(this).request('PUT', `/order/certificate/${orderId}/status`, { body: { status: 'canceled', ...(note ? { note } : {}) }, itemIndex });
+	await digiCertApiRequest.call(this, 'PUT', `/order/certificate/${orderId}/status`, { status: 'canceled', ...(note ? { note } : {}) }, undefined, { itemIndex });
 	return { json: orderOutput(await getOrder(this, orderId, itemIndex), { canceled: true }) };
 }

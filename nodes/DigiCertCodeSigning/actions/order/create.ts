@@ -3,111 +3,22 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
+import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
 import {
-	containerProperty,
+	additionalBody,
 	csrProperties,
-	organizationProperty,
-	provisioningOptions,
+	orderOptionsProperty,
 	readCsr,
 	readOptionalId,
 	readId,
 	readOrderMaybeWaiting,
 	readValidity,
-	splitList,
 	validityProperties,
 	waitProperties,
 } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['create'] };
-
-/** Options shared by Create and Renew (the "Additional Fields" collection). */
-export function orderOptionsProperty(): INodeProperties {
-	return {
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{ displayName: 'Additional Emails', name: 'additionalEmails', type: 'string', default: '', description: 'Comma-separated addresses that also get the certificate notifications' },
-			{ displayName: 'Auto Renew', name: 'autoRenew', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'How many times DigiCert should renew the certificate automatically' },
-			{ displayName: 'Comments', name: 'comments', type: 'string', default: '', description: 'Message for the approver' },
-			{
-				displayName: 'Custom Fields',
-				name: 'customFields',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				options: [
-					{
-						displayName: 'Field',
-						name: 'field',
-						values: [
-							{ displayName: 'Metadata ID', name: 'metadataId', type: 'number', default: 0, description: 'Custom field ID in your account' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			},
-			{ displayName: 'Custom Renewal Message', name: 'customRenewalMessage', type: 'string', default: '' },
-			{ displayName: 'Organization Units', name: 'organizationUnits', type: 'string', default: '', description: 'Comma-separated departments' },
-			{
-				displayName: 'Payment Method',
-				name: 'paymentMethod',
-				type: 'options',
-				options: [
-					{ name: 'Balance', value: 'balance' },
-					{ name: 'Card', value: 'card' },
-					{ name: 'Profile', value: 'profile' },
-				],
-				default: 'balance',
-			},
-			{
-				displayName: 'Provisioning Method',
-				name: 'provisioningMethod',
-				type: 'options',
-				options: provisioningOptions,
-				default: '',
-				description: 'How the certificate is delivered (cs_provisioning_method). Required by DigiCert for EV.',
-			},
-			{ displayName: 'Server Platform ID', name: 'serverPlatformId', type: 'number', default: -1, description: 'DigiCert server platform ID (-1 = other, 55 = Sun Java needs a CSR)' },
-			{
-				displayName: 'Ship Info',
-				name: 'shipInfo',
-				type: 'fixedCollection',
-				default: {},
-				description: 'Where DigiCert ships the hardware token (ship_token)',
-				options: [
-					{
-						displayName: 'Address',
-						name: 'address',
-						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-							{ displayName: 'Address Line 1', name: 'addr1', type: 'string', default: '' },
-							{ displayName: 'Address Line 2', name: 'addr2', type: 'string', default: '' },
-							{ displayName: 'City', name: 'city', type: 'string', default: '' },
-							{ displayName: 'State', name: 'state', type: 'string', default: '' },
-							{ displayName: 'ZIP', name: 'zip', type: 'string', default: '' },
-							{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'us' },
-							{
-								displayName: 'Method',
-								name: 'method',
-								type: 'options',
-								options: [
-									{ name: 'Standard', value: 'STANDARD' },
-									{ name: 'Expedited', value: 'EXPEDITED' },
-								],
-								default: 'STANDARD',
-							},
-						],
-					},
-				],
-			},
-			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step and submit for validation at once' },
-		],
-	};
-}
 
 /** A new organization's fields: field name → [label, the API's key, required]. The seed asks for "all required parameters". */
 const NEW_ORGANIZATION_FIELDS: Array<[string, string, string, boolean, string]> = [
@@ -143,17 +54,7 @@ function newOrganizationProperties(): INodeProperties[] {
 }
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Product',
-		name: 'product',
-		type: 'options',
-		options: [
-			{ name: 'Code Signing (OV)', value: 'code_signing' },
-			{ name: 'EV Code Signing', value: 'code_signing_ev' },
-		],
-		default: 'code_signing',
-		description: 'OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).',
-	},
+	productProperty('OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).'),
 	{
 		displayName: 'Organization Type',
 		name: 'organizationType',
@@ -183,8 +84,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-const SHIP_FIELDS = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
-
 /** `{id}` of an existing organization, or the organization object of a new one, checked before any request. */
 function readOrganization(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	if (ctx.getNodeParameter('organizationType', itemIndex, 'existing') !== 'new') return { id: readId(ctx, itemIndex, 'organization', 'Organization') };
@@ -203,52 +102,6 @@ function readOrganization(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 	const contact = read(CONTACT_FIELDS);
 	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(contact.email))) throw inputError(ctx.getNode(), itemIndex, 'Contact Email', `"${String(contact.email)}" is not an email address`);
 	return { ...organization, organization_contact: contact };
-}
-
-/** Body fields from "Additional Fields" (everything optional in the seed). */
-export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top: IDataObject; certificate: IDataObject } {
-	const fields = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const top: IDataObject = {};
-	const certificate: IDataObject = {};
-	if (fields.comments) top.comments = String(fields.comments);
-	if (fields.skipApproval !== undefined) top.skip_approval = Boolean(fields.skipApproval);
-	top.payment_method = (fields.paymentMethod as string) || 'balance';
-	if (fields.provisioningMethod) top.cs_provisioning_method = String(fields.provisioningMethod);
-	if (fields.autoRenew) top.auto_renew = Number(fields.autoRenew);
-	if (fields.customRenewalMessage) top.custom_renewal_message = String(fields.customRenewalMessage);
-	const emails = splitList(fields.additionalEmails);
-	if (emails.length) {
-		const bad = emails.find((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
-		if (bad) throw inputError(ctx.getNode(), itemIndex, 'Additional Emails', `contains "${bad}", which is not an email address`);
-		top.additional_emails = emails;
-	}
-	const units = splitList(fields.organizationUnits);
-	if (units.length) certificate.organization_units = units;
-	if (fields.serverPlatformId !== undefined && Number(fields.serverPlatformId) !== -1) {
-		if (!Number.isInteger(Number(fields.serverPlatformId))) throw inputError(ctx.getNode(), itemIndex, 'Server Platform ID', 'must be a whole number');
-		certificate.server_platform = { id: Number(fields.serverPlatformId) };
-	}
-	const custom = ((fields.customFields as IDataObject | undefined)?.field ?? []) as IDataObject[];
-	if (custom.length) {
-		top.custom_fields = custom.map((f, i) => {
-			if (!Number.isInteger(Number(f.metadataId)) || Number(f.metadataId) <= 0) {
-				throw inputError(ctx.getNode(), itemIndex, `Custom Fields #${i + 1} Metadata ID`, 'must be a positive whole number');
-			}
-			return { metadata_id: Number(f.metadataId), value: String(f.value ?? '') };
-		});
-	}
-	const ship = (fields.shipInfo as IDataObject | undefined)?.address as IDataObject | undefined;
-	if (ship) {
-		const info: IDataObject = {};
-		for (const key of SHIP_FIELDS) {
-			const value = String(ship[key] ?? '').trim();
-			if (!value) throw inputError(ctx.getNode(), itemIndex, `Ship Info ${key}`, 'is required when Ship Info is set');
-			info[key] = value;
-		}
-		if (String(ship.addr2 ?? '').trim()) info.addr2 = String(ship.addr2).trim();
-		top.ship_info = info;
-	}
-	return { top, certificate };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {

@@ -10,7 +10,7 @@ const show = { resource: ['order'], operation: ['findByReference'] };
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Reference (Alternative Order ID)',
-		name: 'reference',
+		name: 'alternativeOrderId',
 		type: 'string',
 		required: true,
 		default: '',
@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const reference = String(this.getNodeParameter('reference', itemIndex, '') ?? '').trim();
+	const reference = String(this.getNodeParameter('alternativeOrderId', itemIndex, '') ?? '').trim();
 	if (!reference) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'is required');
 	const rows = await digiCertClient(this).findOrdersByReference(reference, itemIndex);
 	if (rows.length === 0) return [{ json: { found: false, alternativeOrderId: reference }, pairedItem: { item: itemIndex } }];

@@ -2,8 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertClient } from '../../transport';
+import { digiCertClient, type OrderFilters } from '../../transport';
 import { orderOutput } from '../common';
+import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 import { DAY_MS, ymd } from '../../../shared/time';
 import { titleCase } from '../../../shared/titleCase';
@@ -20,19 +21,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Container ID', name: 'containerId', type: 'string', default: '' },
+			containerProperty('Only orders in this container (division)'),
 			{ displayName: 'Expires Within (Days)', name: 'expiresWithinDays', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)' },
-			{ displayName: 'Organization ID', name: 'organizationId', type: 'string', default: '' },
-			{
-				displayName: 'Product',
-				name: 'productNameId',
-				type: 'options',
-				options: [
-					{ name: 'Code Signing (OV)', value: 'code_signing' },
-					{ name: 'EV Code Signing', value: 'code_signing_ev' },
-				],
-				default: 'code_signing',
-			},
+			organizationProperty('Only orders of this organization', false),
+			productProperty('Only orders of this product'),
 			{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to look for (common name, order ID)' },
 			{
 				displayName: 'Sort',
@@ -64,26 +56,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const qs: IDataObject = {};
-	if (filters.status) qs['filters[status]'] = filters.status;
-	if (filters.productNameId) qs['filters[product_name_id]'] = filters.productNameId;
-	for (const [key, label, param] of [
-		['organizationId', 'Organization ID', 'filters[organization_id]'],
-		['containerId', 'Container ID', 'filters[container_id]'],
+	const query: OrderFilters = { status: filters.status as string | undefined, product: filters.product as string | undefined };
+	for (const [name, key, label] of [
+		['organization', 'organizationId', 'Organization'],
+		['container', 'containerId', 'Container'],
 	] as const) {
-		const value = String(filters[key] ?? '').trim();
+		// A resource locator ({mode, value}) in the editor; a plain ID from older JSON or an expression.
+		const located = filters[name];
+		const value = String((located && typeof located === 'object' ? (located as IDataObject).value : located) ?? '').trim();
 		if (!value) continue;
 		if (!/^[0-9]+$/.test(value)) throw inputError(this.getNode(), itemIndex, `Filters → ${label}`, `must be a number, got "${value}"`);
-		qs[param] = value;
+		query[key] = value;
 	}
 	if (filters.expiresWithinDays !== undefined && filters.expiresWithinDays !== '') {
 		const days = Number(filters.expiresWithinDays);
 		if (!Number.isInteger(days) || days < 0) throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
-		qs['filters[valid_till]'] = `<=${ymd(new Date(Date.now() + days * DAY_MS))}`;
+		query.validTillOnOrBefore = ymd(new Date(Date.now() + days * DAY_MS));
 	}
-	if (filters.search) qs['filters[search]'] = String(filters.search);
-	if (filters.sort) qs.sort = filters.sort;
-	const orders = await digiCertClient(this).list('/order/certificate', 'orders', { qs, returnAll, limit, itemIndex });
+	if (filters.search) query.search = String(filters.search);
+	if (filters.sort) query.sort = String(filters.sort);
+	const orders = await digiCertClient(this).listOrders(query, { returnAll, limit, itemIndex });
 	const now = new Date();
 	return orders.map((order) => ({ json: orderOutput(order, {}, now), pairedItem: { item: itemIndex } }));
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { digiCertClient } from '../../transport';
+import { digiCertApiRequest } from '../../transport';
 import { csrProperties, orderIdProperty, provisioningOptions, readCsr, readId, readOrderMaybeWaiting, waitProperties } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
 
@@ -41,7 +41,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (options.skipApproval !== undefined) body.skip_approval = Boolean(options.skipApproval);
 	if (options.comments) body.comments = String(options.comments);
 	// A reissue is not repeated automatically: a second one would be a second request.
-	const response = (await digiCertClient(this).request('POST', `/order/certificate/${orderId}/reissue`, { body, itemIndex, retry: false })) as IDataObject;
+	const response = (await digiCertApiRequest.call(this, 'POST', `/order/certificate/${orderId}/reissue`, body, undefined, { itemIndex, retry: false })) as IDataObject;
 	const requests = (response?.requests ?? []) as IDataObject[];
 	return {
 		json: await readOrderMaybeWaiting(this, orderId, itemIndex, {

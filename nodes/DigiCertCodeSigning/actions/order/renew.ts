@@ -3,8 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
-import { csrProperties, getOrder, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
-import { additionalBody, orderOptionsProperty } from './create';
+import { additionalBody, csrProperties, getOrder, orderOptionsProperty, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['renew'] };

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertClient } from '../../transport';
+import { digiCertApiRequest } from '../../transport';
 import { readId } from '../common';
 
 export function decisionDescription(operation: 'approve' | 'reject'): INodeProperties[] {
@@ -32,8 +32,8 @@ export async function decide(ctx: IExecuteFunctions, itemIndex: number, status: 
 	const requestId = readId(ctx, itemIndex, 'requestId', 'Request ID');
 	const comment = String(ctx.getNodeParameter('comment', itemIndex, '') ?? '').trim();
 	if (status === 'rejected' && !comment) throw inputError(ctx.getNode(), itemIndex, 'Comment', 'is required to reject a request');
-	await digiCertClient(ctx).request('PUT', `/request/${requestId}/status`, { body: { status, ...(comment ? { processor_comment: comment } : {}) }, itemIndex });
-	const request = await digiCertClient(ctx).request('GET', `/request/${requestId}`, { itemIndex });
+	await digiCertApiRequest.call(ctx, 'PUT', `/request/${requestId}/status`, { status, ...(comment ? { processor_comment: comment } : {}) }, undefined, { itemIndex });
+	const request = await digiCertApiRequest.call(ctx, 'GET', `/request/${requestId}`, undefined, undefined, { itemIndex });
 	const now = typeof request?.status === 'string' ? request.status : undefined;
 	if (!now) {
 		throw inputError(ctx.getNode(), itemIndex, 'Request ID', `${requestId}: DigiCert took the decision but its answer to GET /request/${requestId} has no status (it had: ${request && typeof request === 'object' ? Object.keys(request).join(', ') || 'no keys' : typeof request})`);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { digiCertClient } from '../../transport';
+import { digiCertApiRequestAllItems } from '../../transport';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 
 const show = { resource: ['request'], operation: ['getMany'] };
@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const qs: IDataObject = {};
 	if (filters.status) qs['filters[status]'] = filters.status;
 	if (filters.type) qs['filters[type]'] = filters.type;
-	const requests = await digiCertClient(this).list('/request', 'requests', { qs, returnAll, limit, itemIndex });
+	const requests = await digiCertApiRequestAllItems.call(this, 'requests', '/request', qs, { returnAll, limit, itemIndex });
 	return requests.map((request) => ({
 		json: { requestId: request.id, status: request.status, type: request.type, orderId: (request.order as IDataObject | undefined)?.id ?? null, ...request },
 		pairedItem: { item: itemIndex },
