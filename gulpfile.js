@@ -1,12 +1,13 @@
-// Copies what tsc does not: node icons and codex files, next to the compiled nodes and credentials.
+// Copies what tsc does not: the icons (one folder, dist/icons, referenced as file:../../icons/… by the nodes and
+// file:../icons/… by the credentials) and the codex files next to the compiled nodes.
 const { src, dest, task, parallel } = require('gulp');
 
 function copyNodeAssets() {
-	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
+	return src(['nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
 }
 
-function copyCredentialAssets() {
-	return src('credentials/**/*.{png,svg}', { encoding: false }).pipe(dest('dist/credentials'));
+function copyIcons() {
+	return src('icons/*.{png,svg}', { encoding: false }).pipe(dest('dist/icons'));
 }
 
-task('build:assets', parallel(copyNodeAssets, copyCredentialAssets));
+task('build:assets', parallel(copyNodeAssets, copyIcons));

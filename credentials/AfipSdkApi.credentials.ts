@@ -11,7 +11,7 @@ export class AfipSdkApi implements ICredentialType {
 
 	documentationUrl = 'https://afipsdk.com/docs/automations/integrations/api';
 
-	icon = { light: 'file:afipSdk.svg', dark: 'file:afipSdk.dark.svg' } as const;
+	icon = { light: 'file:../icons/afipSdk.svg', dark: 'file:../icons/afipSdk.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

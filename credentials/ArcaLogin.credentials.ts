@@ -16,7 +16,7 @@ export class ArcaLogin implements ICredentialType {
 
 	documentationUrl = 'https://afipsdk.com/docs/automations/create-cert-prod/api';
 
-	icon = { light: 'file:arca.svg', dark: 'file:arca.dark.svg' } as const;
+	icon = { light: 'file:../icons/arca.svg', dark: 'file:../icons/arca.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -14,7 +14,7 @@ export class DigiCertApi implements ICredentialType {
 
 	documentationUrl = 'https://dev.digicert.com/en/certcentral-apis/authentication.html';
 
-	icon = { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' } as const;
+	icon = { light: 'file:../icons/digicert.svg', dark: 'file:../icons/digicert.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{

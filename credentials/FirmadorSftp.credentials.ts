@@ -10,7 +10,7 @@ export class FirmadorSftp implements ICredentialType {
 
 	displayName = 'Firmador SFTP';
 
-	icon = { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' } as const;
+	icon = { light: 'file:../icons/firmador.svg', dark: 'file:../icons/firmador.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador';
 

@@ -8,7 +8,7 @@ export class ArcaAutomation implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ARCA Automation',
 		name: 'arcaAutomation',
-		icon: { light: 'file:arca.svg', dark: 'file:arca.dark.svg' },
+		icon: { light: 'file:../../icons/arca.svg', dark: 'file:../../icons/arca.dark.svg' },
 		group: ['transform'],
 		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
 		// the icon and the credentials' testedBy from the node class itself.)

@@ -52,9 +52,10 @@ export class CertificateTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Certificate Trigger',
 		name: 'certificateTrigger',
-		icon: { light: 'file:certificateTrigger.svg', dark: 'file:certificateTrigger.dark.svg' },
+		icon: { light: 'file:../../icons/certificateTrigger.svg', dark: 'file:../../icons/certificateTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// An array from the start: a v2 adds its number here.
+		version: [1],
 		subtitle: '={{$parameter["event"] === "orderStatusChanged" ? "Order status changed" : "Renewal due"}}',
 		description: 'Starts a workflow when a certificate is due for renewal or a DigiCert order changes status',
 		defaults: { name: 'Certificate Trigger' },

@@ -5,29 +5,20 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import * as order from './actions/order';
-import * as certificate from './actions/certificate';
-import * as request from './actions/request';
-import { route, type OperationMap } from '../shared/n8n/router';
-
-import { listSearch } from './methods/listSearch';
-
-const operations: OperationMap = {
-	order: order.operations,
-	certificate: certificate.operations,
-	request: request.operations,
-};
+import { OPERATION_SUBTITLE, route } from '../shared/n8n/router';
+import { certificate, operations, order, request } from './actions';
+import { listSearch } from './methods';
 
 export class DigiCertCodeSigning implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'DigiCert Code Signing',
 		name: 'digiCertCodeSigning',
-		icon: { light: 'file:digicert.svg', dark: 'file:digicert.dark.svg' },
+		icon: { light: 'file:../../icons/digicert.svg', dark: 'file:../../icons/digicert.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		// The chosen operation's action text (test/unit/router.test.ts keeps it in step with the Operation fields).
-		subtitle:
-			'={{ ({"order:cancel":"Cancel an order","order:create":"Create an order","order:findByReference":"Find orders by reference","order:get":"Get an order","order:getMany":"Get many orders","order:reissue":"Reissue an order","order:renew":"Renew an order","certificate:download":"Download a certificate","certificate:revoke":"Revoke a certificate","request:approve":"Approve a request","request:getMany":"Get many requests","request:reject":"Reject a request"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
+		// the icon and the credentials from the node class itself.)
+		version: [1],
+		subtitle: OPERATION_SUBTITLE,
 		description: 'Order, renew, download and revoke DigiCert CertCentral code-signing certificates',
 		defaults: { name: 'DigiCert Code Signing' },
 		usableAsTool: true,

@@ -14,7 +14,7 @@ export class Firmador implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Firmador',
 		name: 'firmador',
-		icon: { light: 'file:firmador.svg', dark: 'file:firmador.dark.svg' },
+		icon: { light: 'file:../../icons/firmador.svg', dark: 'file:../../icons/firmador.dark.svg' },
 		group: ['transform'],
 		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
 		// the icon and the credentials' testedBy from the node class itself.)

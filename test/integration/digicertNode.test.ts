@@ -310,7 +310,7 @@ describe('operations', () => {
 		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
 			items: [{ json: {}, binary: { csrFile: { data: der.toString('base64'), mimeType: 'application/pkcs10' } } }],
-			parameters: createParams({ csrSource: 'binary', binaryPropertyName: 'csrFile', csr: undefined, waitForCompletion: true, pollInterval: 1, timeout: 60, validityUnit: 'days', validityDays: 300 }),
+			parameters: createParams({ csrSource: 'binary', binaryPropertyName: 'csrFile', csr: undefined, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 }, validityUnit: 'days', validityDays: 300 }),
 		});
 		const order = output[0].json;
 		expect(order.status).toBe('issued');
@@ -399,7 +399,7 @@ describe('operations', () => {
 
 	test('Renew places a renewal order with a new serial; a second renewal shows order_renewed_already', async () => {
 		const original = sim.control.seedOrder({ validTill: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
-		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 };
+		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } };
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params });
 		const renewed = output[0].json;
 		expect(renewed).toMatchObject({ status: 'issued', renewalOfOrderId: original.id });
@@ -415,7 +415,7 @@ describe('operations', () => {
 		const oldCertificateId = order.certificateId;
 		const { output } = await runDigiCertNode({ digiCert: tuning, 
 			credentials,
-			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 },
+			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } },
 		});
 		expect(output[0].json.status).toBe('issued');
 		expect(output[0].json.certificateId).not.toBe(oldCertificateId);
@@ -512,5 +512,26 @@ describe('operations', () => {
 		expect(triggerContainer?.modes?.[0].typeOptions?.searchListMethod).toBe('searchContainers');
 		const triggerChoices = await trigger.methods.listSearch.searchContainers.call(ctx as never);
 		expect(triggerChoices.results).toContainEqual({ name: 'Build servers (765432)', value: '765432' });
+	});
+
+	test('dropdowns read one page per call and hand n8n the next page\'s token (250 organizations: 3 requests for 3 scrolls, none more)', async () => {
+		const many = Array.from({ length: 250 }, (_, i) => ({ id: 500_000 + i, name: `Org ${i}`, display_name: `Org ${i}`, city: 'Lehi', state: 'ut', country: 'us', is_active: i !== 7 }));
+		const local = await startDigiCertSimulator({ rateLimit: null, ca: sim.ca, organizations: many });
+		try {
+			const { ctx } = digiCertContext({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url }, parameters: {} });
+			const list = new DigiCertCodeSigning().methods.listSearch;
+			const first = await list.searchOrganizations.call(ctx as never);
+			expect(first.results).toHaveLength(99); // Org 7 is inactive
+			expect(first.paginationToken).toBe('100');
+			const second = await list.searchOrganizations.call(ctx as never, undefined, first.paginationToken);
+			expect(second.results[0]).toEqual({ name: 'Org 100 (500100)', value: '500100' });
+			expect(second.paginationToken).toBe('200');
+			const last = await list.searchOrganizations.call(ctx as never, '24', second.paginationToken);
+			expect(last.results.map((r) => r.value)).toEqual(['500224', '500240', '500241', '500242', '500243', '500244', '500245', '500246', '500247', '500248', '500249']);
+			expect(last.paginationToken).toBeUndefined();
+			expect(local.control.requests.map((r) => r.path)).toEqual(['/organization?offset=0&limit=100', '/organization?offset=100&limit=100', '/organization?offset=200&limit=100']);
+		} finally {
+			await local.close();
+		}
 	});
 });

@@ -331,7 +331,7 @@ beforeAll(async () => {
 		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: '', ...extra,
 	});
 	record('digiCertCodeSigning:error', (await runDigiCertNode({ digiCert: tuning, credentials, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '424242' } })).output, true);
-	const issued = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 }));
+	const issued = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
 	await dc('digiCertCodeSigning:order:create', create({ additionalFields: {}, waitForCompletion: false }));
 	await dc('digiCertCodeSigning:order:get', { resource: 'order', operation: 'get', orderId: String(issued[0].json.orderId) });
 	digiCert.control.seedOrder({ status: 'issued', validTill: new Date(Date.now() + 20 * DAY).toISOString().slice(0, 10) });
@@ -340,10 +340,18 @@ beforeAll(async () => {
 	await dc('digiCertCodeSigning:certificate:download', { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(issued[0].json.certificateId), format: 'pem_all', binaryPropertyName: 'certificate' });
 	const requests = await dc('digiCertCodeSigning:request:getMany', { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } });
 	await dc('digiCertCodeSigning:request:approve', { resource: 'request', operation: 'approve', requestId: String(requests[0].json.id ?? requests[0].json.requestId), comment: 'ok' });
-	const revocable = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 }));
+	const revocable = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
 	await dc('digiCertCodeSigning:certificate:revoke', { resource: 'certificate', operation: 'revoke', certificateId: String(revocable[0].json.certificateId), confirmRevocation: true, comments: 'key compromised', skipApproval: false });
-	const revokedAtOnce = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, pollInterval: 1, timeout: 60 }));
+	const revokedAtOnce = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
 	await dc('digiCertCodeSigning:certificate:revoke', { resource: 'certificate', operation: 'revoke', certificateId: String(revokedAtOnce[0].json.certificateId), confirmRevocation: true, comments: 'key compromised', skipApproval: true });
+	// the rest of the operations, so every one has its output keys in test/surface.json
+	await dc('digiCertCodeSigning:order:reissue', { resource: 'order', operation: 'reissue', orderId: String(issued[0].json.orderId), csrSource: 'text', csr, reissueOptions: { skipApproval: true }, waitForCompletion: false });
+	const referenced = digiCert.control.seedOrder({ status: 'pending', alternativeOrderId: 'docs-ref-1' });
+	await dc('digiCertCodeSigning:order:findByReference', { resource: 'order', operation: 'findByReference', alternativeOrderId: 'docs-ref-1' });
+	await dc('digiCertCodeSigning:order:findByReference', { resource: 'order', operation: 'findByReference', alternativeOrderId: 'docs-no-such-ref' });
+	await dc('digiCertCodeSigning:order:cancel', { resource: 'order', operation: 'cancel', orderId: String(referenced.id), note: 'duplicate' });
+	const toReject = await dc('digiCertCodeSigning:order:create', create({ additionalFields: {}, waitForCompletion: false }));
+	await dc('digiCertCodeSigning:request:reject', { resource: 'request', operation: 'reject', requestId: String((toReject[0].json.requestIds as number[])[0]), comment: 'not ours' });
 
 	// Certificate Trigger: Renewal Due (DigiCert and PEM, also the test sample) and Order Status Changed
 	const trigger = (parameters: IDataObject, mode: 'trigger' | 'manual' = 'trigger') =>

@@ -1,4 +1,4 @@
-import { paginate } from '../../nodes/DigiCertCodeSigning/transport/pagination';
+import { nextPageToken, paginate } from '../../nodes/DigiCertCodeSigning/transport/pagination';
 
 function source(total: number) {
 	const calls: Array<[number, number]> = [];
@@ -40,5 +40,15 @@ describe('paginate', () => {
 		const all = [1, 2, 3, 4, 5];
 		const items = await paginate(async (o, l) => ({ items: all.slice(o, o + l) }), { pageSize: 2 });
 		expect(items).toEqual(all);
+	});
+});
+
+describe('nextPageToken (dropdown pages)', () => {
+	test('the next offset while page.total is not reached; none after the last, an empty or a short page', () => {
+		expect(nextPageToken(0, 100, 100, 250)).toBe('100');
+		expect(nextPageToken(200, 50, 100, 250)).toBeUndefined();
+		expect(nextPageToken(100, 0, 100, 250)).toBeUndefined();
+		expect(nextPageToken(0, 100, 100)).toBe('100');
+		expect(nextPageToken(100, 40, 100)).toBeUndefined();
 	});
 });

@@ -6,7 +6,8 @@ import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
 import { csrProblems, parseCsr } from '../protocol/csr';
 import { orderFacts } from '../protocol/orderFacts';
 import { inputError, withContext } from '../../shared/n8n/items';
-import { pollUntil, stillNotFinished } from '../../shared/poll';
+import { pollUntil, stillNotFinished, waitSeconds } from '../../shared/poll';
+import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
 import { digiCertClient } from '../transport';
 
 
@@ -99,32 +100,27 @@ export function validityProperties(): INodeProperties[] {
 	];
 }
 
+/** Code-signing validation can take days: the node waits minutes at most, the trigger watches longer. */
+const DIGICERT_WAIT: WaitWords = {
+	wait: false,
+	pollInterval: 60,
+	timeout: 1800,
+	waitDescription:
+		'Whether to keep checking the order until DigiCert issues it (or rejects it, or the timeout passes). Code-signing validation can take days: for long waits use the Certificate Trigger instead.',
+	timeoutDescription: 'The item then fails; the order stays pending in DigiCert.',
+};
+
 export function waitProperties(): INodeProperties[] {
 	return [
+		waitForCompletionField(DIGICERT_WAIT),
 		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to keep checking the order until DigiCert issues it (or rejects it, or the timeout passes). Code-signing validation can take days: for long waits use the Certificate Trigger instead.',
-		},
-		{
-			displayName: 'Poll Interval (Seconds)',
-			name: 'pollInterval',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 60,
-			description: 'Seconds between two reads of the order while waiting',
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
 			displayOptions: { show: { waitForCompletion: [true] } },
-		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 1800,
-			description: 'How long to wait in total before the item fails; the order stays pending in DigiCert',
-			displayOptions: { show: { waitForCompletion: [true] } },
+			options: waitTimingOptions(DIGICERT_WAIT, false),
 		},
 	];
 }
@@ -355,8 +351,8 @@ export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemInde
 export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: number, itemIndex: number, extra: IDataObject = {}): Promise<IDataObject> {
 	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
 	if (!wait) return orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
-	const intervalMs = Math.max(1, ctx.getNodeParameter('pollInterval', itemIndex, 60) as number) * 1000;
-	const timeoutMs = Math.max(0, ctx.getNodeParameter('timeout', itemIndex, 1800) as number) * 1000;
+	const { intervalSeconds, timeoutSeconds } = waitSeconds(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, DIGICERT_WAIT);
+	const [intervalMs, timeoutMs] = [intervalSeconds * 1000, timeoutSeconds * 1000];
 	const outcome = await pollUntil(
 		async () => {
 			const output = orderOutput(await getOrder(ctx, orderId, itemIndex), extra);

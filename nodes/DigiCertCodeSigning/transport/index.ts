@@ -23,6 +23,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
+import { networkWords } from '../../shared/words';
 import { outputFileName } from '../../shared/outputFileName';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
 import { DEFAULT_WINDOW, planStatusChanges, statusWindowMinutes, type StatusChange, type StatusChangeState, type WindowOptions } from '../protocol/statusFeed';
@@ -464,7 +465,7 @@ export class DigiCertClient {
 	private networkError(error: DigiCertNetworkError, attempts: number, itemIndex?: number): NodeApiError {
 		const apiError = new NodeApiError(this.ctx.getNode(), { networkError: error.code, path: pathOnly(error.path) } as JsonObject, {
 			// Words, not the raw code: n8n would swap a message containing ECONNREFUSED & co. for a generic one.
-			message: `DigiCert could not be reached (${NETWORK_WORDS[error.code] ?? 'network error'})`,
+			message: `DigiCert could not be reached (${networkWords(error.code)})`,
 			description: `${error.method} ${pathOnly(error.path)} failed ${attempts} time(s) without an HTTP answer (${error.code})`,
 			itemIndex,
 		});
@@ -500,20 +501,5 @@ export async function digiCertApiRequestAllItems(
 	return await digiCertClient(this).list(path, key, { ...options, qs });
 }
 
-const NETWORK_WORDS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	EPIPE: 'connection closed',
-	ETIMEDOUT: 'timed out',
-	ECONNABORTED: 'timed out',
-	ERR_CANCELED: 'execution canceled',
-	ESOCKETTIMEDOUT: 'timed out',
-	ENOTFOUND: 'host not found',
-	EAI_AGAIN: 'DNS lookup failed',
-	EHOSTUNREACH: 'host unreachable',
-	ENETUNREACH: 'network unreachable',
-	CERT_HAS_EXPIRED: 'TLS certificate expired',
-	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
-};
 
 export type { DigiCertErrorEntry };

@@ -36,3 +36,14 @@ export async function paginate<T>(fetchPage: (offset: number, limit: number) => 
 	}
 	return options.max === undefined ? results : results.slice(0, options.max);
 }
+
+/**
+ * The token of the page after one a dropdown showed (listSearch's paginationToken): the next offset, or
+ * undefined when that page was the last (page.total reached, an empty page, or a short page without total).
+ */
+export function nextPageToken(offset: number, received: number, limit: number, total?: number): string | undefined {
+	if (received === 0) return undefined;
+	const next = offset + received;
+	if (total !== undefined && Number.isFinite(total)) return next < total ? String(next) : undefined;
+	return received < limit ? undefined : String(next);
+}

@@ -1,0 +1,14 @@
+/** The node's resources (each with its Operation field and fields) and the router's map, checked against node.type.ts. */
+import type { OperationMap } from '../../shared/n8n/router';
+import * as certificate from './certificate';
+import * as order from './order';
+import * as request from './request';
+import type { DigiCertCodeSigningType } from './node.type';
+
+export { certificate, order, request };
+
+export const operations: OperationMap<DigiCertCodeSigningType> = {
+	certificate: certificate.operations,
+	order: order.operations,
+	request: request.operations,
+};
