@@ -1,9 +1,9 @@
 // Lint: eslint-plugin-n8n-nodes-base (community / credentials / nodes rule sets) and n8n's newer
 // @n8n/eslint-plugin-community-nodes (recommendedWithoutN8nCloudSupport: this package has a runtime dependency,
 // ssh2-sftp-client, so it cannot run on n8n Cloud). scripts/scan-package.mjs runs n8n's own scanner besides.
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default [
 	{ ignores: ['**/*.js', '**/*.mjs', 'node_modules/**', 'dist/**', '.build/**', 'test/**', 'bench/**', 'scripts/**'] },

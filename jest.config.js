@@ -1,6 +1,11 @@
 /** Six projects: pure unit tests, integration (simulators + real OpenSSH), end to end (a real n8n), queue mode (n8n main + worker, Redis, PostgreSQL), other n8n versions (core workflows), browser (Chromium driving a real n8n's editor). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
-const common = { testEnvironment: 'node', setupFiles: ['<rootDir>/test/support/pathGuard.ts'], transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+	testEnvironment: 'node',
+	setupFiles: ['<rootDir>/test/support/pathGuard.ts'],
+	transform: { '^.+\\.ts$': tsJest },
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
 	projects: [

@@ -9,7 +9,11 @@
  */
 import type { WorkflowJson } from '../test/support/n8n';
 
-export const BUILTIN_APP = { appId: 'bench-builtin-app', secret: Buffer.from('builtin-nodes-workflow-key-00001').toString('base64'), secretFormat: 'base64' as const };
+export const BUILTIN_APP = {
+	appId: 'bench-builtin-app',
+	secret: Buffer.from('builtin-nodes-workflow-key-00001').toString('base64'),
+	secretFormat: 'base64' as const,
+};
 export const SFTP_CREDENTIAL_ID = 'benchBuiltinSftp1';
 
 const signer = (baseUrl: string) => `const crypto = require('crypto');
@@ -46,30 +50,74 @@ const authorization = (method, url, body) => {
  * circular-structure error on the node. *File* works; Extract From File (Text) then reads it.
  */
 const http = (id: string, name: string, method: 'GET' | 'POST', x: number, asFile = false) => ({
-	id, name, type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [x, 0],
+	id,
+	name,
+	type: 'n8n-nodes-base.httpRequest',
+	typeVersion: 4.2,
+	position: [x, 0],
 	parameters: {
 		method,
 		url: '={{ $json.url }}',
 		sendHeaders: true,
 		headerParameters: { parameters: [{ name: 'Authorization', value: '={{ $json.authorization }}' }] },
-		...(method === 'POST' ? { sendBody: true, contentType: 'raw', rawContentType: 'application/json; charset=utf-8', body: '={{ $json.body }}' } : {}),
+		...(method === 'POST'
+			? { sendBody: true, contentType: 'raw', rawContentType: 'application/json; charset=utf-8', body: '={{ $json.body }}' }
+			: {}),
 		options: asFile ? { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } } : {},
 	},
 });
 
-const code = (id: string, name: string, jsCode: string, x: number) => ({ id, name, type: 'n8n-nodes-base.code', typeVersion: 2, position: [x, 0], parameters: { mode: 'runOnceForAllItems', jsCode } });
+const code = (id: string, name: string, jsCode: string, x: number) => ({
+	id,
+	name,
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [x, 0],
+	parameters: { mode: 'runOnceForAllItems', jsCode },
+});
 
-export function builtinWorkflow(id: string, dir: string, options: { baseUrl: string; uploadFolder: string; cuil: string; cuit: string; batchSize: number }): WorkflowJson {
+export function builtinWorkflow(
+	id: string,
+	dir: string,
+	options: { baseUrl: string; uploadFolder: string; cuil: string; cuit: string; batchSize: number },
+): WorkflowJson {
 	const nodes = [
 		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'read', name: 'Read Files', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, position: [200, 0], parameters: { fileSelector: `${dir}/*.pdf`, options: {} } },
-		{ id: 'hash', name: 'SHA-1', type: 'n8n-nodes-base.crypto', typeVersion: 2, position: [400, 0], parameters: { action: 'hash', type: 'SHA1', binaryData: true, binaryPropertyName: 'data', dataPropertyName: 'hash', encoding: 'hex' } },
 		{
-			id: 'upload', name: 'Upload', type: 'n8n-nodes-base.ftp', typeVersion: 1, position: [600, 0],
-			parameters: { protocol: 'sftp', operation: 'upload', path: `={{ ${JSON.stringify(options.uploadFolder + '/')} + $('Read Files').item.binary.data.fileName }}`, binaryData: true, binaryPropertyName: 'data' },
+			id: 'read',
+			name: 'Read Files',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			position: [200, 0],
+			parameters: { fileSelector: `${dir}/*.pdf`, options: {} },
+		},
+		{
+			id: 'hash',
+			name: 'SHA-1',
+			type: 'n8n-nodes-base.crypto',
+			typeVersion: 2,
+			position: [400, 0],
+			parameters: { action: 'hash', type: 'SHA1', binaryData: true, binaryPropertyName: 'data', dataPropertyName: 'hash', encoding: 'hex' },
+		},
+		{
+			id: 'upload',
+			name: 'Upload',
+			type: 'n8n-nodes-base.ftp',
+			typeVersion: 1,
+			position: [600, 0],
+			parameters: {
+				protocol: 'sftp',
+				operation: 'upload',
+				path: `={{ ${JSON.stringify(options.uploadFolder + '/')} + $('Read Files').item.binary.data.fileName }}`,
+				binaryData: true,
+				binaryPropertyName: 'data',
+			},
 			credentials: { sftp: { id: SFTP_CREDENTIAL_ID, name: 'SFTP (bench)' } },
 		},
-		code('batches', 'Build Batches', `${signer(options.baseUrl)}
+		code(
+			'batches',
+			'Build Batches',
+			`${signer(options.baseUrl)}
 const files = $('Read Files').all();
 const hashes = $('SHA-1').all();
 const out = [];
@@ -82,10 +130,22 @@ for (let i = 0; i < files.length; i += ${options.batchSize}) {
   const url = BASE + '/api/FirmadorMasivo';
   out.push({ json: { url, body, authorization: authorization('POST', url, body) } });
 }
-return out;`, 800),
+return out;`,
+			800,
+		),
 		http('send', 'Send Batches', 'POST', 1000, true),
-		{ id: 'extract', name: 'Read Session ID', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, position: [1100, 0], parameters: { operation: 'text', binaryPropertyName: 'data', destinationKey: 'data', options: {} } },
-		code('statusReq', 'Status Requests', `${signer(options.baseUrl)}
+		{
+			id: 'extract',
+			name: 'Read Session ID',
+			type: 'n8n-nodes-base.extractFromFile',
+			typeVersion: 1.1,
+			position: [1100, 0],
+			parameters: { operation: 'text', binaryPropertyName: 'data', destinationKey: 'data', options: {} },
+		},
+		code(
+			'statusReq',
+			'Status Requests',
+			`${signer(options.baseUrl)}
 const items = $input.all();
 // FirmadorMasivo answers a JSON string: Read Session ID puts its text in json.data
 const sessionOf = (j) => { let v = j.data !== undefined ? j.data : j; if (typeof v === 'string') { try { v = JSON.parse(v); } catch (e) {} } return typeof v === 'string' ? v : v.SessionID; };
@@ -95,20 +155,53 @@ for (let i = 0; i < ids.length; i += 36) {
   const url = BASE + '/api/EstadoSolicitud?' + ids.slice(i, i + 36).map((id) => 'SessionsID[]=' + id).join('&');
   out.push({ json: { url, authorization: authorization('GET', url, '') } });
 }
-return out;`, 1200),
+return out;`,
+			1200,
+		),
 		http('status', 'Status', 'GET', 1400),
-		code('check', 'Check', `// EstadoSolicitud answers a list: n8n makes one item per entry
+		code(
+			'check',
+			'Check',
+			`// EstadoSolicitud answers a list: n8n makes one item per entry
 const entries = $input.all().map((i) => i.json).filter((e) => e.SessionID);
 const pending = entries.filter((e) => e.CodigoEstado !== 4).map((e) => e.SessionID);
-return [{ json: { done: pending.length === 0, pending, sessions: entries.length } }];`, 1600),
-		{ id: 'if', name: 'Done?', type: 'n8n-nodes-base.if', typeVersion: 1, position: [1800, 0], parameters: { conditions: { boolean: [{ value1: '={{ $json.done }}', value2: true }] } } },
-		{ id: 'wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [2000, 100], webhookId: 'bench-wait-0001', parameters: { amount: 1, unit: 'seconds' } },
+return [{ json: { done: pending.length === 0, pending, sessions: entries.length } }];`,
+			1600,
+		),
+		{
+			id: 'if',
+			name: 'Done?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 1,
+			position: [1800, 0],
+			parameters: { conditions: { boolean: [{ value1: '={{ $json.done }}', value2: true }] } },
+		},
+		{
+			id: 'wait',
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [2000, 100],
+			webhookId: 'bench-wait-0001',
+			parameters: { amount: 1, unit: 'seconds' },
+		},
 	];
-	const link = (from: string, to: string, output = 0) => ({ [from]: { main: Array.from({ length: output + 1 }, (_, i) => (i === output ? [{ node: to, type: 'main', index: 0 }] : [])) } });
+	const link = (from: string, to: string, output = 0) => ({
+		[from]: { main: Array.from({ length: output + 1 }, (_, i) => (i === output ? [{ node: to, type: 'main', index: 0 }] : [])) },
+	});
 	const connections = {
-		...link('Start', 'Read Files'), ...link('Read Files', 'Upload'), ...link('Upload', 'SHA-1'), ...link('SHA-1', 'Build Batches'),
-		...link('Build Batches', 'Send Batches'), ...link('Send Batches', 'Read Session ID'), ...link('Read Session ID', 'Status Requests'), ...link('Status Requests', 'Status'),
-		...link('Status', 'Check'), ...link('Check', 'Done?'), ...link('Done?', 'Wait', 1), ...link('Wait', 'Status Requests'),
+		...link('Start', 'Read Files'),
+		...link('Read Files', 'Upload'),
+		...link('Upload', 'SHA-1'),
+		...link('SHA-1', 'Build Batches'),
+		...link('Build Batches', 'Send Batches'),
+		...link('Send Batches', 'Read Session ID'),
+		...link('Read Session ID', 'Status Requests'),
+		...link('Status Requests', 'Status'),
+		...link('Status', 'Check'),
+		...link('Check', 'Done?'),
+		...link('Done?', 'Wait', 1),
+		...link('Wait', 'Status Requests'),
 	};
 	return { id, name: `bench ${id}`, nodes, connections };
 }

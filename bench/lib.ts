@@ -25,7 +25,11 @@ export function fmt(s: Spread, digits = 0, unit = ''): string {
 export const SMOKE = process.env.BENCH_SMOKE === '1';
 
 /** Runs a command, collecting its output while it runs (its pipes can never fill up and stall it). */
-export async function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; onSpawn?: (pid: number) => void } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function run(
+	command: string,
+	args: string[],
+	options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; onSpawn?: (pid: number) => void } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
 	return await new Promise((resolve, reject) => {
 		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
 		let stdout = '';

@@ -9,18 +9,18 @@ import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { signFirmadorRequest, firmadorKey, firmadorNonce } from '../nodes/Firmador/protocol/hmac';
-import { STATUS_IDS_PER_REQUEST } from '../nodes/Firmador/transport/api';
-import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { listIssuedOrders } from '../nodes/CertificateTrigger/candidates';
+import { CertificateTrigger } from '../nodes/CertificateTrigger/CertificateTrigger.node';
 import { pollRenewalDue } from '../nodes/CertificateTrigger/renewalDue';
 import type { RenewalSettings } from '../nodes/CertificateTrigger/settings';
-import { CertificateTrigger } from '../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertClient, type ClientSettings } from '../nodes/DigiCertCodeSigning/transport';
-import { startFirmadorSimulator } from '../test/simulators/firmador/server';
+import { BINARY_READ_CHUNK } from '../nodes/Firmador/actions/common';
+import { firmadorKey, firmadorNonce, signFirmadorRequest } from '../nodes/Firmador/protocol/hmac';
+import { STATUS_IDS_PER_REQUEST } from '../nodes/Firmador/transport/api';
 import { startDigiCertSimulator } from '../test/simulators/digicert/server';
+import { startFirmadorSimulator } from '../test/simulators/firmador/server';
 import { digiCertContext, PollHarness, runDigiCertNode, runFirmador, type DigiCertCredentials } from '../test/support/nodeContext';
 import { hrms, runOk, spread, type Spread } from './lib';
 
@@ -61,7 +61,15 @@ export function benchB6(rounds: number, iterations: number): B6Result {
 	const url = `http://firmador.tucertificado.com.ar/api/EstadoSolicitud?${ids.map((id) => `SessionsID[]=${id}`).join('&')}`;
 	const key = firmadorKey(secret, 'base64');
 	const nonces = Array.from({ length: iterations }, () => firmadorNonce());
-	const input = (i: number) => ({ appId: 'bench-app', secret, secretFormat: 'base64' as const, method: 'GET', url, timestamp: 1_790_000_000 + i, nonce: nonces[i] });
+	const input = (i: number) => ({
+		appId: 'bench-app',
+		secret,
+		secretFormat: 'base64' as const,
+		method: 'GET',
+		url,
+		timestamp: 1_790_000_000 + i,
+		nonce: nonces[i],
+	});
 	const raws = nonces.map((_, i) => signFirmadorRequest(input(i)).rawSignatureData);
 	const timeLoop = (fn: (i: number) => void) => {
 		const start = process.hrtime.bigint();
@@ -76,7 +84,11 @@ export function benchB6(rounds: number, iterations: number): B6Result {
 		const data = `bench-app${'GET'}${encoded}${1_790_000_000 + i}${nonces[i]}`;
 		void createHmac('sha256', firmadorKey(secret, 'base64')).update(Buffer.from(data, 'utf8')).digest('base64');
 	};
-	for (let i = 0; i < 3; i++) { timeLoop(sign); timeLoop(raw); timeLoop(previous); } // warm-up
+	for (let i = 0; i < 3; i++) {
+		timeLoop(sign);
+		timeLoop(raw);
+		timeLoop(previous);
+	} // warm-up
 	const signUs: number[] = [];
 	const rawUs: number[] = [];
 	const overhead: number[] = [];
@@ -162,9 +174,16 @@ export async function benchB3(file: string, sizeMiB: number, rounds: number): Pr
 	const nodeMs = spread(samples.node);
 	const sha1sumMs = spread(samples.sha1sum);
 	return {
-		sizeMiB, rounds, chunkBytes: BINARY_READ_CHUNK, nodeMs, node64kMs: spread(samples.node64k), sha1sumMs,
-		throughputRatio: ratio('node'), throughputRatio64k: ratio('node64k'),
-		nodeMiBs: sizeMiB / (nodeMs.median / 1000), sha1sumMiBs: sizeMiB / (sha1sumMs.median / 1000),
+		sizeMiB,
+		rounds,
+		chunkBytes: BINARY_READ_CHUNK,
+		nodeMs,
+		node64kMs: spread(samples.node64k),
+		sha1sumMs,
+		throughputRatio: ratio('node'),
+		throughputRatio64k: ratio('node64k'),
+		nodeMiBs: sizeMiB / (nodeMs.median / 1000),
+		sha1sumMiBs: sizeMiB / (sha1sumMs.median / 1000),
 	};
 }
 
@@ -200,20 +219,43 @@ export async function benchB4(sizes: number[], log: (line: string) => void): Pro
 		for (const n of sizes) {
 			const hex = (i: number) => createHash('sha1').update(`doc ${n} ${i}`).digest('hex').toUpperCase();
 			const items = Array.from({ length: n }, () => ({ json: {} }));
-			const signed = await runFirmador({ parameters: { resource: 'hash', operation: 'sign', hashSource: 'field', hash: hex, signerCuil: CUIL, companyCuit: CUIT, options: {} }, items, credentials });
+			const signed = await runFirmador({
+				parameters: {
+					resource: 'hash',
+					operation: 'sign',
+					hashSource: 'field',
+					hash: hex,
+					signerCuil: CUIL,
+					companyCuit: CUIT,
+					options: {},
+				},
+				items,
+				credentials,
+			});
 			const ids = signed.map((item) => String(item.json.sessionId));
 			if (new Set(ids).size !== n) throw new Error(`expected ${n} sessions, got ${new Set(ids).size}`);
 			const before = sim.control.requests().length;
 			const interval = 1;
 			const start = process.hrtime.bigint();
 			const waited = await runFirmador({
-				parameters: { resource: 'request', operation: 'waitForCompletion', sessionIds: (i: number) => ids[i], options: { pollInterval: interval, timeout: 600 } },
+				parameters: {
+					resource: 'request',
+					operation: 'waitForCompletion',
+					sessionIds: (i: number) => ids[i],
+					options: { pollInterval: interval, timeout: 600 },
+				},
 				items: ids.map(() => ({ json: {} })),
 				credentials,
 			});
 			const waitMs = hrms(start);
-			if (waited.length !== n || waited.some((item) => item.json.status !== 'signed')) throw new Error(`wait: ${waited.length} items, not all signed: ${JSON.stringify(waited.find((i) => i.json.status !== 'signed')?.json)}`);
-			const status = sim.control.requests().slice(before).filter((r) => r.url.includes('/api/EstadoSolicitud'));
+			if (waited.length !== n || waited.some((item) => item.json.status !== 'signed'))
+				throw new Error(
+					`wait: ${waited.length} items, not all signed: ${JSON.stringify(waited.find((i) => i.json.status !== 'signed')?.json)}`,
+				);
+			const status = sim.control
+				.requests()
+				.slice(before)
+				.filter((r) => r.url.includes('/api/EstadoSolicitud'));
 			if (status.some((r) => r.status !== 200)) throw new Error('a status request failed');
 			const rounds = status.filter((r) => r.url.includes(ids[0])).length;
 			const row: B4Row = {
@@ -235,7 +277,9 @@ export async function benchB4(sizes: number[], log: (line: string) => void): Pro
 			row.activeUsPerSession = (row.activeMs * 1000) / n;
 			row.clientMs = row.activeMs - row.simulatorMs;
 			row.clientUsPerSession = (row.clientMs * 1000) / n;
-			log(`  B4 ${n} sessions: ${row.statusRequests} status requests in ${rounds} rounds (${row.requestsPerRound}/round, expected ${row.expectedPerRound}), longest query ${row.longestQueryChars} chars, wait ${waitMs.toFixed(0)} ms, active ${row.activeUsPerSession.toFixed(0)} µs/session (simulator ${row.simulatorMs.toFixed(0)} ms, the rest ${row.clientUsPerSession.toFixed(0)} µs/session)`);
+			log(
+				`  B4 ${n} sessions: ${row.statusRequests} status requests in ${rounds} rounds (${row.requestsPerRound}/round, expected ${row.expectedPerRound}), longest query ${row.longestQueryChars} chars, wait ${waitMs.toFixed(0)} ms, active ${row.activeUsPerSession.toFixed(0)} µs/session (simulator ${row.simulatorMs.toFixed(0)} ms, the rest ${row.clientUsPerSession.toFixed(0)} µs/session)`,
+			);
 			rows.push(row);
 		}
 	} finally {
@@ -281,7 +325,14 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 		for (let i = 0; i < orders; i++) {
 			const till = 1 + (i % 365);
 			// Issued a year before expiry: its status last changed then (the feed of recent changes does not list it).
-			sim.control.seedOrder({ status: 'issued', validTill: ymd(till), validFrom: ymd(till - 365), statusChangedAt: new Date(`${ymd(till - 365)}T12:00:00Z`), commonName: `Bench ${i}`, sharedPem: true });
+			sim.control.seedOrder({
+				status: 'issued',
+				validTill: ymd(till),
+				validFrom: ymd(till - 365),
+				statusChangedAt: new Date(`${ymd(till - 365)}T12:00:00Z`),
+				commonName: `Bench ${i}`,
+				sharedPem: true,
+			});
 		}
 		const credentials = { digiCertApi: { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url } };
 		const count = () => sim.control.requests.length;
@@ -289,7 +340,11 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 		const b5: B5Row[] = [];
 		const policies = [
 			{ name: 'daysBefore 30', params: { policy: 'daysBefore', daysBefore: 30 }, policy: { mode: 'daysBefore' as const, days: 30 } },
-			{ name: 'fraction 1/3 (default)', params: { policy: 'fractionRemaining' }, policy: { mode: 'fractionRemaining' as const, fraction: 1 / 3 } },
+			{
+				name: 'fraction 1/3 (default)',
+				params: { policy: 'fractionRemaining' },
+				policy: { mode: 'fractionRemaining' as const, fraction: 1 / 3 },
+			},
 		];
 		for (const policy of policies) {
 			const harness = new PollHarness(new CertificateTrigger(), {
@@ -316,9 +371,19 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 
 			// A day of polls, one a minute, from the state the two polls above left (the trigger's own poll
 			// function, with the simulated time given to it and to the simulator).
-			const settings: RenewalSettings = { useDigiCert: true, usePem: false, product: '', containerId: 0, pems: [], policy: policy.policy, reminderEveryDays: 0 };
+			const settings: RenewalSettings = {
+				useDigiCert: true,
+				usePem: false,
+				product: '',
+				containerId: 0,
+				pems: [],
+				policy: policy.policy,
+				reminderEveryDays: 0,
+			};
 			const pollCtx = { getNode: () => harness.node } as unknown as IPollFunctions;
-			const client = new DigiCertClient(digiCertContext({ credentials: credentials.digiCertApi as DigiCertCredentials, parameters: {}, digiCert }).ctx);
+			const client = new DigiCertClient(
+				digiCertContext({ credentials: credentials.digiCertApi as DigiCertCredentials, parameters: {}, digiCert }).ctx,
+			);
 			let stored: { renewal?: unknown; schedule?: unknown } = { renewal: harness.memory.renewal, schedule: harness.memory.renewalSchedule };
 			const day = { polls: 24 * 60, requests: 0, requestsPerPoll: 0, maxRequestsInAPoll: 0, events: 0, scans: 0, ms: 0 };
 			const dayStart = Date.now();
@@ -342,15 +407,32 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 			day.requestsPerPoll = day.requests / day.polls;
 			if (day.scans < 1) throw new Error('a simulated day without a full scan');
 
-			const row: B5Row = { policy: policy.name, orders, listedPerPoll: listed, requestsFirstPoll, eventsFirstPoll: first.length, requestsQuietPoll, eventsQuietPoll: quiet.length, quietPollMs, naiveRequestsPerPoll: naive, day };
+			const row: B5Row = {
+				policy: policy.name,
+				orders,
+				listedPerPoll: listed,
+				requestsFirstPoll,
+				eventsFirstPoll: first.length,
+				requestsQuietPoll,
+				eventsQuietPoll: quiet.length,
+				quietPollMs,
+				naiveRequestsPerPoll: naive,
+				day,
+			};
 			if (quiet.length !== 0) throw new Error(`a quiet poll fired ${quiet.length} events`);
-			log(`  B5 ${policy.name}: first poll ${requestsFirstPoll} requests / ${first.length} events; quiet poll ${requestsQuietPoll} requests (${quietPollMs.toFixed(0)} ms); naive ${naive}; a day of ${day.polls} polls: ${day.requests} requests (${day.requestsPerPoll.toFixed(3)}/poll, at most ${day.maxRequestsInAPoll}), ${day.events} events, ${day.scans} full scan(s)`);
+			log(
+				`  B5 ${policy.name}: first poll ${requestsFirstPoll} requests / ${first.length} events; quiet poll ${requestsQuietPoll} requests (${quietPollMs.toFixed(0)} ms); naive ${naive}; a day of ${day.polls} polls: ${day.requests} requests (${day.requestsPerPoll.toFixed(3)}/poll, at most ${day.maxRequestsInAPoll}), ${day.events} events, ${day.scans} full scan(s)`,
+			);
 			b5.push(row);
 		}
 
 		const before = count();
 		const start = process.hrtime.bigint();
-		const { output } = await runDigiCertNode({ credentials: credentials.digiCertApi as DigiCertCredentials, digiCert, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} } });
+		const { output } = await runDigiCertNode({
+			credentials: credentials.digiCertApi as DigiCertCredentials,
+			digiCert,
+			parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} },
+		});
 		const ms = hrms(start);
 		const b7: B7Result = { orders, requests: count() - before, expected: Math.ceil(orders / 1000), returned: output.length, ms };
 		if (output.length !== orders) throw new Error(`Get Many returned ${output.length} of ${orders}`);
@@ -360,5 +442,3 @@ export async function benchB5B7(orders: number, log: (line: string) => void): Pr
 		await sim.close();
 	}
 }
-
-

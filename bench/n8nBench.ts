@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { signFirmadorRequest, firmadorNonce, unixSeconds } from '../nodes/Firmador/protocol/hmac';
+import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/Firmador/protocol/hmac';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../test/simulators/firmador/server';
 import { N8nInstance, type WorkflowJson } from '../test/support/n8n';
 import { startSshd, type SshdServer } from '../test/support/sshd';
@@ -42,7 +42,10 @@ export async function setupN8n(): Promise<BenchEnv> {
 	const sim = await startFirmadorSimulator({
 		uploadFolder,
 		signedFolder,
-		apps: [{ appId: 'sim-app', secret: Buffer.from('firmador-simulator-shared-key-32').toString('base64'), secretFormat: 'base64' }, BUILTIN_APP],
+		apps: [
+			{ appId: 'sim-app', secret: Buffer.from('firmador-simulator-shared-key-32').toString('base64'), secretFormat: 'base64' },
+			BUILTIN_APP,
+		],
 	});
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'certsign-bench-data-'));
 	const keyDir = mkdtempSync(path.join(tmpdir(), 'certsign-bench-key-'));
@@ -53,17 +56,43 @@ export async function setupN8n(): Promise<BenchEnv> {
 	const n8n = new N8nInstance({ env: { N8N_RESTRICT_FILE_ACCESS_TO: dataDir, NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' } });
 	const app = sim.apps[0];
 	await n8n.importCredentials([
-		{ id: IDS.firmadorApi, name: 'Firmador API (bench)', type: 'firmadorApi', data: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat } },
+		{
+			id: IDS.firmadorApi,
+			name: 'Firmador API (bench)',
+			type: 'firmadorApi',
+			data: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat },
+		},
 		{
 			id: IDS.firmadorSftp,
 			name: 'Firmador SFTP (bench)',
 			type: 'firmadorSftp',
-			data: { host: sshd.host, port: sshd.port, username: sshd.username, password: '', privateKey: sshd.privateKey, passphrase: '', hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder, signedFolder },
+			data: {
+				host: sshd.host,
+				port: sshd.port,
+				username: sshd.username,
+				password: '',
+				privateKey: sshd.privateKey,
+				passphrase: '',
+				hostKeyFingerprint: sshd.hostKeyFingerprint,
+				uploadFolder,
+				signedFolder,
+			},
 		},
-		{ id: SFTP_CREDENTIAL_ID, name: 'SFTP (bench)', type: 'sftp', data: { host: sshd.host, port: sshd.port, username: sshd.username, password: '', privateKey: sshd.privateKey, passphrase: '' } },
+		{
+			id: SFTP_CREDENTIAL_ID,
+			name: 'SFTP (bench)',
+			type: 'sftp',
+			data: { host: sshd.host, port: sshd.port, username: sshd.username, password: '', privateKey: sshd.privateKey, passphrase: '' },
+		},
 	]);
 	return {
-		sshd, sim, n8n, dataDir, uploadFolder, signedFolder, keyFile,
+		sshd,
+		sim,
+		n8n,
+		dataDir,
+		uploadFolder,
+		signedFolder,
+		keyFile,
 		close: async () => {
 			await n8n.dispose().catch((error) => console.error(`n8n dispose: ${(error as Error).message}`));
 			await sim.close();
@@ -76,7 +105,8 @@ export async function setupN8n(): Promise<BenchEnv> {
 
 /** Empties the SFTP folders between runs (the uploads keep their names). */
 export function clearRemote(env: BenchEnv) {
-	for (const dir of [env.uploadFolder, env.signedFolder]) for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
+	for (const dir of [env.uploadFolder, env.signedFolder])
+		for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
 }
 
 /** `count` PDFs of `size` bytes in a new folder below the data folder. */
@@ -110,7 +140,14 @@ function chain(id: string, name: string, nodes: Array<Record<string, any>>): Wor
 }
 
 const start = { parameters: {}, id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] };
-const readFiles = (glob: string) => ({ parameters: { fileSelector: glob, options: {} }, id: 'read', name: 'Read Files', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, position: [220, 0] });
+const readFiles = (glob: string) => ({
+	parameters: { fileSelector: glob, options: {} },
+	id: 'read',
+	name: 'Read Files',
+	type: 'n8n-nodes-base.readWriteFile',
+	typeVersion: 1.1,
+	position: [220, 0],
+});
 
 /** Read every PDF of a folder, then Firmador Document → Sign (batch or one request per item), waiting or not. */
 export function signWorkflow(id: string, dir: string, options: { batch: boolean; wait: boolean }): WorkflowJson {
@@ -119,7 +156,13 @@ export function signWorkflow(id: string, dir: string, options: { batch: boolean;
 		readFiles(`${dir}/*.pdf`),
 		firmadorNode(
 			{
-				resource: 'document', operation: 'sign', binaryPropertyName: 'data', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false,
+				resource: 'document',
+				operation: 'sign',
+				binaryPropertyName: 'data',
+				signerCuil: CUIL,
+				companyCuit: CUIT,
+				reason: 'Conforme',
+				visible: false,
 				waitForCompletion: options.wait,
 				options: { batch: options.batch, batchSize: BATCH_SIZE, overwrite: true, pollInterval: POLL_SECONDS, timeout: 3600 },
 			},
@@ -156,9 +199,15 @@ export async function executeMeasured(env: BenchEnv, workflowId: string): Promis
 	const lines = result.stdout.split('\n');
 	const from = lines.indexOf('{');
 	const to = lines.lastIndexOf('}');
-	if (from < 0 || to < from) throw new Error(`n8n execute printed no execution data (exit ${result.code}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+	if (from < 0 || to < from)
+		throw new Error(
+			`n8n execute printed no execution data (exit ${result.code}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
+		);
 	const parsed = JSON.parse(lines.slice(from, to + 1).join('\n'));
-	const runData = parsed.data.resultData.runData as Record<string, Array<{ executionTime: number; data?: { main: Array<Array<{ json: Record<string, any> }>> } }>>;
+	const runData = parsed.data.resultData.runData as Record<
+		string,
+		Array<{ executionTime: number; data?: { main: Array<Array<{ json: Record<string, any> }>> } }>
+	>;
 	const nodeMs: Record<string, number> = {};
 	const items: Record<string, Array<Record<string, any>>> = {};
 	for (const [name, runs] of Object.entries(runData)) {
@@ -167,7 +216,14 @@ export async function executeMeasured(env: BenchEnv, workflowId: string): Promis
 	}
 	const error = parsed.data.resultData.error;
 	const last = parsed.data.resultData.lastNodeExecuted;
-	return { ok: !error, error: error ? `${last ? `node "${last}": ` : ''}${error.message} ${error.description ?? ''}` : undefined, wallMs, nodeMs, items, peakRssMiB: peak };
+	return {
+		ok: !error,
+		error: error ? `${last ? `node "${last}": ` : ''}${error.message} ${error.description ?? ''}` : undefined,
+		wallMs,
+		nodeMs,
+		items,
+		peakRssMiB: peak,
+	};
 }
 
 /* ------------------------------------------------------------ the floor ------------------------------------------------------------ */
@@ -176,10 +232,23 @@ async function signedFetch(env: BenchEnv, method: 'GET' | 'POST', pathAndQuery: 
 	const app = env.sim.apps[0];
 	const url = `${env.sim.url}${pathAndQuery}`;
 	const text = body === undefined ? '' : JSON.stringify(body);
-	const signature = signFirmadorRequest({ appId: app.appId, secret: app.secret, secretFormat: app.secretFormat, method, url, body: text, timestamp: unixSeconds(), nonce: firmadorNonce() });
+	const signature = signFirmadorRequest({
+		appId: app.appId,
+		secret: app.secret,
+		secretFormat: app.secretFormat,
+		method,
+		url,
+		body: text,
+		timestamp: unixSeconds(),
+		nonce: firmadorNonce(),
+	});
 	const response = await fetch(url, {
 		method,
-		headers: { Authorization: signature.authorization, Accept: 'application/json', ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}) },
+		headers: {
+			Authorization: signature.authorization,
+			Accept: 'application/json',
+			...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
+		},
 		body: text || undefined,
 	});
 	if (response.status !== 200) throw new Error(`${method} ${pathAndQuery.slice(0, 60)}: HTTP ${response.status} ${response.statusText}`);
@@ -195,13 +264,30 @@ export async function floorRun(env: BenchEnv, files: string[]): Promise<{ ms: nu
 	const started = process.hrtime.bigint();
 	const batchFile = path.join(path.dirname(env.keyFile), 'batch');
 	writeFileSync(batchFile, `put ${path.dirname(files[0])}/*.pdf ${env.uploadFolder}/\n`);
-	const upload = runOk('sftp', ['-q', '-b', batchFile, '-i', env.keyFile, '-P', String(env.sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${env.sshd.username}@127.0.0.1`]);
+	const upload = runOk('sftp', [
+		'-q',
+		'-b',
+		batchFile,
+		'-i',
+		env.keyFile,
+		'-P',
+		String(env.sshd.port),
+		'-o',
+		'StrictHostKeyChecking=no',
+		'-o',
+		'UserKnownHostsFile=/dev/null',
+		'-o',
+		'BatchMode=yes',
+		`${env.sshd.username}@127.0.0.1`,
+	]);
 	const hashes = files.map((f) => createHash('sha1').update(readFileSync(f)).digest('hex').toUpperCase());
 	await upload;
 	const uploadMs = hrms(started);
 	const sessions: string[] = [];
 	for (let i = 0; i < files.length; i += BATCH_SIZE) {
-		const Archivos = files.slice(i, i + BATCH_SIZE).map((f, k) => ({ NombreArchivo: path.basename(f), HashArchivo: hashes[i + k], Razon: 'Conforme', Visible: false }));
+		const Archivos = files
+			.slice(i, i + BATCH_SIZE)
+			.map((f, k) => ({ NombreArchivo: path.basename(f), HashArchivo: hashes[i + k], Razon: 'Conforme', Visible: false }));
 		const id = await signedFetch(env, 'POST', '/api/FirmadorMasivo', { CUILPersona: CUIL, CUITEmpresa: CUIT, Archivos });
 		sessions.push(typeof id === 'string' ? id : String(id.SessionID));
 	}
@@ -210,7 +296,10 @@ export async function floorRun(env: BenchEnv, files: string[]): Promise<{ ms: nu
 		const still: string[] = [];
 		for (let i = 0; i < pending.length; i += 36) {
 			const group = pending.slice(i, i + 36);
-			const list = (await signedFetch(env, 'GET', `/api/EstadoSolicitud?${group.map((s) => `SessionsID[]=${s}`).join('&')}`)) as Array<{ SessionID: string; CodigoEstado: number }>;
+			const list = (await signedFetch(env, 'GET', `/api/EstadoSolicitud?${group.map((s) => `SessionsID[]=${s}`).join('&')}`)) as Array<{
+				SessionID: string;
+				CodigoEstado: number;
+			}>;
 			for (const id of group) if (list.find((e) => e.SessionID === id)?.CodigoEstado !== 4) still.push(id);
 		}
 		pending = still;
@@ -225,6 +314,21 @@ export async function opensshPut(env: BenchEnv, file: string, remoteName: string
 	const batchFile = path.join(path.dirname(env.keyFile), 'batch-put');
 	writeFileSync(batchFile, `put ${file} ${env.uploadFolder}/${remoteName}\n`);
 	const started = process.hrtime.bigint();
-	await runOk('sftp', ['-q', '-b', batchFile, '-i', env.keyFile, '-P', String(env.sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${env.sshd.username}@127.0.0.1`]);
+	await runOk('sftp', [
+		'-q',
+		'-b',
+		batchFile,
+		'-i',
+		env.keyFile,
+		'-P',
+		String(env.sshd.port),
+		'-o',
+		'StrictHostKeyChecking=no',
+		'-o',
+		'UserKnownHostsFile=/dev/null',
+		'-o',
+		'BatchMode=yes',
+		`${env.sshd.username}@127.0.0.1`,
+	]);
 	return hrms(started);
 }

@@ -9,21 +9,64 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
-import { benchSftpUpload } from './sftpUpload';
-import { builtinWorkflow } from './builtinWorkflow';
-import { benchB8 } from './verifyBench';
-import { BATCH_SIZE, CUIL, CUIT, clearRemote, executeMeasured, floorRun, makePdfs, opensshPut, POLL_SECONDS, setupN8n, signWorkflow, type BenchEnv } from './n8nBench';
-import { machine, runOk, SMOKE, spread, type Spread } from './lib';
 import { N8N_VERSIONS } from '../test/support/n8n';
+import { builtinWorkflow } from './builtinWorkflow';
+import { machine, runOk, SMOKE, spread, type Spread } from './lib';
+import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
+import {
+	BATCH_SIZE,
+	clearRemote,
+	CUIL,
+	CUIT,
+	executeMeasured,
+	floorRun,
+	makePdfs,
+	opensshPut,
+	POLL_SECONDS,
+	setupN8n,
+	signWorkflow,
+	type BenchEnv,
+} from './n8nBench';
+import { benchSftpUpload } from './sftpUpload';
+import { benchB8 } from './verifyBench';
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const wanted = (id: string) => only.length === 0 || only.includes(id);
 const log = (line: string) => console.log(line);
 
 const S = SMOKE
-	? { b6: [2, 500], b3MiB: 16, b3Rounds: 2, b4: [20], b5Orders: 1200, sftpSizes: [1, 4], sftpRounds: 2, b2MiB: 8, b2Rounds: 1, b1Sizes: [5], b1bSizes: [5], b1Rounds: 1, b8Sizes: [5], b8Rounds: 1 }
-	: { b6: [7, 20_000], b3MiB: 1024, b3Rounds: 5, b4: [100, 1000, 10_000], b5Orders: 10_000, sftpSizes: [1, 8, 64, 256], sftpRounds: 7, b2MiB: 1024, b2Rounds: 3, b1Sizes: [10, 100, 1000], b1bSizes: [10, 100, 1000], b1Rounds: 3, b8Sizes: [100, 1000], b8Rounds: 3 };
+	? {
+			b6: [2, 500],
+			b3MiB: 16,
+			b3Rounds: 2,
+			b4: [20],
+			b5Orders: 1200,
+			sftpSizes: [1, 4],
+			sftpRounds: 2,
+			b2MiB: 8,
+			b2Rounds: 1,
+			b1Sizes: [5],
+			b1bSizes: [5],
+			b1Rounds: 1,
+			b8Sizes: [5],
+			b8Rounds: 1,
+		}
+	: {
+			b6: [7, 20_000],
+			b3MiB: 1024,
+			b3Rounds: 5,
+			b4: [100, 1000, 10_000],
+			b5Orders: 10_000,
+			sftpSizes: [1, 8, 64, 256],
+			sftpRounds: 7,
+			b2MiB: 1024,
+			b2Rounds: 3,
+			b1Sizes: [10, 100, 1000],
+			b1bSizes: [10, 100, 1000],
+			b1Rounds: 3,
+			b8Sizes: [100, 1000],
+			b8Rounds: 3,
+		};
 
 function check(condition: unknown, message: string) {
 	if (!condition) throw new Error(`check failed: ${message}`);
@@ -50,11 +93,19 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 		const workflows = {
 			batch: signWorkflow(`benchB1batch${docs}`, dir, { batch: true, wait: true }),
 			perItem: signWorkflow(`benchB1item${docs}`, dir, { batch: false, wait: true }),
-			builtin: builtinWorkflow(`benchB1builtin${docs}`, dir, { baseUrl: env.sim.url, uploadFolder: env.uploadFolder, cuil: CUIL, cuit: CUIT, batchSize: BATCH_SIZE }),
+			builtin: builtinWorkflow(`benchB1builtin${docs}`, dir, {
+				baseUrl: env.sim.url,
+				uploadFolder: env.uploadFolder,
+				cuil: CUIL,
+				cuit: CUIT,
+				batchSize: BATCH_SIZE,
+			}),
 		};
 		await env.n8n.importWorkflows(Object.values(workflows));
 		const variants: B1Variant[] = ['batch', 'floor', 'perItem', ...(S.b1bSizes.includes(docs) ? (['builtin'] as const) : [])];
-		const samples = Object.fromEntries(variants.map((v) => [v, { ms: [] as number[], rss: [] as number[], upload: [] as number[] }])) as Record<B1Variant, { ms: number[]; rss: number[]; upload: number[] }>;
+		const samples = Object.fromEntries(
+			variants.map((v) => [v, { ms: [] as number[], rss: [] as number[], upload: [] as number[] }]),
+		) as Record<B1Variant, { ms: number[]; rss: number[]; upload: number[] }>;
 		for (let round = 0; round < S.b1Rounds; round++) {
 			// (b) took about 0.3 s per document at 100: one round of it at 1,000.
 			const order = variants.filter((v) => v !== 'builtin' || docs < 1000 || round === 0);
@@ -68,24 +119,55 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 					samples.floor.upload.push(floor.uploadMs);
 				} else if (variant === 'builtin') {
 					const result = await executeMeasured(env, workflows.builtin.id);
-					if (!result.ok) log(`  simulator saw: ${JSON.stringify(env.sim.control.requests().slice(before).slice(-3).map((r) => ({ method: r.method, url: r.url.slice(0, 80), status: r.status, reason: r.reason, body: r.body.slice(0, 200) })))}`);
+					if (!result.ok)
+						log(
+							`  simulator saw: ${JSON.stringify(
+								env.sim.control
+									.requests()
+									.slice(before)
+									.slice(-3)
+									.map((r) => ({
+										method: r.method,
+										url: r.url.slice(0, 80),
+										status: r.status,
+										reason: r.reason,
+										body: r.body.slice(0, 200),
+									})),
+							)}`,
+						);
 					check(result.ok, `B1 builtin ${docs}: ${result.error}`);
 					const last = result.items.Check?.at(-1);
-					check(last?.done === true && last.sessions === Math.ceil(docs / BATCH_SIZE), `B1 builtin ${docs}: not all signed: ${JSON.stringify(last)}`);
+					check(
+						last?.done === true && last.sessions === Math.ceil(docs / BATCH_SIZE),
+						`B1 builtin ${docs}: not all signed: ${JSON.stringify(last)}`,
+					);
 					// Every node's own time but the trigger and Read Files (the package's variants are timed from their own node on).
-					samples.builtin.ms.push(Object.entries(result.nodeMs).filter(([name]) => name !== 'Start' && name !== 'Read Files').reduce((sum, [, v]) => sum + v, 0));
+					samples.builtin.ms.push(
+						Object.entries(result.nodeMs)
+							.filter(([name]) => name !== 'Start' && name !== 'Read Files')
+							.reduce((sum, [, v]) => sum + v, 0),
+					);
 					samples.builtin.rss.push(result.peakRssMiB);
 				} else {
 					const result = await executeMeasured(env, workflows[variant].id);
 					check(result.ok, `B1 ${variant} ${docs}: ${result.error}`);
 					const out = result.items.Sign ?? [];
-					check(out.length === docs && out.every((i) => i.status === 'signed'), `B1 ${variant} ${docs}: ${out.length} items, not all signed`);
+					check(
+						out.length === docs && out.every((i) => i.status === 'signed'),
+						`B1 ${variant} ${docs}: ${out.length} items, not all signed`,
+					);
 					samples[variant].ms.push(result.nodeMs.Sign);
 					samples[variant].rss.push(result.peakRssMiB);
 				}
-				const posts = env.sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+				const posts = env.sim.control
+					.requests()
+					.slice(before)
+					.filter((r) => r.method === 'POST');
 				const expectedPosts = variant === 'perItem' ? docs : Math.ceil(docs / BATCH_SIZE);
-				check(posts.length === expectedPosts && posts.every((r) => r.status === 200), `B1 ${variant} ${docs}: ${posts.length} POSTs, expected ${expectedPosts}`);
+				check(
+					posts.length === expectedPosts && posts.every((r) => r.status === 200),
+					`B1 ${variant} ${docs}: ${posts.length} POSTs, expected ${expectedPosts}`,
+				);
 			}
 		}
 		for (const variant of variants) {
@@ -96,7 +178,9 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 			const rounds = samples[variant].ms.length;
 			row.rounds = rounds;
 			if (variant !== 'batch') row.overBatch = spread(samples[variant].ms.map((v, i) => v / samples.batch.ms[i]));
-			log(`  B1 ${docs} docs ${variant}: ${ms.median.toFixed(0)} ms (${ms.min.toFixed(0)}–${ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc${row.peakRssMiB ? `, n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB` : ''}${row.overBatch ? `, ${row.overBatch.median.toFixed(2)}× the batch time` : ''}`);
+			log(
+				`  B1 ${docs} docs ${variant}: ${ms.median.toFixed(0)} ms (${ms.min.toFixed(0)}–${ms.max.toFixed(0)}), ${row.msPerDoc.toFixed(1)} ms/doc${row.peakRssMiB ? `, n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB` : ''}${row.overBatch ? `, ${row.overBatch.median.toFixed(2)}× the batch time` : ''}`,
+			);
 			rows.push(row);
 		}
 		rmSync(dir, { recursive: true, force: true });
@@ -151,8 +235,14 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 			const result = await executeMeasured(env, bigWf.id);
 			check(result.ok, `B2: ${result.error}`);
 			const [out] = result.items.Sign;
-			check(out.size === S.b2MiB * 1024 * 1024 && out.hash === expected, `B2: uploaded ${out.size} bytes, hash ${out.hash} (expected ${expected})`);
-			const postEntry = env.sim.control.requests().slice(before).find((r) => r.method === 'POST');
+			check(
+				out.size === S.b2MiB * 1024 * 1024 && out.hash === expected,
+				`B2: uploaded ${out.size} bytes, hash ${out.hash} (expected ${expected})`,
+			);
+			const postEntry = env.sim.control
+				.requests()
+				.slice(before)
+				.find((r) => r.method === 'POST');
 			check(postEntry?.status === 200, 'B2: the signing request failed');
 			step.push(result.nodeMs.Sign);
 			post.push(postEntry!.handledMs ?? 0);
@@ -162,7 +252,9 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 			const o = await opensshPut(env, bigFileIn, 'openssh.pdf');
 			openssh.push(o);
 			ratio.push(o / upload[upload.length - 1]);
-			log(`  B2 round ${round + 1}: node step ${step.at(-1)!.toFixed(0)} ms (simulator's hash check ${post.at(-1)!.toFixed(0)} ms) → upload ${upload.at(-1)!.toFixed(0)} ms; OpenSSH put ${o.toFixed(0)} ms; n8n peak RSS ${peak.at(-1)!.toFixed(0)} MiB (1 MiB run: ${idle.at(-1)!.toFixed(0)} MiB)`);
+			log(
+				`  B2 round ${round + 1}: node step ${step.at(-1)!.toFixed(0)} ms (simulator's hash check ${post.at(-1)!.toFixed(0)} ms) → upload ${upload.at(-1)!.toFixed(0)} ms; OpenSSH put ${o.toFixed(0)} ms; n8n peak RSS ${peak.at(-1)!.toFixed(0)} MiB (1 MiB run: ${idle.at(-1)!.toFixed(0)} MiB)`,
+			);
 		}
 		clearRemote(env);
 		const nodeUploadMs = spread(upload);
@@ -170,9 +262,18 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 		const peakRssMiB = spread(peak);
 		const idlePeakRssMiB = spread(idle);
 		return {
-			sizeMiB: S.b2MiB, rounds: S.b2Rounds, nodeStepMs: spread(step), simulatorPostMs: spread(post), nodeUploadMs, opensshMs, throughputRatio: spread(ratio),
-			nodeMiBs: S.b2MiB / (nodeUploadMs.median / 1000), opensshMiBs: S.b2MiB / (opensshMs.median / 1000),
-			peakRssMiB, idlePeakRssMiB, rssGrowthMiB: peakRssMiB.median - idlePeakRssMiB.median,
+			sizeMiB: S.b2MiB,
+			rounds: S.b2Rounds,
+			nodeStepMs: spread(step),
+			simulatorPostMs: spread(post),
+			nodeUploadMs,
+			opensshMs,
+			throughputRatio: spread(ratio),
+			nodeMiBs: S.b2MiB / (nodeUploadMs.median / 1000),
+			opensshMiBs: S.b2MiB / (opensshMs.median / 1000),
+			peakRssMiB,
+			idlePeakRssMiB,
+			rssGrowthMiB: peakRssMiB.median - idlePeakRssMiB.median,
 		};
 	} finally {
 		rmSync(path.join(env.dataDir, 'b2'), { recursive: true, force: true });
@@ -183,7 +284,11 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 
 async function main() {
 	const started = Date.now();
-	const results: Record<string, unknown> = { smoke: SMOKE, machine: machine(N8N_VERSIONS.default), settings: { ...S, batchSize: BATCH_SIZE, pollSeconds: POLL_SECONDS } };
+	const results: Record<string, unknown> = {
+		smoke: SMOKE,
+		machine: machine(N8N_VERSIONS.default),
+		settings: { ...S, batchSize: BATCH_SIZE, pollSeconds: POLL_SECONDS },
+	};
 	if (wanted('B6')) {
 		log('B6 HMAC signing overhead');
 		const b6 = benchB6(S.b6[0], S.b6[1]);
@@ -195,7 +300,9 @@ async function main() {
 		const file = bigFile(S.b3MiB);
 		try {
 			const b3 = await benchB3(file, S.b3MiB, S.b3Rounds);
-			log(`  node ${b3.nodeMiBs.toFixed(0)} MiB/s, sha1sum ${b3.sha1sumMiBs.toFixed(0)} MiB/s, ratio ${b3.throughputRatio.median.toFixed(2)}`);
+			log(
+				`  node ${b3.nodeMiBs.toFixed(0)} MiB/s, sha1sum ${b3.sha1sumMiBs.toFixed(0)} MiB/s, ratio ${b3.throughputRatio.median.toFixed(2)}`,
+			);
 			results.B3 = b3;
 		} finally {
 			rmSync(path.dirname(file), { recursive: true, force: true });
@@ -204,7 +311,11 @@ async function main() {
 	if (wanted('B4')) {
 		log('B4 wait for N sessions');
 		const b4 = await benchB4(S.b4, log);
-		for (const row of b4) check(row.requestsPerRound === row.expectedPerRound, `B4 ${row.sessions}: ${row.requestsPerRound} requests per round, expected ${row.expectedPerRound}`);
+		for (const row of b4)
+			check(
+				row.requestsPerRound === row.expectedPerRound,
+				`B4 ${row.sessions}: ${row.requestsPerRound} requests per round, expected ${row.expectedPerRound}`,
+			);
 		results.B4 = b4;
 	}
 	if (wanted('B5') || wanted('B7')) {
@@ -248,7 +359,19 @@ async function main() {
 	if (merge) {
 		const previous = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, unknown>;
 		const added = Object.fromEntries(Object.entries(results).filter(([k]) => /^B\d|^SFTP/.test(k)));
-		Object.assign(results, { ...previous, ...added, merged: [...((previous.merged as unknown[]) ?? []), { keys: Object.keys(added), machine: results.machine, totalSeconds: results.totalSeconds, loadAverageAtEnd: results.loadAverageAtEnd }] });
+		Object.assign(results, {
+			...previous,
+			...added,
+			merged: [
+				...((previous.merged as unknown[]) ?? []),
+				{
+					keys: Object.keys(added),
+					machine: results.machine,
+					totalSeconds: results.totalSeconds,
+					loadAverageAtEnd: results.loadAverageAtEnd,
+				},
+			],
+		});
 	}
 	writeFileSync(`${base}${partial}.json`, JSON.stringify(results, null, 2) + '\n');
 	const { markdown } = await import('./report');

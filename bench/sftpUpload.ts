@@ -52,12 +52,20 @@ async function worker(variant: Variant, file: string, sizeMiB: number, server: s
 
 export function sftpSettings(sshd: SshdServer) {
 	return {
-		host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey,
-		hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder: path.join(sshd.root, 'upload'),
+		host: sshd.host,
+		port: sshd.port,
+		username: sshd.username,
+		privateKey: sshd.privateKey,
+		hostKeyFingerprint: sshd.hostKeyFingerprint,
+		uploadFolder: path.join(sshd.root, 'upload'),
 	};
 }
 
-export async function benchSftpUpload(sizes: number[], rounds: number, log: (line: string) => void = console.log): Promise<SftpUploadRow[]> {
+export async function benchSftpUpload(
+	sizes: number[],
+	rounds: number,
+	log: (line: string) => void = console.log,
+): Promise<SftpUploadRow[]> {
 	const sshd = await startSshd();
 	const server = JSON.stringify(sftpSettings(sshd));
 	const rows: SftpUploadRow[] = [];
@@ -91,7 +99,9 @@ export async function benchSftpUpload(sizes: number[], rounds: number, log: (lin
 				streamRssGrowthMiB: spread(pick('stream').map((s) => s.peakRssMiB - s.baseRssMiB)),
 				bufferRssGrowthMiB: spread(pick('buffer').map((s) => s.peakRssMiB - s.baseRssMiB)),
 			};
-			log(`  sftp ${sizeMiB} MiB: stream ${row.streamMs.median.toFixed(0)} ms, buffer ${row.bufferMs.median.toFixed(0)} ms, speed stream/buffer ${row.speedStreamOverBuffer.median.toFixed(2)} (${row.speedStreamOverBuffer.min.toFixed(2)}–${row.speedStreamOverBuffer.max.toFixed(2)}), RSS +${row.streamRssGrowthMiB.median.toFixed(0)} vs +${row.bufferRssGrowthMiB.median.toFixed(0)} MiB`);
+			log(
+				`  sftp ${sizeMiB} MiB: stream ${row.streamMs.median.toFixed(0)} ms, buffer ${row.bufferMs.median.toFixed(0)} ms, speed stream/buffer ${row.speedStreamOverBuffer.median.toFixed(2)} (${row.speedStreamOverBuffer.min.toFixed(2)}–${row.speedStreamOverBuffer.max.toFixed(2)}), RSS +${row.streamRssGrowthMiB.median.toFixed(0)} vs +${row.bufferRssGrowthMiB.median.toFixed(0)} MiB`,
+			);
 			rows.push(row);
 		}
 	} finally {

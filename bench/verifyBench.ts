@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { signPdf } from '../test/simulators/firmador/pdfSigner';
-import { TestCa } from '../test/support/testCa';
 import type { WorkflowJson } from '../test/support/n8n';
-import { executeMeasured, type BenchEnv } from './n8nBench';
+import { TestCa } from '../test/support/testCa';
 import { hrms, runOk, spread, type Spread } from './lib';
+import { executeMeasured, type BenchEnv } from './n8nBench';
 
 export interface B8Row {
 	docs: number;
@@ -68,10 +68,32 @@ function wellFormedPdf(size: number, label: string): Buffer {
 function verifyWorkflow(id: string, dir: string, rootPem: string): WorkflowJson {
 	const nodes = [
 		{ parameters: {}, id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-		{ parameters: { fileSelector: `${dir}/*.pdf`, options: {} }, id: 'read', name: 'Read Files', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, position: [220, 0] },
-		{ parameters: { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: rootPem, options: {} }, id: 'verify', name: 'Verify', type: 'n8n-nodes-certsign.firmador', typeVersion: 1, position: [440, 0] },
+		{
+			parameters: { fileSelector: `${dir}/*.pdf`, options: {} },
+			id: 'read',
+			name: 'Read Files',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			position: [220, 0],
+		},
+		{
+			parameters: { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: rootPem, options: {} },
+			id: 'verify',
+			name: 'Verify',
+			type: 'n8n-nodes-certsign.firmador',
+			typeVersion: 1,
+			position: [440, 0],
+		},
 	];
-	return { id, name: `bench ${id}`, nodes, connections: { Start: { main: [[{ node: 'Read Files', type: 'main', index: 0 }]] }, 'Read Files': { main: [[{ node: 'Verify', type: 'main', index: 0 }]] } } };
+	return {
+		id,
+		name: `bench ${id}`,
+		nodes,
+		connections: {
+			Start: { main: [[{ node: 'Read Files', type: 'main', index: 0 }]] },
+			'Read Files': { main: [[{ node: 'Verify', type: 'main', index: 0 }]] },
+		},
+	};
 }
 
 export async function benchB8(env: BenchEnv, sizes: number[], rounds: number, log: (line: string) => void): Promise<B8Row[]> {
@@ -85,7 +107,11 @@ export async function benchB8(env: BenchEnv, sizes: number[], rounds: number, lo
 			const dir = mkdtempSync(path.join(env.dataDir, `b8-${docs}-`));
 			const extracted = mkdtempSync(path.join(env.dataDir, `b8-cms-${docs}-`));
 			for (let i = 0; i < docs; i++) {
-				const signed = signPdf(wellFormedPdf(100 * 1024, `bench document ${i}`), { ...leaf, name: 'Firmante Bench' }, { reason: 'Conforme' });
+				const signed = signPdf(
+					wellFormedPdf(100 * 1024, `bench document ${i}`),
+					{ ...leaf, name: 'Firmante Bench' },
+					{ reason: 'Conforme' },
+				);
 				const name = `doc-${String(i).padStart(5, '0')}`;
 				writeFileSync(path.join(dir, `${name}.pdf`), signed);
 				const { der, content } = extractSignature(signed);
@@ -104,7 +130,9 @@ export async function benchB8(env: BenchEnv, sizes: number[], rounds: number, lo
 						if (!result.ok) throw new Error(`B8 node ${docs}: ${result.error}`);
 						const out = result.items.Verify ?? [];
 						if (out.length !== docs || !out.every((item) => item.valid === true && item.signatures?.[0]?.chain === 'trusted')) {
-							throw new Error(`B8 node ${docs}: ${out.length} items, not all valid and trusted: ${JSON.stringify(out.find((item) => item.valid !== true))?.slice(0, 300)}`);
+							throw new Error(
+								`B8 node ${docs}: ${out.length} items, not all valid and trusted: ${JSON.stringify(out.find((item) => item.valid !== true))?.slice(0, 300)}`,
+							);
 						}
 						samples.node.push(result.nodeMs.Verify);
 						samples.rss.push(result.peakRssMiB);
@@ -116,7 +144,10 @@ export async function benchB8(env: BenchEnv, sizes: number[], rounds: number, lo
 						if (valid !== docs) throw new Error(`B8 pdfsig ${docs}: ${valid} valid signatures`);
 					} else {
 						const started = process.hrtime.bigint();
-						await runOk('bash', ['-c', `for s in "${extracted}"/*.der; do openssl cms -verify -binary -inform DER -in "$s" -content "\${s%.der}.bin" -CAfile "${caFile}" -purpose any -out /dev/null 2>/dev/null || { echo "failed: $s" >&2; exit 1; }; done`]);
+						await runOk('bash', [
+							'-c',
+							`for s in "${extracted}"/*.der; do openssl cms -verify -binary -inform DER -in "$s" -content "\${s%.der}.bin" -CAfile "${caFile}" -purpose any -out /dev/null 2>/dev/null || { echo "failed: $s" >&2; exit 1; }; done`,
+						]);
 						samples.openssl.push(hrms(started));
 					}
 				}
@@ -133,7 +164,9 @@ export async function benchB8(env: BenchEnv, sizes: number[], rounds: number, lo
 				peakRssMiB: spread(samples.rss),
 				msPerDoc: nodeMs.median / docs,
 			};
-			log(`  B8 ${docs} PDFs: node ${nodeMs.median.toFixed(0)} ms (${row.msPerDoc.toFixed(2)} ms/doc), pdfsig loop ${row.pdfsigMs.median.toFixed(0)} ms (${row.pdfsigOverNode.median.toFixed(2)}× the node), openssl loop ${row.opensslMs.median.toFixed(0)} ms (${row.opensslOverNode.median.toFixed(2)}×), n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB`);
+			log(
+				`  B8 ${docs} PDFs: node ${nodeMs.median.toFixed(0)} ms (${row.msPerDoc.toFixed(2)} ms/doc), pdfsig loop ${row.pdfsigMs.median.toFixed(0)} ms (${row.pdfsigOverNode.median.toFixed(2)}× the node), openssl loop ${row.opensslMs.median.toFixed(0)} ms (${row.opensslOverNode.median.toFixed(2)}×), n8n peak RSS ${row.peakRssMiB.median.toFixed(0)} MiB`,
+			);
 			rows.push(row);
 			rmSync(dir, { recursive: true, force: true });
 			rmSync(extracted, { recursive: true, force: true });

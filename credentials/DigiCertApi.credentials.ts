@@ -44,7 +44,8 @@ export class DigiCertApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://proxy.example.com/services/v2',
-			description: 'Full URL up to and including /services/v2. Must be https (the API key travels in a header), except a proxy on this machine (127.0.0.1 / localhost).',
+			description:
+				'Full URL up to and including /services/v2. Must be https (the API key travels in a header), except a proxy on this machine (127.0.0.1 / localhost).',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 	];

@@ -1,11 +1,7 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
-import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/Firmador/protocol/request';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+
 import { firmadorNonce, signFirmadorRequest, unixSeconds } from '../nodes/Firmador/protocol/hmac';
+import { buildAbsoluteUrl, serialiseBody, type QueryValue } from '../nodes/Firmador/protocol/request';
 import { firmadorWireSettings } from '../nodes/Firmador/protocol/wire';
 
 /**
@@ -26,7 +22,7 @@ export class FirmadorApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'The provider documents its service at an http:// address: over http, the documents\' names and hashes, the signers\' CUILs and the signed results cross the network unencrypted (the HMAC protects them from tampering, not from being read). Use https:// when the provider serves it.',
+				"The provider documents its service at an http:// address: over http, the documents' names and hashes, the signers' CUILs and the signed results cross the network unencrypted (the HMAC protects them from tampering, not from being read). Use https:// when the provider serves it.",
 			name: 'httpNotice',
 			type: 'notice',
 			default: '',
@@ -60,7 +56,11 @@ export class FirmadorApi implements ICredentialType {
 			name: 'keyEncoding',
 			type: 'options',
 			options: [
-				{ name: 'Base64', value: 'base64', description: 'The key is Base64 text and is decoded before use (the usual ASP.NET HMAC pattern)' },
+				{
+					name: 'Base64',
+					value: 'base64',
+					description: 'The key is Base64 text and is decoded before use (the usual ASP.NET HMAC pattern)',
+				},
 				{ name: 'Text', value: 'text', description: 'The key is used as plain UTF-8 text' },
 			],
 			default: 'base64',
@@ -80,7 +80,7 @@ export class FirmadorApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to set the details the provider\'s document leaves open. Off: the defaults (the usual ASP.NET HMAC pattern) apply. Leave it off unless your server answers 401 with a right App ID and Secret — then click Test: it tries every combination and says which one your server accepts.',
+				"Whether to set the details the provider's document leaves open. Off: the defaults (the usual ASP.NET HMAC pattern) apply. Leave it off unless your server answers 401 with a right App ID and Secret — then click Test: it tries every combination and says which one your server accepts.",
 		},
 		{
 			displayName: 'URI to Sign',
@@ -92,7 +92,8 @@ export class FirmadorApi implements ICredentialType {
 				{ name: 'Path and Query', value: 'pathAndQuery', description: 'Only /api/...?..., without scheme and host' },
 			],
 			default: 'absoluteUrl',
-			description: 'Which "Request URI" the signature covers. The document says "Request URI, en minúscula y codificada" without saying whether the scheme and host are part of it.',
+			description:
+				'Which "Request URI" the signature covers. The document says "Request URI, en minúscula y codificada" without saying whether the scheme and host are part of it.',
 		},
 		{
 			displayName: 'URL Encoder',
@@ -100,8 +101,16 @@ export class FirmadorApi implements ICredentialType {
 			type: 'options',
 			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
-				{ name: 'HttpUtility.UrlEncode (%3a)', value: 'httpUtility', description: 'Lower-case hex, space as +, keeps ! * ( ) (the ASP.NET HMAC pattern)' },
-				{ name: 'Uri.EscapeDataString (%3A)', value: 'uriEscapeDataString', description: 'Upper-case hex, RFC 3986: keeps only letters, digits and - _ . ~' },
+				{
+					name: 'HttpUtility.UrlEncode (%3a)',
+					value: 'httpUtility',
+					description: 'Lower-case hex, space as +, keeps ! * ( ) (the ASP.NET HMAC pattern)',
+				},
+				{
+					name: 'Uri.EscapeDataString (%3A)',
+					value: 'uriEscapeDataString',
+					description: 'Upper-case hex, RFC 3986: keeps only letters, digits and - _ . ~',
+				},
 			],
 			default: 'httpUtility',
 			description: 'How the server encodes the lower-case URI before signing it ("codificada" in the document)',
@@ -112,8 +121,16 @@ export class FirmadorApi implements ICredentialType {
 			type: 'options',
 			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
-				{ name: 'Empty Text', value: 'empty', description: 'A request without a body (GET) signs an empty body hash (the ASP.NET HMAC pattern)' },
-				{ name: 'MD5 of Empty', value: 'md5OfEmpty', description: 'A request without a body signs Base64(MD5 of zero bytes): 1B2M2Y8AsgTpgAmY7PhCfg==' },
+				{
+					name: 'Empty Text',
+					value: 'empty',
+					description: 'A request without a body (GET) signs an empty body hash (the ASP.NET HMAC pattern)',
+				},
+				{
+					name: 'MD5 of Empty',
+					value: 'md5OfEmpty',
+					description: 'A request without a body signs Base64(MD5 of zero bytes): 1B2M2Y8AsgTpgAmY7PhCfg==',
+				},
 			],
 			default: 'empty',
 			description: 'What the signature carries as the body hash of a request without a body (GET)',
@@ -124,12 +141,20 @@ export class FirmadorApi implements ICredentialType {
 			type: 'options',
 			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
-				{ name: 'AppId:Signature:Nonce:Timestamp', value: 'signatureNonceTimestamp', description: 'The document\'s format line' },
-				{ name: 'AppId:Signature:Timestamp:Nonce', value: 'signatureTimestampNonce', description: 'The document\'s prose order (id, timestamp, nonce), signature after the id' },
-				{ name: 'AppId:Timestamp:Nonce:Signature', value: 'timestampNonceSignature', description: 'The prose order with the signature last' },
+				{ name: 'AppId:Signature:Nonce:Timestamp', value: 'signatureNonceTimestamp', description: "The document's format line" },
+				{
+					name: 'AppId:Signature:Timestamp:Nonce',
+					value: 'signatureTimestampNonce',
+					description: "The document's prose order (id, timestamp, nonce), signature after the id",
+				},
+				{
+					name: 'AppId:Timestamp:Nonce:Signature',
+					value: 'timestampNonceSignature',
+					description: 'The prose order with the signature last',
+				},
 			],
 			default: 'signatureNonceTimestamp',
-			description: 'The order of the fields in the Authorization header: the document\'s format line and its prose disagree',
+			description: "The order of the fields in the Authorization header: the document's format line and its prose disagree",
 		},
 		{
 			displayName: 'SessionsID[] on the Wire',
@@ -137,8 +162,8 @@ export class FirmadorApi implements ICredentialType {
 			type: 'options',
 			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
-				{ name: 'Literal Brackets', value: 'literal', description: 'SessionsID[]=1&SessionsID[]=2 (the document\'s URL line)' },
-				{ name: 'Percent-Encoded', value: 'encoded', description: 'SessionsID%5b%5d=1&SessionsID%5b%5d=2 (the document\'s example line)' },
+				{ name: 'Literal Brackets', value: 'literal', description: "SessionsID[]=1&SessionsID[]=2 (the document's URL line)" },
+				{ name: 'Percent-Encoded', value: 'encoded', description: "SessionsID%5b%5d=1&SessionsID%5b%5d=2 (the document's example line)" },
 			],
 			default: 'literal',
 			description: 'How the status query sends its list of session IDs; the document shows both forms',
@@ -161,12 +186,25 @@ export class FirmadorApi implements ICredentialType {
 			type: 'options',
 			displayOptions: { show: { signatureDetails: [true] } },
 			options: [
-				{ name: 'Decide by Message', value: 'message', description: 'Expired only when MensajeEstado says so (vencido, expirado, caducado…); otherwise still pending' },
-				{ name: 'Always Pending', value: 'pending', description: 'Code 1 is a request still waiting for the signer (the document\'s sample response)' },
-				{ name: 'Always Expired', value: 'expired', description: 'Code 1 is a request whose validation time expired (the document\'s status table)' },
+				{
+					name: 'Decide by Message',
+					value: 'message',
+					description: 'Expired only when MensajeEstado says so (vencido, expirado, caducado…); otherwise still pending',
+				},
+				{
+					name: 'Always Pending',
+					value: 'pending',
+					description: "Code 1 is a request still waiting for the signer (the document's sample response)",
+				},
+				{
+					name: 'Always Expired',
+					value: 'expired',
+					description: "Code 1 is a request whose validation time expired (the document's status table)",
+				},
 			],
 			default: 'message',
-			description: 'How a status answer with CodigoEstado 1 is read: the document\'s table says "expired", its sample says "Pendiente de Validacion"',
+			description:
+				'How a status answer with CodigoEstado 1 is read: the document\'s table says "expired", its sample says "Pendiente de Validacion"',
 		},
 	];
 
@@ -199,7 +237,13 @@ export class FirmadorApi implements ICredentialType {
 		}
 		headers.Authorization = signed.authorization;
 		headers.Accept = headers.Accept ?? 'application/json';
-		const result: IHttpRequestOptions = { ...requestOptions, method: method as IHttpRequestOptions['method'], url, headers, timeout: requestOptions.timeout ?? wire.timeoutMs };
+		const result: IHttpRequestOptions = {
+			...requestOptions,
+			method: method as IHttpRequestOptions['method'],
+			url,
+			headers,
+			timeout: requestOptions.timeout ?? wire.timeoutMs,
+		};
 		delete result.baseURL;
 		delete result.qs;
 		delete result.arrayFormat;

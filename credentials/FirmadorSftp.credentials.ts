@@ -66,14 +66,16 @@ export class FirmadorSftp implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
-			description: 'The server\'s host key as OpenSSH prints it (ssh-keyscan host | ssh-keygen -lf -). Required unless Accept Any Host Key is on.',
+			description:
+				"The server's host key as OpenSSH prints it (ssh-keyscan host | ssh-keygen -lf -). Required unless Accept Any Host Key is on.",
 		},
 		{
 			displayName: 'Accept Any Host Key (Insecure)',
 			name: 'allowAnyHostKey',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to connect without checking the server\'s host key when no fingerprint is set. Anyone between n8n and the server could then read the PDFs and the login. Every output item says so in a warnings field.',
+			description:
+				"Whether to connect without checking the server's host key when no fingerprint is set. Anyone between n8n and the server could then read the PDFs and the login. Every output item says so in a warnings field.",
 		},
 		{
 			displayName:

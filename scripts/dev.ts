@@ -17,7 +17,13 @@ async function main() {
 	const brokerPort = Number(process.env.N8N_RUNNERS_BROKER_PORT ?? 5679);
 	// The ARCA PEM example writes files: n8n only writes under its allowed folder (see test/support/demoExamples.ts).
 	const filesDir = join(REPO_ROOT, '.dev', 'n8n-files');
-	const n8n = new N8nInstance({ userFolder: join(REPO_ROOT, '.dev'), port, brokerPort, owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
+	const n8n = new N8nInstance({
+		userFolder: join(REPO_ROOT, '.dev'),
+		port,
+		brokerPort,
+		owner: TEST_OWNER,
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+	});
 	await n8n.importCredentials(sims.credentials);
 	const examples = demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem });
 	await n8n.importWorkflows(examples.map((example) => example.workflow));

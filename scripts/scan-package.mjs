@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 import { ESLint } from 'eslint';
 import glob from 'fast-glob';
-import { analyzePackage, buildScanConfig, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,7 +23,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ACCEPTED = [
 	{
 		why: 'ssh2-sftp-client is the one runtime dependency: Firmador uploads documents by SFTP (the provider has no other channel). It is why the package is an unverified community package and cannot run on n8n Cloud.',
-		match: (f) => f.rule === '@n8n/community-nodes/no-runtime-dependencies' && f.file === 'package.json' && onlyDependency('ssh2-sftp-client'),
+		match: (f) =>
+			f.rule === '@n8n/community-nodes/no-runtime-dependencies' && f.file === 'package.json' && onlyDependency('ssh2-sftp-client'),
 	},
 	{
 		why: 'Cloud-only rule implied by that dependency: the SFTP transport imports ssh2-sftp-client and streams binary data through node:stream (no file is held in memory).',
@@ -35,8 +36,11 @@ const ACCEPTED = [
 	{
 		why: 'arcaLogin and firmadorSftp are logins (username + password / SSH key), not API keys: the names are fixed by the product (PRODUCT.md) and an -Api suffix would mislabel them.',
 		match: (f) =>
-			/^n8n-nodes-base\/(cred-class-name-unsuffixed|cred-class-field-name-unsuffixed|cred-class-field-display-name-missing-api|node-class-description-credentials-name-unsuffixed)$/.test(f.rule) &&
-			(/credentials\/(ArcaLogin|FirmadorSftp)\.credentials\.ts$/.test(f.file) || /nodes\/(ArcaAutomation\/ArcaAutomation|Firmador\/Firmador)\.node\.ts$/.test(f.file)) &&
+			/^n8n-nodes-base\/(cred-class-name-unsuffixed|cred-class-field-name-unsuffixed|cred-class-field-display-name-missing-api|node-class-description-credentials-name-unsuffixed)$/.test(
+				f.rule,
+			) &&
+			(/credentials\/(ArcaLogin|FirmadorSftp)\.credentials\.ts$/.test(f.file) ||
+				/nodes\/(ArcaAutomation\/ArcaAutomation|Firmador\/Firmador)\.node\.ts$/.test(f.file)) &&
 			/\b(arcaLogin|firmadorSftp|ArcaLogin|FirmadorSftp|ARCA Login|Firmador SFTP)\b/.test(f.source),
 	},
 ];

@@ -1,7 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
 import { OPERATION_SUBTITLE, route } from '../shared/n8n/router';
-import { automation, certificate, webService, operations } from './actions';
+import { automation, certificate, operations, webService } from './actions';
 import { credentialTest } from './methods';
 
 export class ArcaAutomation implements INodeType {

@@ -1,16 +1,18 @@
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { containerProperty, productProperty } from '../DigiCertCodeSigning/descriptions';
 import { listSearch } from '../DigiCertCodeSigning/methods/listSearch';
-import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
+import { digiCertClient } from '../DigiCertCodeSigning/transport';
 import { titleCase } from '../shared/titleCase';
 import { gatherCandidates } from './candidates';
 import { pollStatusChanges, sampleStatusChange } from './orderStatusChanged';
@@ -143,7 +145,8 @@ export class CertificateTrigger implements INodeType {
 								typeOptions: { rows: 4 },
 								default: '',
 								placeholder: '-----BEGIN CERTIFICATE-----',
-								description: 'The certificate (the first block if a chain is pasted). Expressions work, e.g. a value read from a file or a variable.',
+								description:
+									'The certificate (the first block if a chain is pasted). Expressions work, e.g. a value read from a file or a variable.',
 							},
 						],
 					},
@@ -256,9 +259,17 @@ export class CertificateTrigger implements INodeType {
 				return [[sampleRenewalItem(this.getNode(), candidates, settings, now)]];
 			}
 			const staticData = this.getWorkflowStaticData('node');
-			const { items, next, skipped, schedule } = await pollRenewalDue(this, client, settings, { renewal: staticData.renewal, schedule: staticData.renewalSchedule }, now);
+			const { items, next, skipped, schedule } = await pollRenewalDue(
+				this,
+				client,
+				settings,
+				{ renewal: staticData.renewal, schedule: staticData.renewalSchedule },
+				now,
+			);
 			for (const record of skipped) {
-				this.logger.warn(`Certificate Trigger: skipped ${record.source} certificate "${record.ref}" (${record.reason}); watching the others`);
+				this.logger.warn(
+					`Certificate Trigger: skipped ${record.source} certificate "${record.ref}" (${record.reason}); watching the others`,
+				);
 			}
 			staticData.renewal = next as unknown as IDataObject;
 			if (schedule) staticData.renewalSchedule = schedule as unknown as IDataObject;
@@ -272,7 +283,9 @@ export class CertificateTrigger implements INodeType {
 			const staticData = this.getWorkflowStaticData('node');
 			const { items, next, truncated } = await pollStatusChanges(client, staticData.statusChanges, settings, now);
 			if (truncated) {
-				this.logger.warn('Certificate Trigger: the last poll is more than 7 days ago; DigiCert status changes older than 7 days could not be read');
+				this.logger.warn(
+					'Certificate Trigger: the last poll is more than 7 days ago; DigiCert status changes older than 7 days could not be read',
+				);
 			}
 			staticData.statusChanges = next as unknown as IDataObject;
 			return items.length ? [items] : null;

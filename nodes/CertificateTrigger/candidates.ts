@@ -2,8 +2,7 @@
  * Renewal Due's candidates: the certificates of every selected source (PEM entries, DigiCert's issued orders)
  * as the event reports them, before the policy is applied. DigiCert is read through its transport only.
  */
-import type { IDataObject, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
 import { digiCertInstant } from '../DigiCertCodeSigning/protocol/status';
@@ -62,7 +61,13 @@ export function pemCandidates(node: INode, pems: RenewalSettings['pems'], now: D
 			notBefore: summary.notBefore,
 			notAfter: summary.notAfter,
 			// x509's names, and the DigiCert orders' names for the same instants.
-		extra: { notBefore: summary.notBefore, notAfter: summary.notAfter, validFrom: summary.notBefore, validTill: summary.notAfter, fingerprintSha256: summary.fingerprintSha256 },
+			extra: {
+				notBefore: summary.notBefore,
+				notAfter: summary.notAfter,
+				validFrom: summary.notBefore,
+				validTill: summary.notAfter,
+				fingerprintSha256: summary.fingerprintSha256,
+			},
 		};
 	});
 }
@@ -112,11 +117,14 @@ export interface IssuedOrderFilters {
 
 /** Every issued order (all pages), optionally filtered by product and container. */
 export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOrderFilters): Promise<IDataObject[]> {
-	return await client.listOrders({ status: 'issued', product: filters.product, containerId: filters.containerId, validTillOnOrBefore: filters.validTillOnOrBefore }, {
-		returnAll: true,
-		maxPages: MAX_ORDER_PAGES,
-		whenCapReached: 'narrow the trigger with a product or container filter',
-	});
+	return await client.listOrders(
+		{ status: 'issued', product: filters.product, containerId: filters.containerId, validTillOnOrBefore: filters.validTillOnOrBefore },
+		{
+			returnAll: true,
+			maxPages: MAX_ORDER_PAGES,
+			whenCapReached: 'narrow the trigger with a product or container filter',
+		},
+	);
 }
 
 /**
@@ -124,7 +132,12 @@ export async function listIssuedOrders(client: DigiCertClient, filters: IssuedOr
  * certificate's dates or serial is read in full. With `now`, only orders that can be due by then are
  * listed (see dueHorizon); without it (Fetch Test Event: the most urgent, due or not) all of them.
  */
-export async function digiCertCandidates(client: DigiCertClient, settings: RenewalSettings, now?: Date, skipped?: SkippedRecord[]): Promise<CandidateCertificate[]> {
+export async function digiCertCandidates(
+	client: DigiCertClient,
+	settings: RenewalSettings,
+	now?: Date,
+	skipped?: SkippedRecord[],
+): Promise<CandidateCertificate[]> {
 	const orders = await listIssuedOrders(client, {
 		product: settings.product,
 		containerId: settings.containerId,
@@ -199,4 +212,3 @@ export async function gatherCandidates(
 	}
 	return { candidates: uniqueByKey(candidates), sourcesRead };
 }
-

@@ -3,12 +3,11 @@
  * incrementally from GET /order/certificate/status-changes?minutes=N (N = minutes since the last poll +
  * an overlap), filtered by status, each emitted once with the order's details.
  */
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
-import { normalizeStatus } from '../DigiCertCodeSigning/protocol/status';
 import { orderFacts } from '../DigiCertCodeSigning/protocol/orderFacts';
+import { normalizeStatus } from '../DigiCertCodeSigning/protocol/status';
+import { DEFAULT_WINDOW, readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
 import type { DigiCertClient, StatusChangeRow } from '../DigiCertCodeSigning/transport';
 import type { StatusSettings } from './settings';
 
@@ -83,7 +82,11 @@ export async function sampleStatusChange(client: DigiCertClient, node: INode, se
 	const details = await client.getOrder(order.id as number);
 	const certificate = (details.certificate ?? {}) as IDataObject;
 	return changeItem(
-		{ order_id: Number(details.id ?? order.id), certificate_id: (certificate.id as number) ?? null, status: String(details.status ?? order.status) },
+		{
+			order_id: Number(details.id ?? order.id),
+			certificate_id: (certificate.id as number) ?? null,
+			status: String(details.status ?? order.status),
+		},
 		details,
 		true,
 	);

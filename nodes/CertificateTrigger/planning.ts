@@ -2,15 +2,21 @@
  * Renewal Due's planning, pure (the clock and the candidates are passed in): which events fire, their items,
  * the state to keep, the day's schedule entries, the listing horizon and the test sample.
  */
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData } from 'n8n-workflow';
 
 import { DAY_MS, ymd } from '../shared/time';
 import type { CandidateCertificate, SkippedRecord } from './candidates';
 import { assessRenewal, normalizePolicy, type RenewalAssessment, type RenewalPolicy } from './renewalPolicy';
 import type { UpcomingEntry } from './renewalSchedule';
 import type { RenewalSettings } from './settings';
-import { planRenewalEvents, pruneRenewalState, readRenewalState, type CertSource, type ObservedCertificate, type RenewalState } from './triggerState';
+import {
+	planRenewalEvents,
+	pruneRenewalState,
+	readRenewalState,
+	type CertSource,
+	type ObservedCertificate,
+	type RenewalState,
+} from './triggerState';
 
 /** Entries of certificates no longer listed are dropped after this many days (a listing glitch must not re-fire). */
 const PRUNE_GRACE_DAYS = 7;
@@ -134,7 +140,12 @@ export const scheduleKey = (settings: RenewalSettings) =>
  * When each DigiCert order next needs a look: when its window opens (not yet valid: when it becomes valid),
  * or, due with reminders on, when the next reminder is owed.
  */
-export function upcomingEntries(candidates: CandidateCertificate[], next: RenewalState, settings: RenewalSettings, now: Date): UpcomingEntry[] {
+export function upcomingEntries(
+	candidates: CandidateCertificate[],
+	next: RenewalState,
+	settings: RenewalSettings,
+	now: Date,
+): UpcomingEntry[] {
 	const entries: UpcomingEntry[] = [];
 	for (const candidate of candidates) {
 		const orderId = Number(candidate.extra.orderId);
@@ -171,10 +182,12 @@ export function sampleRenewalItem(
 	}
 	const { assessed: all, skipped } = assessAll(candidates, now, settings.policy);
 	if (all.length === 0) {
-		throw new NodeOperationError(node, 'No certificate in the selected sources could be read', { description: skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ') });
+		throw new NodeOperationError(node, 'No certificate in the selected sources could be read', {
+			description: skipped.map((s) => `${s.ref}: ${s.reason}`).join('; '),
+		});
 	}
-	const assessed = all
-		.sort((a, b) => Number(b.assessment.due) - Number(a.assessment.due) || Date.parse(a.candidate.notAfter) - Date.parse(b.candidate.notAfter));
+	const assessed = all.sort(
+		(a, b) => Number(b.assessment.due) - Number(a.assessment.due) || Date.parse(a.candidate.notAfter) - Date.parse(b.candidate.notAfter),
+	);
 	return eventItem(assessed[0].candidate, assessed[0].assessment, settings.policy, 'sample');
 }
-

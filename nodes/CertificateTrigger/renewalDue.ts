@@ -6,7 +6,15 @@ import type { IPollFunctions } from 'n8n-workflow';
 
 import { emptyStatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
 import type { DigiCertClient } from '../DigiCertCodeSigning/transport';
-import { digiCertCandidates, pemCandidates, readOrder, uniqueByKey, watchedCandidate, type CandidateCertificate, type SkippedRecord } from './candidates';
+import {
+	digiCertCandidates,
+	pemCandidates,
+	readOrder,
+	uniqueByKey,
+	watchedCandidate,
+	type CandidateCertificate,
+	type SkippedRecord,
+} from './candidates';
 import { planRenewalPoll, scheduleKey, upcomingEntries, type RenewalPollResult } from './planning';
 import { advanceSchedule, dueOrderIds, readSchedule, scheduleFromScan, scheduleHolds, type RenewalSchedule } from './renewalSchedule';
 import type { RenewalSettings } from './settings';
@@ -51,7 +59,11 @@ export async function pollRenewalDue(
 		const { next: changes } = await client.readStatusFeed(feed, now);
 		const digicert = await digiCertCandidates(client, settings, now, unreadable);
 		const result = planRenewalPoll(stored.renewal, uniqueByKey([...pem, ...digicert]), [...pemRead, 'digicert'], settings, now, unreadable);
-		return { ...result, kind: 'scan', schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now) };
+		return {
+			...result,
+			kind: 'scan',
+			schedule: scheduleFromScan(key, upcomingEntries(digicert, result.next, settings, now), changes, now),
+		};
 	}
 
 	const { fresh, next: changes } = await client.readStatusFeed(feed, now);
@@ -73,4 +85,3 @@ export async function pollRenewalDue(
 	const entries = upcomingEntries(digicert, result.next, settings, now);
 	return { ...result, kind: 'feed', schedule: advanceSchedule(schedule, [...toRead, ...dropped], entries, changes) };
 }
-

@@ -16,9 +16,7 @@ import { DAY_MS } from '../shared/time';
 
 const DEFAULT_FRACTION = 1 / 3;
 
-export type RenewalPolicy =
-	| { mode: 'daysBefore'; days: number }
-	| { mode: 'fractionRemaining'; fraction?: number };
+export type RenewalPolicy = { mode: 'daysBefore'; days: number } | { mode: 'fractionRemaining'; fraction?: number };
 
 export type RenewalRule = 'daysBefore' | 'fractionRemaining';
 
@@ -110,4 +108,3 @@ export function assessRenewal(
 		notYetValid,
 	};
 }
-

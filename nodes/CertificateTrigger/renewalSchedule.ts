@@ -10,8 +10,8 @@
  * costs one request, plus one order read per order whose time has come or that changed to "issued".
  * A rescan happens once validUntil passes (at most a day after the last scan) or when the settings change.
  */
-import { DAY_MS } from '../shared/time';
 import { readStatusChangeState, type StatusChangeState } from '../DigiCertCodeSigning/protocol/statusFeed';
+import { DAY_MS } from '../shared/time';
 
 /** A full scan is trusted this long: the listing horizon (dueHorizon) keeps one day in hand. */
 export const SCAN_VALID_MS = DAY_MS;

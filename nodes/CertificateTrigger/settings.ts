@@ -2,8 +2,7 @@
  * The Certificate Trigger's settings: its parameters read and checked, every problem naming the field, before
  * any request.
  */
-import type { IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 
 import { ORDER_STATUSES } from '../DigiCertCodeSigning/protocol/status';
 import { DEFAULT_WINDOW, type WindowOptions } from '../DigiCertCodeSigning/protocol/statusFeed';
@@ -73,7 +72,10 @@ export function readRenewalSettings(ctx: IPollFunctions): RenewalSettings {
 	const container = useDigiCert ? String(ctx.getNodeParameter('container', '', { extractValue: true }) ?? '').trim() : '';
 	const containerId = container === '' ? 0 : Number(container);
 	if (!/^[0-9]*$/.test(container) || !Number.isSafeInteger(containerId)) {
-		throw new NodeOperationError(node, `Container must be a container ID (a whole number) or empty for every container, got "${container}"`);
+		throw new NodeOperationError(
+			node,
+			`Container must be a container ID (a whole number) or empty for every container, got "${container}"`,
+		);
 	}
 	return {
 		useDigiCert,
@@ -107,4 +109,3 @@ export function readStatusSettings(ctx: IPollFunctions): StatusSettings {
 	}
 	return { statuses, window: { ...DEFAULT_WINDOW, overlapMinutes: overlap } };
 }
-

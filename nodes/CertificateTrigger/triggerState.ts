@@ -53,7 +53,10 @@ export function readRenewalState(raw: unknown): RenewalState {
 
 /** Serials compare case- and separator-insensitively (DigiCert prints hex upper case, OpenSSL with colons). */
 export function certificateKey(issuer: string, serial: string): string {
-	const cleanSerial = serial.replace(/[^0-9a-f]/gi, '').toUpperCase().replace(/^0+(?=.)/, '');
+	const cleanSerial = serial
+		.replace(/[^0-9a-f]/gi, '')
+		.toUpperCase()
+		.replace(/^0+(?=.)/, '');
 	return `${issuer.trim()}#${cleanSerial}`;
 }
 
@@ -124,12 +127,7 @@ export function planRenewalEvents(
  * Drops entries of the given sources whose certificate was not seen for `graceDays` (0: not seen in
  * this poll). Pass only the sources that were read successfully in this poll.
  */
-export function pruneRenewalState(
-	state: RenewalState,
-	sourcesRead: CertSource[],
-	now: Date,
-	graceDays = 0,
-): RenewalState {
+export function pruneRenewalState(state: RenewalState, sourcesRead: CertSource[], now: Date, graceDays = 0): RenewalState {
 	const limit = now.getTime() - graceDays * DAY_MS;
 	const certs: Record<string, RenewalEntry> = {};
 	for (const [key, entry] of Object.entries(state.certs)) {

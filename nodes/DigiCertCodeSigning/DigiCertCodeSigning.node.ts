@@ -1,10 +1,11 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+
 import { OPERATION_SUBTITLE, route } from '../shared/n8n/router';
 import { certificate, operations, order, request } from './actions';
 import { listSearch } from './methods';

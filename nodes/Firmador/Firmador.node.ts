@@ -1,14 +1,15 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+
 import { OPERATION_SUBTITLE, route } from '../shared/n8n/router';
-import { document, hash, request, xml, operations } from './actions';
-import { takeWarnings } from './transport/sftpSession';
+import { document, hash, operations, request, xml } from './actions';
 import { credentialTest } from './methods';
+import { takeWarnings } from './transport/sftpSession';
 
 export class Firmador implements INodeType {
 	description: INodeTypeDescription = {

@@ -6,8 +6,18 @@
 import { constants, createHash, createPrivateKey, createVerify, sign, X509Certificate, type KeyObject } from 'node:crypto';
 
 import {
-	DER_TAG, type DerNode, DerReader, contextTag, derExplicit, derInteger, derNull, derOctetString,
-	derOid, derSequence, derSet, derTime,
+	contextTag,
+	DER_TAG,
+	derExplicit,
+	derInteger,
+	derNull,
+	derOctetString,
+	derOid,
+	DerReader,
+	derSequence,
+	derSet,
+	derTime,
+	type DerNode,
 } from './der';
 
 export class CmsError extends Error {
@@ -133,7 +143,9 @@ export function readCertificateFields(der: Buffer): CertificateFields {
 			if (r.oid(parts[0], 'extension id') !== OID.subjectKeyIdentifier) continue;
 			const value = r.content(r.expect(parts[parts.length - 1], DER_TAG.OCTET_STRING, 'extension value'));
 			const inner = new DerReader(value, cmsError);
-			subjectKeyIdentifier = Buffer.from(inner.content(inner.expect(inner.root('the key identifier'), DER_TAG.OCTET_STRING, 'subjectKeyIdentifier')));
+			subjectKeyIdentifier = Buffer.from(
+				inner.content(inner.expect(inner.root('the key identifier'), DER_TAG.OCTET_STRING, 'subjectKeyIdentifier')),
+			);
 		}
 	}
 	return {
@@ -194,7 +206,9 @@ export function signCms(options: SignCmsOptions): Buffer {
 		signatureAlgorithm,
 		derOctetString(signature),
 	);
-	const encapsulated = options.detached ? derSequence(derOid(OID.data)) : derSequence(derOid(OID.data), derExplicit(0, derOctetString(content)));
+	const encapsulated = options.detached
+		? derSequence(derOid(OID.data))
+		: derSequence(derOid(OID.data), derExplicit(0, derOctetString(content)));
 	const signedData = derSequence(
 		derInteger(1),
 		derSet([digestAlgorithm]),
@@ -229,8 +243,7 @@ export interface PssParameters {
 }
 
 export type SignerIdentifier =
-	| { type: 'issuerAndSerialNumber'; issuerDer: Buffer; serialNumber: string }
-	| { type: 'subjectKeyIdentifier'; keyIdentifier: Buffer };
+	{ type: 'issuerAndSerialNumber'; issuerDer: Buffer; serialNumber: string } | { type: 'subjectKeyIdentifier'; keyIdentifier: Buffer };
 
 export interface ParsedSignerInfo {
 	version: number;
@@ -324,7 +337,11 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 	let sid: SignerIdentifier;
 	if (sidNode?.tag === DER_TAG.SEQUENCE) {
 		const [issuer, serial] = r.children(sidNode);
-		sid = { type: 'issuerAndSerialNumber', issuerDer: Buffer.from(r.encoding(r.expect(issuer, DER_TAG.SEQUENCE, 'sid issuer'))), serialNumber: r.integerHex(serial, 'sid serialNumber') };
+		sid = {
+			type: 'issuerAndSerialNumber',
+			issuerDer: Buffer.from(r.encoding(r.expect(issuer, DER_TAG.SEQUENCE, 'sid issuer'))),
+			serialNumber: r.integerHex(serial, 'sid serialNumber'),
+		};
 	} else if (sidNode?.tag === contextTag(0, false)) {
 		sid = { type: 'subjectKeyIdentifier', keyIdentifier: Buffer.from(r.content(sidNode)) };
 	} else {
@@ -342,7 +359,8 @@ function readSignerInfo(r: DerReader, node: DerNode): ParsedSignerInfo {
 		attributes.push(...readAttributes(r, attrsNode));
 		for (const { oid, values } of attributes) {
 			const value = new DerReader(values[0] ?? Buffer.alloc(0), cmsError);
-			if (oid === OID.messageDigest) messageDigest = Buffer.from(value.content(value.expect(value.root('messageDigest'), DER_TAG.OCTET_STRING, 'messageDigest')));
+			if (oid === OID.messageDigest)
+				messageDigest = Buffer.from(value.content(value.expect(value.root('messageDigest'), DER_TAG.OCTET_STRING, 'messageDigest')));
 			else if (oid === OID.signingTime) signingTime = value.time(value.root('signingTime'), 'signingTime');
 			else if (oid === OID.contentType) contentType = value.oid(value.root('contentType attribute'), 'contentType attribute');
 		}
@@ -461,16 +479,28 @@ function digestOf(digest: CmsDigest, content: Buffer[]): Buffer {
 }
 
 /** Verifies over pieces so a large detached content is never concatenated. */
-function verifySignature(scheme: SignatureScheme, digest: CmsDigest, data: Buffer[], key: KeyObject, signature: Buffer, pss?: PssParameters): boolean {
+function verifySignature(
+	scheme: SignatureScheme,
+	digest: CmsDigest,
+	data: Buffer[],
+	key: KeyObject,
+	signature: Buffer,
+	pss?: PssParameters,
+): boolean {
 	const verifier = createVerify(digest);
 	for (const piece of data) verifier.update(piece);
 	if (scheme === 'rsa-pkcs1') return verifier.verify({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
-	if (scheme === 'rsa-pss') return verifier.verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss?.saltLength ?? 20 }, signature);
+	if (scheme === 'rsa-pss')
+		return verifier.verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss?.saltLength ?? 20 }, signature);
 	return verifier.verify({ key, dsaEncoding: 'der' }, signature);
 }
 
 /** Checks one SignerInfo: the content digest against messageDigest, and the signature with the signer's public key. */
-export function verifySignerInfo(signedData: ParsedSignedData, signer: ParsedSignerInfo, options: VerifySignerOptions = {}): SignerVerification {
+export function verifySignerInfo(
+	signedData: ParsedSignedData,
+	signer: ParsedSignerInfo,
+	options: VerifySignerOptions = {},
+): SignerVerification {
 	const problems: string[] = [];
 	const result: SignerVerification = { digestMatches: false, signatureValid: false, problems };
 	const content = options.content === undefined ? signedData.content : options.content;
@@ -493,7 +523,8 @@ export function verifySignerInfo(signedData: ParsedSignedData, signer: ParsedSig
 		result.digestMatches = signer.messageDigest !== undefined && signer.messageDigest.equals(digestOf(digest, pieces));
 		if (!signer.messageDigest) problems.push('the signed attributes have no messageDigest');
 		else if (!result.digestMatches) problems.push('the content does not match the signed digest (it was changed after signing)');
-		if (signer.contentType !== undefined && signer.contentType !== signedData.contentType) problems.push('the signed contentType differs from the encapsulated content type');
+		if (signer.contentType !== undefined && signer.contentType !== signedData.contentType)
+			problems.push('the signed contentType differs from the encapsulated content type');
 	}
 	if (!algorithm) {
 		problems.push(`unsupported signature algorithm ${signer.signatureAlgorithm.oid}`);
@@ -505,7 +536,7 @@ export function verifySignerInfo(signedData: ParsedSignedData, signer: ParsedSig
 	}
 	// The signature algorithm's own digest wins (e.g. sha256WithRSAEncryption); PSS names it in its parameters.
 	const pss = signer.signatureAlgorithm.pss;
-	const signatureDigest = algorithm.scheme === 'rsa-pss' ? pss!.hash : algorithm.digest ?? digest;
+	const signatureDigest = algorithm.scheme === 'rsa-pss' ? pss!.hash : (algorithm.digest ?? digest);
 	if (pss && pss.hash !== pss.mgf1Hash) {
 		problems.push(`RSA-PSS with MGF1 over ${pss.mgf1Hash} and hash ${pss.hash} is not supported`);
 		return result;
@@ -518,6 +549,7 @@ export function verifySignerInfo(signedData: ParsedSignedData, signer: ParsedSig
 		result.signatureValid = false;
 	}
 	if (!signer.signedAttributes) result.digestMatches = result.signatureValid;
-	if (!result.signatureValid && !problems.some((p) => p.startsWith('the signature could not'))) problems.push('the signature does not verify with the signer certificate');
+	if (!result.signatureValid && !problems.some((p) => p.startsWith('the signature could not')))
+		problems.push('the signature does not verify with the signer certificate');
 	return result;
 }

@@ -158,7 +158,8 @@ export class DerReader {
 		}
 		const [month, day, hour, minute, second] = match.slice(2, 7).map((part) => Number(part ?? 0));
 		const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-		if (Number.isNaN(date.getTime()) || month < 1 || month > 12 || day < 1 || day > 31) throw this.fail(`${what} is not a valid date ("${text}")`);
+		if (Number.isNaN(date.getTime()) || month < 1 || month > 12 || day < 1 || day > 31)
+			throw this.fail(`${what} is not a valid date ("${text}")`);
 		return date;
 	}
 
@@ -276,8 +277,12 @@ function timeText(date: Date, yearDigits: 2 | 4): string {
 	const year = date.getUTCFullYear();
 	return (
 		(yearDigits === 2 ? digits(year % 100, 2) : digits(year, 4)) +
-		digits(date.getUTCMonth() + 1, 2) + digits(date.getUTCDate(), 2) +
-		digits(date.getUTCHours(), 2) + digits(date.getUTCMinutes(), 2) + digits(date.getUTCSeconds(), 2) + 'Z'
+		digits(date.getUTCMonth() + 1, 2) +
+		digits(date.getUTCDate(), 2) +
+		digits(date.getUTCHours(), 2) +
+		digits(date.getUTCMinutes(), 2) +
+		digits(date.getUTCSeconds(), 2) +
+		'Z'
 	);
 }
 

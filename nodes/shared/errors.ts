@@ -2,8 +2,7 @@
  * How every error of the package names its item and field and carries its facts. Transports and
  * operations build errors with these; the item layer (n8n/items.ts) turns them into error items.
  */
-import type { IDataObject, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 /** `(item 3)` for itemIndex 2: counted from 1, as a person counts the rows of the editor's output table (itemIndex stays 0-based in the error's context). */
 export const itemLabel = (itemIndex: number) => `(item ${itemIndex + 1})`;

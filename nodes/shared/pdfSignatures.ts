@@ -8,7 +8,15 @@
 import { createHash, X509Certificate } from 'node:crypto';
 
 import {
-	type CmsDigest, digestName, MAX_CMS_BYTES, OID, parseSignedData, type ParsedSignedData, readCertificateFields, type SignerVerification, verifySignerInfo,
+	digestName,
+	MAX_CMS_BYTES,
+	OID,
+	parseSignedData,
+	readCertificateFields,
+	verifySignerInfo,
+	type CmsDigest,
+	type ParsedSignedData,
+	type SignerVerification,
 } from './cms';
 import { checkCuit } from './cuit';
 import { DER_TAG, DerReader } from './der';
@@ -138,7 +146,9 @@ function locateSignatures(pdf: Buffer): LocatedSignature[] {
 	const found: LocatedSignature[] = [];
 	for (let at = pdf.indexOf(BYTE_RANGE); at !== -1; at = pdf.indexOf(BYTE_RANGE, at + BYTE_RANGE.length)) {
 		if (found.length >= PDF_SIGNATURE_LIMITS.maxSignatures) {
-			throw new PdfSignatureError(`the file has more than ${PDF_SIGNATURE_LIMITS.maxSignatures} signature byte ranges; not a document to verify`);
+			throw new PdfSignatureError(
+				`the file has more than ${PDF_SIGNATURE_LIMITS.maxSignatures} signature byte ranges; not a document to verify`,
+			);
 		}
 		const text = pdf.subarray(at + BYTE_RANGE.length, at + BYTE_RANGE.length + 120).toString('latin1');
 		const match = /^\s*\[\s*(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s*\]/.exec(text);
@@ -252,7 +262,12 @@ function x509OrUndefined(der: Buffer | string): X509Certificate | undefined {
 	}
 }
 
-const flatDn = (dn: string) => dn.split('\n').map((part) => part.trim()).filter(Boolean).join(', ');
+const flatDn = (dn: string) =>
+	dn
+		.split('\n')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.join(', ');
 
 /** A document timestamp's TSTInfo: the hash it stamps and when. */
 function readTstInfo(content: Buffer): { digest?: CmsDigest; hashedMessage: Buffer; genTime: Date } {
@@ -260,16 +275,23 @@ function readTstInfo(content: Buffer): { digest?: CmsDigest; hashedMessage: Buff
 	const [, , imprint, , genTime] = r.children(r.expect(r.root('the TSTInfo'), DER_TAG.SEQUENCE, 'TSTInfo'));
 	const [algorithm, hashed] = r.children(r.expect(imprint, DER_TAG.SEQUENCE, 'messageImprint'));
 	const oid = r.oid(r.children(r.expect(algorithm, DER_TAG.SEQUENCE, 'hashAlgorithm'))[0]);
-	return { digest: digestName(oid), hashedMessage: Buffer.from(r.content(r.expect(hashed, DER_TAG.OCTET_STRING, 'hashedMessage'))), genTime: r.time(genTime, 'genTime') };
+	return {
+		digest: digestName(oid),
+		hashedMessage: Buffer.from(r.content(r.expect(hashed, DER_TAG.OCTET_STRING, 'hashedMessage'))),
+		genTime: r.time(genTime, 'genTime'),
+	};
 }
 
 /** The signature's own timestamp token: when, whether it stamps this signature value, and whether the TSA signature holds. */
 function readSignatureTimestamp(signature: Buffer, token: Buffer): SignatureTimestamp {
 	const stamp = parseSignedData(token);
-	if (stamp.contentType !== TST_INFO || !stamp.content || !stamp.signers[0]) throw new PdfSignatureError('the signature timestamp is not an RFC 3161 token');
+	if (stamp.contentType !== TST_INFO || !stamp.content || !stamp.signers[0])
+		throw new PdfSignatureError('the signature timestamp is not an RFC 3161 token');
 	const tst = readTstInfo(stamp.content);
 	const verification = verifySignerInfo(stamp, stamp.signers[0]);
-	const cn = verification.certificate ? readCertificateFields(verification.certificate.raw).subjectAttributes.find((a) => a.oid === OID.commonName)?.value : undefined;
+	const cn = verification.certificate
+		? readCertificateFields(verification.certificate.raw).subjectAttributes.find((a) => a.oid === OID.commonName)?.value
+		: undefined;
 	return {
 		time: tst.genTime.toISOString(),
 		matchesSignature: tst.digest !== undefined && hashRanges(tst.digest, [signature]).equals(tst.hashedMessage),
@@ -282,7 +304,8 @@ function readSignatureTimestamp(signature: Buffer, token: Buffer): SignatureTime
 export function parsePdfDate(text: string | undefined): Date | undefined {
 	const match = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?/.exec(text ?? '');
 	if (!match) return undefined;
-	const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00', , sign, offsetHours = '0', offsetMinutes = '0'] = match;
+	const [, year, month = '01', day = '01', hour = '00', minute = '00', second = '00', , sign, offsetHours = '0', offsetMinutes = '0'] =
+		match;
 	const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
 	const offset = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
 	const date = new Date(utc - offset);
@@ -327,7 +350,11 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 		return report;
 	}
 	if (a !== 0 || b === 0 || c < a + b + 2 || c + d > pdf.length) {
-		problems.push(c + d > pdf.length ? `its /ByteRange reaches byte ${c + d} but the file has ${pdf.length} bytes (truncated or forged)` : `its /ByteRange [${a} ${b} ${c} ${d}] is malformed`);
+		problems.push(
+			c + d > pdf.length
+				? `its /ByteRange reaches byte ${c + d} but the file has ${pdf.length} bytes (truncated or forged)`
+				: `its /ByteRange [${a} ${b} ${c} ${d}] is malformed`,
+		);
 		return report;
 	}
 	const holeStart = a + b;
@@ -342,7 +369,14 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 		problems.push('its /ByteRange lies inside its own /Contents');
 		return report;
 	}
-	if (distance > PDF_SIGNATURE_LIMITS.maxDictionarySpan || between.includes('endobj') || !pdf.subarray(Math.max(0, holeStart - 32), holeStart).toString('latin1').includes('/Contents')) {
+	if (
+		distance > PDF_SIGNATURE_LIMITS.maxDictionarySpan ||
+		between.includes('endobj') ||
+		!pdf
+			.subarray(Math.max(0, holeStart - 32), holeStart)
+			.toString('latin1')
+			.includes('/Contents')
+	) {
 		problems.push('its /ByteRange does not point at its own /Contents');
 		return report;
 	}
@@ -360,7 +394,10 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 		problems.push(`its /Contents is ${hexLength} hex digits; a signature is at most ${MAX_CMS_BYTES * 2}`);
 		return report;
 	}
-	const hex = pdf.subarray(holeStart + 1, holeEnd - 1).toString('latin1').replace(/[\s]+/g, '');
+	const hex = pdf
+		.subarray(holeStart + 1, holeEnd - 1)
+		.toString('latin1')
+		.replace(/[\s]+/g, '');
 	if (!/^[0-9a-fA-F]*$/.test(hex)) {
 		problems.push('its /Contents is not hexadecimal');
 		return report;
@@ -408,14 +445,19 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 		} catch (error) {
 			problems.push(`the timestamp token is malformed: ${(error as Error).message}`);
 		}
-		if (!rangeMatches) problems.push('the signed content does not match the hash of the signed bytes (the document was changed after signing)');
+		if (!rangeMatches)
+			problems.push('the signed content does not match the hash of the signed bytes (the document was changed after signing)');
 		verification = verifySignerInfo(signedData, signer, { content: signedData.content });
 		report.digestMatches = rangeMatches && verification.digestMatches;
 		problems.push(...verification.problems);
 	} else {
 		verification = verifySignerInfo(signedData, signer, { content: ranges });
 		report.digestMatches = verification.digestMatches;
-		problems.push(...verification.problems.map((p) => p.replace('the content does not match the signed digest', 'the signed bytes do not match the signed digest')));
+		problems.push(
+			...verification.problems.map((p) =>
+				p.replace('the content does not match the signed digest', 'the signed bytes do not match the signed digest'),
+			),
+		);
 	}
 	report.signatureValid = verification.signatureValid;
 
@@ -441,7 +483,8 @@ function checkSignature(located: LocatedSignature, index: number, context: Check
 	finishCertificate(report, signedData, verification.certificate, signingTime, context, problems);
 	report.digestAlgorithm = signer.digestAlgorithm.name ?? signer.digestAlgorithm.oid;
 	report.signatureAlgorithm = signer.signatureAlgorithm.name ?? signer.signatureAlgorithm.oid;
-	report.valid = report.digestMatches && report.signatureValid && report.certificateValidAtSigningTime === true && report.chain !== 'untrusted';
+	report.valid =
+		report.digestMatches && report.signatureValid && report.certificateValidAtSigningTime === true && report.chain !== 'untrusted';
 	return report;
 }
 
@@ -468,21 +511,47 @@ function finishCertificate(
 		if (signingTime) {
 			report.certificateValidAtSigningTime = signingTime >= fields.notBefore && signingTime <= fields.notAfter;
 			if (!report.certificateValidAtSigningTime) {
-				problems.push(`the certificate was not valid when it signed (signed ${signingTime.toISOString()}, valid ${fields.notBefore.toISOString()} to ${fields.notAfter.toISOString()})`);
+				problems.push(
+					`the certificate was not valid when it signed (signed ${signingTime.toISOString()}, valid ${fields.notBefore.toISOString()} to ${fields.notAfter.toISOString()})`,
+				);
 			}
 		}
 	} catch (error) {
 		problems.push(`the signer certificate could not be read: ${(error as Error).message}`);
 	}
-	const embedded = signedData.certificates.slice(0, PDF_SIGNATURE_LIMITS.maxEmbeddedCertificates).map(x509OrUndefined).filter((cert): cert is X509Certificate => cert !== undefined);
+	const embedded = signedData.certificates
+		.slice(0, PDF_SIGNATURE_LIMITS.maxEmbeddedCertificates)
+		.map(x509OrUndefined)
+		.filter((cert): cert is X509Certificate => cert !== undefined);
 	report.chain = chainStatus(certificate, embedded, context.roots);
 	if (report.chain === 'untrusted') problems.push('the certificate does not chain to any of the given trusted roots');
 }
 
 const REPORT_KEYS: Array<keyof PdfSignatureReport> = [
-	'index', 'kind', 'valid', 'problems', 'signerName', 'taxId', 'subjectSerialNumber', 'signingTime', 'signingTimeSource', 'timestamp',
-	'digestMatches', 'signatureValid', 'certificateValidAtSigningTime', 'chain', 'coversWholeDocument', 'appended', 'subject', 'issuer',
-	'certificateNotBefore', 'certificateNotAfter', 'subFilter', 'digestAlgorithm', 'signatureAlgorithm', 'byteRange',
+	'index',
+	'kind',
+	'valid',
+	'problems',
+	'signerName',
+	'taxId',
+	'subjectSerialNumber',
+	'signingTime',
+	'signingTimeSource',
+	'timestamp',
+	'digestMatches',
+	'signatureValid',
+	'certificateValidAtSigningTime',
+	'chain',
+	'coversWholeDocument',
+	'appended',
+	'subject',
+	'issuer',
+	'certificateNotBefore',
+	'certificateNotAfter',
+	'subFilter',
+	'digestAlgorithm',
+	'signatureAlgorithm',
+	'byteRange',
 ];
 
 /** The verdict and who signed first, details after: the order a person reads the JSON in. */

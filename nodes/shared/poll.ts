@@ -10,9 +10,7 @@ export interface PollOptions {
 }
 
 /** A timeout is an expected outcome of waiting, not an exception: callers decide what it means. */
-export type PollOutcome<T> =
-	| { done: true; value: T; attempts: number }
-	| { done: false; waitedMs: number; attempts: number };
+export type PollOutcome<T> = { done: true; value: T; attempts: number } | { done: false; waitedMs: number; attempts: number };
 
 /** "still not finished after 300 s (61 checks)" */
 export const stillNotFinished = (outcome: { waitedMs: number; attempts: number }) =>

@@ -26,7 +26,7 @@ export function userinfoReason(url: string): string | undefined {
 	}
 	const holdsUserinfo = parsed ? parsed.username !== '' || parsed.password !== '' : withoutUserinfo(url) !== url;
 	if (!holdsUserinfo) return undefined;
-	return 'contains a user name or password (user:password@ before the host): remove it; a URL is copied into messages and logs, and the service\'s own secret goes in the credential\'s other fields';
+	return "contains a user name or password (user:password@ before the host): remove it; a URL is copied into messages and logs, and the service's own secret goes in the credential's other fields";
 }
 
 /** Why `url` must not carry a secret, or undefined when it may. */
@@ -41,7 +41,8 @@ export function insecureUrlReason(url: string): string | undefined {
 	}
 	if (parsed.protocol === 'https:') return undefined;
 	if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
-	if (parsed.protocol === 'http:') return `"${url}" is plain http: the secret would cross the network unencrypted (use https; http is accepted only for loopback)`;
+	if (parsed.protocol === 'http:')
+		return `"${url}" is plain http: the secret would cross the network unencrypted (use https; http is accepted only for loopback)`;
 	return `"${url}" must start with https://`;
 }
 
@@ -71,7 +72,14 @@ export function redirectTarget(location: unknown, requestUrl: string): string {
  * The error text for a 3xx to a request that carries a secret: such requests never follow a redirect
  * (n8n's HTTP stack would repeat them, headers and body included, at the new address).
  */
-export function redirectRefused(service: string, status: number, location: unknown, requestUrl: string, secret: string, credential: string): string {
+export function redirectRefused(
+	service: string,
+	status: number,
+	location: unknown,
+	requestUrl: string,
+	secret: string,
+	credential: string,
+): string {
 	return `${service} answered ${status} redirecting to ${redirectTarget(location, requestUrl)}; the request was not repeated there (a redirect could carry your ${secret} to another host). Check the Base URL of the ${credential} credential.`;
 }
 
@@ -85,6 +93,9 @@ export const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 export function redirectTestRules(service: string, secret: string, credential: string) {
 	return REDIRECT_STATUSES.map((value) => ({
 		type: 'responseCode' as const,
-		properties: { value, message: `${service} answered ${value} (a redirect); the test was not repeated at the new address (a redirect could carry your ${secret} to another host). Check the Base URL of the ${credential} credential.` },
+		properties: {
+			value,
+			message: `${service} answered ${value} (a redirect); the test was not repeated at the new address (a redirect could carry your ${secret} to another host). Check the Base URL of the ${credential} credential.`,
+		},
 	}));
 }

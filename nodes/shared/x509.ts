@@ -1,6 +1,6 @@
-import { X509Certificate, createHash } from 'node:crypto';
-import { assertPemSize, pemBlocks } from './pemBlocks';
+import { createHash, X509Certificate } from 'node:crypto';
 
+import { assertPemSize, pemBlocks } from './pemBlocks';
 import { DAY_MS } from './time';
 
 export interface CertificateSummary {
@@ -41,7 +41,11 @@ export function parseCertificate(pemOrDer: string | Buffer, now: Date = new Date
 		notBefore: notBefore.toISOString(),
 		notAfter: notAfter.toISOString(),
 		daysRemaining: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
-		fingerprintSha256: createHash('sha256').update(cert.raw).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'),
+		fingerprintSha256: createHash('sha256')
+			.update(cert.raw)
+			.digest('hex')
+			.toUpperCase()
+			.replace(/(..)(?!$)/g, '$1:'),
 		lifetimeDays: Math.round((notAfter.getTime() - notBefore.getTime()) / DAY_MS),
 	};
 }

@@ -11,8 +11,8 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 import { startAllSimulators, type RunningSimulators } from '../simulators/cli';
 import { launchChromium, newContext, screenshot, signIn, type Theme } from '../support/browser';
-import { demoExamples } from '../support/demoExamples';
 import { DEMO_ARCA, DEMO_IDS } from '../support/demoCredentials';
+import { demoExamples } from '../support/demoExamples';
 import { N8nInstance, TEST_OWNER, type WorkflowJson } from '../support/n8n';
 import { readExecutions, waitFor } from '../support/triggerE2e';
 
@@ -34,13 +34,23 @@ function badArcaWorkflow(id: string, parameters: Record<string, string>): Workfl
 		nodes: [
 			{ parameters: {}, id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
 			{
-				parameters: { resource: 'certificate', operation: 'create', environment: 'dev', waitForCompletion: true, options: { pollInterval: 1, timeout: 60 }, ...parameters },
+				parameters: {
+					resource: 'certificate',
+					operation: 'create',
+					environment: 'dev',
+					waitForCompletion: true,
+					options: { pollInterval: 1, timeout: 60 },
+					...parameters,
+				},
 				id: `${id}-a`,
 				name: 'Create Certificate',
 				type: 'n8n-nodes-certsign.arcaAutomation',
 				typeVersion: 1,
 				position: [240, 0],
-				credentials: { afipSdkApi: { id: DEMO_IDS.afipSdkApi, name: 'Afip SDK (demo simulator)' }, arcaLogin: { id: DEMO_IDS.arcaLogin, name: 'ARCA Login (demo taxpayer)' } },
+				credentials: {
+					afipSdkApi: { id: DEMO_IDS.afipSdkApi, name: 'Afip SDK (demo simulator)' },
+					arcaLogin: { id: DEMO_IDS.arcaLogin, name: 'ARCA Login (demo taxpayer)' },
+				},
 			},
 		],
 		connections: { Start: { main: [[{ node: 'Create Certificate', type: 'main', index: 0 }]] } },
@@ -61,7 +71,11 @@ beforeAll(async () => {
 	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 	n8n = new N8nInstance({ owner: TEST_OWNER, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 	await n8n.importCredentials(sims.credentials);
-	await n8n.importWorkflows([...demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem }).map((example) => example.workflow), badArcaWorkflow('badCuitBrowser01', { alias: 'facturacion', taxpayerCuit: '20409378473' }), badArcaWorkflow('badAliasBrowser1', { alias: 'my alias' })]);
+	await n8n.importWorkflows([
+		...demoExamples(filesDir, { firmadorCaPem: sims.firmador.caPem }).map((example) => example.workflow),
+		badArcaWorkflow('badCuitBrowser01', { alias: 'facturacion', taxpayerCuit: '20409378473' }),
+		badArcaWorkflow('badAliasBrowser1', { alias: 'my alias' }),
+	]);
 	await n8n.start();
 	browser = await launchChromium();
 });
@@ -110,7 +124,9 @@ async function openNodePanel(page: Page) {
 }
 
 function creatorItem(page: Page, shownName: string): Locator {
-	return page.getByTestId('item-iterator-item').filter({ has: page.getByTestId('node-creator-item-name').getByText(shownName, { exact: true }) });
+	return page
+		.getByTestId('item-iterator-item')
+		.filter({ has: page.getByTestId('node-creator-item-name').getByText(shownName, { exact: true }) });
 }
 
 describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
@@ -124,7 +140,10 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 			await item.first().waitFor();
 			const icon = item.first().locator('img').first();
 			const src = await icon.getAttribute('src');
-			expect({ node: node.name, src }).toEqual({ node: node.name, src: expect.stringContaining(`/icons/n8n-nodes-certsign/dist/nodes/${node.icon}`) });
+			expect({ node: node.name, src }).toEqual({
+				node: node.name,
+				src: expect.stringContaining(`/icons/n8n-nodes-certsign/dist/nodes/${node.icon}`),
+			});
 			// n8n shows the node's dark icon (nodes/*/*.dark.svg) in dark theme
 			expect({ node: node.name, dark: src!.endsWith('.dark.svg') }).toEqual({ node: node.name, dark: theme === 'dark' });
 			expect(await imageLoaded(icon)).toBe(true);
@@ -135,9 +154,21 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 	test('an example workflow runs from the editor; the output panel shows its JSON and binary files', async () => {
 		const page = await signedInPage(theme);
 		const runs = [
-			{ workflow: 'arcaCreateCert01', node: 'Create Testing Certificate', shot: 'run-arca', binary: ['certificate', 'privateKey'], json: /"alias": "demo"/ },
+			{
+				workflow: 'arcaCreateCert01',
+				node: 'Create Testing Certificate',
+				shot: 'run-arca',
+				binary: ['certificate', 'privateKey'],
+				json: /"alias": "demo"/,
+			},
 			{ workflow: 'firmadorSignOne01', node: 'Download Signed', shot: 'run-firmador', binary: ['data'], json: /"status": "signed"/ },
-			{ workflow: 'digicertOrderDl01', node: 'Download Certificate', shot: 'run-digicert', binary: ['certificate'], json: /"certificateId": \d+/ },
+			{
+				workflow: 'digicertOrderDl01',
+				node: 'Download Certificate',
+				shot: 'run-digicert',
+				binary: ['certificate'],
+				json: /"certificateId": \d+/,
+			},
 		];
 		for (const run of runs) {
 			await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
@@ -161,10 +192,14 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 				const files = output.locator('[data-test-id^="ndv-binary-data_"]');
 				await files.first().waitFor();
 				const cards = (await files.allInnerTexts()).join('\n');
-				for (const property of run.binary) expect({ workflow: run.workflow, cards }).toEqual({ workflow: run.workflow, cards: expect.stringContaining(property) });
+				for (const property of run.binary)
+					expect({ workflow: run.workflow, cards }).toEqual({ workflow: run.workflow, cards: expect.stringContaining(property) });
 			}
 			await output.getByTestId('radio-button-json').click();
-			expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({ workflow: run.workflow, json: expect.stringMatching(run.json) });
+			expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({
+				workflow: run.workflow,
+				json: expect.stringMatching(run.json),
+			});
 			await screenshot(page, `${run.shot}-${theme}`);
 			await page.getByTestId('ndv-close-button').click();
 		}
@@ -187,7 +222,9 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 			const ended = await waitFor(
 				'the test run to end',
 				() => {
-					const runs = readExecutions(n8n, workflow, 'Renewal Due').slice(executionsBefore).filter((r) => r.status !== 'running' && r.status !== 'new');
+					const runs = readExecutions(n8n, workflow, 'Renewal Due')
+						.slice(executionsBefore)
+						.filter((r) => r.status !== 'running' && r.status !== 'new');
 					return runs.length > 0 && runs;
 				},
 				120_000,
@@ -197,10 +234,18 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 			const sample = run.items[0] as { sample?: boolean; due?: boolean };
 			expect({ workflow, sample: sample?.sample }).toEqual({ workflow, sample: true });
 			// a sample that reaches Renew Order is refused there with the reason; one that is not due stops at "Due for Renewal?"
-			if (run.error) expect({ workflow, error: run.error }).toEqual({ workflow, error: expect.stringMatching(/is the Certificate Trigger's test sample/) });
+			if (run.error)
+				expect({ workflow, error: run.error }).toEqual({
+					workflow,
+					error: expect.stringMatching(/is the Certificate Trigger's test sample/),
+				});
 			await screenshot(page, `run-${workflow === 'certTrigDigiCert1' ? 'certificate-trigger' : 'certificate-trigger-arca'}-${theme}`);
 		}
-		expect({ ordersPlaced: sims.digiCert.control.orders().length - ordersBefore, productionCertificates: productionJobs() - productionBefore, mails: sims.smtp.messages.length - mailsBefore }).toEqual({
+		expect({
+			ordersPlaced: sims.digiCert.control.orders().length - ordersBefore,
+			productionCertificates: productionJobs() - productionBefore,
+			mails: sims.smtp.messages.length - mailsBefore,
+		}).toEqual({
 			ordersPlaced: 0,
 			productionCertificates: 0,
 			mails: 0,
@@ -209,7 +254,12 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 });
 
 /** Creates a credential from Overview → Create credential, fills it, saves; returns what the Test says. */
-async function createCredential(page: Page, typeName: string, fields: Record<string, string>, choices: Record<string, RegExp> = {}): Promise<string> {
+async function createCredential(
+	page: Page,
+	typeName: string,
+	fields: Record<string, string>,
+	choices: Record<string, RegExp> = {},
+): Promise<string> {
 	await page.goto(`${n8n.baseUrl}/home/credentials`);
 	await page.getByTestId('add-resource-credential').click();
 	await page.getByTestId('new-credential-type-select').locator('input').fill(typeName);
@@ -227,12 +277,21 @@ async function createCredential(page: Page, typeName: string, fields: Record<str
 	await modal.getByTestId('credential-save-button').click();
 	// n8n tests the credential on save: a green "Connection tested successfully", or "Couldn’t connect with
 	// these settings" whose "More details" shows the credential test's own message.
-	const verdict = modal.getByText(/Connection tested successfully|Couldn.t connect with these settings/).filter({ visible: true }).first();
+	const verdict = modal
+		.getByText(/Connection tested successfully|Couldn.t connect with these settings/)
+		.filter({ visible: true })
+		.first();
 	await verdict.waitFor({ timeout: 60_000 });
 	if (/Couldn.t connect/.test(await verdict.innerText())) {
 		// the failure's "More details" link renders a moment after the verdict: wait for it, then open it
 		const details = modal.getByText('More details').filter({ visible: true }).first();
-		if (await details.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await details.click();
+		if (
+			await details.waitFor({ timeout: 10_000 }).then(
+				() => true,
+				() => false,
+			)
+		)
+			await details.click();
 	}
 	await page.waitForTimeout(300);
 	return (await modal.innerText()).replace(/\s+/g, ' ');
@@ -247,7 +306,13 @@ test('each of the five credentials, created from the UI: its Test succeeds again
 	const page = await signedInPage('light');
 	const firmador = sims.firmador.apps[0];
 	const sftp = sims.sftp;
-	const cases: Array<{ type: string; good: Record<string, string>; bad: Record<string, string>; badMessage: RegExp; choices?: Record<string, RegExp> }> = [
+	const cases: Array<{
+		type: string;
+		good: Record<string, string>;
+		bad: Record<string, string>;
+		badMessage: RegExp;
+		choices?: Record<string, RegExp>;
+	}> = [
 		{
 			type: 'Afip SDK API',
 			good: { accessToken: DEMO_ARCA.token, baseUrl: sims.afipSdk.baseUrl },
@@ -265,13 +330,33 @@ test('each of the five credentials, created from the UI: its Test succeeds again
 		{
 			type: 'Firmador API',
 			good: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: firmador.secret },
-			bad: { baseUrl: sims.firmador.url, appId: firmador.appId, secret: Buffer.from('not-the-shared-key-of-this-app!!').toString('base64') },
+			bad: {
+				baseUrl: sims.firmador.url,
+				appId: firmador.appId,
+				secret: Buffer.from('not-the-shared-key-of-this-app!!').toString('base64'),
+			},
 			badMessage: /Firmador refused the signature \(HTTP 401\) with every reading of the document \(144 tried\): check App ID and Secret/,
 		},
 		{
 			type: 'Firmador SFTP',
-			good: { host: sftp.host, port: String(sftp.port), username: sftp.username, password: sftp.password, hostKeyFingerprint: sftp.hostKeyFingerprint, uploadFolder: '/upload', signedFolder: '/signed' },
-			bad: { host: sftp.host, port: String(sftp.port), username: sftp.username, password: 'wrong-password', hostKeyFingerprint: sftp.hostKeyFingerprint, uploadFolder: '/upload', signedFolder: '/signed' },
+			good: {
+				host: sftp.host,
+				port: String(sftp.port),
+				username: sftp.username,
+				password: sftp.password,
+				hostKeyFingerprint: sftp.hostKeyFingerprint,
+				uploadFolder: '/upload',
+				signedFolder: '/signed',
+			},
+			bad: {
+				host: sftp.host,
+				port: String(sftp.port),
+				username: sftp.username,
+				password: 'wrong-password',
+				hostKeyFingerprint: sftp.hostKeyFingerprint,
+				uploadFolder: '/upload',
+				signedFolder: '/signed',
+			},
 			badMessage: /authenticat|password|rejected|denied/i,
 		},
 		{
@@ -325,10 +410,20 @@ test('a bad parameter (CUIT with a wrong check digit, alias with a space) shows 
 // above its fields, what its Test checks: the user reading the green banner is not misled.
 test('ARCA Login: the credential says its Test only checks the values and never logs in to ARCA', async () => {
 	const page = await signedInPage('light');
-	const shown = await createCredential(page, 'ARCA Login', { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' });
+	const shown = await createCredential(page, 'ARCA Login', {
+		cuit: DEMO_ARCA.cuit,
+		username: DEMO_ARCA.username,
+		password: DEMO_ARCA.password,
+		allowedAfipSdkHost: '127.0.0.1',
+	});
 	await closeCredential(page);
 	expect(shown).toMatch(/The Test button only checks these values here .* it never logs in to ARCA/);
-	const bad = await createCredential(page, 'ARCA Login', { cuit: '20409378473', username: DEMO_ARCA.username, password: DEMO_ARCA.password, allowedAfipSdkHost: '127.0.0.1' });
+	const bad = await createCredential(page, 'ARCA Login', {
+		cuit: '20409378473',
+		username: DEMO_ARCA.username,
+		password: DEMO_ARCA.password,
+		allowedAfipSdkHost: '127.0.0.1',
+	});
 	await closeCredential(page);
 	expect(bad).toMatch(/Taxpayer CUIT "20409378473" has a wrong check digit/);
 	expect(bad).not.toContain('Connection tested successfully');
@@ -348,7 +443,10 @@ async function descriptionShown(page: Page, parameters: Locator, field: string, 
 	await item.getByText(label, { exact: true }).first().hover();
 	await item.locator('[data-icon="circle-help"]').first().hover();
 	const text = page.getByText(description, { exact: true }).filter({ visible: true });
-	await text.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+	await text
+		.first()
+		.waitFor({ timeout: 10_000 })
+		.catch(() => undefined);
 	return (await text.count()) > 0;
 }
 
@@ -365,7 +463,11 @@ test("DigiCert's Organization and Container fields list the simulator's entries"
 		listed[field] = await page.getByTestId('rlc-item').filter({ visible: true }).allInnerTexts();
 		if (field === 'organization') await screenshot(page, 'digicert-organization-list-light');
 		await page.keyboard.press('Escape');
-		await page.getByTestId('rlc-item').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+		await page
+			.getByTestId('rlc-item')
+			.first()
+			.waitFor({ state: 'hidden' })
+			.catch(() => undefined);
 	}
 	expect(listed.organization.map((t) => t.trim())).toEqual(['Example Corp (123456)', 'Ejemplo S.A. (AR) (234567)']);
 	expect(listed.container.join('\n')).toMatch(/Example Corp \(top\)/);
@@ -385,13 +487,31 @@ test('the ARCA Web Service dropdown and the Firmador signer fields show their de
 	const arca = await openNode(page, 'arcaAuthWsfe0001', 'Authorize wsfe');
 	expect(await descriptionShown(page, arca, 'service', 'Web Service', 'The ARCA web service to authorize for this certificate')).toBe(true);
 	const options = await openDropdown(page, arca.getByTestId('parameter-input-service'));
-	expect(options.map((o) => o.trim().split('\n')[0])).toEqual(expect.arrayContaining(['Factura Electrónica (WSFE)', 'Exportación (WSFEX)']));
+	expect(options.map((o) => o.trim().split('\n')[0])).toEqual(
+		expect.arrayContaining(['Factura Electrónica (WSFE)', 'Exportación (WSFEX)']),
+	);
 	await screenshot(page, 'arca-web-service-light');
 	await page.keyboard.press('Escape');
 
 	const firmador = await openNode(page, 'firmadorSignOne01', 'Sign PDF');
-	expect(await descriptionShown(page, firmador, 'signerCuil', 'Signer CUIL', 'CUIL of the person who signs (11 digits, dashes allowed). They approve the request with their OTP/PIN.')).toBe(true);
-	expect(await descriptionShown(page, firmador, 'companyCuit', 'Company CUIT', 'CUIT of the company the signature is made for (11 digits, dashes allowed)')).toBe(true);
+	expect(
+		await descriptionShown(
+			page,
+			firmador,
+			'signerCuil',
+			'Signer CUIL',
+			'CUIL of the person who signs (11 digits, dashes allowed). They approve the request with their OTP/PIN.',
+		),
+	).toBe(true);
+	expect(
+		await descriptionShown(
+			page,
+			firmador,
+			'companyCuit',
+			'Company CUIT',
+			'CUIT of the company the signature is made for (11 digits, dashes allowed)',
+		),
+	).toBe(true);
 });
 
 // A name like "Padrón A13" says little: every option carries a description (and its web-service ID).

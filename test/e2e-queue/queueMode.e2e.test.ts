@@ -76,7 +76,8 @@ const CORE = [
 
 beforeAll(async () => {
 	[redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-	for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT']) process.env[name] = '0';
+	for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT'])
+		process.env[name] = '0';
 	sftpRoot = mkdtempSync(join(tmpdir(), 'certsign-queue-sftp-'));
 	sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 
@@ -152,7 +153,8 @@ test.each(CORE)('$file runs on the worker, started from a webhook on main', asyn
 	const workflowId = webhookVersion(example(file), path).id;
 	// Main registers the published workflows' webhooks just after it reports ready: ask until it knows this one.
 	const response = await askUntil(
-		async () => await fetch(`${main.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
+		async () =>
+			await fetch(`${main.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }),
 		(r) => r.status !== 404,
 		60_000,
 	);
@@ -161,7 +163,11 @@ test.each(CORE)('$file runs on the worker, started from a webhook on main', asyn
 	const items = JSON.parse(text) as Array<Record<string, unknown>>;
 	expect(items.length).toBeGreaterThan(0);
 
-	const [execution] = await askUntil(async () => await executionsOf(workflowId), (list) => list.some((e) => e.status !== 'running' && e.status !== 'new'), 30_000);
+	const [execution] = await askUntil(
+		async () => await executionsOf(workflowId),
+		(list) => list.some((e) => e.status !== 'running' && e.status !== 'new'),
+		30_000,
+	);
 	expect(execution).toBeDefined();
 	expect(execution.status).toBe('success');
 	// Ran on the worker, not on main.
@@ -175,7 +181,11 @@ test.each(CORE)('$file runs on the worker, started from a webhook on main', asyn
 
 test('the Certificate Trigger polls on main and its execution runs on the worker', async () => {
 	// n8n polls once at activation: the seeded order that expires in 20 days is due (30 days before expiry).
-	const executions = await askUntil(async () => await executionsOf(renewalTrigger.id), (list) => list.some((e) => e.status === 'success'), 120_000);
+	const executions = await askUntil(
+		async () => await executionsOf(renewalTrigger.id),
+		(list) => list.some((e) => e.status === 'success'),
+		120_000,
+	);
 	const done = executions.filter((e) => e.status === 'success');
 	expect(done.length).toBeGreaterThan(0);
 	for (const e of done) {

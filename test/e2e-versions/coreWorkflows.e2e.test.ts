@@ -4,15 +4,15 @@
  * `n8n execute` against the simulators, and the Certificate Trigger activated in `n8n start`, its
  * execution reporting to a local sink (a way to see it that every n8n version has).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startAllSimulators, type RunningSimulators } from '../simulators/cli';
 import { DEMO_IDS } from '../support/demoCredentials';
-import { N8nInstance, N8N_VERSIONS, REPO_ROOT, type WorkflowJson } from '../support/n8n';
+import { N8N_VERSIONS, N8nInstance, REPO_ROOT, type WorkflowJson } from '../support/n8n';
 
 jest.setTimeout(20 * 60_000);
 
@@ -42,7 +42,14 @@ function triggerToSink(sinkUrl: string): WorkflowJson {
 				credentials: { digiCertApi: { id: DEMO_IDS.digiCertApi, name: 'DigiCert (demo simulator)' } },
 			},
 			{
-				parameters: { method: 'POST', url: sinkUrl, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+				parameters: {
+					method: 'POST',
+					url: sinkUrl,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				},
 				id: 'sink',
 				name: 'Report',
 				type: 'n8n-nodes-base.httpRequest',
@@ -63,7 +70,8 @@ describe.each(OTHER_VERSIONS)('n8n %s', (version) => {
 	const reported: Array<Record<string, unknown>> = [];
 
 	beforeAll(async () => {
-		for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT']) process.env[name] = '0';
+		for (const name of ['CERTSIGN_AFIPSDK_PORT', 'CERTSIGN_FIRMADOR_PORT', 'CERTSIGN_DIGICERT_PORT', 'CERTSIGN_SFTP_PORT'])
+			process.env[name] = '0';
 		sftpRoot = mkdtempSync(join(tmpdir(), 'certsign-versions-sftp-'));
 		sims = await startAllSimulators(sftpRoot, { ephemeralPorts: true });
 		sink = createServer((req, res) => {
@@ -76,7 +84,9 @@ describe.each(OTHER_VERSIONS)('n8n %s', (version) => {
 		});
 		await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 		n8n = new N8nInstance({ n8nVersion: version, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' } });
-		expect(n8n.installedNodeTypes()).toEqual(expect.arrayContaining(['ArcaAutomation', 'Firmador', 'DigiCertCodeSigning', 'CertificateTrigger']));
+		expect(n8n.installedNodeTypes()).toEqual(
+			expect.arrayContaining(['ArcaAutomation', 'Firmador', 'DigiCertCodeSigning', 'CertificateTrigger']),
+		);
 		await n8n.importCredentials(sims.credentials);
 		await n8n.importWorkflows([
 			example('arca-create-testing-certificate.json'),

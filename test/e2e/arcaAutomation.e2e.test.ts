@@ -2,9 +2,9 @@
  * ARCA Automation in a real n8n: the packed package installed into .n8n/nodes, credentials and
  * workflows imported through the CLI, workflows run with `n8n execute`, against the Afip SDK simulator.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { X509Certificate } from 'node:crypto';
 
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { arcaDemoCredentials, DEMO_ARCA, DEMO_IDS } from '../support/demoCredentials';
@@ -21,7 +21,12 @@ let n8n: N8nInstance;
 
 const trigger = { parameters: {}, id: 't0', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] };
 
-function arcaNode(name: string, parameters: Record<string, unknown>, credentials: Record<string, string>, extra: Record<string, unknown> = {}) {
+function arcaNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	credentials: Record<string, string>,
+	extra: Record<string, unknown> = {},
+) {
 	return {
 		parameters,
 		id: `id-${name}`,
@@ -36,7 +41,11 @@ function arcaNode(name: string, parameters: Record<string, unknown>, credentials
 
 /** Every listed node hangs off the trigger, so one execution covers several independent cases;
  * `feeder` (e.g. a Code node making several items) feeds only the first listed node. */
-function fanOut(id: string, nodes: Array<ReturnType<typeof arcaNode> | Record<string, unknown>>, feeder?: Record<string, unknown>): WorkflowJson {
+function fanOut(
+	id: string,
+	nodes: Array<ReturnType<typeof arcaNode> | Record<string, unknown>>,
+	feeder?: Record<string, unknown>,
+): WorkflowJson {
 	const [first, ...rest] = nodes;
 	const fromStart = feeder ? [feeder, ...rest] : nodes;
 	const connections: Record<string, unknown> = {
@@ -56,8 +65,18 @@ beforeAll(async () => {
 		...arcaDemoCredentials(sim.baseUrl),
 		{ id: 'afipBadToken0001', name: 'bad token', type: 'afipSdkApi', data: { accessToken: 'not-a-token', baseUrl: sim.baseUrl } },
 		{ id: 'afipSlow00000001', name: 'slow', type: 'afipSdkApi', data: { accessToken: DEMO_ARCA.token, baseUrl: slowSim.baseUrl } },
-		{ id: 'arcaBadCuit00001', name: 'bad cuit', type: 'arcaLogin', data: { cuit: '20409378473', username: '20409378472', password: 'x', allowedAfipSdkHost: '127.0.0.1' } },
-		{ id: 'arcaBadPass00001', name: 'bad password', type: 'arcaLogin', data: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: 'wrong', allowedAfipSdkHost: '127.0.0.1' } },
+		{
+			id: 'arcaBadCuit00001',
+			name: 'bad cuit',
+			type: 'arcaLogin',
+			data: { cuit: '20409378473', username: '20409378472', password: 'x', allowedAfipSdkHost: '127.0.0.1' },
+		},
+		{
+			id: 'arcaBadPass00001',
+			name: 'bad password',
+			type: 'arcaLogin',
+			data: { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: 'wrong', allowedAfipSdkHost: '127.0.0.1' },
+		},
 	]);
 });
 
@@ -103,7 +122,13 @@ test('example "authorize wsfe" creates a certificate, then authorizes the web se
 	const run = await n8n.execute('arcaAuthWsfe0001');
 	expect(run.success).toBe(true);
 	const [item] = run.output('Authorize wsfe');
-	expect(item.json).toMatchObject({ status: 'complete', automation: 'auth-web-service-dev', alias: 'facturacion', service: 'wsfe', result: { status: 'created' } });
+	expect(item.json).toMatchObject({
+		status: 'complete',
+		automation: 'auth-web-service-dev',
+		alias: 'facturacion',
+		service: 'wsfe',
+		result: { status: 'created' },
+	});
 });
 
 test('bad input and provider errors fail per item with clear messages; the good items survive', async () => {
@@ -112,18 +137,56 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	const failedLoginsBefore = sim.stats.failedLogins;
 	const items = {
 		parameters: { jsCode: "return [{json:{alias:'good1'}},{json:{alias:'bad alias'}},{json:{alias:'good2'}}];" },
-		id: 'feed', name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [150, 0],
+		id: 'feed',
+		name: 'Items',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [150, 0],
 	};
 	const workflow = fanOut(
 		'arcaErrors000001',
 		[
-			arcaNode('Per Item', { resource: 'certificate', operation: 'create', environment: 'dev', alias: '={{ $json.alias }}', options: { pollInterval: 0.2 } }, good, { onError: 'continueRegularOutput' }),
-			arcaNode('Bad CUIT', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x1' }, { afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadCuit00001' }, { onError: 'continueRegularOutput' }),
-			arcaNode('Bad Token', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x2' }, { afipSdkApi: 'afipBadToken0001', arcaLogin: DEMO_IDS.arcaLogin }, { onError: 'continueRegularOutput' }),
-			arcaNode('Wrong Password x3', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x3', options: { pollInterval: 0.2 } }, { afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadPass00001' }, { onError: 'continueRegularOutput' }),
-			arcaNode('Times Out', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x4', options: { pollInterval: 0.2, timeout: 1 } }, { afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin }, { onError: 'continueRegularOutput' }),
-			arcaNode('Bad Environment', { resource: 'webService', operation: 'authorize', environment: '={{ "testing" }}', alias: 'x6', service: 'wsfe' }, good, { onError: 'continueRegularOutput' }),
-			arcaNode('No Wait', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x5', waitForCompletion: false }, { afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin }),
+			arcaNode(
+				'Per Item',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: '={{ $json.alias }}', options: { pollInterval: 0.2 } },
+				good,
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'Bad CUIT',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x1' },
+				{ afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadCuit00001' },
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'Bad Token',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x2' },
+				{ afipSdkApi: 'afipBadToken0001', arcaLogin: DEMO_IDS.arcaLogin },
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'Wrong Password x3',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x3', options: { pollInterval: 0.2 } },
+				{ afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadPass00001' },
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'Times Out',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x4', options: { pollInterval: 0.2, timeout: 1 } },
+				{ afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin },
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'Bad Environment',
+				{ resource: 'webService', operation: 'authorize', environment: '={{ "testing" }}', alias: 'x6', service: 'wsfe' },
+				good,
+				{ onError: 'continueRegularOutput' },
+			),
+			arcaNode(
+				'No Wait',
+				{ resource: 'certificate', operation: 'create', environment: 'dev', alias: 'x5', waitForCompletion: false },
+				{ afipSdkApi: 'afipSlow00000001', arcaLogin: DEMO_IDS.arcaLogin },
+			),
 		],
 		items,
 	);
@@ -154,8 +217,12 @@ test('bad input and provider errors fail per item with clear messages; the good 
 	const wrongPassword = run.output('Wrong Password x3');
 	expect(wrongPassword.map((i: any) => i.json.error)).toEqual([
 		'ARCA automation failed: Clave o usuario incorrecto (item 1)',
-		expect.stringMatching(/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 2\)$/),
-		expect.stringMatching(/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 3\)$/),
+		expect.stringMatching(
+			/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 2\)$/,
+		),
+		expect.stringMatching(
+			/^Not sent: ARCA rejected this login earlier in this execution \(node "Wrong Password x3", item 1, automation [0-9a-f-]{36}\) \(item 3\)$/,
+		),
 	]);
 	expect(sim.stats.failedLogins - failedLoginsBefore).toBe(1); // one attempt, never retried
 
@@ -175,7 +242,11 @@ test('bad input and provider errors fail per item with clear messages; the good 
 
 	// Get Result picks the automation up later; the slow one is still running.
 	const getResult = fanOut('arcaGetResult001', [
-		arcaNode('Get Result', { resource: 'automation', operation: 'getResult', automationId: noWait.json.automationId, waitForCompletion: false }, { afipSdkApi: 'afipSlow00000001' }),
+		arcaNode(
+			'Get Result',
+			{ resource: 'automation', operation: 'getResult', automationId: noWait.json.automationId, waitForCompletion: false },
+			{ afipSdkApi: 'afipSlow00000001' },
+		),
 	]);
 	await n8n.importWorkflow(getResult);
 	const later = await n8n.execute('arcaGetResult001');
@@ -186,7 +257,11 @@ test('without continue-on-fail a bad CUIT stops the workflow with a message nami
 	const postsBefore = sim.stats.posts;
 	await n8n.importWorkflow(
 		fanOut('arcaStops0000001', [
-			arcaNode('Create', { resource: 'certificate', operation: 'create', environment: 'prod', alias: 'prod1' }, { afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadCuit00001' }),
+			arcaNode(
+				'Create',
+				{ resource: 'certificate', operation: 'create', environment: 'prod', alias: 'prod1' },
+				{ afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: 'arcaBadCuit00001' },
+			),
 		]),
 	);
 	const run = await n8n.execute('arcaStops0000001');
@@ -198,17 +273,41 @@ test('without continue-on-fail a bad CUIT stops the workflow with a message nami
 test('Automation → Run sends any automation with the ARCA Login filled in, and reports the quota message', async () => {
 	sim.control.quota = sim.stats.automationsRun + 1;
 	await n8n.importWorkflow(
-		fanOut('arcaRunQuota0001', [
+		fanOut(
+			'arcaRunQuota0001',
+			[
+				{
+					...arcaNode(
+						'Run Twice',
+						{
+							resource: 'automation',
+							operation: 'run',
+							automationName: 'list-sales-points',
+							automationParams: '{}',
+							options: { pollInterval: 0.2 },
+						},
+						{ afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: DEMO_IDS.arcaLogin },
+						{ onError: 'continueRegularOutput' },
+					),
+				},
+			],
 			{
-				...arcaNode('Run Twice', { resource: 'automation', operation: 'run', automationName: 'list-sales-points', automationParams: '{}', options: { pollInterval: 0.2 } }, { afipSdkApi: DEMO_IDS.afipSdkApi, arcaLogin: DEMO_IDS.arcaLogin }, { onError: 'continueRegularOutput' }),
+				parameters: { jsCode: 'return [{json:{}},{json:{}}];' },
+				id: 'feed2',
+				name: 'Two',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [150, 0],
 			},
-		], {
-			parameters: { jsCode: 'return [{json:{}},{json:{}}];' }, id: 'feed2', name: 'Two', type: 'n8n-nodes-base.code', typeVersion: 2, position: [150, 0],
-		}),
+		),
 	);
 	const run = await n8n.execute('arcaRunQuota0001');
 	const [first, second] = run.output('Run Twice');
-	expect(first.json).toMatchObject({ status: 'complete', automation: 'list-sales-points', result: { sales_points: [{ number: 1, type: 'CAE' }] } });
+	expect(first.json).toMatchObject({
+		status: 'complete',
+		automation: 'list-sales-points',
+		result: { sales_points: [{ number: 1, type: 'CAE' }] },
+	});
 	expect(second.json.error).toBe('Afip SDK automation quota reached (item 2)');
 	expect(second.json.errorDescription).toMatch(/^Alcanzaste el límite de automatizaciones/);
 	sim.control.quota = Number.POSITIVE_INFINITY;

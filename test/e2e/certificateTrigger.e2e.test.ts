@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { arcaDemoCredentials, digiCertDemoCredentials } from '../support/demoCredentials';
-import { N8nInstance, REPO_ROOT, installPackage, type WorkflowJson } from '../support/n8n';
+import { installPackage, N8nInstance, REPO_ROOT, type WorkflowJson } from '../support/n8n';
 import { TestCa } from '../support/testCa';
 import { readExecutions, waitFor, type TriggerExecution } from '../support/triggerE2e';
 
@@ -77,7 +77,8 @@ const BAD_KEY = 'wrong-digicert-key-4242';
 let firstStartLog = '';
 
 // answered requests only (the workflow with the wrong key is refused with 403)
-const feedReads = (key: number) => sim.control.requests.filter((r) => r.status === 200 && r.key === key && r.path.startsWith('/order/certificate/status-changes')).length;
+const feedReads = (key: number) =>
+	sim.control.requests.filter((r) => r.status === 200 && r.key === key && r.path.startsWith('/order/certificate/status-changes')).length;
 const renewalPolls = () => feedReads(1);
 const statusPolls = () => feedReads(0);
 /** n8n writes the execution row when it starts and its data when it ends: count every row... */
@@ -123,7 +124,12 @@ beforeAll(async () => {
 
 	// Two workflows that cannot activate: the reason must be clear (read from n8n's log), and no secret shown.
 	await n8n.importCredentials([
-		{ id: 'dcTriggerBadKey1', name: 'DigiCert (wrong key)', type: 'digiCertApi', data: { apiKey: BAD_KEY, region: 'custom', baseUrl: sim.url } },
+		{
+			id: 'dcTriggerBadKey1',
+			name: 'DigiCert (wrong key)',
+			type: 'digiCertApi',
+			data: { apiKey: BAD_KEY, region: 'custom', baseUrl: sim.url },
+		},
 	]);
 	await n8n.importWorkflow(triggerWorkflow(NO_SOURCE_WF, { event: 'renewalDue', includeDigiCert: false, includePem: false }));
 	const badKey = triggerWorkflow(BAD_KEY_WF, { event: 'orderStatusChanged', statuses: ['issued'] });
@@ -170,15 +176,19 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 	const waiting = sim.control.seedOrder({ status: 'pending', product: 'code_signing_ev', commonName: 'Waiting Corp' });
 
 	await n8n.importWorkflow(
-		triggerWorkflow(RENEWAL_WF, {
-			event: 'renewalDue',
-			includeDigiCert: true,
-			includePem: false,
-			product: 'code_signing',
-			policy: 'daysBefore',
-			// longer than a 1-year lifetime: a renewed certificate is due at once, so the renewal shows up
-			daysBefore: 400,
-		}, renewalCredential),
+		triggerWorkflow(
+			RENEWAL_WF,
+			{
+				event: 'renewalDue',
+				includeDigiCert: true,
+				includePem: false,
+				product: 'code_signing',
+				policy: 'daysBefore',
+				// longer than a 1-year lifetime: a renewed certificate is due at once, so the renewal shows up
+				daysBefore: 400,
+			},
+			renewalCredential,
+		),
 	);
 	await n8n.importWorkflow(triggerWorkflow(STATUS_WF, { event: 'orderStatusChanged', statuses: ['issued'] }));
 	await n8n.publishWorkflow(RENEWAL_WF);
@@ -186,7 +196,11 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 
 	// 1. Activation polls at start: one execution for the due certificate, none for the fresh one.
 	await n8n.start();
-	const firstRuns = await waitFor('the activation poll execution', () => executions(RENEWAL_WF).length >= 1 && executions(RENEWAL_WF), 60_000);
+	const firstRuns = await waitFor(
+		'the activation poll execution',
+		() => executions(RENEWAL_WF).length >= 1 && executions(RENEWAL_WF),
+		60_000,
+	);
 	expect(orderIdsOf(firstRuns)).toEqual([[due.id]]);
 	expect(firstRuns[0].status).toBe('success');
 	expect(firstRuns[0].mode).toBe('trigger');
@@ -199,7 +213,11 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 	//    trigger polls again and fires nothing.
 	sim.control.issueOrder(waiting.id);
 	const renewalPollsBefore = renewalPolls();
-	const statusRuns = await waitFor('the status change execution', () => executions(STATUS_WF).length >= 1 && executions(STATUS_WF), NEXT_POLL_MS);
+	const statusRuns = await waitFor(
+		'the status change execution',
+		() => executions(STATUS_WF).length >= 1 && executions(STATUS_WF),
+		NEXT_POLL_MS,
+	);
 	expect(statusRuns).toHaveLength(1);
 	expect(statusRuns[0].items).toHaveLength(1);
 	expect(statusRuns[0].items[0]).toMatchObject({ event: 'orderStatusChanged', orderId: waiting.id, status: 'issued' });
@@ -214,7 +232,11 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 
 	// 3. The simulator renews the due order: a new order with a new serial fires once.
 	const renewal = sim.control.renewOrder(due.id);
-	const renewalRuns = await waitFor('the renewal execution', () => executions(RENEWAL_WF).length >= 2 && executions(RENEWAL_WF), NEXT_POLL_MS);
+	const renewalRuns = await waitFor(
+		'the renewal execution',
+		() => executions(RENEWAL_WF).length >= 2 && executions(RENEWAL_WF),
+		NEXT_POLL_MS,
+	);
 	expect(orderIdsOf(renewalRuns)).toEqual([[due.id], [renewal.id]]);
 	expect(renewalRuns[1].items[0].serialNumber).not.toBe(firstSerial);
 	// the renewal's own move to issued is a status change too (the status trigger watches "issued")
@@ -227,7 +249,12 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 	const renewalAtRestart = renewalPolls();
 	const statusAtRestart = statusPolls();
 	await n8n.start();
-	await waitFor('activation + one scheduled poll of each trigger', () => renewalPolls() >= renewalAtRestart + 2 && statusPolls() >= statusAtRestart + 2, NEXT_POLL_MS + 60_000, 1000);
+	await waitFor(
+		'activation + one scheduled poll of each trigger',
+		() => renewalPolls() >= renewalAtRestart + 2 && statusPolls() >= statusAtRestart + 2,
+		NEXT_POLL_MS + 60_000,
+		1000,
+	);
 	await new Promise((r) => setTimeout(r, 3000));
 	expect(allExecutions(RENEWAL_WF)).toHaveLength(2);
 	expect(allExecutions(STATUS_WF)).toHaveLength(2);
@@ -239,7 +266,11 @@ test('renewal due fires once per certificate, again only for a renewal; a status
 // The examples were published before the first start: they polled at each activation (two starts) and
 // hourly / daily after that. Each must have fired exactly once.
 test('example "Renewal due (DigiCert) → renew order → send e-mail" renews the due order once', async () => {
-	const runs = await waitFor('the example execution to finish', () => executions(EXAMPLE_DIGICERT_WF, EXAMPLE_TRIGGER).length >= 1 && executions(EXAMPLE_DIGICERT_WF, EXAMPLE_TRIGGER), 60_000);
+	const runs = await waitFor(
+		'the example execution to finish',
+		() => executions(EXAMPLE_DIGICERT_WF, EXAMPLE_TRIGGER).length >= 1 && executions(EXAMPLE_DIGICERT_WF, EXAMPLE_TRIGGER),
+		60_000,
+	);
 	expect(allExecutions(EXAMPLE_DIGICERT_WF, EXAMPLE_TRIGGER)).toHaveLength(1);
 	expect(runs.map((run) => run.items.map((item) => item.orderId))).toEqual([[exampleDue.id]]);
 	const [run] = runs;
@@ -257,7 +288,11 @@ test('example "Renewal due (DigiCert) → renew order → send e-mail" renews th
 });
 
 test('example "Renewal due (ARCA PEM) → ARCA Create Certificate → write the new files" runs once', async () => {
-	const runs = await waitFor('the example execution to finish', () => executions(EXAMPLE_ARCA_WF, EXAMPLE_TRIGGER).length >= 1 && executions(EXAMPLE_ARCA_WF, EXAMPLE_TRIGGER), 60_000);
+	const runs = await waitFor(
+		'the example execution to finish',
+		() => executions(EXAMPLE_ARCA_WF, EXAMPLE_TRIGGER).length >= 1 && executions(EXAMPLE_ARCA_WF, EXAMPLE_TRIGGER),
+		60_000,
+	);
 	expect(allExecutions(EXAMPLE_ARCA_WF, EXAMPLE_TRIGGER)).toHaveLength(1);
 	expect(runs).toHaveLength(1);
 	const [run] = runs;

@@ -24,8 +24,14 @@ afterAll(async () => {
 
 test('Afip SDK API: a good token passes, a bad one is named, an unreachable URL is said; no quota is used', async () => {
 	const before = sim.stats.automationsRun;
-	expect(await n8n.testCredential('afipSdkApi', { accessToken: DEMO_ARCA.token, baseUrl: sim.baseUrl })).toEqual({ status: 'OK', message: 'Access token accepted' });
-	expect(await n8n.testCredential('afipSdkApi', { accessToken: 'wrong', baseUrl: sim.baseUrl })).toEqual({ status: 'Error', message: 'Afip SDK rejected the access token' });
+	expect(await n8n.testCredential('afipSdkApi', { accessToken: DEMO_ARCA.token, baseUrl: sim.baseUrl })).toEqual({
+		status: 'OK',
+		message: 'Access token accepted',
+	});
+	expect(await n8n.testCredential('afipSdkApi', { accessToken: 'wrong', baseUrl: sim.baseUrl })).toEqual({
+		status: 'Error',
+		message: 'Afip SDK rejected the access token',
+	});
 	const unreachable = await n8n.testCredential('afipSdkApi', { accessToken: 'x', baseUrl: 'http://127.0.0.1:9/api/v1' });
 	expect(unreachable.status).toBe('Error');
 	expect(unreachable.message).toMatch(/^Could not reach Afip SDK/);
@@ -39,6 +45,8 @@ test('ARCA Login: CUIT check digits are checked locally, ARCA is never contacted
 		status: 'Error',
 		message: 'Taxpayer CUIT "20409378473" has a wrong check digit',
 	});
-	expect((await n8n.testCredential('arcaLogin', { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: '' })).message).toBe('Password is empty');
+	expect((await n8n.testCredential('arcaLogin', { cuit: DEMO_ARCA.cuit, username: DEMO_ARCA.username, password: '' })).message).toBe(
+		'Password is empty',
+	);
 	expect(sim.stats.posts).toBe(posts);
 });

@@ -7,8 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
-import { DEFAULT_DIGICERT_API_KEY } from '../simulators/digicert/server';
+import { DEFAULT_DIGICERT_API_KEY, startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { digiCertDemoCredentials } from '../support/demoCredentials';
 import { N8nInstance, REPO_ROOT, TEST_OWNER, type WorkflowJson } from '../support/n8n';
 
@@ -39,16 +38,30 @@ test('example "order a code-signing certificate, wait until issued, download it"
 	expect(run.error).toBeUndefined();
 	expect(run.success).toBe(true);
 	const [order] = run.output('Order Code Signing Certificate');
-	expect(order.json).toMatchObject({ status: 'issued', rawStatus: 'issued', product: 'code_signing', organizationId: 123456, containerId: 654321 });
+	expect(order.json).toMatchObject({
+		status: 'issued',
+		rawStatus: 'issued',
+		product: 'code_signing',
+		organizationId: 123456,
+		containerId: 654321,
+	});
 	expect(order.json.alternativeOrderId).toMatch(/^build-signing-\d{14}$/);
 	expect(order.json.daysRemaining).toBeGreaterThanOrEqual(363);
 
 	const orders = sim.control.orders().filter((o) => o.alternativeOrderId === order.json.alternativeOrderId);
 	expect(orders).toHaveLength(1);
-	expect(orders[0].body).toMatchObject({ order_validity: { days: 365 }, skip_approval: true, certificate: { organization_units: ['Engineering'], signature_hash: 'sha256' } });
+	expect(orders[0].body).toMatchObject({
+		order_validity: { days: 365 },
+		skip_approval: true,
+		certificate: { organization_units: ['Engineering'], signature_hash: 'sha256' },
+	});
 
 	const [download] = run.output('Download Certificate');
-	expect(download.json).toMatchObject({ certificateId: order.json.certificateId, format: 'pem_all', fileName: `code_signing_${order.json.certificateId}.pem` });
+	expect(download.json).toMatchObject({
+		certificateId: order.json.certificateId,
+		format: 'pem_all',
+		fileName: `code_signing_${order.json.certificateId}.pem`,
+	});
 	const binary = download.binary!.certificate;
 	expect(binary.mimeType).toBe('application/x-pem-file');
 	const pem = Buffer.from(binary.data, 'base64').toString('utf8');
@@ -79,7 +92,8 @@ test('example "renew every order that expires within 60 days" renews exactly tho
 		const renewal = sim.control.order(item.json.orderId)!;
 		expect(renewal.renewalOfOrderId).toBe(item.json.renewalOfOrderId);
 		const issued = sim.control.issueOrder(renewal.id);
-		const oldSerial = new X509Certificate(sim.control.certificatePem(sim.control.order(item.json.renewalOfOrderId)!.certificateId)).serialNumber;
+		const oldSerial = new X509Certificate(sim.control.certificatePem(sim.control.order(item.json.renewalOfOrderId)!.certificateId))
+			.serialNumber;
 		expect(new X509Certificate(sim.control.certificatePem(issued.certificateId)).serialNumber).not.toBe(oldSerial);
 	}
 	expect(sim.control.order(later.id)!.renewedOrderId).toBeUndefined();

@@ -67,7 +67,9 @@ test('the Certificate Trigger examples poll at activation and their executions s
 			},
 			180_000,
 		).catch((error: Error) => {
-			const lines = n8n.log.split('\n').filter((line) => /activat|publish|poll|trigger|error|fail/i.test(line) && !/api\.n8n\.io|Strapi|system task/i.test(line));
+			const lines = n8n.log
+				.split('\n')
+				.filter((line) => /activat|publish|poll|trigger|error|fail/i.test(line) && !/api\.n8n\.io|Strapi|system task/i.test(line));
 			throw new Error(`${error.message}\nn8n's log (activation, polls, errors):\n${lines.slice(-60).join('\n')}`);
 		});
 		expect({ file, status: runs[0].status, error: runs[0].error }).toEqual({ file, status: 'success', error: undefined });

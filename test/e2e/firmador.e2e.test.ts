@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
+import { firmadorExample } from '../support/firmadorE2e';
 import { N8nInstance, TEST_OWNER } from '../support/n8n';
 import { startSshd, type SshdServer } from '../support/sshd';
-import { firmadorExample } from '../support/firmadorE2e';
 
 jest.setTimeout(10 * 60_000);
 
@@ -66,7 +67,13 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	const result = await runExample('firmador-sign-pdf-and-wait.json');
 	expect(result.error).toBeUndefined();
 	const [signed] = result.output('Sign PDF');
-	expect(signed.json).toMatchObject({ fileName: 'contrato-01.pdf', status: 'signed', statusCode: 4, statusFrom: 'code', statusMessage: 'El archivo ya está firmado.' });
+	expect(signed.json).toMatchObject({
+		fileName: 'contrato-01.pdf',
+		status: 'signed',
+		statusCode: 4,
+		statusFrom: 'code',
+		statusMessage: 'El archivo ya está firmado.',
+	});
 	expect(signed.json.response).toMatchObject({ CodigoEstado: 4, MensajeEstado: 'El archivo ya está firmado.' });
 	const uploaded = readFileSync(path.join(uploadFolder, 'contrato-01.pdf'));
 	expect(signed.json.hash).toBe(createHash('sha1').update(uploaded).digest('hex').toUpperCase());
@@ -75,12 +82,22 @@ test('sign one PDF, wait for the signature, download the signed copy', async () 
 	const onServer = readFileSync(path.join(signedFolder, 'contrato-01.pdf'));
 	expect(download.json.hash).toBe(createHash('sha1').update(onServer).digest('hex').toUpperCase());
 	// the simulator's signed copy carries a real signature of the signer's CUIL
-	expect(verifyPdfSignatures(onServer, { trustedRootsPem: sim.caPem })).toMatchObject({ signed: true, valid: true, signatures: [{ taxId: { number: '20111111112' }, chain: 'trusted' }] });
+	expect(verifyPdfSignatures(onServer, { trustedRootsPem: sim.caPem })).toMatchObject({
+		signed: true,
+		valid: true,
+		signatures: [{ taxId: { number: '20111111112' }, chain: 'trusted' }],
+	});
 	// the request carried the seed's fields, HMAC-signed; the visible-signature numbers as numbers
 	const post = sim.control.requests().find((r) => r.url === '/api/Firmador')!;
 	expect(post.status).toBe(200);
 	expect(post.authorization).toMatch(/^hmac sim-app:[A-Za-z0-9+/]+=*:[0-9a-f]{32}:\d+$/);
-	expect(JSON.parse(post.body)).toMatchObject({ CUILPersona: '20111111112', CUITEmpresa: '30500010912', Visible: true, NumeroPagina: 1, CoordenadaX: 40 });
+	expect(JSON.parse(post.body)).toMatchObject({
+		CUILPersona: '20111111112',
+		CUITEmpresa: '30500010912',
+		Visible: true,
+		NumeroPagina: 1,
+		CoordenadaX: 40,
+	});
 });
 
 test('sign a contract, wait, download the signed copy, verify it: valid, the CUIL signed, chain trusted with the simulator CA as root', async () => {
@@ -119,7 +136,10 @@ test('sign 20 PDFs in one batch request and collect the 20 signed copies', async
 	const signed = result.output('Sign PDFs');
 	expect(signed).toHaveLength(20);
 	expect(new Set(signed.map((s) => s.json.sessionId)).size).toBe(1);
-	const posts = sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+	const posts = sim.control
+		.requests()
+		.slice(before)
+		.filter((r) => r.method === 'POST');
 	expect(posts.map((p) => p.url)).toEqual(['/api/FirmadorMasivo']);
 	expect(JSON.parse(posts[0].body).Archivos).toHaveLength(20);
 	const waited = result.output('Wait for Completion');
@@ -145,7 +165,10 @@ test('sign hashes and read the signed hashes', async () => {
 	expect(read.map((r) => r.json.hash)).toEqual(signed.map((s) => s.json.hash));
 	expect(read.every((r) => r.json.signed === true && String(r.json.signedHash).length > 100)).toBe(true);
 	expect(read.map((r) => (r as { pairedItem?: unknown }).pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-	const post = sim.control.requests().filter((r) => r.url === '/api/FirmadorHashMasivo').at(-1)!;
+	const post = sim.control
+		.requests()
+		.filter((r) => r.url === '/api/FirmadorHashMasivo')
+		.at(-1)!;
 	expect(JSON.parse(post.body).Hash[0].Hash).toHaveLength(80);
 });
 
@@ -154,7 +177,9 @@ test('sign XML and read the signed XML', async () => {
 	expect(result.error).toBeUndefined();
 	const read = result.output('Get Signed XML');
 	expect(read).toHaveLength(2);
-	expect(String(read[0].json.signedXml)).toMatch(/^<comprobante><numero>1<\/numero>.*<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/);
+	expect(String(read[0].json.signedXml)).toMatch(
+		/^<comprobante><numero>1<\/numero>.*<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/,
+	);
 	expect(read[1].binary?.data?.mimeType).toBe('application/xml');
 });
 
@@ -168,14 +193,20 @@ test('bad input: error items for a non-PDF, a wrong CUIL and a missing file; the
 	expect(out[1].json.error).toMatch(/Signer CUIL "20111111113" has a wrong check digit/);
 	expect(out[2].json.error).toMatch(/Input Binary Field "data" is missing/);
 	expect(out[3].json.sessionId).toBeDefined();
-	const posts = sim.control.requests().slice(before).filter((r) => r.method === 'POST');
+	const posts = sim.control
+		.requests()
+		.slice(before)
+		.filter((r) => r.method === 'POST');
 	expect(posts).toHaveLength(1);
 	expect(existsSync(path.join(uploadFolder, 'fake.pdf'))).toBe(false);
 });
 
 test('credential Test buttons: HMAC and SFTP (host key pinned)', async () => {
 	await n8n.start();
-	expect(await n8n.testCredential('firmadorApi', apiData)).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
+	expect(await n8n.testCredential('firmadorApi', apiData)).toEqual({
+		status: 'OK',
+		message: 'Firmador accepted the signature with these settings',
+	});
 	const badSecret = await n8n.testCredential('firmadorApi', { ...apiData, secret: Buffer.from('nope').toString('base64') });
 	expect(badSecret.status).toBe('Error');
 	expect(badSecret.message).toMatch(/^Firmador refused the signature \(HTTP 401\) with every reading of the document \(144 tried\)/);
@@ -183,8 +214,18 @@ test('credential Test buttons: HMAC and SFTP (host key pinned)', async () => {
 	sim.control.configure({ signedUri: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' });
 	try {
 		const found = await n8n.testCredential('firmadorApi', apiData);
-		expect(found).toEqual({ status: 'Error', message: expect.stringContaining('Your server accepts: URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty.') });
-		expect(await n8n.testCredential('firmadorApi', { ...apiData, signatureDetails: true, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
+		expect(found).toEqual({
+			status: 'Error',
+			message: expect.stringContaining('Your server accepts: URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty.'),
+		});
+		expect(
+			await n8n.testCredential('firmadorApi', {
+				...apiData,
+				signatureDetails: true,
+				uriToSign: 'pathAndQuery',
+				emptyBodyHash: 'md5OfEmpty',
+			}),
+		).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
 	} finally {
 		sim.control.configure({ signedUri: 'absoluteUrl', emptyBodyHash: 'empty' });
 	}

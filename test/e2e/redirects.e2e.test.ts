@@ -24,20 +24,34 @@ afterAll(async () => {
 const credentials = (base: string): Array<[string, Record<string, unknown>]> => [
 	['afipSdkApi', { accessToken: 'redirect-e2e-token', baseUrl: `${base}/api/v1` }],
 	['digiCertApi', { apiKey: 'redirect-e2e-key', region: 'custom', baseUrl: `${base}/services/v2` }],
-	['firmadorApi', { baseUrl: base, appId: 'app', secret: Buffer.from('redirect-e2e-secret').toString('base64'), keyEncoding: 'base64', uriToSign: 'absoluteUrl', queryBrackets: 'literal', timeoutSeconds: 10 }],
+	[
+		'firmadorApi',
+		{
+			baseUrl: base,
+			appId: 'app',
+			secret: Buffer.from('redirect-e2e-secret').toString('base64'),
+			keyEncoding: 'base64',
+			uriToSign: 'absoluteUrl',
+			queryBrackets: 'literal',
+			timeoutSeconds: 10,
+		},
+	],
 ];
 
-test.each([301, 302, 307, 308])('HTTP %i to another host: every credential test fails saying so, nothing reaches 127.0.0.2', async (status) => {
-	pair.status = status;
-	pair.redirected.length = 0;
-	for (const [type, data] of credentials(pair.url)) {
-		const result = await n8n.testCredential(type, data);
-		expect([type, result.status]).toEqual([type, 'Error']);
-		expect(result.message).toMatch(new RegExp(`answered ${status}`));
-	}
-	expect(pair.redirected).toHaveLength(3);
-	expect(pair.reachedTarget).toHaveLength(0);
-});
+test.each([301, 302, 307, 308])(
+	'HTTP %i to another host: every credential test fails saying so, nothing reaches 127.0.0.2',
+	async (status) => {
+		pair.status = status;
+		pair.redirected.length = 0;
+		for (const [type, data] of credentials(pair.url)) {
+			const result = await n8n.testCredential(type, data);
+			expect([type, result.status]).toEqual([type, 'Error']);
+			expect(result.message).toMatch(new RegExp(`answered ${status}`));
+		}
+		expect(pair.redirected).toHaveLength(3);
+		expect(pair.reachedTarget).toHaveLength(0);
+	},
+);
 
 test('a Base URL with user:password@: every credential test fails, nothing is sent, the password is not in the answer', async () => {
 	pair.redirected.length = 0;

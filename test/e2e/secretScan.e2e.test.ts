@@ -10,13 +10,27 @@ jest.setTimeout(5 * 60_000);
 test('a leaked credential secret is found in the run output and in the stored execution', async () => {
 	const canary = 'canary-secret-7f3a9c2e51';
 	const n8n = new N8nInstance({ skipInstall: true });
-	await n8n.importCredentials([{ id: 'canaryCredent001', name: 'canary', type: 'afipSdkApi', data: { accessToken: canary, baseUrl: 'https://app.afipsdk.com/api/v1' } }]);
+	await n8n.importCredentials([
+		{
+			id: 'canaryCredent001',
+			name: 'canary',
+			type: 'afipSdkApi',
+			data: { accessToken: canary, baseUrl: 'https://app.afipsdk.com/api/v1' },
+		},
+	]);
 	await n8n.importWorkflow({
 		id: 'canaryLeak000001',
 		name: 'leak',
 		nodes: [
 			{ parameters: {}, id: 's', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
-			{ parameters: { jsCode: `return [{ json: { oops: '${canary}' } }];` }, id: 'c', name: 'Leak', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0] },
+			{
+				parameters: { jsCode: `return [{ json: { oops: '${canary}' } }];` },
+				id: 'c',
+				name: 'Leak',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+			},
 		],
 		connections: { Start: { main: [[{ node: 'Leak', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },

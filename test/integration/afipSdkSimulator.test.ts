@@ -49,7 +49,11 @@ test('an empty body is a 400 with data_errors and uses no quota (the credential 
 });
 
 test.each([
-	['a number where the document says string', { automation: 'create-cert-dev', params: { ...login, cuit: 20409378472, alias: 'a' } }, 'params.cuit'],
+	[
+		'a number where the document says string',
+		{ automation: 'create-cert-dev', params: { ...login, cuit: 20409378472, alias: 'a' } },
+		'params.cuit',
+	],
 	['a missing alias', { automation: 'create-cert-dev', params: { ...login } }, 'params.alias'],
 	['an unknown automation', { automation: 'create-cert', params: { ...login, alias: 'a' } }, 'automation'],
 	['params flattened into the body', { automation: 'create-cert-dev', ...login, alias: 'a' }, 'params'],
@@ -75,15 +79,27 @@ test('create-cert answers in_process, then a real certificate whose key matches,
 });
 
 test('a wrong check digit, a wrong password and an unknown alias end as 400 status:error', async () => {
-	const badCuit = await call('POST', '/automations', { automation: 'create-cert-dev', params: { ...login, cuit: '20409378473', alias: 'a' } });
-	expect(await untilDone(badCuit.body.id)).toEqual({ status: 400, body: { status: 'error', data: { message: 'Número de CUIL/CUIT incorrecto' } } });
+	const badCuit = await call('POST', '/automations', {
+		automation: 'create-cert-dev',
+		params: { ...login, cuit: '20409378473', alias: 'a' },
+	});
+	expect(await untilDone(badCuit.body.id)).toEqual({
+		status: 400,
+		body: { status: 'error', data: { message: 'Número de CUIL/CUIT incorrecto' } },
+	});
 
 	const before = sim.stats.failedLogins;
-	const badPassword = await call('POST', '/automations', { automation: 'create-cert-dev', params: { ...login, password: 'x', alias: 'a' } });
+	const badPassword = await call('POST', '/automations', {
+		automation: 'create-cert-dev',
+		params: { ...login, password: 'x', alias: 'a' },
+	});
 	expect((await untilDone(badPassword.body.id)).body.data.message).toBe('Clave o usuario incorrecto');
 	expect(sim.stats.failedLogins).toBe(before + 1);
 
-	const unknownAlias = await call('POST', '/automations', { automation: 'auth-web-service-prod', params: { ...login, alias: 'nunca', service: 'wsfe' } });
+	const unknownAlias = await call('POST', '/automations', {
+		automation: 'auth-web-service-prod',
+		params: { ...login, alias: 'nunca', service: 'wsfe' },
+	});
 	expect((await untilDone(unknownAlias.body.id)).body.data.message).toBe('No existe certificado con el alias nunca');
 });
 

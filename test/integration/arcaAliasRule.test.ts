@@ -13,17 +13,29 @@ const arcaLogin = () => ({ ...login, allowedAfipSdkHost: new URL(sim.baseUrl).ho
 let sim: AfipSdkSimulator;
 
 beforeAll(async () => {
-	sim = await startAfipSdkSimulator({ pollsUntilDone: 0, tokens: ['demo-token'], accounts: [{ cuits: [login.cuit], username: login.username, password: login.password }] });
+	sim = await startAfipSdkSimulator({
+		pollsUntilDone: 0,
+		tokens: ['demo-token'],
+		accounts: [{ cuits: [login.cuit], username: login.username, password: login.password }],
+	});
 });
 afterAll(async () => await sim?.close());
 
 const create = async (alias: string, aliasRule?: string) =>
 	await runArca({
-			parameters: { resource: 'certificate', operation: 'create', environment: 'dev', alias, taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1, ...(aliasRule ? { aliasRule } : {}) } },
-			items: [{ json: {} }],
-			credentials: { afipSdkApi: { accessToken: 'demo-token', baseUrl: sim.baseUrl }, arcaLogin: arcaLogin() },
-			continueOnFail: true,
-		});
+		parameters: {
+			resource: 'certificate',
+			operation: 'create',
+			environment: 'dev',
+			alias,
+			taxpayerCuit: '',
+			waitForCompletion: true,
+			options: { pollInterval: 1, ...(aliasRule ? { aliasRule } : {}) },
+		},
+		items: [{ json: {} }],
+		credentials: { afipSdkApi: { accessToken: 'demo-token', baseUrl: sim.baseUrl }, arcaLogin: arcaLogin() },
+		continueOnFail: true,
+	});
 
 describe('Alias Rule', () => {
 	it.each(['alnum', 'lenient'] as const)('server rule %s: Letters and Digits Only refuses "mi-alias" before any request', async (rule) => {

@@ -13,7 +13,11 @@ const CUIT = '20409378472';
 let sim: AfipSdkSimulator;
 
 beforeAll(async () => {
-	sim = await startAfipSdkSimulator({ pollsUntilDone: 1, tokens: ['demo-token'], accounts: [{ cuits: [CUIT], username: CUIT, password: 'the-right-one' }] });
+	sim = await startAfipSdkSimulator({
+		pollsUntilDone: 1,
+		tokens: ['demo-token'],
+		accounts: [{ cuits: [CUIT], username: CUIT, password: 'the-right-one' }],
+	});
 });
 afterAll(async () => await sim?.close());
 
@@ -21,9 +25,22 @@ const credentials = (password: string) => ({
 	afipSdkApi: { accessToken: 'demo-token', baseUrl: sim.baseUrl },
 	arcaLogin: { cuit: CUIT, username: CUIT, password, allowedAfipSdkHost: new URL(sim.baseUrl).host },
 });
-const create = async (password: string, count: number, wait: boolean, options: Record<string, unknown> = { pollInterval: 1, timeout: 30 }) =>
+const create = async (
+	password: string,
+	count: number,
+	wait: boolean,
+	options: Record<string, unknown> = { pollInterval: 1, timeout: 30 },
+) =>
 	await runArca({
-		parameters: { resource: 'certificate', operation: 'create', environment: 'dev', alias: (i: number) => `guard${password.length}x${i}`, taxpayerCuit: '', waitForCompletion: wait, options },
+		parameters: {
+			resource: 'certificate',
+			operation: 'create',
+			environment: 'dev',
+			alias: (i: number) => `guard${password.length}x${i}`,
+			taxpayerCuit: '',
+			waitForCompletion: wait,
+			options,
+		},
 		items: Array.from({ length: count }, () => ({ json: {} })),
 		credentials: credentials(password),
 		continueOnFail: true,
@@ -36,7 +53,11 @@ it('Wait off, 5 items with a wrong password: ARCA sees the password once, the ot
 	expect(sim.stats.posts - before.posts).toBe(1);
 	expect(String(out[0].json.error)).toMatch(/Clave o usuario incorrecto/);
 	for (const [i, item] of out.slice(1).entries()) {
-		expect(item.json.error).toMatch(new RegExp(`^Not sent: ARCA rejected this login earlier in this execution \\(node "ARCA Automation", item 1, automation [\\w-]+\\) \\(item ${i + 2}\\)$`));
+		expect(item.json.error).toMatch(
+			new RegExp(
+				`^Not sent: ARCA rejected this login earlier in this execution \\(node "ARCA Automation", item 1, automation [\\w-]+\\) \\(item ${i + 2}\\)$`,
+			),
+		);
 	}
 });
 
@@ -66,14 +87,24 @@ it('a first automation without a verdict (timeout) holds back the login; Get Res
 		expect(sim.stats.posts - before.posts).toBe(1);
 		// Get Result picks the first one up and sees the rejection
 		const result = await runArca({
-			parameters: { resource: 'automation', operation: 'getResult', automationId, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } },
+			parameters: {
+				resource: 'automation',
+				operation: 'getResult',
+				automationId,
+				waitForCompletion: true,
+				options: { pollInterval: 1, timeout: 30 },
+			},
 			items: [{ json: {} }],
 			credentials: { afipSdkApi: credentials('x').afipSdkApi },
 			continueOnFail: true,
 		});
 		expect(String(result[0].json.error)).toMatch(/Clave o usuario incorrecto/);
 		const again = await create('wrong-password-three', 1, true);
-		expect(again[0].json.error).toMatch(new RegExp(`^Not sent: ARCA rejected this login earlier in this execution \\(node "ARCA Automation", item 1, automation ${automationId}\\)`));
+		expect(again[0].json.error).toMatch(
+			new RegExp(
+				`^Not sent: ARCA rejected this login earlier in this execution \\(node "ARCA Automation", item 1, automation ${automationId}\\)`,
+			),
+		);
 		expect(sim.stats.failedLogins - before.failed).toBe(1);
 		expect(sim.stats.posts - before.posts).toBe(1);
 	} finally {

@@ -22,11 +22,22 @@ beforeAll(async () => {
 });
 afterAll(async () => await sim.close());
 
-const fileNames = (output: Awaited<ReturnType<typeof runArca>>) => [output[0].binary?.certificate?.fileName, output[0].binary?.privateKey?.fileName];
+const fileNames = (output: Awaited<ReturnType<typeof runArca>>) => [
+	output[0].binary?.certificate?.fileName,
+	output[0].binary?.privateKey?.fileName,
+];
 
 test('Certificate → Create with a path for an alias: the files are plain names, nothing of the path is left', async () => {
 	const output = await runArca({
-		parameters: { resource: 'certificate', operation: 'create', environment: 'dev', alias: HOSTILE, taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1 } },
+		parameters: {
+			resource: 'certificate',
+			operation: 'create',
+			environment: 'dev',
+			alias: HOSTILE,
+			taxpayerCuit: '',
+			waitForCompletion: true,
+			options: { pollInterval: 1 },
+		},
 		credentials,
 	});
 	expect(output[0].json.status).toBe('complete');
@@ -35,7 +46,14 @@ test('Certificate → Create with a path for an alias: the files are plain names
 
 test('Automation → Run with a path for an alias in its parameters: the same', async () => {
 	const output = await runArca({
-		parameters: { resource: 'automation', operation: 'run', automationName: 'create-cert-dev', automationParams: JSON.stringify({ alias: HOSTILE }), waitForCompletion: true, options: { pollInterval: 1 } },
+		parameters: {
+			resource: 'automation',
+			operation: 'run',
+			automationName: 'create-cert-dev',
+			automationParams: JSON.stringify({ alias: HOSTILE }),
+			waitForCompletion: true,
+			options: { pollInterval: 1 },
+		},
 		credentials,
 	});
 	expect(output[0].json.status).toBe('complete');

@@ -7,8 +7,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { forgetRememberedTickets } from '../../nodes/ArcaAutomation/actions/ticket';
+import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { AFIPSDK_FAULT_KINDS, startAfipSdkSimulator, type AfipSdkFault, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { createArcaState, type ArcaState } from '../simulators/arcaState';
 import { runNode } from '../support/nodeContext';
@@ -40,7 +40,8 @@ beforeEach(() => {
 });
 
 const items = (): INodeExecutionData[] => [{ json: {} }, { json: {} }];
-const run = async (parameters: IDataObject | IDataObject[]) => (await runNode(new ArcaAutomation(), { parameters, credentials, items: items(), continueOnFail: true })).output;
+const run = async (parameters: IDataObject | IDataObject[]) =>
+	(await runNode(new ArcaAutomation(), { parameters, credentials, items: items(), continueOnFail: true })).output;
 
 interface Endpoint {
 	path: string;
@@ -55,14 +56,32 @@ const endpoints: Endpoint[] = [
 		path: '/afip/auth',
 		method: 'POST',
 		// two services: two tickets, two POSTs
-		parameters: ['wsfe', 'ws_sr_constancia_inscripcion'].map((service) => ({ resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service, source: 'afipSdk', taxpayerCuit: CUIT, options: {} })),
+		parameters: ['wsfe', 'ws_sr_constancia_inscripcion'].map((service) => ({
+			resource: 'webService',
+			operation: 'getAccessTicket',
+			environment: 'dev',
+			service,
+			source: 'afipSdk',
+			taxpayerCuit: CUIT,
+			options: {},
+		})),
 		sends: 2,
 		doing: /getting an access ticket/,
 	},
 	{
 		path: '/afip/requests',
 		method: 'POST',
-		parameters: [1, 2].map((ptoVta) => ({ resource: 'webService', operation: 'call', environment: 'dev', call: 'FECompUltimoAutorizado', ptoVta, cbteTipo: 6, ticketSource: 'afipSdk', taxpayerCuit: CUIT, options: {} })),
+		parameters: [1, 2].map((ptoVta) => ({
+			resource: 'webService',
+			operation: 'call',
+			environment: 'dev',
+			call: 'FECompUltimoAutorizado',
+			ptoVta,
+			cbteTipo: 6,
+			ticketSource: 'afipSdk',
+			taxpayerCuit: CUIT,
+			options: {},
+		})),
 		sends: 2,
 		doing: /calling wsfe\.FECompUltimoAutorizado/,
 	},
@@ -76,29 +95,43 @@ const endpoints: Endpoint[] = [
 ];
 
 describe.each(endpoints)('$method $path', (endpoint) => {
-	it.each(AFIPSDK_FAULT_KINDS)('meets %s: the faulted item says what happened, the other item is untouched, nothing is sent twice', async (kind) => {
-		if (endpoint.path === '/afip/requests/last-xml') await run([{ resource: 'webService', operation: 'call', environment: 'dev', call: 'FEDummy', options: {} }, { resource: 'webService', operation: 'call', environment: 'dev', call: 'FEDummy', options: {} }]);
-		const fault: AfipSdkFault = { method: endpoint.method, path: endpoint.path, kind, status: kind === 'status' ? 500 : undefined, times: 1 };
-		afipSdk.control.faults.push(fault);
-		tally.injected++;
-		const before = afipSdk.stats.received[`${endpoint.method} ${endpoint.path}`] ?? 0;
-		const out = await run(endpoint.parameters);
-		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		if (out.length !== 2) tally.itemsLost += 2 - out.length;
-		const sent = (afipSdk.stats.received[`${endpoint.method} ${endpoint.path}`] ?? 0) - before;
-		if (sent > endpoint.sends) tally.sentTwice += sent - endpoint.sends;
-		expect(sent).toBe(endpoint.sends);
-		expect(out[1].json.error).toBeUndefined();
-		if (kind === 'drip') {
-			expect(out[0].json.error).toBeUndefined();
-			return;
-		}
-		const error = String(out[0].json.error);
-		expect(error).toMatch(endpoint.doing);
-		if (kind === 'resetBefore' || kind === 'resetAfter') expect(error).toMatch(/^Could not reach Afip SDK at .*: connection reset/);
-		if (kind === 'malformed') expect(error).toMatch(/is not valid JSON \(cut or garbled\)|could not be read/);
-		if (kind === 'status') expect(error).toMatch(/Afip SDK answered HTTP 500/);
-		expect(error).toMatch(/\(item 1\)$/);
-		if (endpoint.method === 'POST' && kind !== 'status') expect(String(out[0].json.errorDescription ?? '')).toMatch(/^Not retried automatically: the request may have reached ARCA/);
-	});
+	it.each(AFIPSDK_FAULT_KINDS)(
+		'meets %s: the faulted item says what happened, the other item is untouched, nothing is sent twice',
+		async (kind) => {
+			if (endpoint.path === '/afip/requests/last-xml')
+				await run([
+					{ resource: 'webService', operation: 'call', environment: 'dev', call: 'FEDummy', options: {} },
+					{ resource: 'webService', operation: 'call', environment: 'dev', call: 'FEDummy', options: {} },
+				]);
+			const fault: AfipSdkFault = {
+				method: endpoint.method,
+				path: endpoint.path,
+				kind,
+				status: kind === 'status' ? 500 : undefined,
+				times: 1,
+			};
+			afipSdk.control.faults.push(fault);
+			tally.injected++;
+			const before = afipSdk.stats.received[`${endpoint.method} ${endpoint.path}`] ?? 0;
+			const out = await run(endpoint.parameters);
+			expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			if (out.length !== 2) tally.itemsLost += 2 - out.length;
+			const sent = (afipSdk.stats.received[`${endpoint.method} ${endpoint.path}`] ?? 0) - before;
+			if (sent > endpoint.sends) tally.sentTwice += sent - endpoint.sends;
+			expect(sent).toBe(endpoint.sends);
+			expect(out[1].json.error).toBeUndefined();
+			if (kind === 'drip') {
+				expect(out[0].json.error).toBeUndefined();
+				return;
+			}
+			const error = String(out[0].json.error);
+			expect(error).toMatch(endpoint.doing);
+			if (kind === 'resetBefore' || kind === 'resetAfter') expect(error).toMatch(/^Could not reach Afip SDK at .*: connection reset/);
+			if (kind === 'malformed') expect(error).toMatch(/is not valid JSON \(cut or garbled\)|could not be read/);
+			if (kind === 'status') expect(error).toMatch(/Afip SDK answered HTTP 500/);
+			expect(error).toMatch(/\(item 1\)$/);
+			if (endpoint.method === 'POST' && kind !== 'status')
+				expect(String(out[0].json.errorDescription ?? '')).toMatch(/^Not retried automatically: the request may have reached ARCA/);
+		},
+	);
 });

@@ -4,8 +4,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { forgetRememberedTickets, STATIC_KEY } from '../../nodes/ArcaAutomation/actions/ticket';
+import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
 import { createArcaState, type ArcaState } from '../simulators/arcaState';
 import { startWsaaSimulator, type WsaaSimulator } from '../simulators/wsaa/server';
@@ -47,11 +47,21 @@ beforeEach(() => {
 
 const certItem = (pair = cert): INodeExecutionData => ({
 	json: {},
-	binary: { certificate: memoryBinary(Buffer.from(pair.certPem), 'c.crt.pem', 'application/x-pem-file'), privateKey: memoryBinary(Buffer.from(pair.keyPem.replace(/\n/g, '\r\n')), 'c.key.pem', 'application/x-pem-file') },
+	binary: {
+		certificate: memoryBinary(Buffer.from(pair.certPem), 'c.crt.pem', 'application/x-pem-file'),
+		privateKey: memoryBinary(Buffer.from(pair.keyPem.replace(/\n/g, '\r\n')), 'c.key.pem', 'application/x-pem-file'),
+	},
 });
 
 const ticketParams = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'webService', operation: 'getAccessTicket', environment: 'dev', service: 'wsfe', source: 'wsaa', certificateInput: 'binary', options: { wsaaUrl: wsaa.loginUrl.dev }, ...extra,
+	resource: 'webService',
+	operation: 'getAccessTicket',
+	environment: 'dev',
+	service: 'wsfe',
+	source: 'wsaa',
+	certificateInput: 'binary',
+	options: { wsaaUrl: wsaa.loginUrl.dev },
+	...extra,
 });
 
 async function run(parameters: IDataObject | IDataObject[], extra: Partial<NodeRunOptions> = {}) {
@@ -88,7 +98,7 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		expect(wsaa.stats.loginRequests).toBe(before);
 	});
 
-	test('manual executions (static data not saved) reuse the ticket from this process\'s memory', async () => {
+	test("manual executions (static data not saved) reuse the ticket from this process's memory", async () => {
 		await run(ticketParams(), { staticData: {} });
 		const before = wsaa.stats.loginRequests;
 		const { output } = await run(ticketParams(), { staticData: {} });
@@ -101,7 +111,9 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		forgetRememberedTickets();
 		const before = wsaa.stats.loginRequests;
 		const { output } = await run(ticketParams(), { staticData: {}, continueOnFail: true });
-		expect(output[0].json.error).toBe('ARCA already issued an access ticket for "wsfe" to this certificate, and it is still valid (item 1)');
+		expect(output[0].json.error).toBe(
+			'ARCA already issued an access ticket for "wsfe" to this certificate, and it is still valid (item 1)',
+		);
 		expect(output[0].json.errorDescription).toContain('wait until it expires (up to 12 hours), or get the ticket through Afip SDK');
 		expect(wsaa.stats.loginRequests).toBe(before + 1);
 	});
@@ -119,7 +131,8 @@ describe('Get Access Ticket, directly from WSAA', () => {
 
 	test('PEM text instead of binary fields; each item on its own, errors name item and field', async () => {
 		const other = arca.cas.dev.issue({ subject: subject('otro') });
-		const pem = (c: string, k: string, extra: IDataObject = {}) => ticketParams({ certificateInput: 'pem', certificatePem: c, privateKeyPem: k, ...extra });
+		const pem = (c: string, k: string, extra: IDataObject = {}) =>
+			ticketParams({ certificateInput: 'pem', certificatePem: c, privateKeyPem: k, ...extra });
 		const { output } = await run(
 			[
 				pem(cert.certPem, cert.keyPem),
@@ -171,7 +184,7 @@ describe('Get Access Ticket, through Afip SDK', () => {
 		expect(forced.sent.find((r) => String(r.url).endsWith('/afip/auth'))!.body).toMatchObject({ force_create: true });
 	});
 
-	test('with my certificate: cert and key go in the body; an empty Taxpayer CUIT is the certificate\'s; a ticket WSAA gave this certificate blocks Afip SDK', async () => {
+	test("with my certificate: cert and key go in the body; an empty Taxpayer CUIT is the certificate's; a ticket WSAA gave this certificate blocks Afip SDK", async () => {
 		const { output, sent } = await run(ticketParams({ source: 'afipSdkOwnCertificate', taxpayerCuit: CUIT }));
 		expect(output[0].json.reused).toBe(false);
 		const body = sent.find((r) => String(r.url).endsWith('/afip/auth'))!.body as IDataObject;
@@ -188,22 +201,45 @@ describe('Get Access Ticket, through Afip SDK', () => {
 	});
 
 	test('not authorized at Afip SDK: the message says to authorize first', async () => {
-		const { output } = await run(ticketParams({ source: 'afipSdk', taxpayerCuit: CUIT, service: 'wsfex' }), { continueOnFail: true, items: [{ json: {} }] });
+		const { output } = await run(ticketParams({ source: 'afipSdk', taxpayerCuit: CUIT, service: 'wsfex' }), {
+			continueOnFail: true,
+			items: [{ json: {} }],
+		});
 		expect(output[0].json.error).toContain('Afip SDK answered HTTP 400 while getting an access ticket for "wsfex"');
 		expect(output[0].json.errorDescription).toContain('run Web Service → Authorize first');
 	});
 });
 
 const callParams = (extra: IDataObject = {}): IDataObject => ({
-	resource: 'webService', operation: 'call', environment: 'dev', call: 'FECompUltimoAutorizado', ptoVta: 1, cbteTipo: 6, ticketSource: 'wsaa', certificateInput: 'binary', options: { wsaaUrl: wsaa.loginUrl.dev }, ...extra,
+	resource: 'webService',
+	operation: 'call',
+	environment: 'dev',
+	call: 'FECompUltimoAutorizado',
+	ptoVta: 1,
+	cbteTipo: 6,
+	ticketSource: 'wsaa',
+	certificateInput: 'binary',
+	options: { wsaaUrl: wsaa.loginUrl.dev },
+	...extra,
 });
 
 describe('Call', () => {
 	test('FECompUltimoAutorizado with a WSAA ticket: Auth {Token, Sign, Cuit} put in place; the next call reuses the ticket', async () => {
 		const { output, sent } = await run(callParams());
-		expect(output[0].json).toMatchObject({ service: 'wsfe', method: 'FECompUltimoAutorizado', cuit: CUIT, ticket: { source: 'wsaa', reused: false }, result: { FECompUltimoAutorizadoResult: { PtoVta: 1, CbteTipo: 6, CbteNro: 0 } } });
+		expect(output[0].json).toMatchObject({
+			service: 'wsfe',
+			method: 'FECompUltimoAutorizado',
+			cuit: CUIT,
+			ticket: { source: 'wsaa', reused: false },
+			result: { FECompUltimoAutorizadoResult: { PtoVta: 1, CbteTipo: 6, CbteNro: 0 } },
+		});
 		const body = sent.find((r) => String(r.url).endsWith('/afip/requests'))!.body as IDataObject;
-		expect(body).toMatchObject({ environment: 'dev', wsid: 'wsfe', method: 'FECompUltimoAutorizado', params: { PtoVta: 1, CbteTipo: 6, Auth: { Cuit: Number(CUIT) } } });
+		expect(body).toMatchObject({
+			environment: 'dev',
+			wsid: 'wsfe',
+			method: 'FECompUltimoAutorizado',
+			params: { PtoVta: 1, CbteTipo: 6, Auth: { Cuit: Number(CUIT) } },
+		});
 		expect(arca.ticketFor((body.params as any).Auth.Token, (body.params as any).Auth.Sign)).toBeDefined();
 		const before = wsaa.stats.loginRequests;
 		const again = await run(callParams());
@@ -219,26 +255,68 @@ describe('Call', () => {
 	});
 
 	test('FEParamGetPtosVenta and getPersona_v2 (token, sign, cuitRepresentada) with Afip SDK tickets', async () => {
-		const points = await run(callParams({ call: 'FEParamGetPtosVenta', ticketSource: 'afipSdk', taxpayerCuit: CUIT }), { items: [{ json: {} }] });
+		const points = await run(callParams({ call: 'FEParamGetPtosVenta', ticketSource: 'afipSdk', taxpayerCuit: CUIT }), {
+			items: [{ json: {} }],
+		});
 		expect((points.output[0].json.result as any).FEParamGetPtosVentaResult.ResultGet.PtoVenta[0]).toMatchObject({ Nro: 1 });
-		const persona = await run(callParams({ call: 'getPersona_v2', idPersona: '20-11111111-2', ticketSource: 'afipSdk', taxpayerCuit: CUIT }), { items: [{ json: {} }] });
-		expect((persona.output[0].json.result as any).personaReturn.datosGenerales).toMatchObject({ idPersona: 20111111112, apellido: 'PEREZ' });
+		const persona = await run(
+			callParams({ call: 'getPersona_v2', idPersona: '20-11111111-2', ticketSource: 'afipSdk', taxpayerCuit: CUIT }),
+			{ items: [{ json: {} }] },
+		);
+		expect((persona.output[0].json.result as any).personaReturn.datosGenerales).toMatchObject({
+			idPersona: 20111111112,
+			apellido: 'PEREZ',
+		});
 		const body = persona.sent.find((r) => String(r.url).endsWith('/afip/requests'))!.body as any;
-		expect(body).toMatchObject({ wsid: 'ws_sr_constancia_inscripcion', method: 'getPersona_v2', params: { idPersona: 20111111112, cuitRepresentada: Number(CUIT) } });
+		expect(body).toMatchObject({
+			wsid: 'ws_sr_constancia_inscripcion',
+			method: 'getPersona_v2',
+			params: { idPersona: 20111111112, cuitRepresentada: Number(CUIT) },
+		});
 		expect(typeof body.params.token).toBe('string');
 	});
 
-	test('Other: FECAESolicitar advances the numbers; a wrong number comes back as an item error with ARCA\'s code and message', async () => {
+	test("Other: FECAESolicitar advances the numbers; a wrong number comes back as an item error with ARCA's code and message", async () => {
 		const request = (n: number) => ({
-			FeCAEReq: { FeCabReq: { CantReg: 1, PtoVta: 1, CbteTipo: 11 }, FeDetReq: { FECAEDetRequest: [{ Concepto: 1, DocTipo: 99, DocNro: 0, CbteDesde: n, CbteHasta: n, CbteFch: '20261206', ImpTotal: 100, ImpNeto: 100, MonId: 'PES', MonCotiz: 1 }] } },
+			FeCAEReq: {
+				FeCabReq: { CantReg: 1, PtoVta: 1, CbteTipo: 11 },
+				FeDetReq: {
+					FECAEDetRequest: [
+						{
+							Concepto: 1,
+							DocTipo: 99,
+							DocNro: 0,
+							CbteDesde: n,
+							CbteHasta: n,
+							CbteFch: '20261206',
+							ImpTotal: 100,
+							ImpNeto: 100,
+							MonId: 'PES',
+							MonCotiz: 1,
+						},
+					],
+				},
+			},
 		});
-		const custom = (params: unknown, options: IDataObject = {}) => callParams({ call: 'custom', service: 'wsfe', method: 'FECAESolicitar', params: JSON.stringify(params), options: { wsaaUrl: wsaa.loginUrl.dev, ...options } });
+		const custom = (params: unknown, options: IDataObject = {}) =>
+			callParams({
+				call: 'custom',
+				service: 'wsfe',
+				method: 'FECAESolicitar',
+				params: JSON.stringify(params),
+				options: { wsaaUrl: wsaa.loginUrl.dev, ...options },
+			});
 		const first = await run(custom(request(1)));
-		expect((first.output[0].json.result as any).FECAESolicitarResult.FeDetResp.FECAEDetResponse[0]).toMatchObject({ Resultado: 'A', CbteDesde: 1 });
+		expect((first.output[0].json.result as any).FECAESolicitarResult.FeDetResp.FECAEDetResponse[0]).toMatchObject({
+			Resultado: 'A',
+			CbteDesde: 1,
+		});
 		const last = await run(callParams({ cbteTipo: 11 }));
 		expect((last.output[0].json.result as any).FECompUltimoAutorizadoResult.CbteNro).toBe(1);
 		const wrong = await run(custom(request(5)), { continueOnFail: true });
-		expect(wrong.output[0].json.error).toBe('ARCA answered wsfe.FECAESolicitar with an error: 10016: El numero o fecha del comprobante no se corresponde con el proximo a autorizar. Consultar metodo FECompUltimoAutorizado. (item 1)');
+		expect(wrong.output[0].json.error).toBe(
+			'ARCA answered wsfe.FECAESolicitar with an error: 10016: El numero o fecha del comprobante no se corresponde con el proximo a autorizar. Consultar metodo FECompUltimoAutorizado. (item 1)',
+		);
 		expect(wrong.output[0].json.arcaErrors).toEqual([{ code: '10016', message: expect.stringContaining('El numero') }]);
 		const asData = await run(custom(request(5), { businessErrors: 'data' }));
 		expect(asData.output[0].json.arcaErrors).toEqual([{ code: '10016', message: expect.any(String) }]);
@@ -298,12 +376,21 @@ describe('redirects are never followed (token, ticket, private key or signed log
 			];
 			// One run per case: the operation is the node's, not the item's.
 			const output: INodeExecutionData[] = [];
-			for (const [parameters, item] of cases) output.push(...(await runNode(new ArcaAutomation(), { parameters, items: [item], credentials: redirecting, continueOnFail: true })).output);
+			for (const [parameters, item] of cases)
+				output.push(
+					...(await runNode(new ArcaAutomation(), { parameters, items: [item], credentials: redirecting, continueOnFail: true })).output,
+				);
 			expect(output.map((o) => String(o.json.error))).toEqual([
-				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there \\(a redirect could carry your token and private key`)),
+				expect.stringMatching(
+					new RegExp(
+						`^Afip SDK answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there \\(a redirect could carry your token and private key`,
+					),
+				),
 				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to .*token and access ticket`)),
 				expect.stringMatching(new RegExp(`^Afip SDK answered ${status} redirecting to`)),
-				expect.stringMatching(new RegExp(`^WSAA answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there`)),
+				expect.stringMatching(
+					new RegExp(`^WSAA answered ${status} redirecting to 127\\.0\\.0\\.2:\\d+; the request was not repeated there`),
+				),
 			]);
 			expect(pair.redirected).toHaveLength(4);
 			expect(pair.reachedTarget).toHaveLength(0);

@@ -29,7 +29,9 @@ const REFUSED = 'contains a user name or password (user:password@ before the hos
 const errors: string[] = [];
 afterAll(() => {
 	// The README's reliability table quotes this line.
-	console.log(`base URLs with user:password@ tried: ${errors.length}; requests sent: ${received}; errors showing the user or password: ${errors.filter((e) => e.includes(USER) || e.includes(PASSWORD)).length}`);
+	console.log(
+		`base URLs with user:password@ tried: ${errors.length}; requests sent: ${received}; errors showing the user or password: ${errors.filter((e) => e.includes(USER) || e.includes(PASSWORD)).length}`,
+	);
 });
 const seen = (text: unknown) => {
 	errors.push(String(text));
@@ -48,32 +50,62 @@ describe.each([
 			arcaLogin: { cuit: '20409378472', username: '20409378472', password: 'clave', allowedAfipSdkHost: '127.0.0.1' },
 		};
 		const output = await runArca({
-			parameters: { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'a', taxpayerCuit: '', waitForCompletion: false, options: {} },
+			parameters: {
+				resource: 'certificate',
+				operation: 'create',
+				environment: 'dev',
+				alias: 'a',
+				taxpayerCuit: '',
+				waitForCompletion: false,
+				options: {},
+			},
 			credentials,
 			continueOnFail: true,
 		});
 		seen(output[0].json.error);
-		const tested = await new ArcaAutomation().methods.credentialTest.afipSdkApiTest.call({} as never, { id: '1', name: 'x', type: 'afipSdkApi', data: credentials.afipSdkApi });
+		const tested = await new ArcaAutomation().methods.credentialTest.afipSdkApiTest.call({} as never, {
+			id: '1',
+			name: 'x',
+			type: 'afipSdkApi',
+			data: credentials.afipSdkApi,
+		});
 		expect(tested.status).toBe('Error');
 		seen(tested.message);
 		expect(received).toBe(0);
 	});
 
 	test('DigiCert API (custom region): refused before any request', async () => {
-		const error = await runDigiCertNode({ credentials: { apiKey: 'key', region: 'custom', baseUrl: `${base()}/services/v2` }, parameters: { resource: 'order', operation: 'get', orderId: '1' } }).catch((e: Error) => e);
+		const error = await runDigiCertNode({
+			credentials: { apiKey: 'key', region: 'custom', baseUrl: `${base()}/services/v2` },
+			parameters: { resource: 'order', operation: 'get', orderId: '1' },
+		}).catch((e: Error) => e);
 		seen((error as Error).message);
 		expect(received).toBe(0);
 	});
 
 	test('Firmador API: Hash → Sign and Request → Get Status refuse it before any request', async () => {
-		const credentials = { firmadorApi: { baseUrl: base(), appId: 'app', secret: Buffer.from('secret').toString('base64'), keyEncoding: 'base64' } };
+		const credentials = {
+			firmadorApi: { baseUrl: base(), appId: 'app', secret: Buffer.from('secret').toString('base64'), keyEncoding: 'base64' },
+		};
 		const signed = await runFirmador({
-			parameters: { resource: 'hash', operation: 'sign', hashSource: 'field', hash: 'A'.repeat(40), signerCuil: '20111111112', companyCuit: '30500010912', options: {} },
+			parameters: {
+				resource: 'hash',
+				operation: 'sign',
+				hashSource: 'field',
+				hash: 'A'.repeat(40),
+				signerCuil: '20111111112',
+				companyCuit: '30500010912',
+				options: {},
+			},
 			credentials,
 			continueOnFail: true,
 		});
 		seen(signed[0].json.error);
-		const status = await runFirmador({ parameters: { resource: 'request', operation: 'getStatus', sessionIds: 'abc', options: {} }, credentials, continueOnFail: true });
+		const status = await runFirmador({
+			parameters: { resource: 'request', operation: 'getStatus', sessionIds: 'abc', options: {} },
+			credentials,
+			continueOnFail: true,
+		});
 		seen(status[0].json.error);
 		expect(received).toBe(0);
 	});

@@ -2,11 +2,10 @@
  * The Certificate Trigger's poll() against the DigiCert simulator, through the DigiCert node's transport,
  * with n8n's static-data rules (saved only when items are returned; restart() reloads the saved copy).
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DIGICERT_BACKOFF, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
-import { sleep } from 'n8n-workflow';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { PollHarness, runDigiCertNode } from '../support/nodeContext';
 
@@ -54,7 +53,13 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 	test('Renewal due: once per certificate; nothing on the next poll or after a restart; a renewal (new serial) fires', async () => {
 		const due = sim.control.seedOrder({ status: 'issued', validTill: ymd(20), commonName: 'Due Corp' });
 		const notDue = sim.control.seedOrder({ status: 'issued', validFrom: ymd(-10), validTill: ymd(440), commonName: 'Fresh Corp' });
-		const ev = sim.control.seedOrder({ status: 'issued', product: 'code_signing_ev', validTill: ymd(5), commonName: 'EV Corp', containerId: 765432 });
+		const ev = sim.control.seedOrder({
+			status: 'issued',
+			product: 'code_signing_ev',
+			validTill: ymd(5),
+			commonName: 'EV Corp',
+			containerId: 765432,
+		});
 		const pending = sim.control.seedOrder({ status: 'pending', commonName: 'Pending Corp' });
 		const harness = harnessFor(renewalParams());
 
@@ -162,12 +167,39 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 	test('one order shape: both events carry the order as Order → Get outputs it (normalised status, rawStatus, validFrom/validTill, product)', async () => {
 		const credentials = { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url };
 		const nodeOutput = async (orderId: number) =>
-			(await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(orderId) } } as never)).output[0].json as IDataObject;
-		const shared = ['orderId', 'status', 'rawStatus', 'certificateId', 'commonName', 'validFrom', 'validTill', 'daysRemaining', 'product', 'organizationId', 'containerId', 'alternativeOrderId'];
+			(
+				await runDigiCertNode({
+					digiCert: tuning,
+					credentials,
+					parameters: { resource: 'order', operation: 'get', orderId: String(orderId) },
+				} as never)
+			).output[0].json as IDataObject;
+		const shared = [
+			'orderId',
+			'status',
+			'rawStatus',
+			'certificateId',
+			'commonName',
+			'validFrom',
+			'validTill',
+			'daysRemaining',
+			'product',
+			'organizationId',
+			'containerId',
+			'alternativeOrderId',
+		];
 		const pick = (json: IDataObject) => Object.fromEntries(shared.map((key) => [key, json[key]]));
 
-		const due = sim.control.seedOrder({ status: 'issued', product: 'code_signing_ev', validTill: ymd(12), commonName: 'Shape Corp', containerId: 765432 });
-		const [fired] = (await harnessFor(renewalParams({ product: 'code_signing_ev', container: { __rl: true, mode: 'id', value: '765432' } })).pollItems()).filter((item) => item.orderId === due.id);
+		const due = sim.control.seedOrder({
+			status: 'issued',
+			product: 'code_signing_ev',
+			validTill: ymd(12),
+			commonName: 'Shape Corp',
+			containerId: 765432,
+		});
+		const [fired] = (
+			await harnessFor(renewalParams({ product: 'code_signing_ev', container: { __rl: true, mode: 'id', value: '765432' } })).pollItems()
+		).filter((item) => item.orderId === due.id);
 		const node = await nodeOutput(due.id);
 		expect(node.product).toBe('code_signing_ev');
 		expect(node.validTill).toBe(ymd(12));
@@ -192,7 +224,13 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		const order = sim.control.seedOrder({ status: 'pending', commonName: 'Flaky Corp' });
 		sim.control.issueOrder(order.id);
 		const before = JSON.stringify(harness.memory);
-		sim.control.addFault({ method: 'GET', path: '/order/certificate/status-changes', kind: 'status', status: 404, body: { errors: [{ code: 'not_found|endpoint', message: 'gone' }] } });
+		sim.control.addFault({
+			method: 'GET',
+			path: '/order/certificate/status-changes',
+			kind: 'status',
+			status: 404,
+			body: { errors: [{ code: 'not_found|endpoint', message: 'gone' }] },
+		});
 		await expect(harness.poll()).rejects.toThrow();
 		expect(JSON.stringify(harness.memory)).toBe(before);
 		const items = await harness.pollItems();
@@ -204,9 +242,22 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 		expect(await harness.pollItems()).toEqual([]);
 		const order = sim.control.seedOrder({ status: 'pending', commonName: 'Gone Corp' });
 		sim.control.issueOrder(order.id);
-		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 404, body: { errors: [{ code: 'not_found|order', message: 'gone' }] } });
+		sim.control.addFault({
+			method: 'GET',
+			path: `/order/certificate/${order.id}`,
+			kind: 'status',
+			status: 404,
+			body: { errors: [{ code: 'not_found|order', message: 'gone' }] },
+		});
 		const items = await harness.pollItems();
-		expect(items).toEqual([expect.objectContaining({ orderId: order.id, status: 'issued', order: null, problem: expect.stringMatching(/^DigiCert did not return order \d+: .*gone/) })]);
+		expect(items).toEqual([
+			expect.objectContaining({
+				orderId: order.id,
+				status: 'issued',
+				order: null,
+				problem: expect.stringMatching(/^DigiCert did not return order \d+: .*gone/),
+			}),
+		]);
 		expect(await harness.pollItems()).toEqual([]);
 	});
 
@@ -221,19 +272,51 @@ describe('Certificate Trigger against the DigiCert simulator', () => {
 	test('bad settings fail the poll (so activation) with the field named, before any request', async () => {
 		const cases: Array<[string, IDataObject, RegExp, IDataObject?]> = [
 			['no source', renewalParams({ includeDigiCert: false, includePem: false }), /^No certificate source selected/],
-			['PEM list empty', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [] } }), /^PEM Certificates is empty/],
-			['PEM without a certificate', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'arca', pem: 'PASTE HERE' }] } }), /^PEM Certificates: "arca" holds no PEM certificate/],
-			['PEM of 2 MB', renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [{ label: 'big', pem: '-----BEGIN CERTIFICATE-----\n'.repeat(80_000) }] } }), /at most 1024 KB is accepted/],
-			['reminder days negative', renewalParams({ options: { reminderEveryDays: -1 } }), /^Remind Every \(Days\) must be 0 \(off\) or a positive number/],
+			[
+				'PEM list empty',
+				renewalParams({ includeDigiCert: false, includePem: true, pemCertificates: { certificate: [] } }),
+				/^PEM Certificates is empty/,
+			],
+			[
+				'PEM without a certificate',
+				renewalParams({
+					includeDigiCert: false,
+					includePem: true,
+					pemCertificates: { certificate: [{ label: 'arca', pem: 'PASTE HERE' }] },
+				}),
+				/^PEM Certificates: "arca" holds no PEM certificate/,
+			],
+			[
+				'PEM of 2 MB',
+				renewalParams({
+					includeDigiCert: false,
+					includePem: true,
+					pemCertificates: { certificate: [{ label: 'big', pem: '-----BEGIN CERTIFICATE-----\n'.repeat(80_000) }] },
+				}),
+				/at most 1024 KB is accepted/,
+			],
+			[
+				'reminder days negative',
+				renewalParams({ options: { reminderEveryDays: -1 } }),
+				/^Remind Every \(Days\) must be 0 \(off\) or a positive number/,
+			],
 			['container id negative', renewalParams({ container: { __rl: true, mode: 'id', value: '-3' } }), /^Container must be a container ID/],
-			['plain http credential', renewalParams(), /is plain http/, { apiKey: sim.apiKey, region: 'custom', baseUrl: 'http://digicert-proxy.example.com/services/v2' }],
+			[
+				'plain http credential',
+				renewalParams(),
+				/is plain http/,
+				{ apiKey: sim.apiKey, region: 'custom', baseUrl: 'http://digicert-proxy.example.com/services/v2' },
+			],
 		];
 		const before = sim.control.requests.length;
 		for (const [name, parameters, message, credential] of cases) {
 			const harness = credential
 				? new PollHarness(new CertificateTrigger(), { parameters, credentials: { digiCertApi: credential }, digiCert: tuning })
 				: harnessFor(parameters);
-			const error = await harness.pollItems().then(() => undefined, (e: Error) => e);
+			const error = await harness.pollItems().then(
+				() => undefined,
+				(e: Error) => e,
+			);
 			expect({ name, message: error?.message }).toEqual({ name, message: expect.stringMatching(message) });
 		}
 		expect(sim.control.requests.length).toBe(before);

@@ -3,8 +3,7 @@
  * status-changes request unless an order's time has come or an order changed. The clock moves with jest's
  * fake Date only (timers stay real: the HTTP in between is real), for the trigger and the simulator alike.
  */
-import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DIGICERT_BACKOFF, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
@@ -29,7 +28,18 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 
 	beforeAll(async () => {
 		jest.useFakeTimers({
-			doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+			doNotFake: [
+				'nextTick',
+				'setImmediate',
+				'clearImmediate',
+				'setTimeout',
+				'clearTimeout',
+				'setInterval',
+				'clearInterval',
+				'queueMicrotask',
+				'hrtime',
+				'performance',
+			],
 		});
 		setClock(START);
 		sim = await startDigiCertSimulator({ issueAfterReads: null, rateLimit: null });
@@ -53,16 +63,32 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 		const paths = sim.control.requests.slice(before).map((r) => r.path.replace(/\?.*/, ''));
 		return { ids: items.map((item) => item.orderId), items, paths };
 	}
-	const scheduleOf = (harness: PollHarness) => harness.memory.renewalSchedule as unknown as { validUntil: number; upcoming: Array<[number, number]> };
+	const scheduleOf = (harness: PollHarness) =>
+		harness.memory.renewalSchedule as unknown as { validUntil: number; upcoming: Array<[number, number]> };
 	const feed = '/order/certificate/status-changes';
 	const list = '/order/certificate';
 
 	test('a quiet poll is one request; a window opening between scans costs one order read; the next day scans again', async () => {
 		// Issued long ago (the feed no longer returns them), 30-day policy. Expiry days chosen against START.
 		const past = new Date(START - 200 * DAY);
-		const due = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(START + 10 * DAY), statusChangedAt: past, commonName: 'Due now' });
-		const opensToday = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(START + 30 * DAY), statusChangedAt: past, commonName: 'Opens today' });
-		const later = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(START + 90 * DAY), statusChangedAt: past, commonName: 'Later' });
+		const due = sim.control.seedOrder({
+			status: 'issued',
+			validTill: ymdAt(START + 10 * DAY),
+			statusChangedAt: past,
+			commonName: 'Due now',
+		});
+		const opensToday = sim.control.seedOrder({
+			status: 'issued',
+			validTill: ymdAt(START + 30 * DAY),
+			statusChangedAt: past,
+			commonName: 'Opens today',
+		});
+		const later = sim.control.seedOrder({
+			status: 'issued',
+			validTill: ymdAt(START + 90 * DAY),
+			statusChangedAt: past,
+			commonName: 'Later',
+		});
 		const harness = harnessFor({ policy: 'daysBefore', daysBefore: 30 });
 
 		const scan = await poll(harness);
@@ -100,7 +126,12 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 		setClock(START + 3 * DAY);
 		const now = () => clock;
 		const past = new Date(now() - 100 * DAY);
-		const scheduled = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(now() + 30 * DAY), statusChangedAt: past, commonName: 'To be revoked' });
+		const scheduled = sim.control.seedOrder({
+			status: 'issued',
+			validTill: ymdAt(now() + 30 * DAY),
+			statusChangedAt: past,
+			commonName: 'To be revoked',
+		});
 		const harness = harnessFor({ policy: 'daysBefore', daysBefore: 30, product: 'code_signing' });
 		const scan = await poll(harness);
 		expect(scan.paths).toEqual([feed, list]);
@@ -109,7 +140,12 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 
 		setClock(now() + 10 * MINUTE);
 		const fresh = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(now() + 12 * DAY), commonName: 'Issued just now' });
-		const other = sim.control.seedOrder({ status: 'issued', product: 'code_signing_ev', validTill: ymdAt(now() + 12 * DAY), commonName: 'Other product' });
+		const other = sim.control.seedOrder({
+			status: 'issued',
+			product: 'code_signing_ev',
+			validTill: ymdAt(now() + 12 * DAY),
+			commonName: 'Other product',
+		});
 		const issued = await poll(harness);
 		expect(issued.ids).toEqual([fresh.id]);
 		expect(issued.paths.sort()).toEqual([feed, `${list}/${fresh.id}`, `${list}/${other.id}`].sort());
@@ -131,7 +167,12 @@ describe('Renewal Due: a full scan a day, the status-changes feed in between', (
 	test('changed settings scan at once; a restart between scans repeats no event', async () => {
 		setClock(START + 6 * DAY);
 		const past = new Date(clock - 100 * DAY);
-		const order = sim.control.seedOrder({ status: 'issued', validTill: ymdAt(clock + 20 * DAY), statusChangedAt: past, commonName: 'Twenty days' });
+		const order = sim.control.seedOrder({
+			status: 'issued',
+			validTill: ymdAt(clock + 20 * DAY),
+			statusChangedAt: past,
+			commonName: 'Twenty days',
+		});
 		const harness = harnessFor({ policy: 'daysBefore', daysBefore: 10 });
 		expect((await poll(harness)).paths).toEqual([feed, list]);
 		const entry = scheduleOf(harness).upcoming.find(([, id]) => id === order.id);

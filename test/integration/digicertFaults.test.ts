@@ -9,11 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { sleep } from 'n8n-workflow';
+
 import { listIssuedOrders } from '../../nodes/CertificateTrigger/candidates';
-import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
+import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { startDigiCertSimulator, type DigiCertSimulator, type Fault } from '../simulators/digicert/server';
+import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 
 // How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
 const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
@@ -41,7 +42,23 @@ const FAULTS: Array<{ name: string; fault: Omit<Fault, 'method' | 'path'> }> = [
 beforeAll(async () => {
 	sim = await startDigiCertSimulator({ rateLimit: null, issueAfterReads: 0 });
 	credentials = { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url };
-	execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(dir, 'k.key'), '-out', join(dir, 'c.csr'), '-subj', '/O=Example Corp/CN=Example Corp'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			'rsa:3072',
+			'-nodes',
+			'-keyout',
+			join(dir, 'k.key'),
+			'-out',
+			join(dir, 'c.csr'),
+			'-subj',
+			'/O=Example Corp/CN=Example Corp',
+		],
+		{ stdio: 'pipe' },
+	);
 	csr = readFileSync(join(dir, 'c.csr'), 'utf8');
 	// Backoff waits are recorded, not slept; a request that takes longer than 400 ms times out.
 	tuning.sleep = async () => undefined;
@@ -56,12 +73,49 @@ afterAll(async () => {
 beforeEach(() => sim.control.clearFaults());
 
 /** Safe calls: each gets the fault once on its first item, then both items must succeed. */
-const SAFE: Array<{ endpoint: string; method: string; path: (ids: { order: number; cert: number; request: number }) => RegExp; parameters: (ids: { order: number; cert: number; request: number }) => Record<string, unknown> }> = [
-	{ endpoint: 'GET order', method: 'GET', path: (i) => new RegExp(`^/order/certificate/${i.order}$`), parameters: (i) => ({ resource: 'order', operation: 'get', orderId: String(i.order) }) },
-	{ endpoint: 'GET orders (list)', method: 'GET', path: () => /^\/order\/certificate$/, parameters: () => ({ resource: 'order', operation: 'getMany', returnAll: false, limit: 5, filters: {} }) },
-	{ endpoint: 'GET by reference', method: 'GET', path: () => /^\/order\/alternate\//, parameters: () => ({ resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-faults' }) },
-	{ endpoint: 'GET certificate download', method: 'GET', path: (i) => new RegExp(`^/certificate/${i.cert}/download/`), parameters: (i) => ({ resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(i.cert), format: 'pem_all', binaryPropertyName: 'data' }) },
-	{ endpoint: 'GET requests', method: 'GET', path: () => /^\/request$/, parameters: () => ({ resource: 'request', operation: 'getMany', returnAll: true, requestFilters: {} }) },
+const SAFE: Array<{
+	endpoint: string;
+	method: string;
+	path: (ids: { order: number; cert: number; request: number }) => RegExp;
+	parameters: (ids: { order: number; cert: number; request: number }) => Record<string, unknown>;
+}> = [
+	{
+		endpoint: 'GET order',
+		method: 'GET',
+		path: (i) => new RegExp(`^/order/certificate/${i.order}$`),
+		parameters: (i) => ({ resource: 'order', operation: 'get', orderId: String(i.order) }),
+	},
+	{
+		endpoint: 'GET orders (list)',
+		method: 'GET',
+		path: () => /^\/order\/certificate$/,
+		parameters: () => ({ resource: 'order', operation: 'getMany', returnAll: false, limit: 5, filters: {} }),
+	},
+	{
+		endpoint: 'GET by reference',
+		method: 'GET',
+		path: () => /^\/order\/alternate\//,
+		parameters: () => ({ resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-faults' }),
+	},
+	{
+		endpoint: 'GET certificate download',
+		method: 'GET',
+		path: (i) => new RegExp(`^/certificate/${i.cert}/download/`),
+		parameters: (i) => ({
+			resource: 'certificate',
+			operation: 'download',
+			downloadBy: 'certificate',
+			certificateId: String(i.cert),
+			format: 'pem_all',
+			binaryPropertyName: 'data',
+		}),
+	},
+	{
+		endpoint: 'GET requests',
+		method: 'GET',
+		path: () => /^\/request$/,
+		parameters: () => ({ resource: 'request', operation: 'getMany', returnAll: true, requestFilters: {} }),
+	},
 ];
 
 test.each(FAULTS)('safe calls survive "$name" on every endpoint; no item lost', async ({ fault }) => {
@@ -73,9 +127,15 @@ test.each(FAULTS)('safe calls survive "$name" on every endpoint; no item lost', 
 		sim.control.addFault({ method: endpoint.method, path: endpoint.path(ids), ...fault, times: 1 });
 		const parameters = endpoint.parameters(ids);
 		try {
-			const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never, items: [{ json: {} }, { json: {} }] } as never);
+			const { output } = await runDigiCertNode({
+				digiCert: tuning,
+				credentials,
+				parameters: parameters as never,
+				items: [{ json: {} }, { json: {} }],
+			} as never);
 			if (output.length < 2) problems.push(`${endpoint.endpoint}: ${output.length} output items for 2 inputs`);
-			if (output.some((o: { json: Record<string, unknown> }) => o.json.error)) problems.push(`${endpoint.endpoint}: ${JSON.stringify(output[0].json).slice(0, 200)}`);
+			if (output.some((o: { json: Record<string, unknown> }) => o.json.error))
+				problems.push(`${endpoint.endpoint}: ${JSON.stringify(output[0].json).slice(0, 200)}`);
 		} catch (error) {
 			problems.push(`${endpoint.endpoint}: ${(error as Error).message}`);
 		}
@@ -88,12 +148,23 @@ test.each(FAULTS)('the order POST under "$name": at most one order, the node ret
 	const knownIds = new Set(sim.control.orders().map((o) => o.id));
 	sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', ...fault, times: 1 });
 	const parameters = {
-		resource: 'order', operation: 'create', product: 'code_signing',
-		organization: { __rl: true, mode: 'id', value: '123456' }, container: { __rl: true, mode: 'id', value: '765432' },
-		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: reference,
-		additionalFields: { skipApproval: true }, waitForCompletion: false,
+		resource: 'order',
+		operation: 'create',
+		product: 'code_signing',
+		organization: { __rl: true, mode: 'id', value: '123456' },
+		container: { __rl: true, mode: 'id', value: '765432' },
+		csrSource: 'text',
+		csr,
+		validityUnit: 'years',
+		validityYears: 1,
+		alternativeOrderId: reference,
+		additionalFields: { skipApproval: true },
+		waitForCompletion: false,
 	};
-	const result = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).then((r) => ({ ok: r.output[0].json }), (e: Error) => ({ error: e }));
+	const result = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).then(
+		(r) => ({ ok: r.output[0].json }),
+		(e: Error) => ({ error: e }),
+	);
 	const created = sim.control.orders().filter((o) => o.alternativeOrderId === reference);
 	expect(created.length).toBeLessThanOrEqual(1);
 	// No order without a reference either (a timed-out POST of an earlier case may still land now: those carry theirs).

@@ -7,16 +7,16 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IDataObject } from 'n8n-workflow';
 
-import { backoffBudgetMs } from '../../nodes/shared/backoff';
-import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
-import { sleep } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
+
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
-import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
+import { DIGICERT_BACKOFF, DigiCertClient, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
+import { backoffBudgetMs } from '../../nodes/shared/backoff';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { readStoredZip } from '../simulators/digicert/zip';
+import { digiCertContext, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 
 // How the DigiCert client of every run here waits and retries (given per run: no process-wide state).
 const tuning: ClientSettings = { backoff: DIGICERT_BACKOFF, sleep, random: Math.random, timeoutMs: 60_000 };
@@ -32,7 +32,23 @@ const sleeps: number[] = [];
 const retries: Array<{ method: string; path: string; reason: string }> = [];
 
 function makeCsr(bits: number): string {
-	execFileSync('openssl', ['req', '-new', '-newkey', `rsa:${bits}`, '-nodes', '-keyout', join(dir, `k${bits}.key`), '-out', join(dir, `c${bits}.csr`), '-subj', '/O=Example Corp/CN=Example Corp'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			`rsa:${bits}`,
+			'-nodes',
+			'-keyout',
+			join(dir, `k${bits}.key`),
+			'-out',
+			join(dir, `c${bits}.csr`),
+			'-subj',
+			'/O=Example Corp/CN=Example Corp',
+		],
+		{ stdio: 'pipe' },
+	);
 	return readFileSync(join(dir, `c${bits}.csr`), 'utf8');
 }
 
@@ -80,13 +96,22 @@ describe('idempotent order creation', () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'dropAfter' });
 		const before = sim.control.orders().length;
 		const postsBefore = postsTo('/order/certificate/code_signing');
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ alternativeOrderId: 'build-42' }) });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: createParams({ alternativeOrderId: 'build-42' }),
+		});
 		expect(sim.control.orders().length).toBe(before + 1);
 		expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
 		const created = sim.control.orders().at(-1)!;
 		expect(created.alternativeOrderId).toBe('build-42');
 		expect(output).toHaveLength(1);
-		expect(output[0].json).toMatchObject({ orderId: created.id, recoveredByReference: true, alternativeOrderId: 'build-42', status: 'pending' });
+		expect(output[0].json).toMatchObject({
+			orderId: created.id,
+			recoveredByReference: true,
+			alternativeOrderId: 'build-42',
+			status: 'pending',
+		});
 		expect(retries.map((r) => r.reason)).toEqual(['ECONNRESET']);
 	});
 
@@ -113,7 +138,12 @@ describe('idempotent order creation', () => {
 		expect(lookups.at(-1)!.status).toBe(404);
 	});
 
-	const timedOutBody = () => ({ certificate: { signature_hash: 'sha256', csr: csr3072 }, organization: { id: 123456 }, validity_years: 1, skip_approval: true });
+	const timedOutBody = () => ({
+		certificate: { signature_hash: 'sha256', csr: csr3072 },
+		organization: { id: 123456 },
+		validity_years: 1,
+		skip_approval: true,
+	});
 
 	test('a timeout (slow answer) → never posted again; the order is found by reference once it lands', async () => {
 		sim.control.addFault({ method: 'POST', path: '/order/certificate/code_signing', kind: 'delay', delayMs: 1200 });
@@ -145,7 +175,9 @@ describe('idempotent order creation', () => {
 			const before = sim.control.orders().length;
 			const postsBefore = postsTo('/order/certificate/code_signing');
 			const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
-			const error = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', { ...timedOutBody(), alternative_order_id: 'slow-ref-1' }).catch((e) => e);
+			const error = await new DigiCertClient(ctx)
+				.createOrderIdempotent('code_signing', { ...timedOutBody(), alternative_order_id: 'slow-ref-1' })
+				.catch((e) => e);
 			expect(error.message).toBe('DigiCert did not answer the order in time and no order with reference slow-ref-1 has appeared yet');
 			expect(error.context.alternativeOrderId).toBe('slow-ref-1');
 			expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
@@ -161,11 +193,13 @@ describe('idempotent order creation', () => {
 	test('a 4xx answer is final: no lookup, no second POST, every error listed', async () => {
 		const { ctx } = digiCertContext({ digiCert: tuning, credentials, parameters: {} });
 		const postsBefore = postsTo('/order/certificate/code_signing');
-		const error = await new DigiCertClient(ctx).createOrderIdempotent('code_signing', {
-			certificate: { signature_hash: 'sha1' },
-			organization: { id: '1' },
-			validity_years: 3,
-		} as never).catch((e) => e);
+		const error = await new DigiCertClient(ctx)
+			.createOrderIdempotent('code_signing', {
+				certificate: { signature_hash: 'sha1' },
+				organization: { id: '1' },
+				validity_years: 3,
+			} as never)
+			.catch((e) => e);
 		expect(postsTo('/order/certificate/code_signing') - postsBefore).toBe(1);
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toContain('invalid_value:certificate.signature_hash');
@@ -183,7 +217,11 @@ describe('backoff', () => {
 	test('429 storm on a GET: succeeds after backoff, the delays follow the schedule', async () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 429, times: 4 });
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
+		});
 		expect(output[0].json.orderId).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 429', 'HTTP 429', 'HTTP 429', 'HTTP 429']);
 		// random() = 0.5 → half of each ceiling 1 s, 2 s, 4 s, 8 s
@@ -194,8 +232,14 @@ describe('backoff', () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 429, times: 100 });
 		const requestsBefore = sim.control.requests.length;
-		const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
-		expect(error.message).toBe('DigiCert rate limit exceeded: request_limit_exceeded: Too many requests. Wait before sending more requests.');
+		const error = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
+		}).catch((e) => e);
+		expect(error.message).toBe(
+			'DigiCert rate limit exceeded: request_limit_exceeded: Too many requests. Wait before sending more requests.',
+		);
 		expect(error.httpCode).toBe('429');
 		expect(sim.control.requests.length - requestsBefore).toBe(DIGICERT_BACKOFF.maxRetries + 1);
 		expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(backoffBudgetMs(DIGICERT_BACKOFF));
@@ -209,7 +253,11 @@ describe('backoff', () => {
 		tuning.backoff = { maxRetries: 12, baseDelayMs: 100, maxDelayMs: 400 };
 		tuning.random = Math.random;
 		try {
-			const { ctx } = digiCertContext({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url }, parameters: {} });
+			const { ctx } = digiCertContext({
+				digiCert: tuning,
+				credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url },
+				parameters: {},
+			});
 			const results = await Promise.all(Array.from({ length: 12 }, async () => await new DigiCertClient(ctx).request('GET', '/user/me')));
 			expect(results.every((r) => r.username === 'api.user')).toBe(true);
 			expect(local.control.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
@@ -225,7 +273,12 @@ describe('backoff', () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 200);
 		const started = Date.now();
-		const error = await runDigiCertNode({ digiCert: tuning, credentials, cancelSignal: controller.signal, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } }).catch((e) => e);
+		const error = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			cancelSignal: controller.signal,
+			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
+		}).catch((e) => e);
 		expect(Date.now() - started).toBeLessThan(1500);
 		expect(error.message).toBe('DigiCert could not be reached (execution canceled)');
 		expect(retries).toHaveLength(0);
@@ -234,11 +287,19 @@ describe('backoff', () => {
 	test('5xx on GET is retried; 404 is not', async () => {
 		const order = sim.control.seedOrder({ status: 'pending' });
 		sim.control.addFault({ method: 'GET', path: `/order/certificate/${order.id}`, kind: 'status', status: 503, times: 2 });
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: String(order.id) } });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
+		});
 		expect(output[0].json.orderId).toBe(order.id);
 		expect(retries.map((r) => r.reason)).toEqual(['HTTP 503', 'HTTP 503']);
 		retries.length = 0;
-		const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'get', orderId: '999' } }).catch((e) => e);
+		const error = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'get', orderId: '999' },
+		}).catch((e) => e);
 		expect(error.message).toBe('Not found in DigiCert: not_found|order: The requested order was not found.');
 		expect(error.description).toBe('HTTP 404 from GET /order/certificate/999');
 		expect(retries).toHaveLength(0);
@@ -251,7 +312,11 @@ describe('operations', () => {
 		try {
 			local.control.seedOrders(2500);
 			const creds = { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url };
-			const all = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} } });
+			const all = await runDigiCertNode({
+				digiCert: tuning,
+				credentials: creds,
+				parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: {} },
+			});
 			expect(all.output).toHaveLength(2500);
 			expect(new Set(all.output.map((o) => o.json.orderId)).size).toBe(2500);
 			expect(local.control.requests.map((r) => r.path)).toEqual([
@@ -259,7 +324,11 @@ describe('operations', () => {
 				'/order/certificate?offset=1000&limit=1000',
 				'/order/certificate?offset=2000&limit=1000',
 			]);
-			const some = await runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'order', operation: 'getMany', returnAll: false, limit: 120, filters: { status: 'pending' } } });
+			const some = await runDigiCertNode({
+				digiCert: tuning,
+				credentials: creds,
+				parameters: { resource: 'order', operation: 'getMany', returnAll: false, limit: 120, filters: { status: 'pending' } },
+			});
 			expect(some.output).toHaveLength(120);
 			expect(some.output[0].json).toMatchObject({ status: 'pending', rawStatus: 'pending' });
 		} finally {
@@ -272,7 +341,8 @@ describe('operations', () => {
 		try {
 			const soon = local.control.seedOrder({ validTill: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10) });
 			local.control.seedOrder({ validTill: new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10) });
-			const { output } = await runDigiCertNode({ digiCert: tuning, 
+			const { output } = await runDigiCertNode({
+				digiCert: tuning,
 				credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url },
 				parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters: { status: 'issued', expiresWithinDays: 60 } },
 			});
@@ -291,7 +361,11 @@ describe('operations', () => {
 			local.control.seedOrder({ product: 'code_signing', organizationId: 234567, containerId: 765432 });
 			local.control.seedOrder({ product: 'code_signing_ev', organizationId: 123456, containerId: 765432 });
 			const run = async (filters: IDataObject) =>
-				await runDigiCertNode({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url }, parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters } });
+				await runDigiCertNode({
+					digiCert: tuning,
+					credentials: { apiKey: local.apiKey, region: 'custom', baseUrl: local.url },
+					parameters: { resource: 'order', operation: 'getMany', returnAll: true, filters },
+				});
 			const { output } = await run({
 				product: 'code_signing_ev',
 				organization: { __rl: true, mode: 'list', value: '234567' },
@@ -299,7 +373,9 @@ describe('operations', () => {
 			});
 			expect(output.map((o) => o.json.orderId)).toEqual([match.id]);
 			expect(output[0].json).toMatchObject({ product: 'code_signing_ev', organizationId: 234567, containerId: 765432 });
-			await expect(run({ container: { __rl: true, mode: 'id', value: 'abc' } })).rejects.toThrow(/^Filters → Container must be a number, got "abc"/);
+			await expect(run({ container: { __rl: true, mode: 'id', value: 'abc' } })).rejects.toThrow(
+				/^Filters → Container must be a number, got "abc"/,
+			);
 		} finally {
 			await local.close();
 		}
@@ -307,10 +383,19 @@ describe('operations', () => {
 
 	test('Create with a binary DER CSR, wait for issuance, then Download in every format', async () => {
 		const der = execFileSync('openssl', ['req', '-in', join(dir, 'c3072.csr'), '-outform', 'DER']);
-		const { output } = await runDigiCertNode({ digiCert: tuning, 
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
 			credentials,
 			items: [{ json: {}, binary: { csrFile: { data: der.toString('base64'), mimeType: 'application/pkcs10' } } }],
-			parameters: createParams({ csrSource: 'binary', binaryPropertyName: 'csrFile', csr: undefined, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 }, validityUnit: 'days', validityDays: 300 }),
+			parameters: createParams({
+				csrSource: 'binary',
+				binaryPropertyName: 'csrFile',
+				csr: undefined,
+				waitForCompletion: true,
+				options: { pollInterval: 1, timeout: 60 },
+				validityUnit: 'days',
+				validityDays: 300,
+			}),
 		});
 		const order = output[0].json;
 		expect(order.status).toBe('issued');
@@ -324,9 +409,17 @@ describe('operations', () => {
 			default: [`code_signing_${order.certificateId}.zip`, 'application/zip'],
 		};
 		for (const [format, [fileName, mimeType]] of Object.entries(expected)) {
-			const { output: files } = await runDigiCertNode({ digiCert: tuning, 
+			const { output: files } = await runDigiCertNode({
+				digiCert: tuning,
 				credentials,
-				parameters: { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificateId), format, binaryPropertyName: 'cert' },
+				parameters: {
+					resource: 'certificate',
+					operation: 'download',
+					downloadBy: 'certificate',
+					certificateId: String(order.certificateId),
+					format,
+					binaryPropertyName: 'cert',
+				},
 			});
 			const binary = files[0].binary!.cert;
 			expect([format, binary.fileName, binary.mimeType]).toEqual([format, fileName, mimeType]);
@@ -346,7 +439,10 @@ describe('operations', () => {
 		const cases: Array<[Record<string, unknown>, RegExp]> = [
 			[{ csr: 'not a csr' }, /^CSR is not a valid PKCS#10 request: .* \(item 1\)$/],
 			[{ csr: csr2048 }, /^CSR cannot be used for code signing: its RSA key has 2048 bits; code signing needs at least 3072 \(item 1\)$/],
-			[{ validityYears: 2 }, /^Validity of 2 years is no longer possible: DigiCert stopped issuing 2- and 3-year code-signing certificates on 2026-02-24/],
+			[
+				{ validityYears: 2 },
+				/^Validity of 2 years is no longer possible: DigiCert stopped issuing 2- and 3-year code-signing certificates on 2026-02-24/,
+			],
 			[{ validityUnit: 'days', validityDays: 460 }, /^Validity of 460 days is too long/],
 			[{ organization: { __rl: true, mode: 'id', value: 'abc' } }, /^Organization must be a positive whole number, got "abc" \(item 1\)$/],
 		];
@@ -359,7 +455,8 @@ describe('operations', () => {
 
 	test('continue-on-fail: a failing item becomes an error item, the others go on; pairedItem kept', async () => {
 		const good = sim.control.seedOrder({ status: 'pending' });
-		const { output } = await runDigiCertNode({ digiCert: tuning, 
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
 			credentials,
 			continueOnFail: true,
 			parameters: [
@@ -369,7 +466,11 @@ describe('operations', () => {
 			],
 		});
 		expect(output).toHaveLength(3);
-		expect(output[0].json).toMatchObject({ error: expect.stringContaining('not_found|order'), httpCode: '404', path: '/order/certificate/424242' });
+		expect(output[0].json).toMatchObject({
+			error: expect.stringContaining('not_found|order'),
+			httpCode: '404',
+			path: '/order/certificate/424242',
+		});
 		expect(output[0].json.errors).toEqual([{ code: 'not_found|order', message: 'The requested order was not found.' }]);
 		expect(output[1].json.orderId).toBe(good.id);
 		expect(output[2].json.error).toBe('Order ID must be a positive whole number, got "x1" (item 3)');
@@ -377,17 +478,29 @@ describe('operations', () => {
 	});
 
 	test('a bad API key reads as "invalid API key" and the key appears nowhere', async () => {
-		const error = await runDigiCertNode({ digiCert: tuning, credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, parameters: { resource: 'order', operation: 'get', orderId: '1' } }).catch((e) => e);
-		expect(error.message).toBe('DigiCert rejected the API key (invalid API key): access_denied|access_denied_invalid_key: The specified API key is invalid or has been revoked.');
+		const error = await runDigiCertNode({
+			digiCert: tuning,
+			credentials: { ...credentials, apiKey: 'wrong-key-SECRET' },
+			parameters: { resource: 'order', operation: 'get', orderId: '1' },
+		}).catch((e) => e);
+		expect(error.message).toBe(
+			'DigiCert rejected the API key (invalid API key): access_denied|access_denied_invalid_key: The specified API key is invalid or has been revoked.',
+		);
 		expect(error.httpCode).toBe('403');
 		expect(JSON.stringify(error)).not.toContain('SECRET');
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials: { ...credentials, apiKey: 'wrong-key-SECRET' }, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '1' } });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials: { ...credentials, apiKey: 'wrong-key-SECRET' },
+			continueOnFail: true,
+			parameters: { resource: 'order', operation: 'get', orderId: '1' },
+		});
 		expect(JSON.stringify(output)).not.toContain('SECRET');
 		expect(output[0].json.error).toContain('invalid API key');
 	});
 
 	test('a refused connection is reported without secrets after the retries', async () => {
-		const error = await runDigiCertNode({ digiCert: tuning, 
+		const error = await runDigiCertNode({
+			digiCert: tuning,
 			credentials: { apiKey: 'SECRET-KEY', region: 'custom', baseUrl: 'http://127.0.0.1:9/services/v2' },
 			parameters: { resource: 'order', operation: 'get', orderId: '1' },
 		}).catch((e) => e);
@@ -399,7 +512,18 @@ describe('operations', () => {
 
 	test('Renew places a renewal order with a new serial; a second renewal shows order_renewed_already', async () => {
 		const original = sim.control.seedOrder({ validTill: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
-		const params = { resource: 'order', operation: 'renew', orderId: String(original.id), csrSource: 'text', csr: csr3072, validityUnit: 'years', validityYears: 1, additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } };
+		const params = {
+			resource: 'order',
+			operation: 'renew',
+			orderId: String(original.id),
+			csrSource: 'text',
+			csr: csr3072,
+			validityUnit: 'years',
+			validityYears: 1,
+			additionalFields: { skipApproval: true },
+			waitForCompletion: true,
+			options: { pollInterval: 1, timeout: 60 },
+		};
 		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: params });
 		const renewed = output[0].json;
 		expect(renewed).toMatchObject({ status: 'issued', renewalOfOrderId: original.id });
@@ -413,9 +537,19 @@ describe('operations', () => {
 	test('Reissue gives the order a new certificate', async () => {
 		const order = sim.control.seedOrder({});
 		const oldCertificateId = order.certificateId;
-		const { output } = await runDigiCertNode({ digiCert: tuning, 
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
 			credentials,
-			parameters: { resource: 'order', operation: 'reissue', orderId: String(order.id), csrSource: 'text', csr: csr3072, reissueOptions: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } },
+			parameters: {
+				resource: 'order',
+				operation: 'reissue',
+				orderId: String(order.id),
+				csrSource: 'text',
+				csr: csr3072,
+				reissueOptions: { skipApproval: true },
+				waitForCompletion: true,
+				options: { pollInterval: 1, timeout: 60 },
+			},
 		});
 		expect(output[0].json.status).toBe('issued');
 		expect(output[0].json.certificateId).not.toBe(oldCertificateId);
@@ -423,21 +557,48 @@ describe('operations', () => {
 
 	test('Cancel, Find by Reference', async () => {
 		const pending = sim.control.seedOrder({ status: 'pending', alternativeOrderId: 'ref-cancel-me' });
-		const found = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-cancel-me' } });
+		const found = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'ref-cancel-me' },
+		});
 		expect(found.output[0].json).toMatchObject({ found: true, orderId: pending.id });
-		const none = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'nope' } });
+		const none = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'findByReference', alternativeOrderId: 'nope' },
+		});
 		expect(none.output[0].json).toEqual({ found: false, alternativeOrderId: 'nope' });
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' } });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'order', operation: 'cancel', orderId: String(pending.id), note: 'duplicate' },
+		});
 		expect(output[0].json).toMatchObject({ status: 'canceled', canceled: true });
 	});
 
 	test('Revoke requires the confirmation; with it, revokes', async () => {
 		const order = sim.control.seedOrder({});
 		const before = sim.control.requests.length;
-		const refused = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: false } }).catch((e) => e);
+		const refused = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: false },
+		}).catch((e) => e);
 		expect(refused.message).toMatch(/must be on to revoke/);
 		expect(sim.control.requests.length).toBe(before);
-		const { output } = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(order.certificateId), confirmRevocation: true, skipApproval: true, comments: 'key compromise' } });
+		const { output } = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: {
+				resource: 'certificate',
+				operation: 'revoke',
+				certificateId: String(order.certificateId),
+				confirmRevocation: true,
+				skipApproval: true,
+				comments: 'key compromise',
+			},
+		});
 		expect(output[0].json).toMatchObject({ revoked: true });
 		expect(sim.control.order(order.id)!.status).toBe('revoked');
 	});
@@ -448,7 +609,11 @@ describe('operations', () => {
 			const creds = { apiKey: approvedSim.apiKey, region: 'custom' as const, baseUrl: approvedSim.url };
 			const order = approvedSim.control.seedOrder({});
 			const revoke = (skipApproval: boolean, id: number) =>
-				runDigiCertNode({ digiCert: tuning, credentials: creds, parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval } });
+				runDigiCertNode({
+					digiCert: tuning,
+					credentials: creds,
+					parameters: { resource: 'certificate', operation: 'revoke', certificateId: String(id), confirmRevocation: true, skipApproval },
+				});
 			const { output } = await revoke(true, order.certificateId);
 			// The old code said revoked: false here although DigiCert had revoked the certificate.
 			expect(output[0].json).toMatchObject({ revoked: true, requestStatus: 'approved' });
@@ -466,9 +631,30 @@ describe('operations', () => {
 		const order = sim.control.seedOrder({});
 		const before = sim.control.requests.length;
 		const cases: Array<[Record<string, unknown>, RegExp]> = [
-			[{ resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(order.certificateId), format: '../../../user/me?x=' }, /^Format "\.\.\/\.\.\/\.\.\/user\/me\?x=" is not one of: /],
-			[{ resource: 'certificate', operation: 'download', downloadBy: 'everything', certificateId: String(order.certificateId), format: 'pem_all' }, /^Download By "everything" is not one of: /],
-			[{ ...createParams({}), product: 'ssl_plus/../../user' }, /^Product "ssl_plus\/\.\.\/\.\.\/user" is not one of: code_signing, code_signing_ev/],
+			[
+				{
+					resource: 'certificate',
+					operation: 'download',
+					downloadBy: 'certificate',
+					certificateId: String(order.certificateId),
+					format: '../../../user/me?x=',
+				},
+				/^Format "\.\.\/\.\.\/\.\.\/user\/me\?x=" is not one of: /,
+			],
+			[
+				{
+					resource: 'certificate',
+					operation: 'download',
+					downloadBy: 'everything',
+					certificateId: String(order.certificateId),
+					format: 'pem_all',
+				},
+				/^Download By "everything" is not one of: /,
+			],
+			[
+				{ ...createParams({}), product: 'ssl_plus/../../user' },
+				/^Product "ssl_plus\/\.\.\/\.\.\/user" is not one of: code_signing, code_signing_ev/,
+			],
 		];
 		for (const [parameters, message] of cases) {
 			const error = await runDigiCertNode({ digiCert: tuning, credentials, parameters: parameters as never }).catch((e) => e);
@@ -479,19 +665,43 @@ describe('operations', () => {
 	});
 
 	test('Requests: list pending, approve one, reject one with a comment', async () => {
-		const a = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
-		const b = await runDigiCertNode({ digiCert: tuning, credentials, parameters: createParams({ additionalFields: { skipApproval: false } }) });
+		const a = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: createParams({ additionalFields: { skipApproval: false } }),
+		});
+		const b = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: createParams({ additionalFields: { skipApproval: false } }),
+		});
 		expect(a.output[0].json.rawStatus).toBe('needs_approval');
-		const list = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } } });
+		const list = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } },
+		});
 		const ids = list.output.map((o) => o.json.orderId);
 		expect(ids).toEqual(expect.arrayContaining([a.output[0].json.orderId, b.output[0].json.orderId]));
 		const requestA = (a.output[0].json.requestIds as number[])[0];
 		const requestB = (b.output[0].json.requestIds as number[])[0];
-		const approved = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'approve', requestId: String(requestA), comment: 'ok' } });
+		const approved = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'request', operation: 'approve', requestId: String(requestA), comment: 'ok' },
+		});
 		expect(approved.output[0].json).toMatchObject({ status: 'approved', orderId: a.output[0].json.orderId });
-		const noComment = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: '' } }).catch((e) => e);
+		const noComment = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: '' },
+		}).catch((e) => e);
 		expect(noComment.message).toBe('Comment is required to reject a request (item 1)');
-		const rejected = await runDigiCertNode({ digiCert: tuning, credentials, parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: 'not ours' } });
+		const rejected = await runDigiCertNode({
+			digiCert: tuning,
+			credentials,
+			parameters: { resource: 'request', operation: 'reject', requestId: String(requestB), comment: 'not ours' },
+		});
 		expect(rejected.output[0].json.status).toBe('rejected');
 		expect(sim.control.order(b.output[0].json.orderId as number)!.status).toBe('rejected');
 	});
@@ -514,11 +724,23 @@ describe('operations', () => {
 		expect(triggerChoices.results).toContainEqual({ name: 'Build servers (765432)', value: '765432' });
 	});
 
-	test('dropdowns read one page per call and hand n8n the next page\'s token (250 organizations: 3 requests for 3 scrolls, none more)', async () => {
-		const many = Array.from({ length: 250 }, (_, i) => ({ id: 500_000 + i, name: `Org ${i}`, display_name: `Org ${i}`, city: 'Lehi', state: 'ut', country: 'us', is_active: i !== 7 }));
+	test("dropdowns read one page per call and hand n8n the next page's token (250 organizations: 3 requests for 3 scrolls, none more)", async () => {
+		const many = Array.from({ length: 250 }, (_, i) => ({
+			id: 500_000 + i,
+			name: `Org ${i}`,
+			display_name: `Org ${i}`,
+			city: 'Lehi',
+			state: 'ut',
+			country: 'us',
+			is_active: i !== 7,
+		}));
 		const local = await startDigiCertSimulator({ rateLimit: null, ca: sim.ca, organizations: many });
 		try {
-			const { ctx } = digiCertContext({ digiCert: tuning, credentials: { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url }, parameters: {} });
+			const { ctx } = digiCertContext({
+				digiCert: tuning,
+				credentials: { apiKey: local.apiKey, region: 'custom' as const, baseUrl: local.url },
+				parameters: {},
+			});
 			const list = new DigiCertCodeSigning().methods.listSearch;
 			const first = await list.searchOrganizations.call(ctx as never);
 			expect(first.results).toHaveLength(99); // Org 7 is inactive
@@ -527,9 +749,25 @@ describe('operations', () => {
 			expect(second.results[0]).toEqual({ name: 'Org 100 (500100)', value: '500100' });
 			expect(second.paginationToken).toBe('200');
 			const last = await list.searchOrganizations.call(ctx as never, '24', second.paginationToken);
-			expect(last.results.map((r) => r.value)).toEqual(['500224', '500240', '500241', '500242', '500243', '500244', '500245', '500246', '500247', '500248', '500249']);
+			expect(last.results.map((r) => r.value)).toEqual([
+				'500224',
+				'500240',
+				'500241',
+				'500242',
+				'500243',
+				'500244',
+				'500245',
+				'500246',
+				'500247',
+				'500248',
+				'500249',
+			]);
 			expect(last.paginationToken).toBeUndefined();
-			expect(local.control.requests.map((r) => r.path)).toEqual(['/organization?offset=0&limit=100', '/organization?offset=100&limit=100', '/organization?offset=200&limit=100']);
+			expect(local.control.requests.map((r) => r.path)).toEqual([
+				'/organization?offset=0&limit=100',
+				'/organization?offset=100&limit=100',
+				'/organization?offset=200&limit=100',
+			]);
 		} finally {
 			await local.close();
 		}

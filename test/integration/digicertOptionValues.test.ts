@@ -18,7 +18,23 @@ let csr: string;
 beforeAll(async () => {
 	sim = await startDigiCertSimulator({ rateLimit: null });
 	const dir = mkdtempSync(join(tmpdir(), 'dc-options-'));
-	execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(dir, 'k.key'), '-out', join(dir, 'c.csr'), '-subj', '/O=Example Corp/CN=Example Corp'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			'rsa:3072',
+			'-nodes',
+			'-keyout',
+			join(dir, 'k.key'),
+			'-out',
+			join(dir, 'c.csr'),
+			'-subj',
+			'/O=Example Corp/CN=Example Corp',
+		],
+		{ stdio: 'pipe' },
+	);
 	csr = readFileSync(join(dir, 'c.csr'), 'utf8');
 });
 afterAll(async () => await sim.close());
@@ -49,7 +65,9 @@ const createOrder = async (method: string) =>
 test('Ship Info → Method from an expression that is not in the list fails before any request', async () => {
 	const before = sim.control.requests.length;
 	const error = await createOrder('OVERNIGHT"}, "payment_method": "card').catch((e: Error) => e);
-	expect((error as Error).message).toBe('Additional Fields → Ship Info → Address → Method "OVERNIGHT"}, "payment_method": "card" is not one of: STANDARD, EXPEDITED (item 1)');
+	expect((error as Error).message).toBe(
+		'Additional Fields → Ship Info → Address → Method "OVERNIGHT"}, "payment_method": "card" is not one of: STANDARD, EXPEDITED (item 1)',
+	);
 	expect(sim.control.requests.length - before).toBe(0);
 });
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DIGICERT_BACKOFF, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
-import { PollHarness, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
+import { PollHarness, runDigiCertNode, type DigiCertCredentials } from '../support/nodeContext';
 
 jest.setTimeout(120_000);
 
@@ -27,7 +27,23 @@ beforeAll(async () => {
 	sim = await startDigiCertSimulator({ rateLimit: null });
 	credentials = { apiKey: sim.apiKey, region: 'custom', baseUrl: sim.url };
 	const dir = mkdtempSync(join(tmpdir(), 'dc-readings-'));
-	execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', join(dir, 'k.key'), '-out', join(dir, 'c.csr'), '-subj', '/O=Nueva SA/CN=Nueva SA'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			'rsa:3072',
+			'-nodes',
+			'-keyout',
+			join(dir, 'k.key'),
+			'-out',
+			join(dir, 'c.csr'),
+			'-subj',
+			'/O=Nueva SA/CN=Nueva SA',
+		],
+		{ stdio: 'pipe' },
+	);
 	csr = readFileSync(join(dir, 'c.csr'), 'utf8');
 });
 afterAll(async () => await sim?.close());
@@ -74,7 +90,12 @@ describe('the approval path: a request in submitted', () => {
 		sim.control.configure({ newRequestStatus: 'submitted' });
 		const created = await run(createParams());
 		expect(created[0].json.requestStatus).toBe('submitted');
-		const approved = await run({ resource: 'request', operation: 'approve', requestId: String((created[0].json.requestIds as number[])[0]), comment: '' });
+		const approved = await run({
+			resource: 'request',
+			operation: 'approve',
+			requestId: String((created[0].json.requestIds as number[])[0]),
+			comment: '',
+		});
 		expect(approved[0].json).toMatchObject({ status: 'approved', decisionComplete: true });
 	});
 });
@@ -87,7 +108,16 @@ describe('valid_till as a bare date and as a full timestamp', () => {
 		const validTill = got[0].json.validTill as string;
 		expect(validTill).toMatch(dateForm === 'date' ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
 		const trigger = new PollHarness(new CertificateTrigger(), {
-			parameters: { event: 'renewalDue', includeDigiCert: true, includePem: false, product: '', container: { __rl: true, mode: 'list', value: '' }, policy: 'daysBefore', daysBefore: 30, options: {} },
+			parameters: {
+				event: 'renewalDue',
+				includeDigiCert: true,
+				includePem: false,
+				product: '',
+				container: { __rl: true, mode: 'list', value: '' },
+				policy: 'daysBefore',
+				daysBefore: 30,
+				options: {},
+			},
 			credentials: { digiCertApi: credentials },
 			digiCert: tuning,
 		} as never);
@@ -139,7 +169,13 @@ describe('Order → Create for a new organization', () => {
 			zip: 'C1043',
 			country: 'ar',
 			telephone: '+54 11 5555 0000',
-			organization_contact: { first_name: 'Ana', last_name: 'Pérez', email: 'ana@nueva.example', telephone: '+54 11 5555 0001', job_title: 'CTO' },
+			organization_contact: {
+				first_name: 'Ana',
+				last_name: 'Pérez',
+				email: 'ana@nueva.example',
+				telephone: '+54 11 5555 0001',
+				job_title: 'CTO',
+			},
 		});
 		// an existing organization: no new id in the answer, none in the output
 		const existing = await run(createParams());
@@ -159,10 +195,21 @@ describe('Order → Create for a new organization', () => {
 		const response = await fetch(`${sim.url}/order/certificate/code_signing`, {
 			method: 'POST',
 			headers: { 'X-DC-DEVKEY': sim.apiKey, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ certificate: { csr, signature_hash: 'sha256' }, organization: { name: 'Half Org', country: 'ar' }, validity_years: 1, payment_method: 'balance' }),
+			body: JSON.stringify({
+				certificate: { csr, signature_hash: 'sha256' },
+				organization: { name: 'Half Org', country: 'ar' },
+				validity_years: 1,
+				payment_method: 'balance',
+			}),
 		});
 		expect(response.status).toBe(400);
 		const codes = ((await response.json()) as { errors: Array<{ code: string }> }).errors.map((e) => e.code);
-		expect(codes).toEqual(expect.arrayContaining(['invalid_value:organization.address', 'invalid_value:organization.telephone', 'invalid_value:organization.organization_contact']));
+		expect(codes).toEqual(
+			expect.arrayContaining([
+				'invalid_value:organization.address',
+				'invalid_value:organization.telephone',
+				'invalid_value:organization.organization_contact',
+			]),
+		);
 	});
 });

@@ -1,7 +1,7 @@
 /** The DigiCert simulator itself: it must disagree with a wrong client (seed-strict bodies, auth, faults). */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,7 +16,23 @@ let csr3072: string;
 let csr2048: string;
 
 function makeCsr(bits: number): string {
-	execFileSync('openssl', ['req', '-new', '-newkey', `rsa:${bits}`, '-nodes', '-keyout', join(dir, `k${bits}.key`), '-out', join(dir, `c${bits}.csr`), '-subj', '/CN=Example Corp'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			`rsa:${bits}`,
+			'-nodes',
+			'-keyout',
+			join(dir, `k${bits}.key`),
+			'-out',
+			join(dir, `c${bits}.csr`),
+			'-subj',
+			'/CN=Example Corp',
+		],
+		{ stdio: 'pipe' },
+	);
 	return readFileSync(join(dir, `c${bits}.csr`), 'utf8');
 }
 
@@ -44,7 +60,16 @@ const seedBody = () => ({
 	skip_approval: true,
 	organization: { id: 123456 },
 	container: { id: 654321 },
-	ship_info: { name: 'Erin Guerra', addr1: '360 Taylor Street', addr2: 'Floor 74', city: 'Richmond', state: 'va', zip: '69662', country: 'us', method: 'EXPEDITED' },
+	ship_info: {
+		name: 'Erin Guerra',
+		addr1: '360 Taylor Street',
+		addr2: 'Floor 74',
+		city: 'Richmond',
+		state: 'va',
+		zip: '69662',
+		country: 'us',
+		method: 'EXPEDITED',
+	},
 	auto_renew: 1,
 	custom_renewal_message: 'Renew this please.',
 	custom_fields: [{ metadata_id: 12, value: '123456' }],
@@ -102,7 +127,11 @@ test.each([
 	['auto_renew as bool', { auto_renew: true }, 'invalid_value:auto_renew'],
 	['custom_fields value as number', { custom_fields: [{ metadata_id: 12, value: 123456 }] }, 'invalid_value:custom_fields[0].value'],
 	['an unknown top-level field', { validity_days: 300 }, 'invalid_value:validity_days'],
-	['an unknown certificate field', { certificate: { signature_hash: 'sha256', common_name: 'x' } }, 'invalid_value:certificate.common_name'],
+	[
+		'an unknown certificate field',
+		{ certificate: { signature_hash: 'sha256', common_name: 'x' } },
+		'invalid_value:certificate.common_name',
+	],
 ])('rejects %s with 400 and the field in the code', async (_label, patch, code) => {
 	const body: Record<string, unknown> = { ...seedBody(), ...patch };
 	for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
@@ -114,9 +143,19 @@ test.each([
 });
 
 test('reports every problem at once; EV requires cs_provisioning_method; wrong product is refused', async () => {
-	const r = await call('POST', '/order/certificate/code_signing_ev', { certificate: {}, organization: { id: 'x' }, validity_years: 2, cs_provisioning_method: undefined });
+	const r = await call('POST', '/order/certificate/code_signing_ev', {
+		certificate: {},
+		organization: { id: 'x' },
+		validity_years: 2,
+		cs_provisioning_method: undefined,
+	});
 	expect(r.json.errors.map((e: { code: string }) => e.code).sort()).toEqual(
-		['invalid_value:certificate.signature_hash', 'invalid_value:cs_provisioning_method', 'invalid_value:organization.id', 'invalid_value:validity_years'].sort(),
+		[
+			'invalid_value:certificate.signature_hash',
+			'invalid_value:cs_provisioning_method',
+			'invalid_value:organization.id',
+			'invalid_value:validity_years',
+		].sort(),
 	);
 	const ssl = await call('POST', '/order/certificate/ssl_basic', seedBody());
 	expect(ssl.status).toBe(400);
@@ -154,7 +193,11 @@ test('OV order with a 3072-bit CSR: pending → issued after a read; real certif
 });
 
 test('a CSR under 3072 bits is refused by the service too', async () => {
-	const r = await call('POST', '/order/certificate/code_signing', { certificate: { signature_hash: 'sha256', csr: csr2048 }, organization: { id: 123456 }, validity_years: 1 });
+	const r = await call('POST', '/order/certificate/code_signing', {
+		certificate: { signature_hash: 'sha256', csr: csr2048 },
+		organization: { id: 123456 },
+		validity_years: 1,
+	});
 	expect(r.status).toBe(400);
 	expect(r.json.errors[0].code).toBe('invalid_csr_key_size');
 });
@@ -187,7 +230,8 @@ test('list: filters, sort, offset/limit with page.total', async () => {
 		local.control.seedOrders(25);
 		local.control.seedOrder({ validTill: '2026-12-31', commonName: 'Soon Corp' });
 		local.control.seedOrder({ validTill: '2028-12-31' });
-		const get = async (q: string) => (await fetch(`${local.url}/order/certificate?${q}`, { headers: { 'X-DC-DEVKEY': local.apiKey } }).then((r) => r.json())) as any;
+		const get = async (q: string) =>
+			(await fetch(`${local.url}/order/certificate?${q}`, { headers: { 'X-DC-DEVKEY': local.apiKey } }).then((r) => r.json())) as any;
 		const page = await get('offset=10&limit=10');
 		expect(page.page).toEqual({ total: 27, limit: 10, offset: 10 });
 		expect(page.orders).toHaveLength(10);
@@ -210,11 +254,21 @@ test('renewal: new order, new certificate, new serial; a second renewal gets ord
 	const a = new X509Certificate(sim.control.certificatePem(original.certificateId));
 	const b = new X509Certificate(sim.control.certificatePem(renewed.certificateId));
 	expect(a.serialNumber).not.toBe(b.serialNumber);
-	const again = await call('POST', '/order/certificate/code_signing', { certificate: { signature_hash: 'sha256' }, organization: { id: 123456 }, validity_years: 1, renewal_of_order_id: original.id });
+	const again = await call('POST', '/order/certificate/code_signing', {
+		certificate: { signature_hash: 'sha256' },
+		organization: { id: 123456 },
+		validity_years: 1,
+		renewal_of_order_id: original.id,
+	});
 	expect(again.status).toBe(400);
 	expect(again.json.errors[0].code).toBe('order_renewed_already');
 	const pending = sim.control.seedOrder({ status: 'pending' });
-	const notEligible = await call('POST', '/order/certificate/code_signing', { certificate: { signature_hash: 'sha256' }, organization: { id: 123456 }, validity_years: 1, renewal_of_order_id: pending.id });
+	const notEligible = await call('POST', '/order/certificate/code_signing', {
+		certificate: { signature_hash: 'sha256' },
+		organization: { id: 123456 },
+		validity_years: 1,
+		renewal_of_order_id: pending.id,
+	});
 	expect(notEligible.json.errors[0].code).toBe('order_not_eligible_for_renewal');
 });
 
@@ -225,12 +279,16 @@ test('status-changes lists orders changed in the last N minutes', async () => {
 		const old = local.control.seedOrder({ status: 'pending' });
 		clock = new Date('2026-06-01T12:00:00Z');
 		const fresh = local.control.seedOrder({ status: 'pending' });
-		const get = async (q: string) => fetch(`${local.url}/order/certificate/status-changes?${q}`, { headers: { 'X-DC-DEVKEY': local.apiKey } });
+		const get = async (q: string) =>
+			fetch(`${local.url}/order/certificate/status-changes?${q}`, { headers: { 'X-DC-DEVKEY': local.apiKey } });
 		const body = (await (await get('minutes=30')).json()) as any;
 		expect(body.orders).toEqual([{ order_id: fresh.id, certificate_id: fresh.certificateId, status: 'pending' }]);
 		local.control.issueOrder(old.id);
 		const after = (await (await get('minutes=30')).json()) as any;
-		expect(after.orders.map((o: any) => [o.order_id, o.status])).toEqual([[fresh.id, 'pending'], [old.id, 'issued']]);
+		expect(after.orders.map((o: any) => [o.order_id, o.status])).toEqual([
+			[fresh.id, 'pending'],
+			[old.id, 'issued'],
+		]);
 		expect((await get('minutes=20000')).status).toBe(400);
 	} finally {
 		await local.close();
@@ -286,7 +344,13 @@ test('faults: dropAfter creates the order but never answers', async () => {
 
 test('control over HTTP: seed with valid_till, issue, renew', async () => {
 	const post = async (path: string, body: unknown = {}) =>
-		(await (await fetch(`${sim.origin}/__control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
+		(await (
+			await fetch(`${sim.origin}/__control${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			})
+		).json()) as any;
 	const seeded = await post('/orders/seed', { status: 'issued', valid_till: '2026-12-15' });
 	expect(seeded.orders[0].certificate.valid_till).toBe('2026-12-15');
 	const renewed = await post(`/orders/${seeded.orders[0].id}/renew`);

@@ -14,18 +14,19 @@
  *  - the parameter names the README quotes (`Name: value` in its example blocks, `**Name**` to be on),
  *    against the nodes' display names.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import type { IDataObject, INodeExecutionData, INodeProperties, INodeType } from 'n8n-workflow';
 
 import { AfipSdkApi } from '../../credentials/AfipSdkApi.credentials';
 import { ArcaLogin } from '../../credentials/ArcaLogin.credentials';
-import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
+import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
 import { CertificateTrigger } from '../../nodes/CertificateTrigger/CertificateTrigger.node';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
@@ -35,10 +36,10 @@ import { startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afip
 import { startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { memoryBinary, PollHarness, runArca, runDigiCertNode, runFirmador, type DigiCertCredentials } from '../support/nodeContext';
-import { startSshd, type SshdServer } from '../support/sshd';
 import { appendAnnotation } from '../support/signedPdfs';
-import { TestCa } from '../support/testCa';
+import { startSshd, type SshdServer } from '../support/sshd';
 import { credentialSurface, nodeSurface, surfaceDiff, type Surface } from '../support/surface';
+import { TestCa } from '../support/testCa';
 
 jest.setTimeout(180_000);
 
@@ -111,13 +112,16 @@ const normalise = (ref: string) =>
 /** `$json.a.b`, `$json["a"]`, `$json.a[0].b` inside an expression → the normalised paths. */
 function jsonRefs(text: string): string[] {
 	const refs: string[] = [];
-	for (const m of text.matchAll(/(?<![\w.)])\$json((?:\s*\.\s*[A-Za-z_$][\w$]*|\[\s*\d+\s*\]|\[\s*["'][^"']+["']\s*\])+)/g)) refs.push(normalise(m[1].replace(/\s+/g, '')));
+	for (const m of text.matchAll(/(?<![\w.)])\$json((?:\s*\.\s*[A-Za-z_$][\w$]*|\[\s*\d+\s*\]|\[\s*["'][^"']+["']\s*\])+)/g))
+		refs.push(normalise(m[1].replace(/\s+/g, '')));
 	return refs;
 }
 /** `$('Node').item.json.a` (also .first(), .last(), .all()[0]) → [node, path]. */
 function namedRefs(text: string): Array<[string, string]> {
 	const refs: Array<[string, string]> = [];
-	for (const m of text.matchAll(/\$\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*(?:item|first\(\)|last\(\)|all\(\)\[\d+\])\s*\.\s*json((?:\.[A-Za-z_$][\w$]*|\[\s*\d+\s*\]|\[\s*["'][^"']+["']\s*\])+)/g))
+	for (const m of text.matchAll(
+		/\$\(\s*['"]([^'"]+)['"]\s*\)\s*\.\s*(?:item|first\(\)|last\(\)|all\(\)\[\d+\])\s*\.\s*json((?:\.[A-Za-z_$][\w$]*|\[\s*\d+\s*\]|\[\s*["'][^"']+["']\s*\])+)/g,
+	))
 		refs.push([m[1], normalise(m[2])]);
 	return refs;
 }
@@ -145,7 +149,8 @@ const PASS_THROUGH = new Set(['n8n-nodes-base.if', 'n8n-nodes-base.filter', 'n8n
 function parentsOf(workflow: Workflow, name: string): WorkflowNode[] {
 	const parents: WorkflowNode[] = [];
 	for (const [from, outputs] of Object.entries(workflow.connections))
-		for (const output of outputs.main ?? []) if ((output ?? []).some((c) => c.node === name)) parents.push(workflow.nodes.find((n) => n.name === from)!);
+		for (const output of outputs.main ?? [])
+			if ((output ?? []).some((c) => c.node === name)) parents.push(workflow.nodes.find((n) => n.name === from)!);
 	return parents;
 }
 
@@ -172,7 +177,9 @@ function outputs(source: WorkflowNode, ref: string): string | true {
 	if (source.type === 'n8n-nodes-base.code') {
 		const code = String(source.parameters?.jsCode ?? '');
 		const first = ref.split('.')[0];
-		return new RegExp(`(^|[^\\w$])${first}\\s*[:,}]|["']${first}["']\\s*:`).test(code) ? true : `Code node "${source.name}" writes no "${first}"`;
+		return new RegExp(`(^|[^\\w$])${first}\\s*[:,}]|["']${first}["']\\s*:`).test(code)
+			? true
+			: `Code node "${source.name}" writes no "${first}"`;
 	}
 	return `${source.type} ("${source.name}") outputs no "${ref}"`;
 }
@@ -189,7 +196,8 @@ function displayNames(): Set<string> {
 			if (Array.isArray(values)) walk(values as IDataObject[]);
 		}
 	};
-	for (const type of [new ArcaAutomation(), new Firmador(), new DigiCertCodeSigning(), new CertificateTrigger()] as INodeType[]) walk(type.description.properties);
+	for (const type of [new ArcaAutomation(), new Firmador(), new DigiCertCodeSigning(), new CertificateTrigger()] as INodeType[])
+		walk(type.description.properties);
 	for (const credential of [new AfipSdkApi(), new DigiCertApi(), new FirmadorApi()]) walk(credential.properties);
 	return names;
 }
@@ -197,7 +205,10 @@ function displayNames(): Set<string> {
 const IDENTIFIER = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
 /** The name a backticked token quotes: `status: signed` → status, `signatures[]` / `signatures[0]` → signatures; undefined for paths, file names, values with spaces. */
 function quotedName(token: string): string | undefined {
-	const name = token.split(':')[0].trim().replace(/\[\d*\]/g, '');
+	const name = token
+		.split(':')[0]
+		.trim()
+		.replace(/\[\d*\]/g, '');
 	return IDENTIFIER.test(name) ? name : undefined;
 }
 const backticked = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
@@ -244,80 +255,322 @@ beforeAll(async () => {
 	// ARCA Automation
 	const arcaCredentials = {
 		afipSdkApi: { accessToken: 'demo-access-token', baseUrl: afipSdk.baseUrl },
-		arcaLogin: { cuit: '20409378472', username: '20409378472', password: 'demo-clave-fiscal', allowedAfipSdkHost: new URL(afipSdk.baseUrl).host },
+		arcaLogin: {
+			cuit: '20409378472',
+			username: '20409378472',
+			password: 'demo-clave-fiscal',
+			allowedAfipSdkHost: new URL(afipSdk.baseUrl).host,
+		},
 	};
 	const arca = async (op: string, parameters: IDataObject) => {
 		const output = await runArca({ parameters, credentials: arcaCredentials });
 		record(op, output);
 		return output;
 	};
-	await arca('arcaAutomation:certificate:create', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'facturacion', taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1, includePrivateKeyInJson: true } });
-	const started = await arca('arcaAutomation:certificate:create', { resource: 'certificate', operation: 'create', environment: 'dev', alias: 'facturacion', taxpayerCuit: '', waitForCompletion: false, options: {} });
-	await arca('arcaAutomation:webService:authorize', { resource: 'webService', operation: 'authorize', environment: 'dev', alias: 'facturacion', service: 'wsfe', taxpayerCuit: '', waitForCompletion: true, options: { pollInterval: 1 } });
-	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'create-cert-dev', automationParams: JSON.stringify({ alias: 'facturacion' }), waitForCompletion: true, options: { pollInterval: 1 } });
-	await arca('arcaAutomation:automation:run', { resource: 'automation', operation: 'run', automationName: 'list-sales-points', automationParams: '{}', waitForCompletion: true, options: { pollInterval: 1 } });
+	await arca('arcaAutomation:certificate:create', {
+		resource: 'certificate',
+		operation: 'create',
+		environment: 'dev',
+		alias: 'facturacion',
+		taxpayerCuit: '',
+		waitForCompletion: true,
+		options: { pollInterval: 1, includePrivateKeyInJson: true },
+	});
+	const started = await arca('arcaAutomation:certificate:create', {
+		resource: 'certificate',
+		operation: 'create',
+		environment: 'dev',
+		alias: 'facturacion',
+		taxpayerCuit: '',
+		waitForCompletion: false,
+		options: {},
+	});
+	await arca('arcaAutomation:webService:authorize', {
+		resource: 'webService',
+		operation: 'authorize',
+		environment: 'dev',
+		alias: 'facturacion',
+		service: 'wsfe',
+		taxpayerCuit: '',
+		waitForCompletion: true,
+		options: { pollInterval: 1 },
+	});
+	await arca('arcaAutomation:automation:run', {
+		resource: 'automation',
+		operation: 'run',
+		automationName: 'create-cert-dev',
+		automationParams: JSON.stringify({ alias: 'facturacion' }),
+		waitForCompletion: true,
+		options: { pollInterval: 1 },
+	});
+	await arca('arcaAutomation:automation:run', {
+		resource: 'automation',
+		operation: 'run',
+		automationName: 'list-sales-points',
+		automationParams: '{}',
+		waitForCompletion: true,
+		options: { pollInterval: 1 },
+	});
 	// Web Service → Get Access Ticket, Call (twice: the ticket reused from static data), Get Last Request XML
 	const staticData: IDataObject = {};
 	const ws = async (op: string, parameters: IDataObject) => {
-		const output = await runArca({ parameters: { resource: 'webService', environment: 'dev', options: {}, ...parameters }, items: [{ json: {} }], credentials: arcaCredentials, staticData });
+		const output = await runArca({
+			parameters: { resource: 'webService', environment: 'dev', options: {}, ...parameters },
+			items: [{ json: {} }],
+			credentials: arcaCredentials,
+			staticData,
+		});
 		record(op, output);
 		return output;
 	};
 	const cuit = arcaCredentials.arcaLogin.cuit;
-	await ws('arcaAutomation:webService:getAccessTicket', { operation: 'getAccessTicket', service: 'wsfe', source: 'afipSdk', taxpayerCuit: cuit });
-	const lastInvoice = { operation: 'call', call: 'FECompUltimoAutorizado', ptoVta: 1, cbteTipo: 11, ticketSource: 'afipSdk', taxpayerCuit: cuit };
+	await ws('arcaAutomation:webService:getAccessTicket', {
+		operation: 'getAccessTicket',
+		service: 'wsfe',
+		source: 'afipSdk',
+		taxpayerCuit: cuit,
+	});
+	const lastInvoice = {
+		operation: 'call',
+		call: 'FECompUltimoAutorizado',
+		ptoVta: 1,
+		cbteTipo: 11,
+		ticketSource: 'afipSdk',
+		taxpayerCuit: cuit,
+	};
 	await ws('arcaAutomation:webService:call', lastInvoice);
 	expect((await ws('arcaAutomation:webService:call', lastInvoice))[0].json.ticket).toMatchObject({ reused: true });
 	await ws('arcaAutomation:webService:call', { operation: 'call', call: 'FEDummy' });
 	await ws('arcaAutomation:webService:getLastRequestXml', { operation: 'getLastRequestXml' });
-	record('arcaAutomation:error', await runArca({ parameters: { resource: 'automation', operation: 'getResult', automationId: 'no-such-id', waitForCompletion: false, options: {} }, credentials: { afipSdkApi: { accessToken: 'wrong-token', baseUrl: afipSdk.baseUrl } }, continueOnFail: true }), true);
-	await arca('arcaAutomation:automation:getResult', { resource: 'automation', operation: 'getResult', automationId: started[0].json.automationId, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } });
+	record(
+		'arcaAutomation:error',
+		await runArca({
+			parameters: { resource: 'automation', operation: 'getResult', automationId: 'no-such-id', waitForCompletion: false, options: {} },
+			credentials: { afipSdkApi: { accessToken: 'wrong-token', baseUrl: afipSdk.baseUrl } },
+			continueOnFail: true,
+		}),
+		true,
+	);
+	await arca('arcaAutomation:automation:getResult', {
+		resource: 'automation',
+		operation: 'getResult',
+		automationId: started[0].json.automationId,
+		waitForCompletion: true,
+		options: { pollInterval: 1, timeout: 30 },
+	});
 
 	// Firmador (simulator + real OpenSSH)
 	const app = firmador.apps[0];
 	const firmadorCredentials = {
 		firmadorApi: { baseUrl: firmador.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat },
-		firmadorSftp: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder, signedFolder },
+		firmadorSftp: {
+			host: sshd.host,
+			port: sshd.port,
+			username: sshd.username,
+			privateKey: sshd.privateKey,
+			hostKeyFingerprint: sshd.hostKeyFingerprint,
+			uploadFolder,
+			signedFolder,
+		},
 	};
 	const fir = async (op: string, parameters: IDataObject, items: INodeExecutionData[], continueOnFail = false) => {
 		const output = await runFirmador({ parameters, items, credentials: firmadorCredentials, continueOnFail });
 		record(op, output, continueOnFail);
 		return output;
 	};
-	const sign = ({ waitForCompletion, ...options }: IDataObject) => ({ resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, waitForCompletion: waitForCompletion === true, options });
+	const sign = ({ waitForCompletion, ...options }: IDataObject) => ({
+		resource: 'document',
+		operation: 'sign',
+		binaryPropertyName: 'data',
+		fileName: '',
+		signerCuil: CUIL,
+		companyCuit: CUIT,
+		reason: 'Conforme',
+		visible: false,
+		waitForCompletion: waitForCompletion === true,
+		options,
+	});
 	const wait = { waitForCompletion: true, pollInterval: 1, timeout: 30 };
-	const signed = await fir('firmador:document:sign', sign(wait), [{ json: {}, binary: { data: memoryBinary(pdf('docs 1'), 'docs-1.pdf') } }]);
-	const unwaited = await fir('firmador:document:sign', sign({ batch: true }), [{ json: {}, binary: { data: memoryBinary(pdf('docs 2'), 'docs-2.pdf') } }]);
+	const signed = await fir('firmador:document:sign', sign(wait), [
+		{ json: {}, binary: { data: memoryBinary(pdf('docs 1'), 'docs-1.pdf') } },
+	]);
+	const unwaited = await fir('firmador:document:sign', sign({ batch: true }), [
+		{ json: {}, binary: { data: memoryBinary(pdf('docs 2'), 'docs-2.pdf') } },
+	]);
 	// bad input with Continue On Fail: error items (firmador-bad-input.json)
 	await fir('firmador:document:sign', sign({}), [{ json: {}, binary: { data: memoryBinary(Buffer.from('not a pdf'), 'x.pdf') } }], true);
-	await fir('firmador:request:getStatus', { resource: 'request', operation: 'getStatus', sessionIds: `${signed[0].json.sessionId}, ${unwaited[0].json.sessionId}`, options: {} }, [{ json: {} }]);
+	await fir(
+		'firmador:request:getStatus',
+		{ resource: 'request', operation: 'getStatus', sessionIds: `${signed[0].json.sessionId}, ${unwaited[0].json.sessionId}`, options: {} },
+		[{ json: {} }],
+	);
 	// code 1 (statusReason), and ids refused with a 204 phrase (reasonPhrase, Continue On Fail)
 	firmador.control.setNextOutcome(1);
-	const expired = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('expired').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: {} }, [{ json: {} }]);
+	const expired = await fir(
+		'firmador:hash:sign',
+		{
+			resource: 'hash',
+			operation: 'sign',
+			hashSource: 'field',
+			hash: createHash('sha1').update('expired').digest('hex'),
+			signerCuil: CUIL,
+			companyCuit: CUIT,
+			options: {},
+		},
+		[{ json: {} }],
+	);
 	firmador.control.setNextOutcome(4);
-	await fir('firmador:request:getStatus', { resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} }, [{ json: {} }]);
+	await fir(
+		'firmador:request:getStatus',
+		{ resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} },
+		[{ json: {} }],
+	);
 	firmador.control.inject('noContentPhrase', 1, '/api/EstadoSolicitud');
-	await fir('firmador:request:getStatus', { resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} }, [{ json: {} }], true);
+	await fir(
+		'firmador:request:getStatus',
+		{ resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} },
+		[{ json: {} }],
+		true,
+	);
 	firmador.control.inject('noContent', 1, '/api/EstadoSolicitud');
-	await fir('firmador:request:getStatus', { resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} }, [{ json: {} }]);
-	await fir('firmador:request:waitForCompletion', { resource: 'request', operation: 'waitForCompletion', sessionIds: unwaited[0].json.sessionId, options: { pollInterval: 1, timeout: 30 } }, [{ json: {} }]);
-	const down = await fir('firmador:document:downloadSigned', { resource: 'document', operation: 'downloadSigned', fileName: 'docs-1.pdf', signedFileName: '{name}', signedFolder: '', binaryPropertyName: 'data' }, [{ json: signed[0].json }]);
-	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} }, down);
-	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {} }, down);
+	await fir(
+		'firmador:request:getStatus',
+		{ resource: 'request', operation: 'getStatus', sessionIds: expired[0].json.sessionId, options: {} },
+		[{ json: {} }],
+	);
+	await fir(
+		'firmador:request:waitForCompletion',
+		{
+			resource: 'request',
+			operation: 'waitForCompletion',
+			sessionIds: unwaited[0].json.sessionId,
+			options: { pollInterval: 1, timeout: 30 },
+		},
+		[{ json: {} }],
+	);
+	const down = await fir(
+		'firmador:document:downloadSigned',
+		{
+			resource: 'document',
+			operation: 'downloadSigned',
+			fileName: 'docs-1.pdf',
+			signedFileName: '{name}',
+			signedFolder: '',
+			binaryPropertyName: 'data',
+		},
+		[{ json: signed[0].json }],
+	);
+	await fir(
+		'firmador:document:verify',
+		{ resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} },
+		down,
+	);
+	await fir(
+		'firmador:document:verify',
+		{ resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {} },
+		down,
+	);
 	const changed = appendAnnotation(Buffer.from(down[0].binary!.data.data, 'base64'));
-	await fir('firmador:document:verify', { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} }, [{ json: {}, binary: { data: memoryBinary(changed, 'changed.pdf') } }]);
-	const hashes = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('docs').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: true, options: wait }, [{ json: {} }]);
-	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
-	const pendingHash = await fir('firmador:hash:sign', { resource: 'hash', operation: 'sign', hashSource: 'field', hash: createHash('sha1').update('pending').digest('hex'), signerCuil: CUIL, companyCuit: CUIT, options: {} }, [{ json: {} }]);
-	record('firmador:error', await runFirmador({ parameters: { resource: 'hash', operation: 'getSigned', sessionId: pendingHash[0].json.sessionId, matchHash: '' }, items: [{ json: {} }], credentials: firmadorCredentials, continueOnFail: true }), true);
+	await fir(
+		'firmador:document:verify',
+		{ resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: firmador.caPem, options: {} },
+		[{ json: {}, binary: { data: memoryBinary(changed, 'changed.pdf') } }],
+	);
+	const hashes = await fir(
+		'firmador:hash:sign',
+		{
+			resource: 'hash',
+			operation: 'sign',
+			hashSource: 'field',
+			hash: createHash('sha1').update('docs').digest('hex'),
+			signerCuil: CUIL,
+			companyCuit: CUIT,
+			waitForCompletion: true,
+			options: wait,
+		},
+		[{ json: {} }],
+	);
+	await fir(
+		'firmador:hash:getSigned',
+		{ resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash },
+		hashes,
+	);
+	const pendingHash = await fir(
+		'firmador:hash:sign',
+		{
+			resource: 'hash',
+			operation: 'sign',
+			hashSource: 'field',
+			hash: createHash('sha1').update('pending').digest('hex'),
+			signerCuil: CUIL,
+			companyCuit: CUIT,
+			options: {},
+		},
+		[{ json: {} }],
+	);
+	record(
+		'firmador:error',
+		await runFirmador({
+			parameters: { resource: 'hash', operation: 'getSigned', sessionId: pendingHash[0].json.sessionId, matchHash: '' },
+			items: [{ json: {} }],
+			credentials: firmadorCredentials,
+			continueOnFail: true,
+		}),
+		true,
+	);
 	firmador.control.configure({ detailWithSignature: 'Firmado con observaciones' });
-	await fir('firmador:hash:getSigned', { resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash }, hashes);
+	await fir(
+		'firmador:hash:getSigned',
+		{ resource: 'hash', operation: 'getSigned', sessionId: hashes[0].json.sessionId, matchHash: hashes[0].json.hash },
+		hashes,
+	);
 	firmador.control.configure({ detailWithSignature: '' });
-	const xml = await fir('firmador:xml:sign', { resource: 'xml', operation: 'sign', xmlSource: 'field', xml: '<factura><n>1</n></factura>', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', waitForCompletion: true, options: wait }, [{ json: {} }]);
-	await fir('firmador:xml:getSigned', { resource: 'xml', operation: 'getSigned', sessionId: xml[0].json.sessionId, matchHash: xml[0].json.hash, asBinary: true, binaryPropertyName: 'data' }, xml);
+	const xml = await fir(
+		'firmador:xml:sign',
+		{
+			resource: 'xml',
+			operation: 'sign',
+			xmlSource: 'field',
+			xml: '<factura><n>1</n></factura>',
+			signerCuil: CUIL,
+			companyCuit: CUIT,
+			reason: 'Conforme',
+			waitForCompletion: true,
+			options: wait,
+		},
+		[{ json: {} }],
+	);
+	await fir(
+		'firmador:xml:getSigned',
+		{
+			resource: 'xml',
+			operation: 'getSigned',
+			sessionId: xml[0].json.sessionId,
+			matchHash: xml[0].json.hash,
+			asBinary: true,
+			binaryPropertyName: 'data',
+		},
+		xml,
+	);
 
 	// DigiCert Code Signing
-	execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:3072', '-nodes', '-keyout', path.join(csrDir, 'k.key'), '-out', path.join(csrDir, 'c.csr'), '-subj', '/O=Example Corp/CN=Example Corp'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		[
+			'req',
+			'-new',
+			'-newkey',
+			'rsa:3072',
+			'-nodes',
+			'-keyout',
+			path.join(csrDir, 'k.key'),
+			'-out',
+			path.join(csrDir, 'c.csr'),
+			'-subj',
+			'/O=Example Corp/CN=Example Corp',
+		],
+		{ stdio: 'pipe' },
+	);
 	const csr = readFileSync(path.join(csrDir, 'c.csr'), 'utf8');
 	const credentials: DigiCertCredentials = { apiKey: digiCert.apiKey, region: 'custom', baseUrl: digiCert.url };
 	const dc = async (op: string, parameters: IDataObject, items?: INodeExecutionData[]) => {
@@ -326,40 +579,152 @@ beforeAll(async () => {
 		return output;
 	};
 	const create = (extra: IDataObject) => ({
-		resource: 'order', operation: 'create', product: 'code_signing',
-		organization: { __rl: true, mode: 'id', value: '123456' }, container: { __rl: true, mode: 'id', value: '765432' },
-		csrSource: 'text', csr, validityUnit: 'years', validityYears: 1, alternativeOrderId: '', ...extra,
+		resource: 'order',
+		operation: 'create',
+		product: 'code_signing',
+		organization: { __rl: true, mode: 'id', value: '123456' },
+		container: { __rl: true, mode: 'id', value: '765432' },
+		csrSource: 'text',
+		csr,
+		validityUnit: 'years',
+		validityYears: 1,
+		alternativeOrderId: '',
+		...extra,
 	});
-	record('digiCertCodeSigning:error', (await runDigiCertNode({ digiCert: tuning, credentials, continueOnFail: true, parameters: { resource: 'order', operation: 'get', orderId: '424242' } })).output, true);
-	const issued = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
+	record(
+		'digiCertCodeSigning:error',
+		(
+			await runDigiCertNode({
+				digiCert: tuning,
+				credentials,
+				continueOnFail: true,
+				parameters: { resource: 'order', operation: 'get', orderId: '424242' },
+			})
+		).output,
+		true,
+	);
+	const issued = await dc(
+		'digiCertCodeSigning:order:create',
+		create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }),
+	);
 	await dc('digiCertCodeSigning:order:create', create({ additionalFields: {}, waitForCompletion: false }));
 	await dc('digiCertCodeSigning:order:get', { resource: 'order', operation: 'get', orderId: String(issued[0].json.orderId) });
 	digiCert.control.seedOrder({ status: 'issued', validTill: new Date(Date.now() + 20 * DAY).toISOString().slice(0, 10) });
-	const many = await dc('digiCertCodeSigning:order:getMany', { resource: 'order', operation: 'getMany', returnAll: true, filters: { status: 'issued', expiresWithinDays: 60 } });
-	await dc('digiCertCodeSigning:order:renew', { resource: 'order', operation: 'renew', orderId: String(many[0].json.orderId), csrSource: 'none', validityUnit: 'years', validityYears: 1, alternativeOrderId: '', additionalFields: {}, waitForCompletion: false });
-	await dc('digiCertCodeSigning:certificate:download', { resource: 'certificate', operation: 'download', downloadBy: 'certificate', certificateId: String(issued[0].json.certificateId), format: 'pem_all', binaryPropertyName: 'certificate' });
-	const requests = await dc('digiCertCodeSigning:request:getMany', { resource: 'request', operation: 'getMany', returnAll: true, requestFilters: { status: 'pending' } });
-	await dc('digiCertCodeSigning:request:approve', { resource: 'request', operation: 'approve', requestId: String(requests[0].json.id ?? requests[0].json.requestId), comment: 'ok' });
-	const revocable = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
-	await dc('digiCertCodeSigning:certificate:revoke', { resource: 'certificate', operation: 'revoke', certificateId: String(revocable[0].json.certificateId), confirmRevocation: true, comments: 'key compromised', skipApproval: false });
-	const revokedAtOnce = await dc('digiCertCodeSigning:order:create', create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }));
-	await dc('digiCertCodeSigning:certificate:revoke', { resource: 'certificate', operation: 'revoke', certificateId: String(revokedAtOnce[0].json.certificateId), confirmRevocation: true, comments: 'key compromised', skipApproval: true });
+	const many = await dc('digiCertCodeSigning:order:getMany', {
+		resource: 'order',
+		operation: 'getMany',
+		returnAll: true,
+		filters: { status: 'issued', expiresWithinDays: 60 },
+	});
+	await dc('digiCertCodeSigning:order:renew', {
+		resource: 'order',
+		operation: 'renew',
+		orderId: String(many[0].json.orderId),
+		csrSource: 'none',
+		validityUnit: 'years',
+		validityYears: 1,
+		alternativeOrderId: '',
+		additionalFields: {},
+		waitForCompletion: false,
+	});
+	await dc('digiCertCodeSigning:certificate:download', {
+		resource: 'certificate',
+		operation: 'download',
+		downloadBy: 'certificate',
+		certificateId: String(issued[0].json.certificateId),
+		format: 'pem_all',
+		binaryPropertyName: 'certificate',
+	});
+	const requests = await dc('digiCertCodeSigning:request:getMany', {
+		resource: 'request',
+		operation: 'getMany',
+		returnAll: true,
+		requestFilters: { status: 'pending' },
+	});
+	await dc('digiCertCodeSigning:request:approve', {
+		resource: 'request',
+		operation: 'approve',
+		requestId: String(requests[0].json.id ?? requests[0].json.requestId),
+		comment: 'ok',
+	});
+	const revocable = await dc(
+		'digiCertCodeSigning:order:create',
+		create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }),
+	);
+	await dc('digiCertCodeSigning:certificate:revoke', {
+		resource: 'certificate',
+		operation: 'revoke',
+		certificateId: String(revocable[0].json.certificateId),
+		confirmRevocation: true,
+		comments: 'key compromised',
+		skipApproval: false,
+	});
+	const revokedAtOnce = await dc(
+		'digiCertCodeSigning:order:create',
+		create({ additionalFields: { skipApproval: true }, waitForCompletion: true, options: { pollInterval: 1, timeout: 60 } }),
+	);
+	await dc('digiCertCodeSigning:certificate:revoke', {
+		resource: 'certificate',
+		operation: 'revoke',
+		certificateId: String(revokedAtOnce[0].json.certificateId),
+		confirmRevocation: true,
+		comments: 'key compromised',
+		skipApproval: true,
+	});
 	// the rest of the operations, so every one has its output keys in test/surface.json
-	await dc('digiCertCodeSigning:order:reissue', { resource: 'order', operation: 'reissue', orderId: String(issued[0].json.orderId), csrSource: 'text', csr, reissueOptions: { skipApproval: true }, waitForCompletion: false });
+	await dc('digiCertCodeSigning:order:reissue', {
+		resource: 'order',
+		operation: 'reissue',
+		orderId: String(issued[0].json.orderId),
+		csrSource: 'text',
+		csr,
+		reissueOptions: { skipApproval: true },
+		waitForCompletion: false,
+	});
 	const referenced = digiCert.control.seedOrder({ status: 'pending', alternativeOrderId: 'docs-ref-1' });
-	await dc('digiCertCodeSigning:order:findByReference', { resource: 'order', operation: 'findByReference', alternativeOrderId: 'docs-ref-1' });
-	await dc('digiCertCodeSigning:order:findByReference', { resource: 'order', operation: 'findByReference', alternativeOrderId: 'docs-no-such-ref' });
-	await dc('digiCertCodeSigning:order:cancel', { resource: 'order', operation: 'cancel', orderId: String(referenced.id), note: 'duplicate' });
+	await dc('digiCertCodeSigning:order:findByReference', {
+		resource: 'order',
+		operation: 'findByReference',
+		alternativeOrderId: 'docs-ref-1',
+	});
+	await dc('digiCertCodeSigning:order:findByReference', {
+		resource: 'order',
+		operation: 'findByReference',
+		alternativeOrderId: 'docs-no-such-ref',
+	});
+	await dc('digiCertCodeSigning:order:cancel', {
+		resource: 'order',
+		operation: 'cancel',
+		orderId: String(referenced.id),
+		note: 'duplicate',
+	});
 	const toReject = await dc('digiCertCodeSigning:order:create', create({ additionalFields: {}, waitForCompletion: false }));
-	await dc('digiCertCodeSigning:request:reject', { resource: 'request', operation: 'reject', requestId: String((toReject[0].json.requestIds as number[])[0]), comment: 'not ours' });
+	await dc('digiCertCodeSigning:request:reject', {
+		resource: 'request',
+		operation: 'reject',
+		requestId: String((toReject[0].json.requestIds as number[])[0]),
+		comment: 'not ours',
+	});
 
 	// Certificate Trigger: Renewal Due (DigiCert and PEM, also the test sample) and Order Status Changed
 	const trigger = (parameters: IDataObject, mode: 'trigger' | 'manual' = 'trigger') =>
-		new PollHarness(new CertificateTrigger(), { parameters, mode, credentials: { digiCertApi: { apiKey: digiCert.apiKey, region: 'custom', baseUrl: digiCert.url } }, digiCert: tuning });
+		new PollHarness(new CertificateTrigger(), {
+			parameters,
+			mode,
+			credentials: { digiCertApi: { apiKey: digiCert.apiKey, region: 'custom', baseUrl: digiCert.url } },
+			digiCert: tuning,
+		});
 	const due = ca.issue({ subject: '/CN=due.example', days: 365, notBefore: new Date(Date.now() - 300 * DAY) });
 	const renewal = {
-		event: 'renewalDue', includeDigiCert: true, includePem: true, product: '', container: { __rl: true, mode: 'list', value: '' },
-		pemCertificates: { certificate: [{ label: 'facturacion', pem: due.certPem }] }, policy: 'daysBefore', daysBefore: 400, options: {},
+		event: 'renewalDue',
+		includeDigiCert: true,
+		includePem: true,
+		product: '',
+		container: { __rl: true, mode: 'list', value: '' },
+		pemCertificates: { certificate: [{ label: 'facturacion', pem: due.certPem }] },
+		policy: 'daysBefore',
+		daysBefore: 400,
+		options: {},
 	};
 	record('certificateTrigger:renewalDue', await trigger(renewal).pollItems());
 	record('certificateTrigger:renewalDue', await trigger(renewal, 'manual').pollItems());
@@ -380,73 +745,88 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('examples/*.json', () => {
-	test('the references are found at all (the patterns match the examples\' expressions and notes)', () => {
+	test("the references are found at all (the patterns match the examples' expressions and notes)", () => {
 		const all = EXAMPLES.flatMap((e) => e.workflow.nodes.flatMap((n) => strings(n.parameters ?? {})));
 		expect(all.flatMap(jsonRefs).length).toBeGreaterThanOrEqual(25);
 		expect(all.flatMap(namedRefs).length).toBeGreaterThanOrEqual(8);
-		expect(EXAMPLES.every((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && backticked(String(n.parameters?.content)).length > 0))).toBe(true);
+		expect(
+			EXAMPLES.every((e) =>
+				e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && backticked(String(n.parameters?.content)).length > 0),
+			),
+		).toBe(true);
 	});
 
-	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))('%s: every $json reference names a field its source node outputs', (_file, workflow) => {
-		const problems: string[] = [];
-		for (const node of workflow.nodes) {
-			if (node.type === 'n8n-nodes-base.stickyNote') continue;
-			for (const text of strings(node.parameters ?? {}).filter((s) => s.startsWith('='))) {
-				for (const ref of jsonRefs(text)) {
-					const sources = sourcesOf(workflow, node.name);
-					const answers = sources.map((source) => outputs(source, ref));
-					if (sources.length === 0) problems.push(`${node.name}: $json.${ref} but nothing feeds the node`);
-					else if (!answers.includes(true)) problems.push(`${node.name}: $json.${ref} — ${answers.join('; ')}`);
-				}
-				for (const [name, ref] of namedRefs(text)) {
-					const source = workflow.nodes.find((n) => n.name === name);
-					const answer = source ? outputs(source, ref) : `no node "${name}"`;
-					if (answer !== true) problems.push(`${node.name}: $('${name}').item.json.${ref} — ${answer}`);
+	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))(
+		'%s: every $json reference names a field its source node outputs',
+		(_file, workflow) => {
+			const problems: string[] = [];
+			for (const node of workflow.nodes) {
+				if (node.type === 'n8n-nodes-base.stickyNote') continue;
+				for (const text of strings(node.parameters ?? {}).filter((s) => s.startsWith('='))) {
+					for (const ref of jsonRefs(text)) {
+						const sources = sourcesOf(workflow, node.name);
+						const answers = sources.map((source) => outputs(source, ref));
+						if (sources.length === 0) problems.push(`${node.name}: $json.${ref} but nothing feeds the node`);
+						else if (!answers.includes(true)) problems.push(`${node.name}: $json.${ref} — ${answers.join('; ')}`);
+					}
+					for (const [name, ref] of namedRefs(text)) {
+						const source = workflow.nodes.find((n) => n.name === name);
+						const answer = source ? outputs(source, ref) : `no node "${name}"`;
+						if (answer !== true) problems.push(`${node.name}: $('${name}').item.json.${ref} — ${answer}`);
+					}
 				}
 			}
-		}
-		expect(problems).toEqual([]);
-	});
+			expect(problems).toEqual([]);
+		},
+	);
 
-	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))('%s: every name a sticky note quotes is one its node outputs', (_file, workflow) => {
-		const packageNodes = workflow.nodes.filter((n) => operationOf(n));
-		// a note names fields as the user sees them on the JSON tab: dotted paths from the top, binary fields, or a value shown (`status: signed`, all `OK`)
-		const named = (s: Seen, name: string, value = name) => s.paths.has(name) || s.binary.has(name) || s.values.has(value);
-		// outside "Look at": anything the workflow outputs, or a value/field it sets
-		/** Quoted in a note's prose, not as a field: ARCA's error codes. */
-		const NOT_FIELDS = new Set(['coe.alreadyAuthenticated']);
-		const anywhere = (name: string) =>
-			NOT_FIELDS.has(name) ||
-			packageNodes.some((n) => seen.has(operationOf(n)!) && (named(seen.get(operationOf(n)!)!, name) || seen.get(operationOf(n)!)!.values.has(name))) ||
-			workflow.nodes.some((n) => strings(n.parameters ?? {}).some((s) => s === name || new RegExp(`(^|[^\\w])${name}\\s*:`).test(s)));
-		const problems: string[] = [];
-		for (const note of workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote')) {
-			const content = String(note.parameters?.content ?? '');
-			const lookAt = content.indexOf('**Look at:**');
-			// `*Node Name*` markers of this workflow's nodes, in order
-			const markers = [...content.matchAll(/(?<!\*)\*([^*\n]+)\*(?!\*)/g)]
-				.filter((m) => workflow.nodes.some((n) => n.name === m[1]))
-				.map((m) => ({ at: m.index!, node: workflow.nodes.find((n) => n.name === m[1])! }));
-			for (const m of content.matchAll(/`([^`\n]+)`/g)) {
-				const name = quotedName(m[1]);
-				if (!name) continue;
-				const inLookAt = lookAt >= 0 && m.index! > lookAt && !content.slice(lookAt, m.index!).includes('\n\n');
-				if (!inLookAt) {
-					if (!anywhere(name)) problems.push(`"${m[1]}" (outside Look at): nothing in the workflow outputs or sets it`);
-					continue;
+	test.each(EXAMPLES.map((e) => [e.file, e.workflow] as const))(
+		'%s: every name a sticky note quotes is one its node outputs',
+		(_file, workflow) => {
+			const packageNodes = workflow.nodes.filter((n) => operationOf(n));
+			// a note names fields as the user sees them on the JSON tab: dotted paths from the top, binary fields, or a value shown (`status: signed`, all `OK`)
+			const named = (s: Seen, name: string, value = name) => s.paths.has(name) || s.binary.has(name) || s.values.has(value);
+			// outside "Look at": anything the workflow outputs, or a value/field it sets
+			/** Quoted in a note's prose, not as a field: ARCA's error codes. */
+			const NOT_FIELDS = new Set(['coe.alreadyAuthenticated']);
+			const anywhere = (name: string) =>
+				NOT_FIELDS.has(name) ||
+				packageNodes.some(
+					(n) => seen.has(operationOf(n)!) && (named(seen.get(operationOf(n)!)!, name) || seen.get(operationOf(n)!)!.values.has(name)),
+				) ||
+				workflow.nodes.some((n) => strings(n.parameters ?? {}).some((s) => s === name || new RegExp(`(^|[^\\w])${name}\\s*:`).test(s)));
+			const problems: string[] = [];
+			for (const note of workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote')) {
+				const content = String(note.parameters?.content ?? '');
+				const lookAt = content.indexOf('**Look at:**');
+				// `*Node Name*` markers of this workflow's nodes, in order
+				const markers = [...content.matchAll(/(?<!\*)\*([^*\n]+)\*(?!\*)/g)]
+					.filter((m) => workflow.nodes.some((n) => n.name === m[1]))
+					.map((m) => ({ at: m.index!, node: workflow.nodes.find((n) => n.name === m[1])! }));
+				for (const m of content.matchAll(/`([^`\n]+)`/g)) {
+					const name = quotedName(m[1]);
+					if (!name) continue;
+					const inLookAt = lookAt >= 0 && m.index! > lookAt && !content.slice(lookAt, m.index!).includes('\n\n');
+					if (!inLookAt) {
+						if (!anywhere(name)) problems.push(`"${m[1]}" (outside Look at): nothing in the workflow outputs or sets it`);
+						continue;
+					}
+					const marker = markers.filter((k) => k.at > lookAt && k.at < m.index!).at(-1);
+					const about = marker && operationOf(marker.node) ? [marker.node] : packageNodes;
+					// "`signatures[0]`: `signerName`, `cuil`" — names after "`parent`:" in the same phrase are the parent's children
+					const phrase = content
+						.slice(0, m.index!)
+						.split(/\. |→|;/)
+						.at(-1)!;
+					const parent = [...phrase.matchAll(/`([^`\n]+)`:\s/g)].map((p) => quotedName(p[1])).at(-1);
+					const full = parent ? `${parent}.${name}` : name;
+					if (!about.some((n) => seen.has(operationOf(n)!) && named(seen.get(operationOf(n)!)!, full, name)))
+						problems.push(`"${m[1]}" (${full}) about ${about.map((n) => `${n.name} (${operationOf(n)})`).join(', ')}: not in its output`);
 				}
-				const marker = markers.filter((k) => k.at > lookAt && k.at < m.index!).at(-1);
-				const about = marker && operationOf(marker.node) ? [marker.node] : packageNodes;
-				// "`signatures[0]`: `signerName`, `cuil`" — names after "`parent`:" in the same phrase are the parent's children
-				const phrase = content.slice(0, m.index!).split(/\. |→|;/).at(-1)!;
-				const parent = [...phrase.matchAll(/`([^`\n]+)`:\s/g)].map((p) => quotedName(p[1])).at(-1);
-				const full = parent ? `${parent}.${name}` : name;
-				if (!about.some((n) => seen.has(operationOf(n)!) && named(seen.get(operationOf(n)!)!, full, name)))
-					problems.push(`"${m[1]}" (${full}) about ${about.map((n) => `${n.name} (${operationOf(n)})`).join(', ')}: not in its output`);
 			}
-		}
-		expect(problems).toEqual([]);
-	});
+			expect(problems).toEqual([]);
+		},
+	);
 });
 
 describe('README.md', () => {
@@ -467,13 +847,43 @@ describe('README.md', () => {
 
 	/** Each passage of the README that lists an operation's output, and the operation. */
 	const passages: Array<[string, string, () => string[]]> = [
-		['ARCA Certificate → Create JSON', 'arcaAutomation:certificate:create', () => braceNames(between('### Certificate → Create', '### Web Service → Authorize').split('```json')[1].split('```')[0].replace(/"(\w+)"\s*:/g, '$1:'))],
-		['ARCA Certificate → Create: privateKeyPem and binaries', 'arcaAutomation:certificate:create', () => ['certificate', 'privateKey', 'privateKeyPem', 'certificate.notAfter']],
+		[
+			'ARCA Certificate → Create JSON',
+			'arcaAutomation:certificate:create',
+			() =>
+				braceNames(
+					between('### Certificate → Create', '### Web Service → Authorize')
+						.split('```json')[1]
+						.split('```')[0]
+						.replace(/"(\w+)"\s*:/g, '$1:'),
+				),
+		],
+		[
+			'ARCA Certificate → Create: privateKeyPem and binaries',
+			'arcaAutomation:certificate:create',
+			() => ['certificate', 'privateKey', 'privateKeyPem', 'certificate.notAfter'],
+		],
 		['ARCA Wait off', 'arcaAutomation:certificate:create', () => braceNames(between('With Wait off, the node returns', 'at once.'))],
-		['ARCA Web Service → Authorize', 'arcaAutomation:webService:authorize', () => braceNames(between('### Web Service → Authorize', '### Web Service → Get Access Ticket').split('Output:')[1])],
-		['ARCA Web Service → Get Access Ticket', 'arcaAutomation:webService:getAccessTicket', () => braceNames(between('### Web Service → Get Access Ticket', '### Web Service → Call').split('Output: `')[1].split('`')[0])],
-		['ARCA Web Service → Call', 'arcaAutomation:webService:call', () => braceNames(between('### Web Service → Call', '### Web Service → Get Last Request XML').split('Output: `')[1].split('`')[0])],
-		['ARCA Automation → Run', 'arcaAutomation:automation:run', () => braceNames(between('### Automation → Run', '### Automation → Get Result').split('Output:')[1].split('—')[0])],
+		[
+			'ARCA Web Service → Authorize',
+			'arcaAutomation:webService:authorize',
+			() => braceNames(between('### Web Service → Authorize', '### Web Service → Get Access Ticket').split('Output:')[1]),
+		],
+		[
+			'ARCA Web Service → Get Access Ticket',
+			'arcaAutomation:webService:getAccessTicket',
+			() => braceNames(between('### Web Service → Get Access Ticket', '### Web Service → Call').split('Output: `')[1].split('`')[0]),
+		],
+		[
+			'ARCA Web Service → Call',
+			'arcaAutomation:webService:call',
+			() => braceNames(between('### Web Service → Call', '### Web Service → Get Last Request XML').split('Output: `')[1].split('`')[0]),
+		],
+		[
+			'ARCA Automation → Run',
+			'arcaAutomation:automation:run',
+			() => braceNames(between('### Automation → Run', '### Automation → Get Result').split('Output:')[1].split('—')[0]),
+		],
 		...(
 			[
 				['Document → Sign', 'firmador:document:sign', 'Output per item:'],
@@ -490,14 +900,44 @@ describe('README.md', () => {
 			() => {
 				const line = README.split('\n').find((l) => l.startsWith(`| ${row} |`));
 				expect(line).toBeDefined();
-				return backticked(line!.split(marker)[1].split('|')[0]).map(quotedName).filter((n): n is string => !!n);
+				return backticked(line!.split(marker)[1].split('|')[0])
+					.map(quotedName)
+					.filter((n): n is string => !!n);
 			},
 		]),
-		['Firmador Document → Verify output', 'firmador:document:verify', () => backticked(between('Output per item (the input', 'What **valid** means')).map(quotedName).filter((n): n is string => !!n)],
+		[
+			'Firmador Document → Verify output',
+			'firmador:document:verify',
+			() =>
+				backticked(between('Output per item (the input', 'What **valid** means'))
+					.map(quotedName)
+					.filter((n): n is string => !!n),
+		],
 		// The field names of "One order shape" (the values in parentheses are not names).
-		['DigiCert normalised order output', 'digiCertCodeSigning:order:get', () => backticked(between('carry the same fields:', '\n\n').replace(/\([^()]*\)/g, ''))],
-		['DigiCert Order → Create output', 'digiCertCodeSigning:order:create', () => braceNames(between('#### Create', '#### Renew').split('```json')[1].split('```')[0].replace(/"(\w+)"\s*:/g, '$1:'))],
-		['DigiCert Certificate → Revoke output', 'digiCertCodeSigning:certificate:revoke', () => backticked(between('#### Revoke', '```')).map(quotedName).filter((n): n is string => !!n && !['approved', 'pending'].includes(n))],
+		[
+			'DigiCert normalised order output',
+			'digiCertCodeSigning:order:get',
+			() => backticked(between('carry the same fields:', '\n\n').replace(/\([^()]*\)/g, '')),
+		],
+		[
+			'DigiCert Order → Create output',
+			'digiCertCodeSigning:order:create',
+			() =>
+				braceNames(
+					between('#### Create', '#### Renew')
+						.split('```json')[1]
+						.split('```')[0]
+						.replace(/"(\w+)"\s*:/g, '$1:'),
+				),
+		],
+		[
+			'DigiCert Certificate → Revoke output',
+			'digiCertCodeSigning:certificate:revoke',
+			() =>
+				backticked(between('#### Revoke', '```'))
+					.map(quotedName)
+					.filter((n): n is string => !!n && !['approved', 'pending'].includes(n)),
+		],
 		['DigiCert Certificate → Download file field', 'digiCertCodeSigning:certificate:download', () => ['certificate']],
 		[
 			'Certificate Trigger Renewal Due table',
@@ -510,11 +950,41 @@ describe('README.md', () => {
 					.map(quotedName)
 					.filter((n): n is string => !!n),
 		],
-		['ARCA error items', 'arcaAutomation:error', () => backticked(between('With **Settings → On Error → Continue**, each failing item becomes an output item with', 'the other items go on.')).map(quotedName).filter((n): n is string => !!n)],
-		['Firmador error detail', 'firmador:error', () => backticked(between('A non-empty `DetalleError` in HashFirmado/XmlFirmado is an item error too', '.')).map(quotedName).filter((n): n is string => !!n)],
-		['DigiCert error items', 'digiCertCodeSigning:error', () => backticked(between('*Continue On Fail* the error item also carries', '\n')).map(quotedName).filter((n): n is string => !!n)],
+		[
+			'ARCA error items',
+			'arcaAutomation:error',
+			() =>
+				backticked(
+					between('With **Settings → On Error → Continue**, each failing item becomes an output item with', 'the other items go on.'),
+				)
+					.map(quotedName)
+					.filter((n): n is string => !!n),
+		],
+		[
+			'Firmador error detail',
+			'firmador:error',
+			() =>
+				backticked(between('A non-empty `DetalleError` in HashFirmado/XmlFirmado is an item error too', '.'))
+					.map(quotedName)
+					.filter((n): n is string => !!n),
+		],
+		[
+			'DigiCert error items',
+			'digiCertCodeSigning:error',
+			() =>
+				backticked(between('*Continue On Fail* the error item also carries', '\n'))
+					.map(quotedName)
+					.filter((n): n is string => !!n),
+		],
 		['Certificate Trigger test sample', 'certificateTrigger:renewalDue', () => ['sample', 'due']],
-		['Certificate Trigger Order Status Changed', 'certificateTrigger:orderStatusChanged', () => braceNames(between('### Event "Order Status Changed"', '### Fetch Test Event').split('`{event')[1].replace(/^/, '{event').split('`')[0])],
+		[
+			'Certificate Trigger Order Status Changed',
+			'certificateTrigger:orderStatusChanged',
+			() =>
+				braceNames(
+					between('### Event "Order Status Changed"', '### Fetch Test Event').split('`{event')[1].replace(/^/, '{event').split('`')[0],
+				),
+		],
 	];
 
 	/** Names a passage quotes that no run here produces, each with why the README is still right. */
@@ -525,7 +995,10 @@ describe('README.md', () => {
 			timestamp: 'a `kind` value for document timestamps; the simulator adds none',
 		},
 		'arcaAutomation:error': { automationId: 'only "where known": an automation that started and then failed or timed out' },
-		'firmador:request:getStatus': { setting: 'a `statusFrom` value when the credential\'s Status 1 Means forces the reading (protocol/status.ts); the default reads the code' },
+		'firmador:request:getStatus': {
+			setting:
+				"a `statusFrom` value when the credential's Status 1 Means forces the reading (protocol/status.ts); the default reads the code",
+		},
 	};
 
 	test.each(passages)('%s: the names it quotes are in the output of %s', (_passage, op, names) => {
@@ -534,7 +1007,8 @@ describe('README.md', () => {
 		const quoted = names();
 		expect(quoted.length).toBeGreaterThan(0);
 		// a key at any depth (e.g. signatures[].signerName), a binary field, or a value the passage lists (statusFrom `code`)
-		const known = (name: string) => s!.paths.has(name) || s!.keys.has(name) || s!.binary.has(name) || s!.values.has(name) || name in (NOT_PRODUCED[op] ?? {});
+		const known = (name: string) =>
+			s!.paths.has(name) || s!.keys.has(name) || s!.binary.has(name) || s!.values.has(name) || name in (NOT_PRODUCED[op] ?? {});
 		expect(quoted.filter((name) => !known(name))).toEqual([]);
 	});
 
@@ -549,10 +1023,10 @@ describe('README.md', () => {
 		}
 		// the example blocks of the node sections: `Name: value · Name → Child: value`
 		for (const line of blockLines.filter((l) => l.includes(' · ') || /^[A-Z][\w ]+(→ [\w ]+)?: /.test(l)))
-				for (const part of line.split(' · ')) {
-					const name = part.split(':')[0].trim();
-					quoted.push(...name.split(' → ').map((n) => n.trim()));
-				}
+			for (const part of line.split(' · ')) {
+				const name = part.split(':')[0].trim();
+				quoted.push(...name.split(' → ').map((n) => n.trim()));
+			}
 		for (const m of README.matchAll(/\*\*([^*]+)\*\* to be on/g)) quoted.push(m[1]);
 		expect(quoted.length).toBeGreaterThan(20);
 		expect(quoted.filter((name) => !['Resource', 'Operation'].includes(name) && !names.has(name))).toEqual([]);
@@ -613,7 +1087,9 @@ describe('public surface (test/surface.json)', () => {
 
 	test('the surface is the committed one, and a node whose surface changed has a new version', () => {
 		const current = currentSurface();
-		const committed = existsSync(SURFACE_FILE) ? (JSON.parse(readFileSync(SURFACE_FILE, 'utf8')) as Surface & { frozen?: Record<string, string> }) : undefined;
+		const committed = existsSync(SURFACE_FILE)
+			? (JSON.parse(readFileSync(SURFACE_FILE, 'utf8')) as Surface & { frozen?: Record<string, string> })
+			: undefined;
 		// Each node version's surface is frozen by its hash: rewriting the file cannot change a released version.
 		const frozen: Record<string, string> = { ...(committed?.frozen ?? {}) };
 		const changedWithoutNewVersion: string[] = [];
@@ -625,13 +1101,16 @@ describe('public surface (test/surface.json)', () => {
 			else frozen[key] = hash;
 		}
 		const next = { ...current, frozen: Object.fromEntries(Object.entries(frozen).sort(([a], [b]) => a.localeCompare(b))) };
-		if (process.env.UPDATE_SURFACE === '1' && changedWithoutNewVersion.length === 0) writeFileSync(SURFACE_FILE, `${JSON.stringify(next, null, '\t')}\n`);
+		if (process.env.UPDATE_SURFACE === '1' && changedWithoutNewVersion.length === 0)
+			writeFileSync(SURFACE_FILE, `${JSON.stringify(next, null, '\t')}\n`);
 		const diff = surfaceDiff(committed ?? {}, next);
 		if (changedWithoutNewVersion.length > 0 || diff.length > 0) {
 			throw new Error(
 				`The public surface changed (${diff.length} lines):\n${diff.slice(0, 60).join('\n')}\n\n` +
 					'Names, defaults and option values are what saved workflows and credentials refer to. If the change is meant: ' +
-					(changedWithoutNewVersion.length ? `raise the version of ${changedWithoutNewVersion.join(', ')} (its surface is frozen; a new typeVersion keeps old workflows on the old behaviour), then ` : '') +
+					(changedWithoutNewVersion.length
+						? `raise the version of ${changedWithoutNewVersion.join(', ')} (its surface is frozen; a new typeVersion keeps old workflows on the old behaviour), then `
+						: '') +
 					'rewrite test/surface.json with UPDATE_SURFACE=1 npx jest test/integration/docsNames.test.ts and commit it.',
 			);
 		}

@@ -5,13 +5,15 @@
  * The node runs through its execute() (n8n-core's real HTTP + the credential's authenticate()).
  */
 import { createHash } from 'node:crypto';
-import type { ICredentialTestFunctions, INodeExecutionData } from 'n8n-workflow';
-import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { ICredentialTestFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { firmadorApiTest } from '../../nodes/Firmador/methods/credentialTest';
 import { DEFAULT_SWITCHES, startFirmadorSimulator, type FirmadorSimulator, type SwitchableOptions } from '../simulators/firmador/server';
 import { runFirmador, type Param } from '../support/nodeContext';
-import { firmadorApiTest } from '../../nodes/Firmador/methods/credentialTest';
 
 jest.setTimeout(120_000);
 
@@ -32,9 +34,22 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 	afterAll(async () => await sim?.close());
 	afterEach(() => sim.control.configure({ ...DEFAULT_SWITCHES }));
 
-	const run = async (parameters: Record<string, Param>, items: INodeExecutionData[] = [{ json: {} }], continueOnFail = true, extra: Record<string, unknown> = {}) =>
-		await runFirmador({ parameters, items, credentials: { firmadorApi: { ...api, ...extra } as never }, continueOnFail });
-	const hashSign = (hash: Param, { waitForCompletion, ...options }: Record<string, unknown> = {}) => ({ resource: 'hash', operation: 'sign', hashSource: 'field', hash, signerCuil: CUIL, companyCuit: CUIT, waitForCompletion: waitForCompletion === true, options });
+	const run = async (
+		parameters: Record<string, Param>,
+		items: INodeExecutionData[] = [{ json: {} }],
+		continueOnFail = true,
+		extra: Record<string, unknown> = {},
+	) => await runFirmador({ parameters, items, credentials: { firmadorApi: { ...api, ...extra } as never }, continueOnFail });
+	const hashSign = (hash: Param, { waitForCompletion, ...options }: Record<string, unknown> = {}) => ({
+		resource: 'hash',
+		operation: 'sign',
+		hashSource: 'field',
+		hash,
+		signerCuil: CUIL,
+		companyCuit: CUIT,
+		waitForCompletion: waitForCompletion === true,
+		options,
+	});
 	const signedSession = async (label: string) => {
 		const out = await run(hashSign(sha1(label), { waitForCompletion: true, pollInterval: 1, timeout: 30 }), [{ json: {} }], false);
 		expect(out[0].json.status).toBe('signed');
@@ -57,9 +72,13 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 	});
 
 	describe('keys in another case', () => {
-		it.each(['camel', 'lower'] as const)('%s keys: statuses, signed hashes and waits read as with the seed\'s keys', async (keyCase) => {
+		it.each(['camel', 'lower'] as const)("%s keys: statuses, signed hashes and waits read as with the seed's keys", async (keyCase) => {
 			sim.control.configure({ keyCase });
-			const signed = await run(hashSign(sha1(`case ${keyCase}`), { waitForCompletion: true, pollInterval: 1, timeout: 30 }), [{ json: {} }], false);
+			const signed = await run(
+				hashSign(sha1(`case ${keyCase}`), { waitForCompletion: true, pollInterval: 1, timeout: 30 }),
+				[{ json: {} }],
+				false,
+			);
 			expect(signed[0].json).toMatchObject({ status: 'signed', statusCode: 4, final: true });
 			const id = signed[0].json.sessionId as string;
 			const status = await run(getStatus(id));
@@ -71,15 +90,24 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 			const id = await signedSession('foreign');
 			sim.control.inject('foreignShape', 1, '/api/EstadoSolicitud');
 			const status = await run(getStatus(id));
-			expect(status[0].json.error).toBe('Firmador answered GET /api/EstadoSolicitud in an unexpected form: none of its 1 entries has SessionID (in any case); the first had Id, State');
+			expect(status[0].json.error).toBe(
+				'Firmador answered GET /api/EstadoSolicitud in an unexpected form: none of its 1 entries has SessionID (in any case); the first had Id, State',
+			);
 			sim.control.inject('foreignShape', 1, '/api/HashFirmado');
 			const signed = await run(getSigned(id));
-			expect(signed[0].json.error).toBe('Firmador answered GET /api/HashFirmado in an unexpected form: none of its 1 entries has Hash, HashFirmado or DetalleError (in any case); the first had Id, State');
+			expect(signed[0].json.error).toBe(
+				'Firmador answered GET /api/HashFirmado in an unexpected form: none of its 1 entries has Hash, HashFirmado or DetalleError (in any case); the first had Id, State',
+			);
 			expect(signed[0].json.signed).toBe(false);
 			// and a wait does not time out quietly on it
 			sim.control.inject('foreignShape', 1, '/api/EstadoSolicitud');
 			const started = Date.now();
-			const waited = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: id, options: { pollInterval: 1, timeout: 300 } });
+			const waited = await run({
+				resource: 'request',
+				operation: 'waitForCompletion',
+				sessionIds: id,
+				options: { pollInterval: 1, timeout: 300 },
+			});
 			expect(Date.now() - started).toBeLessThan(10_000);
 			expect(waited[0].json.error).toMatch(/unexpected form: none of its 1 entries has SessionID/);
 		});
@@ -97,17 +125,27 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 				const expired = await run(getStatus(id), [{ json: {} }], true, { status1Means: 'expired' });
 				expect(expired[0].json).toMatchObject({ statusCode: 1, status: 'validationExpired', final: true, statusFrom: 'setting' });
 				sim.control.hold(id, false);
-				const waited = await run({ resource: 'request', operation: 'waitForCompletion', sessionIds: id, options: { pollInterval: 1, timeout: 30 } });
+				const waited = await run({
+					resource: 'request',
+					operation: 'waitForCompletion',
+					sessionIds: id,
+					options: { pollInterval: 1, timeout: 30 },
+				});
 				expect(waited[0].json.status).toBe('signed');
 			}
 		});
-		it('Always Pending reads even the table\'s expiry text as pending', async () => {
+		it("Always Pending reads even the table's expiry text as pending", async () => {
 			sim.control.setNextOutcome(1);
 			const id = (await run(hashSign(sha1('always pending')), [{ json: {} }], false))[0].json.sessionId as string;
 			sim.control.setNextOutcome(4);
 			await run(getStatus(id)); // 0 → 1
 			const out = await run(getStatus(id), [{ json: {} }], true, { status1Means: 'pending' });
-			expect(out[0].json).toMatchObject({ statusCode: 1, status: 'pendingValidation', statusFrom: 'setting', statusMessage: 'El tiempo para validar la Solicitud ha expirado' });
+			expect(out[0].json).toMatchObject({
+				statusCode: 1,
+				status: 'pendingValidation',
+				statusFrom: 'setting',
+				statusMessage: 'El tiempo para validar la Solicitud ha expirado',
+			});
 		});
 	});
 
@@ -127,11 +165,17 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 		expect(early[0].json).toMatchObject({ signed: false, sessionId: pendingId });
 		expect(early[0].json.error).toMatch(/^Firmador reports for hash [0-9A-F]{40} of session .*: La Solicitud no ha sido validada aún/);
 		const unknown = await run(getSigned('no-such-session'));
-		expect(unknown[0].json).toMatchObject({ signed: false, error: 'Session ID no-such-session has no results: not signed yet, or not a session of this account (item 1)' });
+		expect(unknown[0].json).toMatchObject({
+			signed: false,
+			error: 'Session ID no-such-session has no results: not signed yet, or not a session of this account (item 1)',
+		});
 		expect(unknown[0].json.errorDescription).toMatch(/^Run Request → Wait for Completion first/);
 		const id = await signedSession('held hash');
 		const wrong = await run(getSigned(id, sha1('another')));
-		expect(wrong[0].json).toMatchObject({ signed: false, error: `Only Hash ${sha1('another')} is not in session ${id} (it holds ${sha1('held hash')}) (item 1)` });
+		expect(wrong[0].json).toMatchObject({
+			signed: false,
+			error: `Only Hash ${sha1('another')} is not in session ${id} (it holds ${sha1('held hash')}) (item 1)`,
+		});
 	});
 
 	it('a 400 to the status query names the SessionsID[] on the Wire setting', async () => {
@@ -139,25 +183,34 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 		sim.control.inject('status400', 1, '/api/EstadoSolicitud');
 		const out = await run(getStatus(id));
 		expect(out[0].json.error).toBe('Firmador answered HTTP 400 Bad Request: The request is invalid');
-		expect(out[0].json.errorDescription).toMatch(/switch "SessionsID\[\] on the Wire" in the Firmador API credential \(Literal Brackets ⇄ Percent-Encoded\); the credential's Test tries both/);
+		expect(out[0].json.errorDescription).toMatch(
+			/switch "SessionsID\[\] on the Wire" in the Firmador API credential \(Literal Brackets ⇄ Percent-Encoded\); the credential's Test tries both/,
+		);
 	});
 
 	describe('the request Hash bytes: the node runs against each form the server may expect', () => {
 		it.each([
 			['utf16leHex', 'utf16leHex'],
 			['raw', 'raw'],
-		] as const)('server expects %s: Hash Byte Encoding %s signs; the other form is refused with the server\'s phrase', async (server, option) => {
-			sim.control.configure({ hashEncoding: server });
-			const ok = await run(hashSign(sha1(`bytes ${server}`), { hashEncoding: option, waitForCompletion: true, pollInterval: 1, timeout: 30 }), [{ json: {} }], false);
-			expect(ok[0].json.status).toBe('signed');
-			const back = await run(getSigned(ok[0].json.sessionId as string, sha1(`bytes ${server}`)));
-			expect(back[0].json).toMatchObject({ signed: true, hash: sha1(`bytes ${server}`) });
-			const other = await run(hashSign(sha1(`bytes ${server} other`), { hashEncoding: option === 'raw' ? 'utf16leHex' : 'raw' }));
-			expect(other[0].json.error).toBe('Debe enviar el hash del archivo');
-		});
+		] as const)(
+			"server expects %s: Hash Byte Encoding %s signs; the other form is refused with the server's phrase",
+			async (server, option) => {
+				sim.control.configure({ hashEncoding: server });
+				const ok = await run(
+					hashSign(sha1(`bytes ${server}`), { hashEncoding: option, waitForCompletion: true, pollInterval: 1, timeout: 30 }),
+					[{ json: {} }],
+					false,
+				);
+				expect(ok[0].json.status).toBe('signed');
+				const back = await run(getSigned(ok[0].json.sessionId as string, sha1(`bytes ${server}`)));
+				expect(back[0].json).toMatchObject({ signed: true, hash: sha1(`bytes ${server}`) });
+				const other = await run(hashSign(sha1(`bytes ${server} other`), { hashEncoding: option === 'raw' ? 'utf16leHex' : 'raw' }));
+				expect(other[0].json.error).toBe('Debe enviar el hash del archivo');
+			},
+		);
 	});
 
-	describe('the signature\'s readings: a server that differs answers 401 until the credential says the same', () => {
+	describe("the signature's readings: a server that differs answers 401 until the credential says the same", () => {
 		const readings: Array<[SwitchableOptions, Record<string, string>]> = [
 			[{ urlEncoder: 'uriEscapeDataString' }, { urlEncoder: 'uriEscapeDataString' }],
 			[{ emptyBodyHash: 'md5OfEmpty' }, { emptyBodyHash: 'md5OfEmpty' }],
@@ -176,7 +229,13 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 	});
 
 	describe('the credential Test finds the settings the server accepts', () => {
-		const test = async (extra: Record<string, unknown> = {}) => await firmadorApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'firmador', type: 'firmadorApi', data: { ...api, ...extra } as never });
+		const test = async (extra: Record<string, unknown> = {}) =>
+			await firmadorApiTest.call({} as ICredentialTestFunctions, {
+				id: '1',
+				name: 'firmador',
+				type: 'firmadorApi',
+				data: { ...api, ...extra } as never,
+			});
 		it('with the right settings: OK in one request', async () => {
 			const before = sim.control.requests().length;
 			expect(await test()).toEqual({ status: 'OK', message: 'Firmador accepted the signature with these settings' });
@@ -187,8 +246,19 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 			[{ urlEncoder: 'uriEscapeDataString' }, 'URL Encoder = Uri.EscapeDataString (%3A)'],
 			[{ emptyBodyHash: 'md5OfEmpty' }, 'Empty Body Hash = MD5 of Empty'],
 			[{ authorizationOrder: 'signatureTimestampNonce' }, 'Authorization Field Order = AppId:Signature:Timestamp:Nonce'],
-			[{ signedUri: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty', authorizationOrder: 'timestampNonceSignature' }, 'URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty; Authorization Field Order = AppId:Timestamp:Nonce:Signature'],
-			[{ urlEncoder: 'uriEscapeDataString', signedUri: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty', authorizationOrder: 'signatureTimestampNonce' }, 'URI to Sign = Path and Query; URL Encoder = Uri.EscapeDataString (%3A); Empty Body Hash = MD5 of Empty; Authorization Field Order = AppId:Signature:Timestamp:Nonce'],
+			[
+				{ signedUri: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty', authorizationOrder: 'timestampNonceSignature' },
+				'URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty; Authorization Field Order = AppId:Timestamp:Nonce:Signature',
+			],
+			[
+				{
+					urlEncoder: 'uriEscapeDataString',
+					signedUri: 'pathAndQuery',
+					emptyBodyHash: 'md5OfEmpty',
+					authorizationOrder: 'signatureTimestampNonce',
+				},
+				'URI to Sign = Path and Query; URL Encoder = Uri.EscapeDataString (%3A); Empty Body Hash = MD5 of Empty; Authorization Field Order = AppId:Signature:Timestamp:Nonce',
+			],
 		])('server %j → "Your server accepts: %s", and those settings then work', async (server, expected) => {
 			sim.control.configure(server);
 			const result = await test();
@@ -208,13 +278,17 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 		it('encoded brackets on a server that signs the decoded URI: names URI Form Signed', async () => {
 			sim.control.configure({ signedUriForm: 'decoded' });
 			const result = await test({ queryBrackets: 'encoded' });
-			expect(result.message).toMatch(/Your server accepts: (URI Form Signed = Decoded|SessionsID\[\] on the Wire = Literal Brackets)\. Set it/);
+			expect(result.message).toMatch(
+				/Your server accepts: (URI Form Signed = Decoded|SessionsID\[\] on the Wire = Literal Brackets)\. Set it/,
+			);
 		});
 		it('a wrong secret: every reading tried, then a plain answer', async () => {
 			const before = sim.control.requests().length;
 			const result = await test({ secret: Buffer.from('another key entirely, 32 bytes!!').toString('base64') });
 			expect(result.status).toBe('Error');
-			expect(result.message).toBe('Firmador refused the signature (HTTP 401) with every reading of the document (144 tried): check App ID and Secret, and that this machine\'s clock is right (requests older than 5 minutes are refused)');
+			expect(result.message).toBe(
+				"Firmador refused the signature (HTTP 401) with every reading of the document (144 tried): check App ID and Secret, and that this machine's clock is right (requests older than 5 minutes are refused)",
+			);
 			expect(sim.control.requests().length - before).toBe(144);
 		});
 	});

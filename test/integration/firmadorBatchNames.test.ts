@@ -5,9 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
-import { startSshd, type SshdServer } from '../support/sshd';
 import { memoryBinary, runFirmador } from '../support/nodeContext';
+import { startSshd, type SshdServer } from '../support/sshd';
 
 jest.setTimeout(120_000);
 
@@ -29,7 +30,15 @@ describe('Firmador Sign: one name per run, compared without case and Unicode spe
 		const app = sim.apps[0];
 		credentials = {
 			firmadorApi: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat },
-			firmadorSftp: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder, signedFolder },
+			firmadorSftp: {
+				host: sshd.host,
+				port: sshd.port,
+				username: sshd.username,
+				privateKey: sshd.privateKey,
+				hostKeyFingerprint: sshd.hostKeyFingerprint,
+				uploadFolder,
+				signedFolder,
+			},
 		};
 	});
 	afterAll(async () => {
@@ -46,7 +55,14 @@ describe('Firmador Sign: one name per run, compared without case and Unicode spe
 		const before = requestCount();
 		const out = await runFirmador({
 			parameters: [first, second].map((fileName) => ({
-				resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName, signerCuil: CUIL, companyCuit: CUIT, reason: '', visible: false,
+				resource: 'document',
+				operation: 'sign',
+				binaryPropertyName: 'data',
+				fileName,
+				signerCuil: CUIL,
+				companyCuit: CUIT,
+				reason: '',
+				visible: false,
 				options: { overwrite: true, batch: true, batchSize: 50 },
 			})),
 			items: [0, 1].map((i) => ({ json: {}, binary: { data: memoryBinary(pdf(`${_case} ${i}`), 'x.pdf') } })),
@@ -54,7 +70,9 @@ describe('Firmador Sign: one name per run, compared without case and Unicode spe
 			continueOnFail: true,
 		});
 		expect(out[0].json.sessionId).toBeDefined();
-		expect(out[1].json.error).toBe(`File Name "${second}" is also uploaded by (item 1) to ${path.join(uploadFolder, second)}; give each item its own name (item 2)`);
+		expect(out[1].json.error).toBe(
+			`File Name "${second}" is also uploaded by (item 1) to ${path.join(uploadFolder, second)}; give each item its own name (item 2)`,
+		);
 		expect(requestCount()).toBe(before + 1);
 	});
 });

@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { FirmadorSftp } from '../../nodes/Firmador/transport/sftp';
 import { startSftpSimulator, type SftpSimulator } from '../simulators/sftp/server';
 import { downloadBuffer } from '../support/sshd';
@@ -49,7 +50,11 @@ describe('dev SFTP simulator', () => {
 	});
 
 	it('rejects a wrong password and a wrong host key', async () => {
-		await expect(FirmadorSftp.connect({ ...settings(), password: 'wrong' }, { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 })).rejects.toMatchObject({ kind: 'auth' });
-		await expect(FirmadorSftp.connect({ ...settings(), hostKeyFingerprint: 'SHA256:' + 'C'.repeat(43) })).rejects.toMatchObject({ kind: 'hostKey' });
+		await expect(
+			FirmadorSftp.connect({ ...settings(), password: 'wrong' }, { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 }),
+		).rejects.toMatchObject({ kind: 'auth' });
+		await expect(FirmadorSftp.connect({ ...settings(), hostKeyFingerprint: 'SHA256:' + 'C'.repeat(43) })).rejects.toMatchObject({
+			kind: 'hostKey',
+		});
 	});
 });

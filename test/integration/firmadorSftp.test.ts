@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { FirmadorSftp, SftpError, normaliseFingerprint } from '../../nodes/Firmador/transport/sftp';
+
+import { FirmadorSftp, normaliseFingerprint, SftpError } from '../../nodes/Firmador/transport/sftp';
 import { downloadBuffer, startSshd, type SshdServer } from '../support/sshd';
 
 jest.setTimeout(60_000);
@@ -40,7 +41,9 @@ describe('Firmador SFTP transport (real OpenSSH)', () => {
 			// no temp file left behind
 			expect(readdirSync(settings().uploadFolder).filter((f) => f.endsWith('.part'))).toEqual([]);
 			// a second upload of the same name is refused and leaves the first as it was ...
-			await expect(sftp.upload(Buffer.from('%PDF-short'), settings().uploadFolder, 'contrato 1.pdf')).rejects.toMatchObject({ kind: 'exists' });
+			await expect(sftp.upload(Buffer.from('%PDF-short'), settings().uploadFolder, 'contrato 1.pdf')).rejects.toMatchObject({
+				kind: 'exists',
+			});
 			expect(readFileSync(local).equals(content)).toBe(true);
 			expect(readdirSync(settings().uploadFolder).filter((f) => f.endsWith('.part'))).toEqual([]);
 			// ... and replaces it only when asked to

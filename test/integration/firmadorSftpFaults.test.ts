@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+
 import { FirmadorSftp, SftpError } from '../../nodes/Firmador/transport/sftp';
 import { startSshd, type SshdServer } from '../support/sshd';
 
@@ -125,7 +126,9 @@ describe('Firmador SFTP under faults (real OpenSSH)', () => {
 		const error = await FirmadorSftp.connect({ ...settings(), hostKeyFingerprint: pinned }).catch((e) => e);
 		expect(error).toBeInstanceOf(SftpError);
 		expect(error.kind).toBe('hostKey');
-		expect(error.message).toBe(`The SFTP server's host key does not match the credential: server presented ${sshd.hostKeyFingerprint}, expected ${pinned}`);
+		expect(error.message).toBe(
+			`The SFTP server's host key does not match the credential: server presented ${sshd.hostKeyFingerprint}, expected ${pinned}`,
+		);
 		expect(root).not.toBe(sshd.root);
 	});
 });

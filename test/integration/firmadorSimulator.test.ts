@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 
 const VECTORS_FILE = path.resolve(__dirname, '../fixtures/firmador-hmac.json');
@@ -91,7 +92,9 @@ describe('Firmador simulator HMAC verification with the shared vectors', () => {
 		clock = v.timestamp * 1000;
 		const tampered = await rawRequest(sim.port, v, { body: v.body.replace('Conforme', 'conforme') });
 		expect(tampered.status).toBe(401);
-		const badSig = await rawRequest(sim.port, v, { authorization: v.authorization.replace(/:[^:]+:/, ':AAAA' + v.signature.slice(4) + ':') });
+		const badSig = await rawRequest(sim.port, v, {
+			authorization: v.authorization.replace(/:[^:]+:/, ':AAAA' + v.signature.slice(4) + ':'),
+		});
 		expect(badSig.status).toBe(401);
 		// vectors were already accepted once above: sending the same nonce again is a replay.
 		const replay = await rawRequest(sim.port, v);
@@ -107,7 +110,10 @@ describe('Firmador simulator HMAC verification with the shared vectors', () => {
 	it('control API over HTTP: an injected fault answers 500 "Error de servidor" once (after the HMAC check)', async () => {
 		const v = wireable.find((x) => x.method === 'GET' && x.url.includes('HashFirmado') && x.secretFormat === 'text')!;
 		sim.control.reset(); // forget the nonces seen above so the vector can be sent again
-		const control = await fetch(`${sim.url}/_control/fault`, { method: 'POST', body: JSON.stringify({ count: 1, pathPrefix: '/api/HashFirmado' }) });
+		const control = await fetch(`${sim.url}/_control/fault`, {
+			method: 'POST',
+			body: JSON.stringify({ count: 1, pathPrefix: '/api/HashFirmado' }),
+		});
 		expect(control.status).toBe(200);
 		clock = v.timestamp * 1000;
 		const faulted = await rawRequest(sim.port, v);

@@ -5,10 +5,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
+
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { Firmador } from '../../nodes/Firmador/Firmador.node';
 import { MAX_VERIFY_PDF_BYTES } from '../../nodes/Firmador/actions/document/verify';
+import { Firmador } from '../../nodes/Firmador/Firmador.node';
 import { startFirmadorSimulator, type FirmadorSimulator } from '../simulators/firmador/server';
 import { fileBinary, memoryBinary, runFirmador, type Param } from '../support/nodeContext';
 import { appendAnnotation, basePdf } from '../support/signedPdfs';
@@ -35,17 +36,43 @@ describe('Firmador → Document → Verify', () => {
 		const app = sim.apps[0];
 		const credentials = {
 			firmadorApi: { baseUrl: sim.url, appId: app.appId, secret: app.secret, keyEncoding: app.secretFormat },
-			firmadorSftp: { host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeyFingerprint: sshd.hostKeyFingerprint, uploadFolder, signedFolder },
+			firmadorSftp: {
+				host: sshd.host,
+				port: sshd.port,
+				username: sshd.username,
+				privateKey: sshd.privateKey,
+				hostKeyFingerprint: sshd.hostKeyFingerprint,
+				uploadFolder,
+				signedFolder,
+			},
 		};
 		const sent = await runFirmador({
 			credentials,
-			parameters: { resource: 'document', operation: 'sign', binaryPropertyName: 'data', fileName: '', signerCuil: CUIL, companyCuit: CUIT, reason: 'Conforme', visible: false, waitForCompletion: true, options: { pollInterval: 1, timeout: 30 } },
+			parameters: {
+				resource: 'document',
+				operation: 'sign',
+				binaryPropertyName: 'data',
+				fileName: '',
+				signerCuil: CUIL,
+				companyCuit: CUIT,
+				reason: 'Conforme',
+				visible: false,
+				waitForCompletion: true,
+				options: { pollInterval: 1, timeout: 30 },
+			},
 			items: [{ json: {}, binary: { data: fileBinary(basePdf(false), 'contrato.pdf') } }],
 		});
 		expect(sent[0].json.status).toBe('signed');
 		const down = await runFirmador({
 			credentials,
-			parameters: { resource: 'document', operation: 'downloadSigned', fileName: 'contrato.pdf', signedFileName: '{name}', signedFolder: '', binaryPropertyName: 'data' },
+			parameters: {
+				resource: 'document',
+				operation: 'downloadSigned',
+				fileName: 'contrato.pdf',
+				signedFileName: '{name}',
+				signedFolder: '',
+				binaryPropertyName: 'data',
+			},
 			items: [{ json: sent[0].json }],
 		});
 		signed = Buffer.from(down[0].binary!.data.data, 'base64');
@@ -58,7 +85,12 @@ describe('Firmador → Document → Verify', () => {
 
 	/** Verify with NO credential: any credential read would throw. */
 	const verify = async (items: INodeExecutionData[], parameters: Record<string, Param> = {}, continueOnFail = false) =>
-		await runFirmador({ credentials: {}, continueOnFail, parameters: { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {}, ...parameters }, items });
+		await runFirmador({
+			credentials: {},
+			continueOnFail,
+			parameters: { resource: 'document', operation: 'verify', binaryPropertyName: 'data', trustedRoots: '', options: {}, ...parameters },
+			items,
+		});
 	const pdfItem = (content: Buffer, fileName = 'contrato.pdf') => ({ json: {}, binary: { data: memoryBinary(content, fileName) } });
 
 	test('needs no credential: both Firmador credentials are hidden for Verify', () => {
@@ -70,7 +102,9 @@ describe('Firmador → Document → Verify', () => {
 	});
 
 	test('a simulator-signed PDF with the simulator CA as root: valid, the CUIL and name of the signer, chain trusted', async () => {
-		const out = await verify([{ json: { before: true }, binary: { data: fileBinary(signed, 'contrato.pdf') } }], { trustedRoots: sim.caPem });
+		const out = await verify([{ json: { before: true }, binary: { data: fileBinary(signed, 'contrato.pdf') } }], {
+			trustedRoots: sim.caPem,
+		});
 		expect(out).toHaveLength(1);
 		const { json } = out[0];
 		expect(json).toMatchObject({ fileName: 'contrato.pdf', signed: true, valid: true, signatureCount: 1, problems: [] });
@@ -106,10 +140,20 @@ describe('Firmador → Document → Verify', () => {
 
 	test('without roots the chain is "not checked" (never trusted); with another root it is "untrusted" and not valid', async () => {
 		const [none] = await verify([pdfItem(signed)]);
-		expect(none.json).toMatchObject({ signed: true, valid: true, signatures: [expect.objectContaining({ chain: 'not checked', valid: true })] });
+		expect(none.json).toMatchObject({
+			signed: true,
+			valid: true,
+			signatures: [expect.objectContaining({ chain: 'not checked', valid: true })],
+		});
 		const [other] = await verify([pdfItem(signed)], { trustedRoots: otherCa.certPem });
-		expect(other.json).toMatchObject({ signed: true, valid: false, signatures: [expect.objectContaining({ chain: 'untrusted', valid: false })] });
-		expect(other.json.problems).toEqual([`Signature 1 (Firmante Simulado ${CUIL}): the certificate does not chain to any of the given trusted roots`]);
+		expect(other.json).toMatchObject({
+			signed: true,
+			valid: false,
+			signatures: [expect.objectContaining({ chain: 'untrusted', valid: false })],
+		});
+		expect(other.json.problems).toEqual([
+			`Signature 1 (Firmante Simulado ${CUIL}): the certificate does not chain to any of the given trusted roots`,
+		]);
 		// both roots: the simulator's one counts
 		const [both] = await verify([pdfItem(signed)], { trustedRoots: otherCa.certPem + sim.caPem });
 		expect(both.json).toMatchObject({ valid: true, signatures: [expect.objectContaining({ chain: 'trusted' })] });
@@ -118,9 +162,12 @@ describe('Firmador → Document → Verify', () => {
 	test('roots from a binary field: a PEM file or one DER certificate', async () => {
 		const der = new X509Certificate(sim.caPem).raw;
 		for (const roots of [Buffer.from(sim.caPem), der]) {
-			const [out] = await verify([{ json: {}, binary: { data: memoryBinary(signed, 'c.pdf'), roots: memoryBinary(roots, 'roots.pem', 'application/x-pem-file') } }], {
-				options: { trustedRootsBinaryField: 'roots' },
-			});
+			const [out] = await verify(
+				[{ json: {}, binary: { data: memoryBinary(signed, 'c.pdf'), roots: memoryBinary(roots, 'roots.pem', 'application/x-pem-file') } }],
+				{
+					options: { trustedRootsBinaryField: 'roots' },
+				},
+			);
 			expect(out.json).toMatchObject({ valid: true, signatures: [expect.objectContaining({ chain: 'trusted' })] });
 		}
 	});
@@ -141,18 +188,31 @@ describe('Firmador → Document → Verify', () => {
 		expect(at).toBeGreaterThan(0);
 		tampered.write('Contrato de PRUEBA', at, 'latin1');
 		const [out] = await verify([pdfItem(tampered)], { trustedRoots: sim.caPem });
-		expect(out.json).toMatchObject({ signed: true, valid: false, signatures: [expect.objectContaining({ digestMatches: false, valid: false, coversWholeDocument: true })] });
+		expect(out.json).toMatchObject({
+			signed: true,
+			valid: false,
+			signatures: [expect.objectContaining({ digestMatches: false, valid: false, coversWholeDocument: true })],
+		});
 		expect((out.json.problems as string[]).join('\n')).toMatch(/do not match the signed digest/);
 	});
 
 	test('an unsigned PDF: signed false, not an error', async () => {
 		const [out] = await verify([pdfItem(basePdf(false), 'plain.pdf')]);
-		expect(out.json).toEqual({ fileName: 'plain.pdf', signed: false, valid: false, signatureCount: 0, signatures: [], problems: ['the PDF has no signature'] });
+		expect(out.json).toEqual({
+			fileName: 'plain.pdf',
+			signed: false,
+			valid: false,
+			signatureCount: 0,
+			signatures: [],
+			problems: ['the PDF has no signature'],
+		});
 	});
 
 	test('bytes that are not a PDF: an error naming the item and the field; continue-on-fail keeps the other items', async () => {
 		const items = [pdfItem(signed), pdfItem(Buffer.from('PK\u0003\u0004 a zip, not a PDF'), 'x.zip'), pdfItem(basePdf(false))];
-		await expect(verify(items)).rejects.toThrow('Input Binary Field "data" cannot be verified: not a PDF: no %PDF- header in the first 1024 bytes (item 2)');
+		await expect(verify(items)).rejects.toThrow(
+			'Input Binary Field "data" cannot be verified: not a PDF: no %PDF- header in the first 1024 bytes (item 2)',
+		);
 		const out = await verify(items, {}, true);
 		expect(out.map((item) => [item.pairedItem, item.json.signed ?? item.json.error])).toEqual([
 			[{ item: 0 }, true],
@@ -166,12 +226,18 @@ describe('Firmador → Document → Verify', () => {
 		const [ok] = await verify([pdfItem(signed)], { trustedRoots: sim.caPem, options });
 		expect(ok.json.valid).toBe(true);
 		const changed = appendAnnotation(signed);
-		const out = await verify([pdfItem(changed, 'changed.pdf'), pdfItem(basePdf(false), 'plain.pdf'), pdfItem(signed)], { trustedRoots: sim.caPem, options }, true);
+		const out = await verify(
+			[pdfItem(changed, 'changed.pdf'), pdfItem(basePdf(false), 'plain.pdf'), pdfItem(signed)],
+			{ trustedRoots: sim.caPem, options },
+			true,
+		);
 		expect(out[0].json.error).toBe('The PDF "changed.pdf" is not validly signed (item 1)');
 		expect(out[0].json.errorDescription).toMatch(/^Signature 1 \(Firmante Simulado \d+\): the document was changed after this signature/);
 		expect(out[1].json.error).toBe('The PDF "plain.pdf" is not signed (item 2)');
 		expect(out[2].json.valid).toBe(true);
-		await expect(verify([pdfItem(changed, 'changed.pdf')], { options })).rejects.toThrow('The PDF "changed.pdf" is not validly signed (item 1)');
+		await expect(verify([pdfItem(changed, 'changed.pdf')], { options })).rejects.toThrow(
+			'The PDF "changed.pdf" is not validly signed (item 1)',
+		);
 	});
 
 	test('bad input: a missing binary field, Trusted Roots without a certificate, a PDF over the size bound', async () => {

@@ -87,12 +87,26 @@ test("n8n's own installer steps install the package and its one dependency, and 
 	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 	execFileSync('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 	const manifestPath = join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	expect(peerDependencies).toHaveProperty('n8n-workflow');
 	void devDependencies;
 	void optionalDependencies;
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	npm(['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'], packageDir);
+	npm(
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
+		packageDir,
+	);
 	expect(existsSync(join(packageDir, 'node_modules', 'ssh2-sftp-client', 'package.json'))).toBe(true);
 	expect(findPackages(join(nodesDir, 'node_modules'), 'n8n-workflow')).toEqual([]);
 });

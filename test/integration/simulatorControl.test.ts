@@ -5,9 +5,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SWITCHES, FAULT_KINDS as FIRMADOR_FAULTS, startFirmadorSimulator, SWITCHES as FIRMADOR_SWITCHES, type FirmadorSimulator } from '../simulators/firmador/server';
-import { DIGICERT_SWITCHES, FAULT_KINDS as DIGICERT_FAULTS, startDigiCertSimulator, type DigiCertSimulator } from '../simulators/digicert/server';
+
 import { AFIPSDK_FAULT_KINDS, AFIPSDK_SWITCHES, startAfipSdkSimulator, type AfipSdkSimulator } from '../simulators/afipsdk/server';
+import {
+	FAULT_KINDS as DIGICERT_FAULTS,
+	DIGICERT_SWITCHES,
+	startDigiCertSimulator,
+	type DigiCertSimulator,
+} from '../simulators/digicert/server';
+import {
+	DEFAULT_SWITCHES,
+	FAULT_KINDS as FIRMADOR_FAULTS,
+	SWITCHES as FIRMADOR_SWITCHES,
+	startFirmadorSimulator,
+	type FirmadorSimulator,
+} from '../simulators/firmador/server';
 
 jest.setTimeout(60_000);
 
@@ -31,7 +43,9 @@ describe('Firmador simulator: /_control/configure and /_control/fault', () => {
 	});
 	afterAll(async () => await sim?.close());
 
-	const cases = Object.entries(FIRMADOR_SWITCHES).flatMap(([key, values]) => (values === 'text' ? ['Otro texto', ''] : [...values]).map((value) => [key, value] as const));
+	const cases = Object.entries(FIRMADOR_SWITCHES).flatMap(([key, values]) =>
+		(values === 'text' ? ['Otro texto', ''] : [...values]).map((value) => [key, value] as const),
+	);
 	it.each(cases)('switch %s = %j is set over HTTP and reported back', async (key, value) => {
 		const response = await post(`${sim.url}/_control/configure`, { [key]: value });
 		expect(response.status).toBe(200);
@@ -98,7 +112,9 @@ describe('Afip SDK simulator: /_control/configure and /_control/fault', () => {
 	afterAll(async () => await sim?.close());
 	const job = async () => await attempt(`${sim.baseUrl}/automations/no-such-job`, { headers: { Authorization: 'Bearer t' } });
 
-	const cases = Object.entries(AFIPSDK_SWITCHES).flatMap(([key, values]) => (values === 'count' ? [0, 3] : [...values]).map((value) => [key, value] as const));
+	const cases = Object.entries(AFIPSDK_SWITCHES).flatMap(([key, values]) =>
+		(values === 'count' ? [0, 3] : [...values]).map((value) => [key, value] as const),
+	);
 	it.each(cases)('switch %s = %j is set over HTTP and reported back', async (key, value) => {
 		const response = await post(`${sim.url}/_control/configure`, { [key]: value });
 		expect(response.status).toBe(200);
@@ -118,7 +134,9 @@ describe('Afip SDK simulator: /_control/configure and /_control/fault', () => {
 		drip: (r) => expect(r).toMatchObject({ status: 404 }),
 	};
 	it.each(AFIPSDK_FAULT_KINDS)('fault %s set over HTTP meets the next request', async (kind) => {
-		expect((await post(`${sim.url}/_control/fault`, { method: 'GET', kind, status: kind === 'status' ? 502 : undefined })).status).toBe(200);
+		expect((await post(`${sim.url}/_control/fault`, { method: 'GET', kind, status: kind === 'status' ? 502 : undefined })).status).toBe(
+			200,
+		);
 		expected[kind](await job());
 		expect(await job()).toMatchObject({ status: 404 });
 	});

@@ -8,7 +8,11 @@ beforeAll(async () => {
 afterAll(async () => await wsaa?.close());
 
 const control = async (method: string, action: string, body?: unknown) => {
-	const response = await fetch(`${wsaa.url}/_control/${action}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+	const response = await fetch(`${wsaa.url}/_control/${action}`, {
+		method,
+		headers: { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
 	return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -23,7 +27,10 @@ test('every switch can be set over HTTP; unknown switches and values are refused
 });
 
 test('authorize, expire tickets and read stats over HTTP', async () => {
-	expect(await control('POST', 'authorize', { environment: 'dev', cuit: '20409378472', alias: 'a', service: 'wsfe' })).toEqual({ status: 200, body: { authorized: 'dev:20409378472:a:wsfe' } });
+	expect(await control('POST', 'authorize', { environment: 'dev', cuit: '20409378472', alias: 'a', service: 'wsfe' })).toEqual({
+		status: 200,
+		body: { authorized: 'dev:20409378472:a:wsfe' },
+	});
 	expect(wsaa.arca.isAuthorized('dev', '20409378472', 'a', 'wsfe')).toBe(true);
 	expect((await control('POST', 'authorize', { environment: 'test' })).status).toBe(400);
 	expect((await control('DELETE', 'tickets')).body).toEqual({ expired: 0 });
@@ -31,7 +38,11 @@ test('authorize, expire tickets and read stats over HTTP', async () => {
 });
 
 test('LoginCms answers a SOAP fault with HTTP 500 to a request that is not SOAP', async () => {
-	const response = await fetch(wsaa.loginUrl.dev, { method: 'POST', headers: { 'Content-Type': 'text/xml', SOAPAction: 'loginCms' }, body: '<x/>' });
+	const response = await fetch(wsaa.loginUrl.dev, {
+		method: 'POST',
+		headers: { 'Content-Type': 'text/xml', SOAPAction: 'loginCms' },
+		body: '<x/>',
+	});
 	expect(response.status).toBe(500);
 	const text = await response.text();
 	expect(text).toContain('<faultcode xmlns:ns1="http://xml.apache.org/axis/">ns1:xml.bad</faultcode>');

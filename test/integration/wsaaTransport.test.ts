@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
@@ -43,11 +44,19 @@ beforeEach(() => {
 });
 
 const login = (overrides: Partial<WsaaLogin> = {}): WsaaLogin => ({
-	environment: 'dev', service: 'wsfe', certificatePem: dev.certPem, privateKeyPem: dev.keyPem, url: wsaa.loginUrl.dev, ...overrides,
+	environment: 'dev',
+	service: 'wsfe',
+	certificatePem: dev.certPem,
+	privateKeyPem: dev.keyPem,
+	url: wsaa.loginUrl.dev,
+	...overrides,
 });
 
 async function failure(overrides: Partial<WsaaLogin> = {}) {
-	const error = await loginCms.call(ctx, 0, login(overrides)).then(() => undefined, (e: Error & { description?: string; wsaaFault?: { code: string } }) => e);
+	const error = await loginCms.call(ctx, 0, login(overrides)).then(
+		() => undefined,
+		(e: Error & { description?: string; wsaaFault?: { code: string } }) => e,
+	);
 	expect(error).toBeDefined();
 	const text = `${error!.message} ${error!.description ?? ''}`;
 	expect(text).not.toContain('PRIVATE KEY');
@@ -95,7 +104,7 @@ test('an expired certificate: cms.cert.expired → renew it', async () => {
 	expect(description).toContain('Renew');
 });
 
-test('WSAA\'s clock 10 minutes behind this machine: xml.generationTime.invalid → check the clock', async () => {
+test("WSAA's clock 10 minutes behind this machine: xml.generationTime.invalid → check the clock", async () => {
 	wsaa.control.clockOffsetSeconds = -600;
 	const { code, description } = await failure();
 	expect(code).toBe('xml.generationTime.invalid');
@@ -123,7 +132,7 @@ test('digest switch: SHA-1 only refuses SHA-256 (cms.sign.invalid) and takes SHA
 	expect(wsaa.stats.lastDigest).toBe('sha1');
 });
 
-test('a key that is not the certificate\'s is refused before any request', async () => {
+test("a key that is not the certificate's is refused before any request", async () => {
 	const other = arca.cas.dev.issue({ subject: subject('otro') });
 	const before = wsaa.stats.loginRequests;
 	const { message } = await failure({ privateKeyPem: other.keyPem });

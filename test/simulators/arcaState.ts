@@ -24,7 +24,14 @@ export interface IssuedTicket {
 }
 
 export const KNOWN_WEB_SERVICES = new Set([
-	'wsfe', 'wsfex', 'wsmtxca', 'ws_sr_constancia_inscripcion', 'ws_sr_padron_a4', 'ws_sr_padron_a5', 'ws_sr_padron_a10', 'ws_sr_padron_a13',
+	'wsfe',
+	'wsfex',
+	'wsmtxca',
+	'ws_sr_constancia_inscripcion',
+	'ws_sr_padron_a4',
+	'ws_sr_padron_a5',
+	'ws_sr_padron_a10',
+	'ws_sr_padron_a13',
 ]);
 
 export function createArcaState() {
@@ -52,7 +59,8 @@ export function createArcaState() {
 		},
 		/** The still-valid ticket of this holder for this service. */
 		validTicket(environment: ArcaEnvironment, holder: string, service: string, now = new Date()) {
-			for (const t of tickets.values()) if (t.environment === environment && t.holder === holder && t.service === service && t.expirationTime > now) return t;
+			for (const t of tickets.values())
+				if (t.environment === environment && t.holder === holder && t.service === service && t.expirationTime > now) return t;
 			return undefined;
 		},
 		/** The ticket a token and sign belong to, when both match and it has not expired. */

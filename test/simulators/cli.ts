@@ -7,17 +7,20 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { arcaDemoCredentials, digiCertDemoCredentials, firmadorDemoCredentials, smtpDemoCredentials } from '../support/demoCredentials';
+import type { CredentialImport } from '../support/n8n';
 import { startAfipSdkSimulator } from './afipsdk/server';
 import { createArcaState } from './arcaState';
-import { startWsaaSimulator } from './wsaa/server';
 import { DEFAULT_DIGICERT_API_KEY, startDigiCertSimulator } from './digicert/server';
 import { startFirmadorSimulator } from './firmador/server';
 import { startSftpSimulator } from './sftp/server';
 import { startSmtpCatcher } from './smtp/server';
-import { arcaDemoCredentials, digiCertDemoCredentials, firmadorDemoCredentials, smtpDemoCredentials } from '../support/demoCredentials';
-import type { CredentialImport } from '../support/n8n';
+import { startWsaaSimulator } from './wsaa/server';
 
-export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp'), options: { ephemeralPorts?: boolean } = {}) {
+export async function startAllSimulators(
+	sftpRoot = resolve(process.env.CERTSIGN_SFTP_ROOT ?? '.dev/sftp'),
+	options: { ephemeralPorts?: boolean } = {},
+) {
 	const port = (name: string, fallback: number) => (options.ephemeralPorts ? 0 : Number(process.env[name] ?? fallback));
 	// One ARCA behind both: a certificate created through Afip SDK and authorized there gets tickets from WSAA.
 	const arca = createArcaState();
@@ -38,7 +41,9 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 	});
 	const smtp = await startSmtpCatcher({
 		port: port('CERTSIGN_SMTP_PORT', 2525),
-		onMessage: options.ephemeralPorts ? undefined : (mail) => console.log(`[smtp catcher] ${mail.from} → ${mail.to.join(', ')}: ${mail.subject}`),
+		onMessage: options.ephemeralPorts
+			? undefined
+			: (mail) => console.log(`[smtp catcher] ${mail.from} → ${mail.to.join(', ')}: ${mail.subject}`),
 	});
 
 	const credentials: CredentialImport[] = [
@@ -47,7 +52,13 @@ export async function startAllSimulators(sftpRoot = resolve(process.env.CERTSIGN
 		...firmadorDemoCredentials({
 			apiUrl: firmador.url,
 			app: firmador.apps[0],
-			sftp: { host: sftp.host, port: sftp.port, username: sftp.username, password: sftp.password, hostKeyFingerprint: sftp.hostKeyFingerprint },
+			sftp: {
+				host: sftp.host,
+				port: sftp.port,
+				username: sftp.username,
+				password: sftp.password,
+				hostKeyFingerprint: sftp.hostKeyFingerprint,
+			},
 		}),
 		...smtpDemoCredentials(smtp.host, smtp.port),
 	];

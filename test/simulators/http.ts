@@ -24,7 +24,11 @@ export interface Listening {
 	close(): Promise<void>;
 }
 
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void, port = 0, host = '127.0.0.1'): Promise<Listening> {
+export async function listen(
+	handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
+	port = 0,
+	host = '127.0.0.1',
+): Promise<Listening> {
 	const server = createServer((req, res) => {
 		Promise.resolve(handler(req, res)).catch((error) => {
 			if (!res.headersSent) sendJson(res, 500, { message: `simulator bug: ${(error as Error).message}` });

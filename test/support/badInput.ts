@@ -26,7 +26,9 @@ const PACKAGE = 'n8n-nodes-certsign';
 
 export function corpusWorkflow(id: string, cases: BadInputCase[]): WorkflowJson {
 	const names = new Set<string>();
-	const nodes: Array<Record<string, unknown>> = [{ parameters: {}, id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] }];
+	const nodes: Array<Record<string, unknown>> = [
+		{ parameters: {}, id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+	];
 	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = { Start: { main: [[]] } };
 	cases.forEach((c, i) => {
 		const name = `${i + 1}: ${c.name}`.slice(0, 120);
@@ -37,7 +39,11 @@ export function corpusWorkflow(id: string, cases: BadInputCase[]): WorkflowJson 
 			const feeder = `${i + 1} items`;
 			nodes.push({
 				parameters: { jsCode: `return ${JSON.stringify(c.items.map((json) => ({ json })))};` },
-				id: `feed-${i}`, name: feeder, type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, i * 100],
+				id: `feed-${i}`,
+				name: feeder,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, i * 100],
 			});
 			connections.Start.main[0].push({ node: feeder, type: 'main', index: 0 });
 			upstream = feeder;
@@ -73,7 +79,8 @@ export async function runCorpus(n8n: N8nInstance, id: string, cases: BadInputCas
 		const name = `${i + 1}: ${c.name}`.slice(0, 120);
 		const items = run.runData[name] ? run.output(name) : [];
 		const item = items.find((it) => (it as { pairedItem?: { item?: number } }).pairedItem?.item === (c.item ?? 0)) ?? items[c.item ?? 0];
-		const message = typeof item?.json?.error === 'string' ? item.json.error : `no error item (got ${JSON.stringify(item?.json ?? null).slice(0, 200)})`;
+		const message =
+			typeof item?.json?.error === 'string' ? item.json.error : `no error item (got ${JSON.stringify(item?.json ?? null).slice(0, 200)})`;
 		const ok = c.error.test(message) && message.includes(itemLabel(c.item ?? 0));
 		return { case: c, message, ok };
 	});
@@ -81,5 +88,7 @@ export async function runCorpus(n8n: N8nInstance, id: string, cases: BadInputCas
 
 /** One readable line per case that did not fail as expected (empty when all did). */
 export function corpusFailures(outcomes: CaseOutcome[]): string[] {
-	return outcomes.filter((o) => !o.ok).map((o) => `${o.case.node} / ${o.case.name}: expected ${o.case.error} and ${itemLabel(o.case.item ?? 0)}, got: ${o.message}`);
+	return outcomes
+		.filter((o) => !o.ok)
+		.map((o) => `${o.case.node} / ${o.case.name}: expected ${o.case.error} and ${itemLabel(o.case.item ?? 0)}, got: ${o.message}`);
 }

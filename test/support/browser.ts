@@ -46,6 +46,10 @@ export async function signIn(page: Page, n8n: N8nInstance) {
 export async function screenshot(page: Page, name: string) {
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) await close.click().catch(() => undefined);
-	await page.locator('.el-notification').first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+	await page
+		.locator('.el-notification')
+		.first()
+		.waitFor({ state: 'hidden', timeout: 3000 })
+		.catch(() => undefined);
 	await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }

@@ -1,6 +1,7 @@
 /** Helpers for Firmador's e2e test: examples with credential ids swapped in. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { REPO_ROOT, type WorkflowJson } from './n8n';
 
 /** An example workflow with its credential references pointed at the given ids. */

@@ -5,7 +5,7 @@
  * `n8n start` for triggers.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -132,14 +132,19 @@ export const TEST_OWNER = { email: 'owner@certsign.test', password: 'Certsign-De
 function bcryptHash(password: string, runtime: N8nRuntime): string {
 	const { node, n8nBin } = runtime;
 	const n8nModules = resolve(n8nBin, '../../..');
-	return execFileSync(node, ['-e', `process.stdout.write(require(${JSON.stringify(join(n8nModules, 'bcryptjs'))}).hashSync(process.argv[1], 10))`, password], {
-		encoding: 'utf8',
-	});
+	return execFileSync(
+		node,
+		['-e', `process.stdout.write(require(${JSON.stringify(join(n8nModules, 'bcryptjs'))}).hashSync(process.argv[1], 10))`, password],
+		{
+			encoding: 'utf8',
+		},
+	);
 }
 
 /** A port nothing listens on now (asked of the OS), so tests never collide with a running n8n. */
 export function freePort(): number {
-	const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+	const script =
+		"const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
 	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
 
@@ -289,7 +294,10 @@ export class N8nInstance {
 	async importWorkflows(workflows: WorkflowJson[]): Promise<string[]> {
 		const dir = mkdtempSync(join(this.userFolder, 'imports-'));
 		workflows.forEach((workflow, index) =>
-			writeFileSync(join(dir, `${String(index).padStart(3, '0')}.json`), JSON.stringify({ active: false, settings: {}, ...workflow }, null, 2)),
+			writeFileSync(
+				join(dir, `${String(index).padStart(3, '0')}.json`),
+				JSON.stringify({ active: false, settings: {}, ...workflow }, null, 2),
+			),
 		);
 		const result = await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
 		rmSync(dir, { recursive: true, force: true });
@@ -299,7 +307,9 @@ export class N8nInstance {
 
 	/** Activates a workflow (n8n 2.x "publishes"; 1.x sets it active). */
 	async publishWorkflow(id: string) {
-		const args = this.runtime.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		const args = this.runtime.version.startsWith('1.')
+			? ['update:workflow', `--id=${id}`, '--active=true']
+			: ['publish:workflow', `--id=${id}`];
 		const result = await this.cli(args);
 		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr || result.stdout}`);
 	}
@@ -309,7 +319,9 @@ export class N8nInstance {
 		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
 		const parsed = extractJson(result.stdout);
 		if (!parsed?.data?.resultData) {
-			throw new Error(`n8n execute printed no execution data (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			throw new Error(
+				`n8n execute printed no execution data (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 		}
 		const runData: Record<string, NodeRun[]> = parsed.data.resultData.runData ?? {};
 		return {
@@ -333,7 +345,8 @@ export class N8nInstance {
 		if (this.server) return;
 		const { node, n8nBin } = this.runtime;
 		this.serverLog = '';
-		const readyUrl = command === 'worker' ? `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness` : `${this.baseUrl}/healthz/readiness`;
+		const readyUrl =
+			command === 'worker' ? `http://127.0.0.1:${this.env.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness` : `${this.baseUrl}/healthz/readiness`;
 		const child = spawn(node, [n8nBin, command], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.server = child;
 		child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
@@ -430,7 +443,8 @@ export class N8nInstance {
 		const scan = this.scanForSecrets();
 		recordSecretScan(scan);
 		if (!process.env.CERTSIGN_KEEP_N8N) rmSync(this.userFolder, { recursive: true, force: true });
-		if (scan.found.length > 0) throw new Error(`Secret scan: credential secrets found in n8n's output or stored executions: ${scan.found.join('; ')}`);
+		if (scan.found.length > 0)
+			throw new Error(`Secret scan: credential secrets found in n8n's output or stored executions: ${scan.found.join('; ')}`);
 	}
 }
 
@@ -446,7 +460,8 @@ export class SecretRegistry {
 			// Short values ("x") would match anything; real secrets in the tests are longer.
 			if (value.length >= 8) this.values.set(value, field);
 			// A private key also must not leak line by line.
-			for (const line of value.split(/\r?\n/)) if (line.length >= 40 && !line.startsWith('-----')) this.values.set(line, `${field} (a line)`);
+			for (const line of value.split(/\r?\n/))
+				if (line.length >= 40 && !line.startsWith('-----')) this.values.set(line, `${field} (a line)`);
 		}
 	}
 
@@ -476,7 +491,11 @@ export interface SecretScanResult {
 function recordSecretScan(result: SecretScanResult) {
 	const file = process.env.CERTSIGN_SECRET_SCAN_LOG;
 	if (!file) return;
-	writeFileSync(file, `${JSON.stringify({ secrets: result.secrets, texts: result.texts, executions: result.executions, found: result.found.length })}\n`, { flag: 'a' });
+	writeFileSync(
+		file,
+		`${JSON.stringify({ secrets: result.secrets, texts: result.texts, executions: result.executions, found: result.found.length })}\n`,
+		{ flag: 'a' },
+	);
 }
 
 /** Every stored execution's data (SQLite database; the n8n that ran it provides node:sqlite from Node 22 on). */
@@ -486,8 +505,25 @@ function readStoredExecutionData(instance: N8nInstance): string[] {
 		// Queue mode: the executions live in PostgreSQL (read before the suite stops the database).
 		const out = execFileSync(
 			postgresBin('psql'),
-			['-h', env.DB_POSTGRESDB_HOST ?? '127.0.0.1', '-p', env.DB_POSTGRESDB_PORT ?? '5432', '-U', env.DB_POSTGRESDB_USER ?? 'postgres', '-d', env.DB_POSTGRESDB_DATABASE ?? 'postgres', '-At', '-c', 'SELECT coalesce(json_agg(data), \'[]\'::json) FROM execution_data'],
-			{ encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PGPASSWORD: env.DB_POSTGRESDB_PASSWORD ?? '' } },
+			[
+				'-h',
+				env.DB_POSTGRESDB_HOST ?? '127.0.0.1',
+				'-p',
+				env.DB_POSTGRESDB_PORT ?? '5432',
+				'-U',
+				env.DB_POSTGRESDB_USER ?? 'postgres',
+				'-d',
+				env.DB_POSTGRESDB_DATABASE ?? 'postgres',
+				'-At',
+				'-c',
+				"SELECT coalesce(json_agg(data), '[]'::json) FROM execution_data",
+			],
+			{
+				encoding: 'utf8',
+				maxBuffer: 512 * 1024 * 1024,
+				stdio: ['ignore', 'pipe', 'pipe'],
+				env: { ...process.env, PGPASSWORD: env.DB_POSTGRESDB_PASSWORD ?? '' },
+			},
 		);
 		return JSON.parse(out) as string[];
 	}
@@ -497,6 +533,10 @@ function readStoredExecutionData(instance: N8nInstance): string[] {
 const rows = db.prepare('SELECT data FROM execution_data').all(); process.stdout.write(JSON.stringify(rows.map((r) => String(r.data))));`;
 	// n8n 1.x runs on Node 20, which has no node:sqlite: the default runtime's Node (24) reads its database.
 	const node = instance.runtime.version.startsWith('1.') ? n8nRuntime().node : instance.runtime.node;
-	const out = execFileSync(node, ['--no-warnings', '-e', script, db], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+	const out = execFileSync(node, ['--no-warnings', '-e', script, db], {
+		encoding: 'utf8',
+		maxBuffer: 512 * 1024 * 1024,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	return JSON.parse(out) as string[];
 }

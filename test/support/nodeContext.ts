@@ -8,6 +8,9 @@
 import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import { httpRequestWithAuthentication } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
+import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory';
 import type {
 	IBinaryData,
 	ICredentialType,
@@ -19,15 +22,13 @@ import type {
 	INodeType,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { httpRequestWithAuthentication } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/authentication';
-import { getRequestHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory';
 
 import { AfipSdkApi } from '../../credentials/AfipSdkApi.credentials';
 import { DigiCertApi } from '../../credentials/DigiCertApi.credentials';
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { ArcaAutomation } from '../../nodes/ArcaAutomation/ArcaAutomation.node';
-import { setClientSettings, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { DigiCertCodeSigning } from '../../nodes/DigiCertCodeSigning/DigiCertCodeSigning.node';
+import { setClientSettings, type ClientSettings } from '../../nodes/DigiCertCodeSigning/transport';
 import { Firmador } from '../../nodes/Firmador/Firmador.node';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
@@ -69,7 +70,8 @@ export function memoryBinary(content: Buffer, fileName: string, mimeType = 'appl
 	return { data: content.toString('base64'), fileName, mimeType };
 }
 
-const binaryBuffer = (binary: IBinaryData) => (binary.id ? readFileSync(path.join(binaryDir, binary.id.split('/').pop()!)) : Buffer.from(binary.data, 'base64'));
+const binaryBuffer = (binary: IBinaryData) =>
+	binary.id ? readFileSync(path.join(binaryDir, binary.id.split('/').pop()!)) : Buffer.from(binary.data, 'base64');
 
 export type Param = unknown | ((itemIndex: number) => unknown);
 
@@ -107,7 +109,14 @@ function getPath(object: IDataObject, dotted: string): unknown {
 
 function nodeOf(type: INodeType, parameters: IDataObject = {}): INode {
 	const name = type.description.displayName;
-	return { id: `${type.description.name}-node`, name, type: `n8n-nodes-certsign.${type.description.name}`, typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'] };
+	return {
+		id: `${type.description.name}-node`,
+		name,
+		type: `n8n-nodes-certsign.${type.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as INode['parameters'],
+	};
 }
 
 /** The parts of n8n's execution contexts every node needs: credentials, HTTP, logger. */
@@ -150,12 +159,13 @@ function baseContext(node: INode, credentials: Record<string, IDataObject>, sent
 
 export function executeContext(type: INodeType, options: NodeRunOptions): NodeHarness<IExecuteFunctions> {
 	const perItem = Array.isArray(options.parameters);
-	const items: INodeExecutionData[] = options.items ?? (perItem ? (options.parameters as IDataObject[]).map(() => ({ json: {} })) : [{ json: {} }]);
+	const items: INodeExecutionData[] =
+		options.items ?? (perItem ? (options.parameters as IDataObject[]).map(() => ({ json: {} })) : [{ json: {} }]);
 	const node = nodeOf(type);
 	const sent: IHttpRequestOptions[] = [];
 	const ctx = baseContext(node, options.credentials, sent, options.cancelSignal);
 	const paramsFor = (itemIndex: number): IDataObject =>
-		(perItem ? (options.parameters as IDataObject[])[itemIndex] ?? {} : options.parameters) as IDataObject;
+		(perItem ? ((options.parameters as IDataObject[])[itemIndex] ?? {}) : options.parameters) as IDataObject;
 	const staticData = { global: options.staticData ?? {}, node: options.nodeStaticData ?? {} };
 	Object.assign(ctx, {
 		getWorkflowStaticData: (type: string) => {
@@ -175,14 +185,18 @@ export function executeContext(type: INodeType, options: NodeRunOptions): NodeHa
 				if (property && !name.includes('.')) return property.default;
 				throw new Error(`Could not get parameter "${name}"`);
 			}
-			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject)) value = (value as IDataObject).value;
+			if (extra?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject))
+				value = (value as IDataObject).value;
 			return value;
 		},
 	});
 	Object.assign(ctx.helpers, {
 		assertBinaryData(itemIndex: number, property: string) {
 			const binary = items[itemIndex]?.binary?.[property];
-			if (!binary) throw new Error(`This operation expects the node's input data to contain a binary file '${property}', but none was found [item ${itemIndex}]`);
+			if (!binary)
+				throw new Error(
+					`This operation expects the node's input data to contain a binary file '${property}', but none was found [item ${itemIndex}]`,
+				);
 			return binary;
 		},
 		getBinaryStream: async (id: string) => createReadStream(path.join(binaryDir, id.split('/').pop()!), { highWaterMark: 16 * 1024 }),
@@ -210,7 +224,10 @@ export function executeContext(type: INodeType, options: NodeRunOptions): NodeHa
 }
 
 /** Runs a node's execute() over the items; returns output 0 and what was sent. */
-export async function runNode(type: INodeType, options: NodeRunOptions): Promise<{ output: INodeExecutionData[]; sent: IHttpRequestOptions[] }> {
+export async function runNode(
+	type: INodeType,
+	options: NodeRunOptions,
+): Promise<{ output: INodeExecutionData[]; sent: IHttpRequestOptions[] }> {
 	const { ctx, sent } = executeContext(type, options);
 	const [output] = (await type.execute!.call(ctx)) as INodeExecutionData[][];
 	return { output, sent };
@@ -226,8 +243,12 @@ export interface DigiCertCredentials {
 
 /** The DigiCert node with its one credential given as such. */
 export type DigiCertRunOptions = Omit<NodeRunOptions, 'credentials'> & { credentials: DigiCertCredentials };
-const withDigiCertCredential = (options: DigiCertRunOptions): NodeRunOptions => ({ ...options, credentials: { digiCertApi: { ...options.credentials } } });
-export const runDigiCertNode = async (options: DigiCertRunOptions) => await runNode(new DigiCertCodeSigning(), withDigiCertCredential(options));
+const withDigiCertCredential = (options: DigiCertRunOptions): NodeRunOptions => ({
+	...options,
+	credentials: { digiCertApi: { ...options.credentials } },
+});
+export const runDigiCertNode = async (options: DigiCertRunOptions) =>
+	await runNode(new DigiCertCodeSigning(), withDigiCertCredential(options));
 export const digiCertContext = (options: DigiCertRunOptions) => executeContext(new DigiCertCodeSigning(), withDigiCertCredential(options));
 
 export interface PollOptions {
@@ -273,7 +294,8 @@ export class PollHarness {
 			getNodeParameter: (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) => {
 				const value = (this.options.parameters as IDataObject)[name];
 				if (value === undefined) return fallback;
-				if (extra?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject)) return (value as IDataObject).value;
+				if (extra?.extractValue && value && typeof value === 'object' && '__rl' in (value as IDataObject))
+					return (value as IDataObject).value;
 				return value;
 			},
 			getWorkflowStaticData: (type: string) => {
@@ -281,7 +303,11 @@ export class PollHarness {
 				return this.memory;
 			},
 		});
-		ctx.logger = { ...ctx.logger, warn: (message: string) => this.warnings.push(message), error: (message: string) => this.warnings.push(message) };
+		ctx.logger = {
+			...ctx.logger,
+			warn: (message: string) => this.warnings.push(message),
+			error: (message: string) => this.warnings.push(message),
+		};
 		ctx.helpers.returnJsonArray = (items: IDataObject[]) => items.map((json) => ({ json }));
 		if (this.options.digiCert) setClientSettings(ctx, this.options.digiCert);
 		return ctx as IPollFunctions;

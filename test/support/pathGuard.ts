@@ -11,7 +11,9 @@ import path from 'node:path';
 export const REPO = path.resolve(__dirname, '../..');
 /** The planning folder that sits beside the repository on the team's machines and never in a user's clone. */
 export const PLANNING_FOLDER = 'shared';
-export const CACHE = path.resolve(process.env.CERTSIGN_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-certsign'));
+export const CACHE = path.resolve(
+	process.env.CERTSIGN_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-certsign'),
+);
 
 const within = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
 
@@ -23,7 +25,8 @@ export function outsideReason(target: string): string | undefined {
 	const tmp = path.resolve(tmpdir());
 	if (within(resolved, parent)) {
 		// A clone directly in the temp folder shares its parent with every temp file: only the planning folder is off limits then.
-		if (parent !== tmp || within(resolved, path.join(parent, PLANNING_FOLDER))) return `${resolved} is beside the repository (${REPO}), not in it`;
+		if (parent !== tmp || within(resolved, path.join(parent, PLANNING_FOLDER)))
+			return `${resolved} is beside the repository (${REPO}), not in it`;
 	}
 	if (within(resolved, tmp)) return undefined;
 	const home = path.resolve(homedir());
@@ -32,7 +35,17 @@ export function outsideReason(target: string): string | undefined {
 }
 
 type AnyFn = (...args: any[]) => any;
-const READERS = ['readFileSync', 'readFile', 'existsSync', 'statSync', 'createReadStream', 'readdirSync', 'openSync', 'open', 'opendirSync'] as const;
+const READERS = [
+	'readFileSync',
+	'readFile',
+	'existsSync',
+	'statSync',
+	'createReadStream',
+	'readdirSync',
+	'openSync',
+	'open',
+	'opendirSync',
+] as const;
 
 export function installPathGuard() {
 	const target = fs as unknown as Record<string, AnyFn & { __certsignGuard?: boolean }>;

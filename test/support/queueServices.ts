@@ -64,7 +64,6 @@ export async function startRedis(): Promise<LoopbackService> {
 	};
 }
 
-
 /** A PostgreSQL cluster owned by the `postgres` system user (PostgreSQL refuses to run as root); trust auth on loopback. */
 export async function startPostgres(): Promise<LoopbackService & { user: string; database: string }> {
 	const port = freePort();
@@ -73,10 +72,27 @@ export async function startPostgres(): Promise<LoopbackService & { user: string;
 	const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
 	chownSync(dir, uid, gid);
 	const data = join(dir, 'data');
-	execFileSync('runuser', ['-u', 'postgres', '--', postgresBin('initdb'), '-D', data, '--auth=trust', '-U', 'postgres', '-E', 'UTF8'], { stdio: 'pipe' });
+	execFileSync('runuser', ['-u', 'postgres', '--', postgresBin('initdb'), '-D', data, '--auth=trust', '-U', 'postgres', '-E', 'UTF8'], {
+		stdio: 'pipe',
+	});
 	const child = spawn(
 		'runuser',
-		['-u', 'postgres', '--', postgresBin('postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+		[
+			'-u',
+			'postgres',
+			'--',
+			postgresBin('postgres'),
+			'-D',
+			data,
+			'-p',
+			String(port),
+			'-k',
+			dir,
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'fsync=off',
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	await waitForOutput(child, /database system is ready to accept connections/, 'postgres', 60_000);
@@ -86,7 +102,10 @@ export async function startPostgres(): Promise<LoopbackService & { user: string;
 		database: 'postgres',
 		async close() {
 			try {
-				execFileSync('runuser', ['-u', 'postgres', '--', postgresBin('pg_ctl'), '-D', data, 'stop', '-m', 'fast', '-w'], { stdio: 'pipe', timeout: 30_000 });
+				execFileSync('runuser', ['-u', 'postgres', '--', postgresBin('pg_ctl'), '-D', data, 'stop', '-m', 'fast', '-w'], {
+					stdio: 'pipe',
+					timeout: 30_000,
+				});
 			} catch {
 				// already stopped
 			}

@@ -4,6 +4,7 @@
  * Loopback only.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+
 import { listen, readBody, sendJson, type Listening } from '../simulators/http';
 
 export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
@@ -36,10 +37,14 @@ async function received(req: Parameters<Parameters<typeof listen>[0]>[0]): Promi
 export async function startRedirectPair(): Promise<RedirectPair> {
 	const reachedTarget: ReceivedRequest[] = [];
 	const redirected: ReceivedRequest[] = [];
-	const target: Listening = await listen(async (req, res) => {
-		reachedTarget.push(await received(req));
-		sendJson(res, 200, { reached: true });
-	}, 0, '127.0.0.2');
+	const target: Listening = await listen(
+		async (req, res) => {
+			reachedTarget.push(await received(req));
+			sendJson(res, 200, { reached: true });
+		},
+		0,
+		'127.0.0.2',
+	);
 	const pair: RedirectPair = {
 		url: '',
 		targetHost: `127.0.0.2:${target.port}`,

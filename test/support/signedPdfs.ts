@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DerReader, derExplicit, derOid, derSequence, derSet } from '../../nodes/shared/der';
+import { derExplicit, derOid, DerReader, derSequence, derSet } from '../../nodes/shared/der';
 import { opensslCmsSign } from './signingCerts';
 import type { IssuedCertificate, TestCa } from './testCa';
 
@@ -84,12 +84,19 @@ export function basePdf(signatureField = true, subFilter: PdfSubFilter = 'adbe.p
 
 /** An incremental update adding a second signature field (objects 8, 9) with an empty placeholder. */
 export function appendSignatureField(pdf: Buffer): Buffer {
-	return writeSection(pdf, [
-		[1, '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 8 0 R] /SigFlags 3 >> >>'],
-		[3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots [4 0 R 8 0 R] >>'],
-		[8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Firma2) /Rect [0 0 0 0] /F 132 /P 3 0 R /V 9 0 R >>'],
-		[9, signatureValue()],
-	], 10);
+	return writeSection(
+		pdf,
+		[
+			[1, '<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 8 0 R] /SigFlags 3 >> >>'],
+			[
+				3,
+				'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots [4 0 R 8 0 R] >>',
+			],
+			[8, '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Firma2) /Rect [0 0 0 0] /F 132 /P 3 0 R /V 9 0 R >>'],
+			[9, signatureValue()],
+		],
+		10,
+	);
 }
 
 /** An incremental update adding a sticky-note annotation to the page (what a viewer saves after "add comment"). */
@@ -97,10 +104,17 @@ export function appendAnnotation(pdf: Buffer): Buffer {
 	const size = pdf.includes('/T (Firma2)') ? 11 : 9;
 	const note = size - 1;
 	const annots = size === 11 ? '[4 0 R 8 0 R 10 0 R]' : '[4 0 R 8 0 R]';
-	return writeSection(pdf, [
-		[3, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots ${annots} >>`],
-		[note, '<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (agregado despues de firmar) >>'],
-	], size);
+	return writeSection(
+		pdf,
+		[
+			[
+				3,
+				`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots ${annots} >>`,
+			],
+			[note, '<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (agregado despues de firmar) >>'],
+		],
+		size,
+	);
 }
 
 export interface SignPdfOptions {
@@ -134,7 +148,21 @@ export function opensslTimestamp(ca: TestCa, tsa: Tsa, data: Buffer): Buffer {
 	writeFileSync(join(ca.dir, `${id}.data`), data);
 	const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 	run(['ts', '-query', '-data', `${id}.data`, '-sha256', '-cert', '-out', `${id}.tsq`]);
-	run(['ts', '-reply', '-config', tsa.configFile, '-queryfile', `${id}.tsq`, '-signer', tsa.certFile, '-inkey', tsa.keyFile, '-token_out', '-out', `${id}.tst`]);
+	run([
+		'ts',
+		'-reply',
+		'-config',
+		tsa.configFile,
+		'-queryfile',
+		`${id}.tsq`,
+		'-signer',
+		tsa.certFile,
+		'-inkey',
+		tsa.keyFile,
+		'-token_out',
+		'-out',
+		`${id}.tst`,
+	]);
 	return readFileSync(join(ca.dir, `${id}.tst`));
 }
 
@@ -171,13 +199,53 @@ export interface Tsa {
 export function issueTsa(ca: TestCa): Tsa {
 	const run = (args: string[]) => execFileSync('openssl', args, { cwd: ca.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 	writeFileSync(join(ca.dir, 'tsa-ext.cnf'), 'extendedKeyUsage = critical,timeStamping\nbasicConstraints = CA:FALSE\n');
-	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tsa.key', '-subj', '/C=AR/O=Certsign Test/CN=Test TSA', '-out', 'tsa.csr']);
-	run(['x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '4242', '-days', '30', '-extfile', 'tsa-ext.cnf', '-out', 'tsa.pem']);
+	run([
+		'req',
+		'-new',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		'tsa.key',
+		'-subj',
+		'/C=AR/O=Certsign Test/CN=Test TSA',
+		'-out',
+		'tsa.csr',
+	]);
+	run([
+		'x509',
+		'-req',
+		'-in',
+		'tsa.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-set_serial',
+		'4242',
+		'-days',
+		'30',
+		'-extfile',
+		'tsa-ext.cnf',
+		'-out',
+		'tsa.pem',
+	]);
 	writeFileSync(join(ca.dir, 'tsa-serial'), '01\n');
 	writeFileSync(
 		join(ca.dir, 'tsa.cnf'),
-		['[tsa]', 'default_tsa = test_tsa', '[test_tsa]', 'serial = tsa-serial', 'signer_digest = sha256', 'default_policy = 1.2.3.4.1',
-			'digests = sha256, sha384, sha512', 'accuracy = secs:1', 'ess_cert_id_alg = sha256', 'certs = tsa.pem', ''].join('\n'),
+		[
+			'[tsa]',
+			'default_tsa = test_tsa',
+			'[test_tsa]',
+			'serial = tsa-serial',
+			'signer_digest = sha256',
+			'default_policy = 1.2.3.4.1',
+			'digests = sha256, sha384, sha512',
+			'accuracy = secs:1',
+			'ess_cert_id_alg = sha256',
+			'certs = tsa.pem',
+			'',
+		].join('\n'),
 	);
 	return { certFile: 'tsa.pem', keyFile: 'tsa.key', configFile: 'tsa.cnf' };
 }

@@ -7,7 +7,7 @@ import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type IssuedCertificate, TestCa } from './testCa';
+import { TestCa, type IssuedCertificate } from './testCa';
 
 export type LeafKeyType = 'rsa' | 'ec';
 
@@ -61,7 +61,21 @@ export function opensslCmsSign(dir: string, signer: IssuedCertificate, content: 
 	writeFileSync(join(dir, `${id}.crt`), signer.certPem);
 	writeFileSync(join(dir, `${id}.key`), signer.keyPem);
 	writeFileSync(join(dir, `${id}.in`), content);
-	const args = ['cms', '-sign', '-binary', '-outform', 'DER', '-in', `${id}.in`, '-signer', `${id}.crt`, '-inkey', `${id}.key`, '-md', options.md ?? 'sha256'];
+	const args = [
+		'cms',
+		'-sign',
+		'-binary',
+		'-outform',
+		'DER',
+		'-in',
+		`${id}.in`,
+		'-signer',
+		`${id}.crt`,
+		'-inkey',
+		`${id}.key`,
+		'-md',
+		options.md ?? 'sha256',
+	];
 	if (!options.detached) args.push('-nodetach'); // openssl's default is detached
 	if (options.pss) args.push('-keyopt', 'rsa_padding_mode:pss');
 	if (options.noAttributes) args.push('-noattr');
@@ -76,7 +90,11 @@ export function opensslCmsSign(dir: string, signer: IssuedCertificate, content: 
 }
 
 /** `openssl cms -verify` of a DER CMS (detached when `content` is given). `caFile` checks the chain; without it, -noverify (signature only). */
-export function opensslCmsVerify(dir: string, cms: Buffer, options: { content?: Buffer; caFile?: string } = {}): { ok: boolean; content: Buffer; stderr: string } {
+export function opensslCmsVerify(
+	dir: string,
+	cms: Buffer,
+	options: { content?: Buffer; caFile?: string } = {},
+): { ok: boolean; content: Buffer; stderr: string } {
 	const id = randomBytes(6).toString('hex');
 	writeFileSync(join(dir, `${id}.p7`), cms);
 	const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${id}.p7`, '-purpose', 'any'];
@@ -101,8 +119,37 @@ export function issueIntermediate(root: TestCa, name = 'Certsign Test Intermedia
 	const id = randomBytes(6).toString('hex');
 	const run = (args: string[]) => execFileSync('openssl', args, { cwd: root.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 	writeFileSync(join(root.dir, `${id}-ext.cnf`), 'basicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n');
-	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}-ca.key`, '-subj', `/C=AR/O=Certsign Test/CN=${name}`, '-out', `${id}-ca.csr`]);
-	run(['x509', '-req', '-in', `${id}-ca.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(Date.now()), '-days', '365', '-extfile', `${id}-ext.cnf`, '-out', `${id}-ca.pem`]);
+	run([
+		'req',
+		'-new',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-keyout',
+		`${id}-ca.key`,
+		'-subj',
+		`/C=AR/O=Certsign Test/CN=${name}`,
+		'-out',
+		`${id}-ca.csr`,
+	]);
+	run([
+		'x509',
+		'-req',
+		'-in',
+		`${id}-ca.csr`,
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-set_serial',
+		String(Date.now()),
+		'-days',
+		'365',
+		'-extfile',
+		`${id}-ext.cnf`,
+		'-out',
+		`${id}-ca.pem`,
+	]);
 	return { certPem: readFileSync(join(root.dir, `${id}-ca.pem`), 'utf8'), certFile: `${id}-ca.pem`, keyFile: `${id}-ca.key` };
 }
 
@@ -112,7 +159,28 @@ export function issueUnderIntermediate(root: TestCa, intermediate: IntermediateC
 	const run = (args: string[]) => execFileSync('openssl', args, { cwd: root.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 	writeFileSync(join(root.dir, `${id}-ext.cnf`), 'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature,nonRepudiation\n');
 	run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-subj', subject, '-out', `${id}.csr`]);
-	run(['x509', '-req', '-in', `${id}.csr`, '-CA', intermediate.certFile, '-CAkey', intermediate.keyFile, '-set_serial', String(Date.now() + 1), '-days', '100', '-extfile', `${id}-ext.cnf`, '-out', `${id}.pem`]);
+	run([
+		'x509',
+		'-req',
+		'-in',
+		`${id}.csr`,
+		'-CA',
+		intermediate.certFile,
+		'-CAkey',
+		intermediate.keyFile,
+		'-set_serial',
+		String(Date.now() + 1),
+		'-days',
+		'100',
+		'-extfile',
+		`${id}-ext.cnf`,
+		'-out',
+		`${id}.pem`,
+	]);
 	const certPem = readFileSync(join(root.dir, `${id}.pem`), 'utf8');
-	return { certPem, keyPem: readFileSync(join(root.dir, `${id}.key`), 'utf8'), serialHex: new X509Certificate(certPem).serialNumber.toUpperCase() };
+	return {
+		certPem,
+		keyPem: readFileSync(join(root.dir, `${id}.key`), 'utf8'),
+		serialHex: new X509Certificate(certPem).serialNumber.toUpperCase(),
+	};
 }

@@ -31,7 +31,11 @@ export interface SshdServer {
 
 export function ensureSshd() {
 	if (existsSync(SSHD)) return;
-	const install = () => execFileSync('apt-get', ['install', '-y', 'openssh-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	const install = () =>
+		execFileSync('apt-get', ['install', '-y', 'openssh-server'], {
+			stdio: 'ignore',
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
 	try {
 		install();
 	} catch {
@@ -133,7 +137,10 @@ export async function startSshd(options: { keyType?: 'ed25519' | 'rsa'; port?: n
 		log: () => output,
 		connectionPids: () => {
 			try {
-				return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+				return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+					.split(/\s+/)
+					.filter(Boolean)
+					.map(Number);
 			} catch {
 				return []; // pgrep exits 1 when there is none
 			}
@@ -151,7 +158,10 @@ export async function startSshd(options: { keyType?: 'ed25519' | 'rsa'; port?: n
 }
 
 /** A remote file read whole through the node's streaming download (tests only: the node never buffers files). */
-export async function downloadBuffer(sftp: { downloadTo(remotePath: string, sink: NodeJS.WritableStream): Promise<unknown> }, remotePath: string): Promise<Buffer> {
+export async function downloadBuffer(
+	sftp: { downloadTo(remotePath: string, sink: NodeJS.WritableStream): Promise<unknown> },
+	remotePath: string,
+): Promise<Buffer> {
 	const { Writable } = await import('node:stream');
 	const chunks: Buffer[] = [];
 	const sink = new Writable({

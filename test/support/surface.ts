@@ -34,12 +34,16 @@ function addParameter(into: Record<string, ParameterSurface>, path: string, prop
 		.map((o) => o.value as string | number | boolean);
 	if (values.length > 0) entry.values = values;
 	const key = into[path] ? `${path} (${Object.keys(into).filter((k) => k === path || k.startsWith(`${path} (`)).length + 1})` : path;
-	const same = Object.entries(into).find(([k, v]) => (k === path || k.startsWith(`${path} (`)) && JSON.stringify(v) === JSON.stringify(entry));
+	const same = Object.entries(into).find(
+		([k, v]) => (k === path || k.startsWith(`${path} (`)) && JSON.stringify(v) === JSON.stringify(entry),
+	);
 	if (!same) into[key] = entry;
 	for (const option of property.options ?? []) {
 		if (typeof option !== 'object' || option === null) continue;
-		if ('displayName' in option && 'type' in option) addParameter(into, `${path}.${(option as INodeProperties).name}`, option as INodeProperties);
-		else if ('values' in option) for (const inner of (option as INodePropertyCollection).values) addParameter(into, `${path}.${option.name}.${inner.name}`, inner);
+		if ('displayName' in option && 'type' in option)
+			addParameter(into, `${path}.${(option as INodeProperties).name}`, option as INodeProperties);
+		else if ('values' in option)
+			for (const inner of (option as INodePropertyCollection).values) addParameter(into, `${path}.${option.name}.${inner.name}`, inner);
 	}
 }
 
@@ -77,8 +81,9 @@ export function surfaceDiff(committed: unknown, current: unknown): string[] {
 	const a = flat(committed);
 	const b = flat(current);
 	const lines: string[] = [];
-	for (const [k, v] of a) if (!b.has(k)) lines.push(`- ${k}: ${v}`);
-	else if (b.get(k) !== v) lines.push(`~ ${k}: ${v} → ${b.get(k)}`);
+	for (const [k, v] of a)
+		if (!b.has(k)) lines.push(`- ${k}: ${v}`);
+		else if (b.get(k) !== v) lines.push(`~ ${k}: ${v} → ${b.get(k)}`);
 	for (const [k, v] of b) if (!a.has(k)) lines.push(`+ ${k}: ${v}`);
 	return lines;
 }

@@ -43,16 +43,35 @@ export class TestCa {
 
 	constructor(readonly subject = '/C=AR/O=Certsign Test CA/CN=Certsign Test Root') {
 		this.dir = mkdtempSync(join(tmpdir(), 'certsign-ca-'));
-		openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', subject], this.dir);
+		openssl(
+			['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', subject],
+			this.dir,
+		);
 		// `openssl ca` (unlike `x509 -req` in OpenSSL 3.0) accepts explicit start and end dates.
 		writeFileSync(join(this.dir, 'index.txt'), '');
 		writeFileSync(
 			join(this.dir, 'ca.cnf'),
 			[
-				'[ca]', 'default_ca = test', '[test]', 'dir = .', 'database = index.txt', 'serial = serial', 'new_certs_dir = .',
-				'certificate = ca.pem', 'private_key = ca.key', 'default_md = sha256', 'policy = any',
-				'unique_subject = no', 'copy_extensions = none', 'x509_extensions = leaf', '[any]', 'commonName = optional',
-				'[leaf]', 'basicConstraints = CA:FALSE', 'keyUsage = digitalSignature', '',
+				'[ca]',
+				'default_ca = test',
+				'[test]',
+				'dir = .',
+				'database = index.txt',
+				'serial = serial',
+				'new_certs_dir = .',
+				'certificate = ca.pem',
+				'private_key = ca.key',
+				'default_md = sha256',
+				'policy = any',
+				'unique_subject = no',
+				'copy_extensions = none',
+				'x509_extensions = leaf',
+				'[any]',
+				'commonName = optional',
+				'[leaf]',
+				'basicConstraints = CA:FALSE',
+				'keyUsage = digitalSignature',
+				'',
 			].join('\n'),
 		);
 		this.certPem = readFileSync(join(this.dir, 'ca.pem'), 'utf8');
@@ -67,7 +86,22 @@ export class TestCa {
 		if (request.csrPem) {
 			writeFileSync(join(this.dir, csrFile), request.csrPem);
 		} else {
-			openssl(['req', '-new', '-newkey', `rsa:${request.keyBits ?? 2048}`, '-nodes', '-keyout', `${id}.key`, '-out', csrFile, '-subj', request.subject], this.dir);
+			openssl(
+				[
+					'req',
+					'-new',
+					'-newkey',
+					`rsa:${request.keyBits ?? 2048}`,
+					'-nodes',
+					'-keyout',
+					`${id}.key`,
+					'-out',
+					csrFile,
+					'-subj',
+					request.subject,
+				],
+				this.dir,
+			);
 			keyPem = readFileSync(join(this.dir, `${id}.key`), 'utf8');
 			if (request.keyFormat === 'pkcs1') {
 				keyPem = openssl(['rsa', '-in', `${id}.key`, '-traditional'], this.dir);
@@ -79,8 +113,22 @@ export class TestCa {
 		// -subj overrides the CSR's subject so a CSR without one still works; -preserveDN keeps our order.
 		openssl(
 			[
-				'ca', '-batch', '-config', 'ca.cnf', '-in', csrFile, '-notext', '-preserveDN', '-subj', request.subject,
-				'-startdate', asn1Time(notBefore), '-enddate', asn1Time(notAfter), '-out', `${id}.pem`,
+				'ca',
+				'-batch',
+				'-config',
+				'ca.cnf',
+				'-in',
+				csrFile,
+				'-notext',
+				'-preserveDN',
+				'-subj',
+				request.subject,
+				'-startdate',
+				asn1Time(notBefore),
+				'-enddate',
+				asn1Time(notAfter),
+				'-out',
+				`${id}.pem`,
 			],
 			this.dir,
 		);

@@ -2,11 +2,16 @@ import { isLoginRejection, providerMessage } from '../../nodes/ArcaAutomation/tr
 
 describe('Afip SDK messages', () => {
 	test('finds the message where each documented answer keeps it', () => {
-		expect(providerMessage({ status: 'error', data: { message: 'Número de CUIL/CUIT incorrecto' } })).toBe('Número de CUIL/CUIT incorrecto');
-		expect(providerMessage({ message: 'El token proporcionado es invalido.' })).toBe('El token proporcionado es invalido.');
-		expect(providerMessage({ message: 'The given data was invalid.', data_errors: { 'params.alias': ['The params.alias field is required.'], automation: ['a', 'b'] } })).toBe(
-			'The given data was invalid. params.alias: The params.alias field is required.; automation: a, b',
+		expect(providerMessage({ status: 'error', data: { message: 'Número de CUIL/CUIT incorrecto' } })).toBe(
+			'Número de CUIL/CUIT incorrecto',
 		);
+		expect(providerMessage({ message: 'El token proporcionado es invalido.' })).toBe('El token proporcionado es invalido.');
+		expect(
+			providerMessage({
+				message: 'The given data was invalid.',
+				data_errors: { 'params.alias': ['The params.alias field is required.'], automation: ['a', 'b'] },
+			}),
+		).toBe('The given data was invalid. params.alias: The params.alias field is required.; automation: a, b');
 		expect(providerMessage(undefined)).toBeUndefined();
 		expect(providerMessage('Bad Gateway')).toBe('Bad Gateway');
 	});

@@ -26,18 +26,26 @@ describe('backoff with full jitter', () => {
 		expect(sleeps).toEqual([50, 100, 200, 250]);
 
 		calls = 0;
-		await expect(withBackoff(async () => { calls++; throw new Error('400'); }, policy, { sleep: async () => {} })).rejects.toThrow('400');
+		await expect(
+			withBackoff(
+				async () => {
+					calls++;
+					throw new Error('400');
+				},
+				policy,
+				{ sleep: async () => {} },
+			),
+		).rejects.toThrow('400');
 		expect(calls).toBe(1);
 	});
 
 	test('returns as soon as an attempt succeeds', async () => {
 		let calls = 0;
 		const retries: number[] = [];
-		const value = await withBackoff(
-			async () => (++calls < 3 ? new RetryableFailure('429') : 'ok'),
-			policy,
-			{ sleep: async () => {}, onRetry: (_f, retry) => retries.push(retry) },
-		);
+		const value = await withBackoff(async () => (++calls < 3 ? new RetryableFailure('429') : 'ok'), policy, {
+			sleep: async () => {},
+			onRetry: (_f, retry) => retries.push(retry),
+		});
 		expect(value).toBe('ok');
 		expect(retries).toEqual([1, 2]);
 	});

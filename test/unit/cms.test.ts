@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CmsError, OID, parseSignedData, readCertificateFields, signCms, verifySignerInfo } from '../../nodes/shared/cms';
 import { DerReader } from '../../nodes/shared/der';
 import { issueLeaf, opensslCmsSign, opensslCmsVerify, runOpenssl } from '../support/signingCerts';
-import { type IssuedCertificate, TestCa } from '../support/testCa';
+import { TestCa, type IssuedCertificate } from '../support/testCa';
 
 const TRA = Buffer.from(
 	'<?xml version="1.0" encoding="UTF-8"?><loginTicketRequest version="1.0"><header><uniqueId>1765000000</uniqueId>' +
@@ -94,7 +94,10 @@ describe('signCms: OpenSSL accepts what we sign', () => {
 		expect(parsed.certificates).toHaveLength(1);
 		expect(new X509Certificate(parsed.certificates[0]).subject).toContain('CN=Juan Perez');
 		const [signer] = parsed.signers;
-		expect(signer.sid).toMatchObject({ type: 'issuerAndSerialNumber', serialNumber: new X509Certificate(rsa.certPem).serialNumber.toUpperCase().replace(/^(00)+(?=..)/, '') });
+		expect(signer.sid).toMatchObject({
+			type: 'issuerAndSerialNumber',
+			serialNumber: new X509Certificate(rsa.certPem).serialNumber.toUpperCase().replace(/^(00)+(?=..)/, ''),
+		});
 		expect(signer.signingTime).toEqual(signingTime);
 		expect(signer.contentType).toBe(OID.data);
 		expect(signer.messageDigest?.equals(createHash('sha256').update(TRA).digest())).toBe(true);
@@ -116,9 +119,13 @@ describe('signCms: OpenSSL accepts what we sign', () => {
 		expect(parseSignedData(Buffer.from(cms.toString('base64'), 'base64')).content?.equals(TRA)).toBe(true);
 	});
 
-	test('refuses a key that is not the certificate\'s and a digest it does not offer', () => {
-		expect(() => signCms({ content: TRA, certificatePem: rsa.certPem, privateKeyPem: ec.keyPem, digest: 'sha256' })).toThrow(/does not belong/);
-		expect(() => signCms({ content: TRA, certificatePem: rsa.certPem, privateKeyPem: rsa.keyPem, digest: 'md5' as 'sha1' })).toThrow(/sha256 or sha1/);
+	test("refuses a key that is not the certificate's and a digest it does not offer", () => {
+		expect(() => signCms({ content: TRA, certificatePem: rsa.certPem, privateKeyPem: ec.keyPem, digest: 'sha256' })).toThrow(
+			/does not belong/,
+		);
+		expect(() => signCms({ content: TRA, certificatePem: rsa.certPem, privateKeyPem: rsa.keyPem, digest: 'md5' as 'sha1' })).toThrow(
+			/sha256 or sha1/,
+		);
 	});
 });
 
@@ -172,7 +179,9 @@ describe('parseSignedData + verifySignerInfo: we accept what OpenSSL signs', () 
 		expect(parsed.content).toBeUndefined();
 		const pieces = [TRA.subarray(0, 40), TRA.subarray(40)];
 		expect(verifySignerInfo(parsed, parsed.signers[0], { content: pieces })).toMatchObject({ digestMatches: true, signatureValid: true });
-		expect(verifySignerInfo(parsed, parsed.signers[0]).problems).toEqual(['the signature is detached and no content was given to check it against']);
+		expect(verifySignerInfo(parsed, parsed.signers[0]).problems).toEqual([
+			'the signature is detached and no content was given to check it against',
+		]);
 		expect(verifySignerInfo(parsed, parsed.signers[0], { content: [pieces[0], flip(pieces[1], 0)] }).digestMatches).toBe(false);
 	});
 

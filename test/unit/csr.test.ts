@@ -2,11 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { CsrError, csrProblems, csrToDer, parseCsr } from '../../nodes/DigiCertCodeSigning/protocol/csr';
 
 const dir = mkdtempSync(join(tmpdir(), 'csr-test-'));
 function makeCsr(name: string, keyArgs: string[], subj: string): string {
-	execFileSync('openssl', ['req', '-new', ...keyArgs, '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subj, '-utf8'], { stdio: 'pipe' });
+	execFileSync(
+		'openssl',
+		['req', '-new', ...keyArgs, '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', subj, '-utf8'],
+		{ stdio: 'pipe' },
+	);
 	return readFileSync(join(dir, `${name}.csr`), 'utf8');
 }
 function toDer(pem: string): Buffer {

@@ -2,15 +2,31 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 
 import {
-	DER_TAG, DerError, DerReader, decodeOid, derExplicit, derGeneralizedTime, derImplicit, derInteger, derNull,
-	derOctetString, derOid, derPrintableString, derSequence, derSet, derTlv, derTime, derUtcTime, derUtf8String,
+	decodeOid,
+	DER_TAG,
+	DerError,
+	derExplicit,
+	derGeneralizedTime,
+	derImplicit,
+	derInteger,
+	derNull,
+	derOctetString,
+	derOid,
+	derPrintableString,
+	DerReader,
+	derSequence,
+	derSet,
+	derTime,
+	derTlv,
+	derUtcTime,
+	derUtf8String,
 } from '../../nodes/shared/der';
 import { TestCa } from '../support/testCa';
 
 const hex = (b: Buffer) => b.toString('hex');
 
 describe('DER encoder', () => {
-	test('INTEGER is minimal two\'s complement', () => {
+	test("INTEGER is minimal two's complement", () => {
 		expect(hex(derInteger(0))).toBe('020100');
 		expect(hex(derInteger(127))).toBe('02017f');
 		expect(hex(derInteger(128))).toBe('02020080');
@@ -56,8 +72,12 @@ describe('DER encoder', () => {
 	test('OpenSSL reads what the encoder writes, and the reader reads it back', () => {
 		const when = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
 		const der = derSequence(
-			derInteger(-300), derOid('1.2.840.113549.1.9.5'), derSet([derUtcTime(when), derPrintableString('CUIL 20123456786')]),
-			derExplicit(0, derOctetString(Buffer.from('hi'))), derGeneralizedTime(when), derUtf8String('añb'),
+			derInteger(-300),
+			derOid('1.2.840.113549.1.9.5'),
+			derSet([derUtcTime(when), derPrintableString('CUIL 20123456786')]),
+			derExplicit(0, derOctetString(Buffer.from('hi'))),
+			derGeneralizedTime(when),
+			derUtf8String('añb'),
 		);
 		const parsed = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], { input: der, encoding: 'utf8' });
 		expect(parsed).toMatch(/INTEGER\s+:-012C/);
@@ -69,7 +89,12 @@ describe('DER encoder', () => {
 		expect(hex(r.content(int))).toBe('fed4');
 		expect(r.oid(oid)).toBe('1.2.840.113549.1.9.5');
 		const setItems = r.children(set);
-		expect(r.time(setItems.find((n) => n.tag === DER_TAG.UTC_TIME), 'time')).toEqual(when);
+		expect(
+			r.time(
+				setItems.find((n) => n.tag === DER_TAG.UTC_TIME),
+				'time',
+			),
+		).toEqual(when);
 		expect(r.time(gen, 'time')).toEqual(when);
 		expect(r.content(r.children(tagged)[0]).toString()).toBe('hi');
 		expect(r.content(utf8).toString('utf8')).toBe('añb');
@@ -124,7 +149,7 @@ describe('DER reader', () => {
 		expect(Date.now() - started).toBeLessThan(2000);
 	});
 
-	test('a key pair\'s SPKI walks cleanly', () => {
+	test("a key pair's SPKI walks cleanly", () => {
 		const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 		const spki = publicKey.export({ type: 'spki', format: 'der' });
 		const r = new DerReader(spki);

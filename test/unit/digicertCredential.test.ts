@@ -40,14 +40,21 @@ describe('DigiCertApi credential', () => {
 		'never sends the key over plain http to %s: the transport refuses it, the Test goes to a name that cannot resolve',
 		(baseUrl) => {
 			expect(() => digicertBaseUrl('custom', baseUrl)).toThrow(/is plain http/);
-			expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe('https://plain-http-refused-use-https.invalid');
+			expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe(
+				'https://plain-http-refused-use-https.invalid',
+			);
 		},
 	);
 
-	it.each(['https://user:pass@proxy.example.com/services/v2', 'http://u@127.0.0.1:4321/services/v2'])('never sends a Test to a base URL with user:password@ (%s): the transport refuses it too', (baseUrl) => {
-		expect(() => digicertBaseUrl('custom', baseUrl)).toThrow(/contains a user name or password/);
-		expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe('https://user-or-password-in-base-url-refused.invalid');
-	});
+	it.each(['https://user:pass@proxy.example.com/services/v2', 'http://u@127.0.0.1:4321/services/v2'])(
+		'never sends a Test to a base URL with user:password@ (%s): the transport refuses it too',
+		(baseUrl) => {
+			expect(() => digicertBaseUrl('custom', baseUrl)).toThrow(/contains a user name or password/);
+			expect(evaluate(credential.test.request.baseURL as string, { apiKey: 'k', region: 'custom', baseUrl })).toBe(
+				'https://user-or-password-in-base-url-refused.invalid',
+			);
+		},
+	);
 
 	it('sends the key in X-DC-DEVKEY and maps 403 to "invalid API key"', () => {
 		expect(credential.authenticate.properties.headers).toEqual({ 'X-DC-DEVKEY': '={{$credentials.apiKey}}' });

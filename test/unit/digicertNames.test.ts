@@ -23,7 +23,9 @@ describe('names and lists from the server are bounded', () => {
 				return { orders: Array.from({ length: 1000 }, (_, i) => ({ id: calls * 10_000 + i })), page: { total: 10_000_000 } };
 			}
 		}
-		await expect(listIssuedOrders(new EndlessList({ getNode: () => ({ name: 'Certificate Trigger' }) } as never), {})).rejects.toThrow(/more than 50000 orders \(50 pages\) without an end; narrow the trigger/);
+		await expect(listIssuedOrders(new EndlessList({ getNode: () => ({ name: 'Certificate Trigger' }) } as never), {})).rejects.toThrow(
+			/more than 50000 orders \(50 pages\) without an end; narrow the trigger/,
+		);
 		expect(calls).toBe(MAX_ORDER_PAGES);
 	});
 

@@ -4,9 +4,19 @@ import { digicertBaseUrl } from '../../nodes/DigiCertCodeSigning/transport/regio
 describe('normalizeStatus', () => {
 	const now = new Date('2026-06-01T12:00:00Z');
 	it.each([
-		['pending', 'pending'], ['needs_approval', 'pending'], ['processing', 'pending'], ['waiting_pickup', 'pending'],
-		['reissue_pending', 'pending'], ['issued', 'issued'], ['rejected', 'rejected'], ['denied', 'rejected'],
-		['canceled', 'canceled'], ['cancelled', 'canceled'], ['revoked', 'revoked'], ['expired', 'expired'], ['ISSUED', 'issued'],
+		['pending', 'pending'],
+		['needs_approval', 'pending'],
+		['processing', 'pending'],
+		['waiting_pickup', 'pending'],
+		['reissue_pending', 'pending'],
+		['issued', 'issued'],
+		['rejected', 'rejected'],
+		['denied', 'rejected'],
+		['canceled', 'canceled'],
+		['cancelled', 'canceled'],
+		['revoked', 'revoked'],
+		['expired', 'expired'],
+		['ISSUED', 'issued'],
 	])('%s → %s', (raw, normalized) => {
 		expect(normalizeStatus(raw, '2027-01-01', now)).toBe(normalized);
 	});
@@ -36,14 +46,21 @@ describe('digicertBaseUrl', () => {
 
 describe('one reading of a bare DigiCert date, shared by the node and the trigger', () => {
 	test('valid_till YYYY-MM-DD is valid through the end of that day; both report the same days remaining at any hour', () => {
-		const { assessRenewal } = jest.requireActual('../../nodes/CertificateTrigger/renewalPolicy') as typeof import('../../nodes/CertificateTrigger/renewalPolicy');
-		const { daysUntil, digiCertInstant } = jest.requireActual('../../nodes/DigiCertCodeSigning/protocol/status') as typeof import('../../nodes/DigiCertCodeSigning/protocol/status');
+		const { assessRenewal } = jest.requireActual(
+			'../../nodes/CertificateTrigger/renewalPolicy',
+		) as typeof import('../../nodes/CertificateTrigger/renewalPolicy');
+		const { daysUntil, digiCertInstant } = jest.requireActual(
+			'../../nodes/DigiCertCodeSigning/protocol/status',
+		) as typeof import('../../nodes/DigiCertCodeSigning/protocol/status');
 		expect(new Date(digiCertInstant('2026-12-01', 'end')).toISOString()).toBe('2026-12-01T23:59:59.999Z');
 		expect(new Date(digiCertInstant('2026-01-01', 'start')).toISOString()).toBe('2026-01-01T00:00:00.000Z');
 		for (const now of ['2026-11-24T00:30:00Z', '2026-11-24T12:00:00Z', '2026-11-24T23:30:00Z']) {
 			const node = daysUntil('2026-12-01', new Date(now));
 			// What the trigger computes from the same order (renewalDue reads dates with digiCertInstant).
-			const trigger = assessRenewal(new Date(digiCertInstant('2026-01-01', 'start')), new Date(digiCertInstant('2026-12-01', 'end')), now, { mode: 'daysBefore', days: 30 }).daysRemaining;
+			const trigger = assessRenewal(new Date(digiCertInstant('2026-01-01', 'start')), new Date(digiCertInstant('2026-12-01', 'end')), now, {
+				mode: 'daysBefore',
+				days: 30,
+			}).daysRemaining;
 			expect({ now, node }).toEqual({ now, node: trigger });
 			expect(node).toBe(7);
 		}

@@ -7,7 +7,7 @@ describe('dotnetUrlEncode (.NET HttpUtility.UrlEncode)', () => {
 	it('turns a space into +', () => {
 		expect(dotnetUrlEncode('a b')).toBe('a+b');
 	});
-	it('encodes ~ and \' (unlike encodeURIComponent) with lower-case hex', () => {
+	it("encodes ~ and ' (unlike encodeURIComponent) with lower-case hex", () => {
 		expect(dotnetUrlEncode("~'")).toBe('%7e%27');
 		expect(dotnetUrlEncode('http://h/a?b[]=1&c=2')).toBe('http%3a%2f%2fh%2fa%3fb%5b%5d%3d1%26c%3d2');
 	});

@@ -1,8 +1,9 @@
 /** Issue #18: Firmador's answers in every form a server may send, and the signature's other readings (pure pieces). */
 import { createHash, createHmac } from 'node:crypto';
+
 import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, signedXmlText } from '../../nodes/Firmador/protocol/answer';
-import { authorizationValue, decodedUri, signFirmadorRequest } from '../../nodes/Firmador/protocol/hmac';
 import { dotnetUrlEncode, uriEscapeDataString } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
+import { authorizationValue, decodedUri, signFirmadorRequest } from '../../nodes/Firmador/protocol/hmac';
 import { describeDifferences, firmadorWireSettings, probeCandidates, type ProbeSettings } from '../../nodes/Firmador/protocol/wire';
 
 const SIGNATURE = createHash('sha256').update('any').digest(); // 32 bytes standing for a signature
@@ -13,7 +14,7 @@ describe('HashFirmado in every form → one form (Base64)', () => {
 		['Base64', B64, 'base64'],
 		['upper-case hex', SIGNATURE.toString('hex').toUpperCase(), 'hex'],
 		['lower-case hex', SIGNATURE.toString('hex'), 'hex'],
-		['a JSON byte array (the request Hash\'s form)', Array.from(SIGNATURE), 'bytes'],
+		["a JSON byte array (the request Hash's form)", Array.from(SIGNATURE), 'bytes'],
 		['unpadded Base64url', SIGNATURE.toString('base64url'), 'base64'],
 	])('%s', (_label, value, form) => {
 		expect(signedValueToBase64(value)).toEqual({ value: B64, form });
@@ -51,13 +52,21 @@ describe('keys in any case', () => {
 	});
 });
 
-describe('the signature\'s other readings', () => {
-	const base = { appId: 'app', secret: 'c2VjcmV0', secretFormat: 'base64' as const, method: 'GET', url: 'http://h/api/EstadoSolicitud?SessionsID%5b%5d=1', timestamp: 1700000000, nonce: 'a'.repeat(32) };
+describe("the signature's other readings", () => {
+	const base = {
+		appId: 'app',
+		secret: 'c2VjcmV0',
+		secretFormat: 'base64' as const,
+		method: 'GET',
+		url: 'http://h/api/EstadoSolicitud?SessionsID%5b%5d=1',
+		timestamp: 1700000000,
+		nonce: 'a'.repeat(32),
+	};
 	const hmac = (raw: string) => createHmac('sha256', Buffer.from('secret')).update(raw).digest('base64');
 
-	it('Uri.EscapeDataString: upper-case hex, RFC 3986 (differs from HttpUtility.UrlEncode on hex case, ~ ! * ( ) \' and space)', () => {
-		expect(uriEscapeDataString('http://h/a b~!*()\'')).toBe('http%3A%2F%2Fh%2Fa%20b~%21%2A%28%29%27');
-		expect(dotnetUrlEncode('http://h/a b~!*()\'')).toBe('http%3a%2f%2fh%2fa+b%7e!*()%27');
+	it("Uri.EscapeDataString: upper-case hex, RFC 3986 (differs from HttpUtility.UrlEncode on hex case, ~ ! * ( ) ' and space)", () => {
+		expect(uriEscapeDataString("http://h/a b~!*()'")).toBe('http%3A%2F%2Fh%2Fa%20b~%21%2A%28%29%27');
+		expect(dotnetUrlEncode("http://h/a b~!*()'")).toBe('http%3a%2f%2fh%2fa+b%7e!*()%27');
 	});
 	it('each reading changes the string to sign exactly as described', () => {
 		const lower = base.url.toLowerCase();
@@ -85,14 +94,30 @@ describe('the signature\'s other readings', () => {
 		expect(decodedUri('/a%5b%5D%zz%e2%82%ac')).toBe('/a[]%zz€');
 	});
 	it('credential values outside their lists are refused, naming the field', () => {
-		expect(() => firmadorWireSettings({ urlEncoder: 'x' })).toThrow('The Firmador API credential\'s URL Encoder "x" is not one of: httpUtility, uriEscapeDataString');
+		expect(() => firmadorWireSettings({ urlEncoder: 'x' })).toThrow(
+			'The Firmador API credential\'s URL Encoder "x" is not one of: httpUtility, uriEscapeDataString',
+		);
 		expect(() => firmadorWireSettings({ status1Means: 'maybe' })).toThrow(/Status 1 Means "maybe"/);
-		expect(firmadorWireSettings({}).readings).toEqual({ uriToSign: 'absoluteUrl', urlEncoder: 'httpUtility', emptyBodyHash: 'empty', authorizationOrder: 'signatureNonceTimestamp', signedQueryForm: 'asSent' });
+		expect(firmadorWireSettings({}).readings).toEqual({
+			uriToSign: 'absoluteUrl',
+			urlEncoder: 'httpUtility',
+			emptyBodyHash: 'empty',
+			authorizationOrder: 'signatureNonceTimestamp',
+			signedQueryForm: 'asSent',
+		});
 	});
 });
 
-describe('the credential test\'s candidates', () => {
-	const configured: ProbeSettings = { secretFormat: 'base64', brackets: 'literal', uriToSign: 'absoluteUrl', urlEncoder: 'httpUtility', emptyBodyHash: 'empty', authorizationOrder: 'signatureNonceTimestamp', signedQueryForm: 'asSent' };
+describe("the credential test's candidates", () => {
+	const configured: ProbeSettings = {
+		secretFormat: 'base64',
+		brackets: 'literal',
+		uriToSign: 'absoluteUrl',
+		urlEncoder: 'httpUtility',
+		emptyBodyHash: 'empty',
+		authorizationOrder: 'signatureNonceTimestamp',
+		signedQueryForm: 'asSent',
+	};
 	it('every distinct combination once, the configured one first, nearest next', () => {
 		const all = probeCandidates(configured, true);
 		// 2 secret formats × 2 URIs × 2 encoders × 2 empty hashes × 3 orders × 3 (literal, encoded as sent, encoded decoded)
@@ -107,7 +132,9 @@ describe('the credential test\'s candidates', () => {
 	it('a secret that is not Base64 is tried as text only', () => {
 		expect(probeCandidates({ ...configured, secretFormat: 'text' }, false).every((c) => c.secretFormat === 'text')).toBe(true);
 	});
-	it('names the settings to change in the credential\'s words', () => {
-		expect(describeDifferences(configured, { ...configured, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toBe('URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty');
+	it("names the settings to change in the credential's words", () => {
+		expect(describeDifferences(configured, { ...configured, uriToSign: 'pathAndQuery', emptyBodyHash: 'md5OfEmpty' })).toBe(
+			'URI to Sign = Path and Query; Empty Body Hash = MD5 of Empty',
+		);
 	});
 });

@@ -1,8 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
+
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { buildAbsoluteUrl, buildQueryString, serialiseBody } from '../../nodes/Firmador/protocol/request';
 
-const credentials = { baseUrl: 'http://Firmador.TuCertificado.com.ar/', appId: 'app-1', secret: 'A93reRTUJHsCuQSHR+L3GxqOJyDmQpCgps102ciuabc=', keyEncoding: 'base64' };
+const credentials = {
+	baseUrl: 'http://Firmador.TuCertificado.com.ar/',
+	appId: 'app-1',
+	secret: 'A93reRTUJHsCuQSHR+L3GxqOJyDmQpCgps102ciuabc=',
+	keyEncoding: 'base64',
+};
 
 function parseAuth(header: string) {
 	const [appId, signature, nonce, timestamp] = header.replace(/^hmac /, '').split(':');
@@ -13,7 +19,12 @@ describe('FirmadorApi.authenticate', () => {
 	const credential = new FirmadorApi();
 
 	it('moves the query into the URL with literal brackets and signs that URL', async () => {
-		const out = await credential.authenticate(credentials, { method: 'GET', url: '/api/EstadoSolicitud', qs: { 'SessionsID[]': ['1', 'a b'] }, body: {} });
+		const out = await credential.authenticate(credentials, {
+			method: 'GET',
+			url: '/api/EstadoSolicitud',
+			qs: { 'SessionsID[]': ['1', 'a b'] },
+			body: {},
+		});
 		expect(out.url).toBe('http://firmador.tucertificado.com.ar/api/EstadoSolicitud?SessionsID[]=1&SessionsID[]=a%20b');
 		expect(out.qs).toBeUndefined();
 		expect(out.baseURL).toBeUndefined();
@@ -29,14 +40,23 @@ describe('FirmadorApi.authenticate', () => {
 
 	it('serialises the body once, sends that string and signs its MD5', async () => {
 		const body = { CUILPersona: '20111111112', Razon: 'año', Visible: false };
-		const out = await credential.authenticate(credentials, { method: 'POST', url: '/api/Firmador', body, headers: { authorization: 'old' } });
+		const out = await credential.authenticate(credentials, {
+			method: 'POST',
+			url: '/api/Firmador',
+			body,
+			headers: { authorization: 'old' },
+		});
 		expect(out.body).toBe(JSON.stringify(body));
 		expect(out.json).toBe(false);
 		expect(out.headers!['Content-Type']).toBe('application/json; charset=utf-8');
 		expect(out.headers!.authorization).toBeUndefined();
 		const auth = parseAuth(String(out.headers!.Authorization));
-		const md5 = createHash('md5').update(Buffer.from(JSON.stringify(body), 'utf8')).digest('base64');
-		const encoded = encodeURIComponent('http://firmador.tucertificado.com.ar/api/firmador').replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+		const md5 = createHash('md5')
+			.update(Buffer.from(JSON.stringify(body), 'utf8'))
+			.digest('base64');
+		const encoded = encodeURIComponent('http://firmador.tucertificado.com.ar/api/firmador').replace(/%[0-9A-F]{2}/g, (m) =>
+			m.toLowerCase(),
+		);
 		const raw = `app-1POST${encoded}${auth.timestamp}${auth.nonce}${md5}`;
 		expect(auth.signature).toBe(createHmac('sha256', Buffer.from(credentials.secret, 'base64')).update(raw).digest('base64'));
 	});
@@ -48,7 +68,9 @@ describe('FirmadorApi.authenticate', () => {
 	});
 
 	it('keeps a base path, drops a default port and rejects non-http URLs', () => {
-		expect(buildAbsoluteUrl('https://h.example:443/firmador/', '/api/X', { SessionID: "x'y" })).toBe("https://h.example/firmador/api/X?SessionID=x%27y");
+		expect(buildAbsoluteUrl('https://h.example:443/firmador/', '/api/X', { SessionID: "x'y" })).toBe(
+			'https://h.example/firmador/api/X?SessionID=x%27y',
+		);
 		expect(() => buildAbsoluteUrl('ftp://h', '/api/X')).toThrow(/http or https/);
 		expect(buildQueryString({ 'a[]': [1, 2], b: undefined })).toBe('a[]=1&a[]=2');
 		expect(serialiseBody('GET', {})).toBe('');

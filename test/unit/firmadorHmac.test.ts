@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import { firmadorNonce, signFirmadorRequest, unixSeconds, type FirmadorSecretFormat } from '../../nodes/Firmador/protocol/hmac';
 
 interface Vector {

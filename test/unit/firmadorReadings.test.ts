@@ -1,15 +1,22 @@
 /** Pure pieces behind issue #9 / #10 (Firmador): the seed's two readings, remote paths, response hashes, nonces. */
 import { createHmac } from 'node:crypto';
+
 import { FirmadorApi } from '../../credentials/FirmadorApi.credentials';
 import { FirmadorSftp } from '../../credentials/FirmadorSftp.credentials';
+import { dotnetUrlEncode } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
+import { responseHashToSha1Hex, sameHash } from '../../nodes/Firmador/protocol/hashEncoding';
 import { signFirmadorRequest, uriForSignature } from '../../nodes/Firmador/protocol/hmac';
+import {
+	checkBaseFolder,
+	checkRemoteFileName,
+	fillNamePattern,
+	resolveRemoteFolder,
+	safeNamePart,
+} from '../../nodes/Firmador/protocol/paths';
 import { buildAbsoluteUrl, buildQueryString } from '../../nodes/Firmador/protocol/request';
 import { describeStatus } from '../../nodes/Firmador/protocol/status';
 import { clampSeconds, POLL_INTERVAL_SECONDS, waitSeconds } from '../../nodes/shared/poll';
-import { inWords, networkWords, sentence as asSentence } from '../../nodes/shared/words';
-import { responseHashToSha1Hex, sameHash } from '../../nodes/Firmador/protocol/hashEncoding';
-import { checkBaseFolder, checkRemoteFileName, fillNamePattern, resolveRemoteFolder, safeNamePart } from '../../nodes/Firmador/protocol/paths';
-import { dotnetUrlEncode } from '../../nodes/Firmador/protocol/dotnetUrlEncode';
+import { sentence as asSentence, inWords, networkWords } from '../../nodes/shared/words';
 
 const HEX = 'CC282B2E077BBB17E81BB529DE3FA81F964A104F';
 
@@ -21,7 +28,15 @@ describe('string to sign', () => {
 		expect(uriForSignature('https://h:8443', 'pathAndQuery')).toBe('/');
 	});
 	it('signs the chosen URI, lower-cased and .NET-encoded', () => {
-		const base = { appId: 'a', secret: 'c2VjcmV0', secretFormat: 'base64' as const, method: 'GET', url, timestamp: 1, nonce: '0'.repeat(32) };
+		const base = {
+			appId: 'a',
+			secret: 'c2VjcmV0',
+			secretFormat: 'base64' as const,
+			method: 'GET',
+			url,
+			timestamp: 1,
+			nonce: '0'.repeat(32),
+		};
 		const path = signFirmadorRequest({ ...base, uriToSign: 'pathAndQuery' });
 		expect(path.encodedUri).toBe(dotnetUrlEncode('/api/estadosolicitud?sessionsid[]=1&sessionsid[]=2'));
 		const raw = `aGET${path.encodedUri}1${'0'.repeat(32)}`;
@@ -31,32 +46,61 @@ describe('string to sign', () => {
 });
 
 describe('SessionsID[] on the wire', () => {
-	it('literal by default, %5b%5d (the seed\'s lower-case) when encoded', () => {
+	it("literal by default, %5b%5d (the seed's lower-case) when encoded", () => {
 		expect(buildQueryString({ 'SessionsID[]': ['1', '2'] })).toBe('SessionsID[]=1&SessionsID[]=2');
 		expect(buildQueryString({ 'SessionsID[]': ['1', '2'] }, 'encoded')).toBe('SessionsID%5b%5d=1&SessionsID%5b%5d=2');
-		expect(buildAbsoluteUrl('http://h', '/api/EstadoSolicitud', { 'SessionsID[]': ['1'] }, 'encoded')).toBe('http://h/api/EstadoSolicitud?SessionsID%5b%5d=1');
+		expect(buildAbsoluteUrl('http://h', '/api/EstadoSolicitud', { 'SessionsID[]': ['1'] }, 'encoded')).toBe(
+			'http://h/api/EstadoSolicitud?SessionsID%5b%5d=1',
+		);
 	});
 });
 
 describe('CodigoEstado 1', () => {
 	it('Decide by Message (default): expired only when the message clearly says so; otherwise pending, and statusReason says why', () => {
-		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado')).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'message' });
+		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado')).toMatchObject({
+			status: 'validationExpired',
+			final: true,
+			statusFrom: 'message',
+		});
 		expect(describeStatus(1, 'Solicitud vencida')).toMatchObject({ status: 'validationExpired', final: true });
 		expect(describeStatus(1, 'La solicitud caducó')).toMatchObject({ status: 'validationExpired', final: true });
 		expect(describeStatus(1, 'Pendiente: la validación expiró')).toMatchObject({ status: 'validationExpired', statusFrom: 'message' });
 		// what used to end a live request: any code-1 text that does not say expired, or no text at all
-		expect(describeStatus(1, 'Esperando validación del firmante')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'message' });
-		expect(describeStatus(1, 'Esperando validación del firmante').statusReason).toBe('code 1, but the message does not say the validation expired ("Esperando validación del firmante"): still waiting for the signer');
+		expect(describeStatus(1, 'Esperando validación del firmante')).toMatchObject({
+			status: 'pendingValidation',
+			final: false,
+			statusFrom: 'message',
+		});
+		expect(describeStatus(1, 'Esperando validación del firmante').statusReason).toBe(
+			'code 1, but the message does not say the validation expired ("Esperando validación del firmante"): still waiting for the signer',
+		);
 		expect(describeStatus(1, '')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'message' });
 		expect(describeStatus(1)).toMatchObject({ status: 'pendingValidation', final: false });
 		expect(describeStatus(1, '').statusReason).toMatch(/^code 1 with no message: read as still waiting/);
-		expect(describeStatus(1, 'Pendiente de Validacion')).toMatchObject({ code: 1, status: 'pendingValidation', final: false, statusFrom: 'message' });
-		expect(describeStatus('1', 'La Solicitud no ha sido validada aún')).toMatchObject({ status: 'pendingValidation', statusFrom: 'message' });
+		expect(describeStatus(1, 'Pendiente de Validacion')).toMatchObject({
+			code: 1,
+			status: 'pendingValidation',
+			final: false,
+			statusFrom: 'message',
+		});
+		expect(describeStatus('1', 'La Solicitud no ha sido validada aún')).toMatchObject({
+			status: 'pendingValidation',
+			statusFrom: 'message',
+		});
 		expect(describeStatus(4, 'Pendiente de Validacion')).toMatchObject({ status: 'signed', statusFrom: 'code' });
 	});
 	it('Always Pending / Always Expired ignore the message and say the setting decided', () => {
-		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado', 'pending')).toMatchObject({ status: 'pendingValidation', final: false, statusFrom: 'setting' });
-		expect(describeStatus(1, 'Pendiente de Validacion', 'expired')).toMatchObject({ status: 'validationExpired', final: true, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Expired' });
+		expect(describeStatus(1, 'El tiempo para validar la Solicitud ha expirado', 'pending')).toMatchObject({
+			status: 'pendingValidation',
+			final: false,
+			statusFrom: 'setting',
+		});
+		expect(describeStatus(1, 'Pendiente de Validacion', 'expired')).toMatchObject({
+			status: 'validationExpired',
+			final: true,
+			statusFrom: 'setting',
+			statusReason: 'Status 1 Means is set to Always Expired',
+		});
 		expect(describeStatus(2, 'x', 'expired')).toMatchObject({ status: 'queued', statusFrom: 'code' });
 	});
 });
@@ -69,12 +113,12 @@ describe('Hash in responses', () => {
 		['Base64 of the UTF-16LE hex (.NET byte[])', Buffer.from(HEX, 'utf16le').toString('base64')],
 		['Base64 of the raw digest', raw.toString('base64')],
 		['raw byte array', Array.from(raw)],
-		['UTF-16LE byte array (the seed\'s request form)', Array.from(Buffer.from(HEX, 'utf16le'))],
+		["UTF-16LE byte array (the seed's request form)", Array.from(Buffer.from(HEX, 'utf16le'))],
 	])('%s → the same SHA-1', (_label, value) => {
 		expect(responseHashToSha1Hex(value)).toBe(HEX);
 		expect(sameHash(value, HEX.toLowerCase())).toBe(true);
 	});
-	it('the seed\'s .NET example starts NAAzAEUANwBD… for a hash 43E7C…', () => {
+	it("the seed's .NET example starts NAAzAEUANwBD… for a hash 43E7C…", () => {
 		const hex = '43E7C' + '0'.repeat(35);
 		expect(Buffer.from(hex, 'utf16le').toString('base64').startsWith('NAAzAEUANwBD')).toBe(true);
 		expect(responseHashToSha1Hex(Buffer.from(hex, 'utf16le').toString('base64'))).toBe(hex);
@@ -103,7 +147,7 @@ describe('remote paths', () => {
 			expect(() => checkRemoteFileName(name)).toThrow(problem);
 		}
 	});
-	it('folders stay inside the credential\'s folder', () => {
+	it("folders stay inside the credential's folder", () => {
 		expect(checkBaseFolder('/srv/in/')).toBe('/srv/in');
 		expect(checkBaseFolder('')).toBe('');
 		expect(() => checkBaseFolder('/srv/../etc')).toThrow(/contains \.\./);
@@ -143,7 +187,10 @@ describe('small helpers', () => {
 		expect(networkWords('ECONNRESET')).toBe('connection reset');
 		expect(networkWords(undefined)).toBe('network error');
 		// The one clamp every node's wait options go through (only the defaults differ per service).
-		expect(waitSeconds({ pollInterval: 0, timeout: 1e9 }, { pollInterval: 60, timeout: 1800 })).toEqual({ intervalSeconds: 1, timeoutSeconds: 86_400 });
+		expect(waitSeconds({ pollInterval: 0, timeout: 1e9 }, { pollInterval: 60, timeout: 1800 })).toEqual({
+			intervalSeconds: 1,
+			timeoutSeconds: 86_400,
+		});
 		expect(waitSeconds({}, { pollInterval: 60, timeout: 1800 })).toEqual({ intervalSeconds: 60, timeoutSeconds: 1800 });
 	});
 });
@@ -164,7 +211,9 @@ describe('credentials', () => {
 		let malformed = 0;
 		for (let i = 0; i < 100_000; i++) {
 			const out = await credential.authenticate(data, { method: 'GET', url: '/api/HashFirmado', qs: { SessionID: '1' } });
-			const [, signature, nonce] = String(out.headers!.Authorization).replace(/^hmac /, '').split(':');
+			const [, signature, nonce] = String(out.headers!.Authorization)
+				.replace(/^hmac /, '')
+				.split(':');
 			if (!/^[0-9a-f]{32}$/.test(nonce)) malformed++;
 			nonces.add(nonce);
 			signatures.add(signature);
@@ -177,8 +226,12 @@ describe('credentials', () => {
 	it('an options value outside the list is refused before signing', async () => {
 		const credential = new FirmadorApi();
 		const data = { baseUrl: 'http://h', appId: 'app', secret: 'c2VjcmV0' };
-		await expect(credential.authenticate({ ...data, uriToSign: 'fullUrl' }, { method: 'GET', url: '/x' })).rejects.toThrow(/URI to Sign "fullUrl" is not one of: absoluteUrl, pathAndQuery/);
-		await expect(credential.authenticate({ ...data, queryBrackets: 'x' }, { method: 'GET', url: '/x' })).rejects.toThrow(/SessionsID\[\] on the Wire "x"/);
+		await expect(credential.authenticate({ ...data, uriToSign: 'fullUrl' }, { method: 'GET', url: '/x' })).rejects.toThrow(
+			/URI to Sign "fullUrl" is not one of: absoluteUrl, pathAndQuery/,
+		);
+		await expect(credential.authenticate({ ...data, queryBrackets: 'x' }, { method: 'GET', url: '/x' })).rejects.toThrow(
+			/SessionsID\[\] on the Wire "x"/,
+		);
 		const out = await credential.authenticate({ ...data, timeoutSeconds: 9999 }, { method: 'GET', url: '/x' });
 		expect(out.timeout).toBe(300_000);
 	});

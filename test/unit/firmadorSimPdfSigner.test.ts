@@ -18,7 +18,9 @@ const ca = new TestCa('/C=AR/O=Signer Test/CN=Signer Test Root');
 const leaf = ca.issue({ subject: '/C=AR/CN=Ana Perez/serialNumber=CUIL 20111111112' });
 afterAll(() => ca.dispose());
 
-const handMade = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% contrato 1\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const handMade = Buffer.from(
+	'%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% contrato 1\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
 
 test.each([
 	['a well-formed PDF', basePdf(false), 8],
@@ -33,7 +35,13 @@ test.each([
 	expect(added).toMatch(/trailer\n<< \/Size \d+.*>>\nstartxref\n\d+\n%%EOF\n$/);
 	const result = verifyPdfSignatures(signed, { trustedRootsPem: ca.certPem });
 	expect(result).toMatchObject({ signed: true, valid: true });
-	expect(result.signatures[0]).toMatchObject({ signerName: 'Ana Perez', taxId: { kind: 'CUIL', number: '20111111112' }, chain: 'trusted', coversWholeDocument: true, signingTimeSource: 'signed attribute' });
+	expect(result.signatures[0]).toMatchObject({
+		signerName: 'Ana Perez',
+		taxId: { kind: 'CUIL', number: '20111111112' },
+		chain: 'trusted',
+		coversWholeDocument: true,
+		signingTimeSource: 'signed attribute',
+	});
 });
 
 test('the catalog gains the signature field when it can be found', () => {
@@ -44,7 +52,7 @@ test('the catalog gains the signature field when it can be found', () => {
 
 const HAS_PDFSIG = spawnSync('pdfsig', ['-v']).error === undefined;
 
-(HAS_PDFSIG ? test : test.skip)('poppler\'s pdfsig agrees: the signature is valid and covers the whole document', () => {
+(HAS_PDFSIG ? test : test.skip)("poppler's pdfsig agrees: the signature is valid and covers the whole document", () => {
 	for (const upload of [basePdf(false), handMade]) {
 		const file = join(ca.dir, `sim-signed-${Math.random().toString(16).slice(2)}.pdf`);
 		writeFileSync(file, signPdf(upload, { certPem: leaf.certPem, keyPem: leaf.keyPem, name: 'Ana Perez' }));

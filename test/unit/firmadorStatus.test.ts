@@ -2,8 +2,12 @@ import { chunk, describeStatus, parseSessionIds, repairReasonPhrase } from '../.
 
 describe('Firmador status helpers', () => {
 	it('follows the code table: 1, 4, 5 final; only 4 signed', () => {
-		expect([0, 1, 2, 3, 4, 5].map((c) => describeStatus(c, c === 1 ? 'El tiempo para validar la Solicitud ha expirado' : '').status)).toEqual(['pendingValidation', 'validationExpired', 'queued', 'signing', 'signed', 'failed']);
-		expect([0, 1, 2, 3, 4, 5].map((c) => describeStatus(c, c === 1 ? 'El tiempo para validar la Solicitud ha expirado' : '').final)).toEqual([false, true, false, false, true, true]);
+		expect(
+			[0, 1, 2, 3, 4, 5].map((c) => describeStatus(c, c === 1 ? 'El tiempo para validar la Solicitud ha expirado' : '').status),
+		).toEqual(['pendingValidation', 'validationExpired', 'queued', 'signing', 'signed', 'failed']);
+		expect(
+			[0, 1, 2, 3, 4, 5].map((c) => describeStatus(c, c === 1 ? 'El tiempo para validar la Solicitud ha expirado' : '').final),
+		).toEqual([false, true, false, false, true, true]);
 		expect([0, 1, 2, 3, 4, 5].map((c) => describeStatus(c, '', 'expired').final)).toEqual([false, true, false, false, true, true]);
 		expect(describeStatus(4).signed).toBe(true);
 		expect(describeStatus('4').code).toBe(4);

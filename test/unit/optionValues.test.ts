@@ -6,12 +6,31 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { checkOptionValues } from '../../nodes/shared/n8n/optionValues';
 
-const colour: INodeProperties = { displayName: 'Colour', name: 'colour', type: 'options', options: [{ name: 'Red', value: 'red' }, { name: 'Blue', value: 'blue' }], default: 'red' };
+const colour: INodeProperties = {
+	displayName: 'Colour',
+	name: 'colour',
+	type: 'options',
+	options: [
+		{ name: 'Red', value: 'red' },
+		{ name: 'Blue', value: 'blue' },
+	],
+	default: 'red',
+};
 const show = { show: { resource: ['thing'], operation: ['make'] } };
 
 const properties: INodeProperties[] = [
 	{ ...colour, displayOptions: show },
-	{ displayName: 'Tags', name: 'tags', type: 'multiOptions', options: [{ name: 'A', value: 'a' }, { name: 'B', value: 'b' }], default: [], displayOptions: show },
+	{
+		displayName: 'Tags',
+		name: 'tags',
+		type: 'multiOptions',
+		options: [
+			{ name: 'A', value: 'a' },
+			{ name: 'B', value: 'b' },
+		],
+		default: [],
+		displayOptions: show,
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -26,7 +45,9 @@ const properties: INodeProperties[] = [
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
 				default: {},
-				options: [{ displayName: 'Part', name: 'part', values: [colour, { displayName: 'Label', name: 'label', type: 'string', default: '' }] }],
+				options: [
+					{ displayName: 'Part', name: 'part', values: [colour, { displayName: 'Label', name: 'label', type: 'string', default: '' }] },
+				],
 			},
 		],
 	},
@@ -74,12 +95,15 @@ test.each([
 	[{ tags: ['a', 'c'] }, 'Tags "c" is not one of: a, b (item 1)'],
 	[{ options: { colour: 'green' } }, 'Options → Colour "green" is not one of: red, blue (item 1)'],
 	[{ shipping: { address: { box: 'green' } } }, 'Shipping → Address → Box Colour "green" is not one of: red, blue (item 1)'],
-	[{ options: { parts: { part: [{ colour: 'red' }, { colour: 'green' }] } } }, 'Options → Parts → Part 2 → Colour "green" is not one of: red, blue (item 1)'],
+	[
+		{ options: { parts: { part: [{ colour: 'red' }, { colour: 'green' }] } } },
+		'Options → Parts → Part 2 → Colour "green" is not one of: red, blue (item 1)',
+	],
 ])('%j is refused naming where it sits', (parameters, message) => {
 	expect(problem(parameters)).toBe(message);
 });
 
-test('a field hidden by its displayOptions (absent from the node\'s parameters) is skipped, as n8n would throw for an undefined fallback', () => {
+test("a field hidden by its displayOptions (absent from the node's parameters) is skipped, as n8n would throw for an undefined fallback", () => {
 	const all: IDataObject = { resource: 'thing', operation: 'make' };
 	const strict = {
 		getNode: () => ({ name: 'Node', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }),

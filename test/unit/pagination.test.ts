@@ -18,12 +18,19 @@ describe('paginate', () => {
 		const items = await paginate(s.fetch, { pageSize: 1000 });
 		expect(items).toHaveLength(2500);
 		expect(items[2499]).toBe(2499);
-		expect(s.calls).toEqual([[0, 1000], [1000, 1000], [2000, 1000]]);
+		expect(s.calls).toEqual([
+			[0, 1000],
+			[1000, 1000],
+			[2000, 1000],
+		]);
 	});
 	it('stops at max, asking only for what it needs', async () => {
 		const s = source(2500);
 		expect(await paginate(s.fetch, { pageSize: 100, max: 150 })).toEqual(Array.from({ length: 150 }, (_, i) => i));
-		expect(s.calls).toEqual([[0, 100], [100, 50]]);
+		expect(s.calls).toEqual([
+			[0, 100],
+			[100, 50],
+		]);
 	});
 	it('exact multiple of the page size: no extra request', async () => {
 		const s = source(200);

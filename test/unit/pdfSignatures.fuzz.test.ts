@@ -4,11 +4,11 @@
  * the end, huge or nested /Contents, looping objects, a CMS stuffed with certificates, too many signatures,
  * 100 MB files, and random mutations of a real two-signature file.
  */
-import { DER_TAG, DerReader, derExplicit, derImplicit, derInteger, derOid, derSequence } from '../../nodes/shared/der';
-import { PDF_SIGNATURE_LIMITS, PdfSignatureError, type PdfVerification, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
+import { DER_TAG, derExplicit, derImplicit, derInteger, derOid, DerReader, derSequence } from '../../nodes/shared/der';
+import { PDF_SIGNATURE_LIMITS, PdfSignatureError, verifyPdfSignatures, type PdfVerification } from '../../nodes/shared/pdfSignatures';
 import { appendSignatureField, basePdf, signatureParts, signPlaceholder } from '../support/signedPdfs';
 import { issueLeaf } from '../support/signingCerts';
-import { type IssuedCertificate, TestCa } from '../support/testCa';
+import { TestCa, type IssuedCertificate } from '../support/testCa';
 
 /** Per case; the machine is shared, so generous. */
 const BOUND_MS = 2000;
@@ -42,7 +42,8 @@ function bounded(what: string, pdf: unknown, roots?: string): Outcome {
 	const ms = performance.now() - started;
 	expect({ what, withinBound: ms < BOUND_MS, ms: ms < BOUND_MS ? 'ok' : Math.round(ms) }).toEqual({ what, withinBound: true, ms: 'ok' });
 	if (outcome.error) {
-		const type = outcome.error instanceof PdfSignatureError ? 'PdfSignatureError' : `${outcome.error.constructor.name}: ${outcome.error.message}`;
+		const type =
+			outcome.error instanceof PdfSignatureError ? 'PdfSignatureError' : `${outcome.error.constructor.name}: ${outcome.error.message}`;
 		expect({ what, type }).toEqual({ what, type: 'PdfSignatureError' });
 		expect(outcome.error.message.length).toBeGreaterThan(10);
 	}
@@ -62,7 +63,10 @@ const pad10 = (n: number) => String(n).padStart(10, '0');
 function hostileSignatures(count: number, hex: string, filler = 0): Buffer {
 	const head = Buffer.concat([ascii('%PDF-1.7\n%'), Buffer.alloc(filler, 0x41), ascii('\n')]);
 	const dicts: string[] = [];
-	for (let i = 0; i < count; i++) dicts.push(`${i + 1} 0 obj\n<< /Type /Sig /SubFilter /adbe.pkcs7.detached /Contents <${hex}> /ByteRange [0 @B${i}@ @C${i}@ @D${i}@] >>\nendobj\n`);
+	for (let i = 0; i < count; i++)
+		dicts.push(
+			`${i + 1} 0 obj\n<< /Type /Sig /SubFilter /adbe.pkcs7.detached /Contents <${hex}> /ByteRange [0 @B${i}@ @C${i}@ @D${i}@] >>\nendobj\n`,
+		);
 	// every number is 10 digits, so offsets do not move when they are filled in
 	let text = dicts.join('').replace(/@[BCD]\d+@/g, '0000000000');
 	const total = head.length + text.length + 6;
@@ -70,7 +74,10 @@ function hostileSignatures(count: number, hex: string, filler = 0): Buffer {
 	const parts = dicts.map((dict) => {
 		const holeStart = offset + dict.indexOf('/Contents <') + '/Contents '.length;
 		const holeEnd = holeStart + hex.length + 2;
-		const filled = dict.replace(/@B\d+@/, pad10(holeStart)).replace(/@C\d+@/, pad10(holeEnd)).replace(/@D\d+@/, pad10(total - holeEnd));
+		const filled = dict
+			.replace(/@B\d+@/, pad10(holeStart))
+			.replace(/@C\d+@/, pad10(holeEnd))
+			.replace(/@D\d+@/, pad10(total - holeEnd));
 		offset += filled.length;
 		return filled;
 	});
@@ -83,7 +90,9 @@ describe('verifyPdfSignatures on hostile input', () => {
 		expect(bounded('random bytes', Buffer.alloc(MB, 0x5a)).error?.message).toMatch(/not a PDF/);
 		expect(bounded('empty', Buffer.alloc(0)).error?.message).toMatch(/not a PDF/);
 		expect(bounded('a string', '%PDF-1.7').error?.message).toMatch(/must be a Buffer/);
-		expect(bounded('bad roots', signed, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').error?.message).toMatch(/trusted root/);
+		expect(bounded('bad roots', signed, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').error?.message).toMatch(
+			/trusted root/,
+		);
 	});
 
 	test('truncated anywhere: never valid, never a crash', () => {
@@ -91,7 +100,8 @@ describe('verifyPdfSignatures on hostile input', () => {
 		for (let cut = 8; cut < signed.length; cut += Math.ceil(signed.length / 60)) {
 			const result = mustReturn(`cut at ${cut}`, signed.subarray(0, cut));
 			for (const signature of result.signatures) expect(signature.valid).toBe(false);
-			if (result.signatures.length > 0) expect(result.signatures[0].problems.join(' ')).toMatch(/file has|not a <hex>|not four numbers|own \/Contents|malformed/);
+			if (result.signatures.length > 0)
+				expect(result.signatures[0].problems.join(' ')).toMatch(/file has|not a <hex>|not four numbers|own \/Contents|malformed/);
 		}
 	});
 
@@ -131,7 +141,9 @@ describe('verifyPdfSignatures on hostile input', () => {
 		nested[levels * 6] = 0x05; // NULL at the bottom
 		const deep = mustReturn('nested DER', hostileSignatures(1, nested.toString('hex')));
 		expect(deep.signatures[0].problems.join(' ')).toMatch(/nests deeper than/);
-		expect(mustReturn('BER indefinite', hostileSignatures(1, '3080' + '00'.repeat(50))).signatures[0].problems.join(' ')).toMatch(/indefinite/);
+		expect(mustReturn('BER indefinite', hostileSignatures(1, '3080' + '00'.repeat(50))).signatures[0].problems.join(' ')).toMatch(
+			/indefinite/,
+		);
 	});
 
 	test('looping and deeply nested objects are never followed', () => {
@@ -140,7 +152,13 @@ describe('verifyPdfSignatures on hostile input', () => {
 				'xref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R /Prev 100 >>\nstartxref\n100\n%%EOF\n',
 		);
 		expect(mustReturn('self references and /Prev loop', loops)).toEqual({ signed: false, signatures: [] });
-		const deep = Buffer.concat([ascii('%PDF-1.7\n1 0 obj '), Buffer.alloc(5 * MB, '<'), ascii('/ByteRange [0 1 2 3]'), Buffer.alloc(5 * MB, '>'), ascii(' endobj\n%%EOF')]);
+		const deep = Buffer.concat([
+			ascii('%PDF-1.7\n1 0 obj '),
+			Buffer.alloc(5 * MB, '<'),
+			ascii('/ByteRange [0 1 2 3]'),
+			Buffer.alloc(5 * MB, '>'),
+			ascii(' endobj\n%%EOF'),
+		]);
 		expect(mustReturn('10 MB of << >> nesting', deep).signatures[0].valid).toBe(false);
 	});
 
@@ -154,7 +172,16 @@ describe('verifyPdfSignatures on hostile input', () => {
 		const junk = Buffer.concat(Array.from({ length: 30_000 }, () => derSequence(derInteger(1))));
 		const stuffed = derSequence(
 			derOid('1.2.840.113549.1.7.2'),
-			derExplicit(0, derSequence(derInteger(1), r.encoding(digestAlgorithms), r.encoding(encapsulated), derImplicit(0, Buffer.concat([junk, r.content(certificates)]), true), r.encoding(signerInfos))),
+			derExplicit(
+				0,
+				derSequence(
+					derInteger(1),
+					r.encoding(digestAlgorithms),
+					r.encoding(encapsulated),
+					derImplicit(0, Buffer.concat([junk, r.content(certificates)]), true),
+					r.encoding(signerInfos),
+				),
+			),
 		);
 		const hex = stuffed.toString('hex');
 		// in another file: the signed attributes still verify, the digest cannot match
@@ -178,7 +205,13 @@ describe('verifyPdfSignatures on hostile input', () => {
 	test('100 MB files: one signature over all of it, 100 MB appended, 100 MB without signatures', () => {
 		const base = basePdf();
 		const headerEnd = base.indexOf('\n', 10) + 1;
-		const big = Buffer.concat([base.subarray(0, headerEnd), ascii('%'), Buffer.alloc(100 * MB, 0x20), ascii('\n'), base.subarray(headerEnd)]);
+		const big = Buffer.concat([
+			base.subarray(0, headerEnd),
+			ascii('%'),
+			Buffer.alloc(100 * MB, 0x20),
+			ascii('\n'),
+			base.subarray(headerEnd),
+		]);
 		const bigSigned = signPlaceholder(big, leaf, { dir: ca.dir });
 		const whole = mustReturn('100 MB signed', bigSigned, ca.certPem);
 		expect(whole.signatures[0]).toMatchObject({ digestMatches: true, signatureValid: true, coversWholeDocument: true, valid: true });
@@ -187,7 +220,10 @@ describe('verifyPdfSignatures on hostile input', () => {
 		expect(appended.signatures[0].appended?.description).toMatch(/at least 0 objects/);
 		const spam = mustReturn('100 MB of objects appended', Buffer.concat([signed, Buffer.alloc(100 * MB, '1 0 obj\n')]));
 		expect(spam.signatures[0].appended?.description).toMatch(/at least 100000 objects/);
-		expect(mustReturn('100 MB unsigned', Buffer.concat([ascii('%PDF-1.4\n'), Buffer.alloc(100 * MB, 7)]))).toEqual({ signed: false, signatures: [] });
+		expect(mustReturn('100 MB unsigned', Buffer.concat([ascii('%PDF-1.4\n'), Buffer.alloc(100 * MB, 7)]))).toEqual({
+			signed: false,
+			signatures: [],
+		});
 	});
 
 	test('random mutations of a real two-signature file: results or PdfSignatureError, never anything else', () => {
@@ -199,7 +235,11 @@ describe('verifyPdfSignatures on hostile input', () => {
 			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
 			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 		};
-		const interesting = [twoSignatures.indexOf('/ByteRange'), twoSignatures.lastIndexOf('/ByteRange'), twoSignatures.indexOf('/Contents <') + 11];
+		const interesting = [
+			twoSignatures.indexOf('/ByteRange'),
+			twoSignatures.lastIndexOf('/ByteRange'),
+			twoSignatures.indexOf('/Contents <') + 11,
+		];
 		let valid = 0;
 		for (let i = 0; i < 300; i++) {
 			const copy = Buffer.from(twoSignatures);

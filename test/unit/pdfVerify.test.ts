@@ -9,10 +9,24 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { parsePdfDate, type PdfSignatureReport, type PdfVerification, taxIdFromSerialNumber, verifyPdfSignatures } from '../../nodes/shared/pdfSignatures';
-import { appendAnnotation, appendSignatureField, basePdf, issueTsa, signatureParts, signPlaceholder, timestampPlaceholder } from '../support/signedPdfs';
+import {
+	parsePdfDate,
+	taxIdFromSerialNumber,
+	verifyPdfSignatures,
+	type PdfSignatureReport,
+	type PdfVerification,
+} from '../../nodes/shared/pdfSignatures';
+import {
+	appendAnnotation,
+	appendSignatureField,
+	basePdf,
+	issueTsa,
+	signatureParts,
+	signPlaceholder,
+	timestampPlaceholder,
+} from '../support/signedPdfs';
 import { issueIntermediate, issueLeaf, issueUnderIntermediate, opensslCmsVerify, runOpenssl } from '../support/signingCerts';
-import { type IssuedCertificate, TestCa } from '../support/testCa';
+import { TestCa, type IssuedCertificate } from '../support/testCa';
 
 const DAY = 86_400_000;
 const HAS_PDFSIG = spawnSync('pdfsig', ['-v']).error === undefined;
@@ -68,11 +82,14 @@ function pdfsigVerdicts(pdf: Buffer): Array<{ valid: boolean; digestMismatch: bo
 	const file = join(ca.dir, `check-${Date.now()}-${Math.random().toString(16).slice(2)}.pdf`);
 	writeFileSync(file, pdf);
 	const run = spawnSync('pdfsig', [file], { encoding: 'utf8' });
-	return run.stdout.split(/Signature #\d+:/).slice(1).map((block) => ({
-		valid: /Signature Validation: Signature is Valid\./.test(block),
-		digestMismatch: /Signature Validation: Digest Mismatch/.test(block),
-		whole: /Total document signed/.test(block) && !/Not total document signed/.test(block),
-	}));
+	return run.stdout
+		.split(/Signature #\d+:/)
+		.slice(1)
+		.map((block) => ({
+			valid: /Signature Validation: Signature is Valid\./.test(block),
+			digestMismatch: /Signature Validation: Digest Mismatch/.test(block),
+			whole: /Total document signed/.test(block) && !/Not total document signed/.test(block),
+		}));
 }
 
 function checkAgainstReferences(pdf: Buffer, result: PdfVerification) {
@@ -81,7 +98,11 @@ function checkAgainstReferences(pdf: Buffer, result: PdfVerification) {
 	const verdicts = pdfsigVerdicts(pdf);
 	expect(verdicts).toHaveLength(result.signatures.length);
 	result.signatures.forEach((report, n) => {
-		expect({ n, valid: verdicts[n].valid, whole: verdicts[n].whole }).toEqual({ n, valid: report.digestMatches && report.signatureValid, whole: report.coversWholeDocument });
+		expect({ n, valid: verdicts[n].valid, whole: verdicts[n].whole }).toEqual({
+			n,
+			valid: report.digestMatches && report.signatureValid,
+			whole: report.coversWholeDocument,
+		});
 	});
 }
 
@@ -102,10 +123,21 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const [signature] = result.signatures;
 		const leaf = new X509Certificate(signerName === 'Juan Perez' ? rsaLeaf.certPem : ecLeaf.certPem);
 		expect(signature).toMatchObject({
-			kind: 'signature', subFilter: 'adbe.pkcs7.detached', signerName, taxId: { kind, number, checkDigitValid: true },
-			subjectSerialNumber: `${kind} ${number}`, digestAlgorithm: digest, signatureAlgorithm: algorithm,
-			digestMatches: true, signatureValid: true, coversWholeDocument: true, chain: 'trusted', valid: true, problems: [],
-			certificateNotBefore: new Date(leaf.validFrom).toISOString(), certificateNotAfter: new Date(leaf.validTo).toISOString(),
+			kind: 'signature',
+			subFilter: 'adbe.pkcs7.detached',
+			signerName,
+			taxId: { kind, number, checkDigitValid: true },
+			subjectSerialNumber: `${kind} ${number}`,
+			digestAlgorithm: digest,
+			signatureAlgorithm: algorithm,
+			digestMatches: true,
+			signatureValid: true,
+			coversWholeDocument: true,
+			chain: 'trusted',
+			valid: true,
+			problems: [],
+			certificateNotBefore: new Date(leaf.validFrom).toISOString(),
+			certificateNotAfter: new Date(leaf.validTo).toISOString(),
 			certificateValidAtSigningTime: true,
 		});
 		expect(signature.appended).toBeUndefined();
@@ -129,8 +161,15 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		checkAgainstReferences(pdfs.appended, result);
 		const [signature] = result.signatures;
 		expect(signature).toMatchObject({ digestMatches: true, signatureValid: true, coversWholeDocument: false, valid: true });
-		expect(signature.appended).toMatchObject({ bytes: pdfs.appended.length - pdfs.valid.length, objects: 2, newSignatures: 0, annotations: true });
-		expect(signature.problems).toEqual([expect.stringMatching(/changed after this signature \(\d+ bytes appended: 2 objects, annotations\)/)]);
+		expect(signature.appended).toMatchObject({
+			bytes: pdfs.appended.length - pdfs.valid.length,
+			objects: 2,
+			newSignatures: 0,
+			annotations: true,
+		});
+		expect(signature.problems).toEqual([
+			expect.stringMatching(/changed after this signature \(\d+ bytes appended: 2 objects, annotations\)/),
+		]);
 		expect(result.valid).toBe(false); // the document as a whole is not what was signed
 	});
 
@@ -141,7 +180,13 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const { ranges, cms } = signatureParts(pdfs.expired);
 		expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile: join(ca.dir, 'ca.pem') }).ok).toBe(false);
 		const [signature] = result.signatures;
-		expect(signature).toMatchObject({ digestMatches: true, signatureValid: true, certificateValidAtSigningTime: false, chain: 'trusted', valid: false });
+		expect(signature).toMatchObject({
+			digestMatches: true,
+			signatureValid: true,
+			certificateValidAtSigningTime: false,
+			chain: 'trusted',
+			valid: false,
+		});
 		expect(Date.parse(signature.certificateNotAfter!)).toBeLessThan(Date.now() - 300 * DAY);
 		expect(signature.problems.join(' | ')).toMatch(/not valid when it signed/);
 	});
@@ -168,7 +213,15 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const [first, second] = result.signatures;
 		expect(first).toMatchObject({ index: 1, signerName: 'Juan Perez', digestAlgorithm: 'sha256', valid: true, coversWholeDocument: false });
 		expect(first.appended).toMatchObject({ newSignatures: 1, annotations: true, formFields: true, objects: 4 });
-		expect(second).toMatchObject({ index: 2, signerName: 'Ana Gomez', digestAlgorithm: 'sha1', signatureAlgorithm: 'ecdsa-with-SHA1', valid: true, coversWholeDocument: true, problems: [] });
+		expect(second).toMatchObject({
+			index: 2,
+			signerName: 'Ana Gomez',
+			digestAlgorithm: 'sha1',
+			signatureAlgorithm: 'ecdsa-with-SHA1',
+			valid: true,
+			coversWholeDocument: true,
+			problems: [],
+		});
 	});
 
 	test('adbe.pkcs7.sha1: the CMS carries the SHA-1 of the ranges; a changed byte is caught', () => {
@@ -177,7 +230,13 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		expect(openssl.ok).toBe(true);
 		expect(openssl.content.equals(createHash('sha1').update(ranges).digest())).toBe(true);
 		const result = verify('pkcs7Sha1');
-		expect(result.signatures[0]).toMatchObject({ subFilter: 'adbe.pkcs7.sha1', digestMatches: true, signatureValid: true, valid: true, problems: [] });
+		expect(result.signatures[0]).toMatchObject({
+			subFilter: 'adbe.pkcs7.sha1',
+			digestMatches: true,
+			signatureValid: true,
+			valid: true,
+			problems: [],
+		});
 		// Not compared with pdfsig: poppler 22.12 prints "Digest Mismatch" for this file, as it hashes the ranges with the
 		// CMS digest instead of reading the encapsulated SHA-1 (ISO 32000-1 12.8.3.3.1); openssl above is the reference here.
 		const changed = Buffer.from(pdfs.pkcs7Sha1);
@@ -191,10 +250,36 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const data = join(ca.dir, 'stamped.data');
 		writeFileSync(stamped, cms);
 		writeFileSync(data, ranges);
-		const tsVerify = (file: string) => spawnSync('openssl', ['ts', '-verify', '-data', file, '-in', stamped, '-token_in', '-CAfile', join(ca.dir, 'ca.pem'), '-untrusted', join(ca.dir, 'tsa.pem')], { encoding: 'utf8' });
+		const tsVerify = (file: string) =>
+			spawnSync(
+				'openssl',
+				[
+					'ts',
+					'-verify',
+					'-data',
+					file,
+					'-in',
+					stamped,
+					'-token_in',
+					'-CAfile',
+					join(ca.dir, 'ca.pem'),
+					'-untrusted',
+					join(ca.dir, 'tsa.pem'),
+				],
+				{ encoding: 'utf8' },
+			);
 		expect(tsVerify(data).stdout).toMatch(/Verification: OK/);
 		const [signature] = verify('timestamp').signatures;
-		expect(signature).toMatchObject({ kind: 'timestamp', subFilter: 'ETSI.RFC3161', signerName: 'Test TSA', digestMatches: true, signatureValid: true, chain: 'trusted', valid: true, problems: [] });
+		expect(signature).toMatchObject({
+			kind: 'timestamp',
+			subFilter: 'ETSI.RFC3161',
+			signerName: 'Test TSA',
+			digestMatches: true,
+			signatureValid: true,
+			chain: 'trusted',
+			valid: true,
+			problems: [],
+		});
 		expect(Math.abs(Date.parse(signature.signingTime!) - Date.now())).toBeLessThan(10 * 60_000);
 		// one byte changed: openssl ts and we both refuse it
 		const changed = Buffer.from(pdfs.timestamp);
@@ -212,33 +297,59 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 		const withIntermediate = signPlaceholder(basePdf(), leaf, { dir: ca.dir, extraCertsPem: intermediate.certPem });
 		const without = signPlaceholder(basePdf(), leaf, { dir: ca.dir });
 		const caFile = join(ca.dir, 'ca.pem');
-		for (const [pdf, chain] of [[withIntermediate, 'trusted'], [without, 'untrusted']] as const) {
+		for (const [pdf, chain] of [
+			[withIntermediate, 'trusted'],
+			[without, 'untrusted'],
+		] as const) {
 			const result = verifyPdfSignatures(pdf, { trustedRootsPem: ca.certPem });
 			checkAgainstReferences(pdf, result);
 			const { ranges, cms } = signatureParts(pdf);
 			expect(opensslCmsVerify(ca.dir, cms, { content: ranges, caFile }).ok).toBe(chain === 'trusted');
-			expect(result.signatures[0]).toMatchObject({ signerName: 'Maria Lopez', digestMatches: true, signatureValid: true, chain, valid: chain === 'trusted' });
+			expect(result.signatures[0]).toMatchObject({
+				signerName: 'Maria Lopez',
+				digestMatches: true,
+				signatureValid: true,
+				chain,
+				valid: chain === 'trusted',
+			});
 		}
 		// the intermediate given as a root is enough on its own; the leaf is not a root of anything else
 		expect(verifyPdfSignatures(without, { trustedRootsPem: intermediate.certPem }).signatures[0].chain).toBe('trusted');
 		expect(verifyPdfSignatures(withIntermediate, { trustedRootsPem: otherCa.certPem }).signatures[0].chain).toBe('untrusted');
-		expect(verifyPdfSignatures(withIntermediate).signatures[0].taxId).toEqual({ kind: 'CUIL', number: '27234567891', checkDigitValid: true });
+		expect(verifyPdfSignatures(withIntermediate).signatures[0].taxId).toEqual({
+			kind: 'CUIL',
+			number: '27234567891',
+			checkDigitValid: true,
+		});
 	});
 
 	test('no signingTime attribute: the time comes from the signature timestamp, else from /M; a timestamp of something else is caught', () => {
 		const tsa = issueTsa(ca);
 		const stamped = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true, timestamp: { ca, tsa } });
 		const bare = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true });
-		const wrongStamp = signPlaceholder(basePdf(), rsaLeaf, { dir: ca.dir, noAttributes: true, timestamp: { ca, tsa, overData: Buffer.from('other') } });
+		const wrongStamp = signPlaceholder(basePdf(), rsaLeaf, {
+			dir: ca.dir,
+			noAttributes: true,
+			timestamp: { ca, tsa, overData: Buffer.from('other') },
+		});
 		for (const pdf of [stamped, bare, wrongStamp]) checkAgainstReferences(pdf, verifyPdfSignatures(pdf));
 
 		const [withStamp] = verifyPdfSignatures(stamped, { trustedRootsPem: ca.certPem }).signatures;
-		expect(withStamp).toMatchObject({ signingTimeSource: 'timestamp', digestMatches: true, signatureValid: true, certificateValidAtSigningTime: true, valid: true, problems: [] });
+		expect(withStamp).toMatchObject({
+			signingTimeSource: 'timestamp',
+			digestMatches: true,
+			signatureValid: true,
+			certificateValidAtSigningTime: true,
+			valid: true,
+			problems: [],
+		});
 		expect(withStamp.timestamp).toMatchObject({ matchesSignature: true, signatureValid: true, authority: 'Test TSA' });
 		expect(withStamp.signingTime).toBe(withStamp.timestamp?.time);
 		// openssl reads the stamped CMS and finds the token over the signature value
 		const { cms } = signatureParts(stamped);
-		expect(runOpenssl(['cms', '-cmsout', '-print', '-inform', 'DER'], ca.dir, cms).stdout.toString()).toContain('id-smime-aa-timeStampToken');
+		expect(runOpenssl(['cms', '-cmsout', '-print', '-inform', 'DER'], ca.dir, cms).stdout.toString()).toContain(
+			'id-smime-aa-timeStampToken',
+		);
 
 		const [withoutStamp] = verifyPdfSignatures(bare).signatures;
 		expect(withoutStamp).toMatchObject({ signingTimeSource: 'PDF /M entry', digestMatches: true, signatureValid: true, valid: true });
@@ -275,7 +386,7 @@ describe('verifyPdfSignatures agrees with openssl cms (and pdfsig) on OpenSSL-si
 
 describe('parsePdfDate', () => {
 	test('reads D:YYYYMMDDHHmmSS with Z, offsets, or fewer parts', () => {
-		expect(parsePdfDate('D:20261206150000-03\'00\'')?.toISOString()).toBe('2026-12-06T18:00:00.000Z');
+		expect(parsePdfDate("D:20261206150000-03'00'")?.toISOString()).toBe('2026-12-06T18:00:00.000Z');
 		expect(parsePdfDate('D:20261206180000Z')?.toISOString()).toBe('2026-12-06T18:00:00.000Z');
 		expect(parsePdfDate('D:2026')?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
 		expect(parsePdfDate('yesterday')).toBeUndefined();

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+
 import { csrToDer } from '../../nodes/DigiCertCodeSigning/protocol/csr';
 import { pemBlocks } from '../../nodes/shared/pemBlocks';
 import { splitPemCertificates } from '../../nodes/shared/x509';
@@ -18,7 +19,8 @@ function timeOf(run: () => unknown): number {
 
 describe('PEM blocks in one pass', () => {
 	test('finds complete blocks in order and ignores a BEGIN without END', () => {
-		const text = 'x\n-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\nkey\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nCCC';
+		const text =
+			'x\n-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\nkey\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nCCC';
 		expect(pemBlocks(text, ['CERTIFICATE']).map((b) => b.body.trim())).toEqual(['AAA', 'BBB']);
 		expect(splitPemCertificates(text)).toHaveLength(2);
 	});
@@ -29,8 +31,23 @@ describe('PEM blocks in one pass', () => {
 		const ratio = (timeOf(() => splitPemCertificates(large)) + 0.05) / (timeOf(() => splitPemCertificates(small)) + 0.05);
 		// 4x the input: linear is ~4, quadratic ~16. Generous bound for a noisy machine.
 		expect(ratio).toBeLessThan(9);
-		const csrRatio = (timeOf(() => { try { csrToDer(BEGIN_ONLY(512, 'CERTIFICATE REQUEST')); } catch { /* expected */ } }) + 0.05) /
-			(timeOf(() => { try { csrToDer(BEGIN_ONLY(128, 'CERTIFICATE REQUEST')); } catch { /* expected */ } }) + 0.05);
+		const csrRatio =
+			(timeOf(() => {
+				try {
+					csrToDer(BEGIN_ONLY(512, 'CERTIFICATE REQUEST'));
+				} catch {
+					/* expected */
+				}
+			}) +
+				0.05) /
+			(timeOf(() => {
+				try {
+					csrToDer(BEGIN_ONLY(128, 'CERTIFICATE REQUEST'));
+				} catch {
+					/* expected */
+				}
+			}) +
+				0.05);
 		expect(csrRatio).toBeLessThan(9);
 		expect(timeOf(() => splitPemCertificates(large))).toBeLessThan(200);
 	});

@@ -27,20 +27,26 @@ describe('pollUntil', () => {
 	test('the last check runs at the deadline, never after it', async () => {
 		const clock = fakeClock();
 		const checkedAt: number[] = [];
-		const outcome = await pollUntil(async () => {
-			checkedAt.push(clock.now());
-			return undefined;
-		}, { intervalMs: 4000, timeoutMs: 10_000, ...clock });
+		const outcome = await pollUntil(
+			async () => {
+				checkedAt.push(clock.now());
+				return undefined;
+			},
+			{ intervalMs: 4000, timeoutMs: 10_000, ...clock },
+		);
 		expect(outcome).toEqual({ done: false, waitedMs: 10_000, attempts: 4 });
 		expect(checkedAt).toEqual([0, 4000, 8000, 10_000]);
 	});
 
 	test('a check that takes time counts against the deadline', async () => {
 		const clock = fakeClock();
-		const outcome = await pollUntil(async () => {
-			clock.advance(3000);
-			return undefined;
-		}, { intervalMs: 1000, timeoutMs: 5000, ...clock });
+		const outcome = await pollUntil(
+			async () => {
+				clock.advance(3000);
+				return undefined;
+			},
+			{ intervalMs: 1000, timeoutMs: 5000, ...clock },
+		);
 		expect(outcome.done).toBe(false);
 		expect(outcome.attempts).toBe(2);
 		expect(stillNotFinished(outcome as { waitedMs: number; attempts: number })).toBe('still not finished after 7 s (2 checks)');
@@ -48,7 +54,14 @@ describe('pollUntil', () => {
 
 	test('errors from the check propagate at once', async () => {
 		const clock = fakeClock();
-		await expect(pollUntil(async () => { throw new Error('boom'); }, { intervalMs: 1, timeoutMs: 10, ...clock })).rejects.toThrow('boom');
+		await expect(
+			pollUntil(
+				async () => {
+					throw new Error('boom');
+				},
+				{ intervalMs: 1, timeoutMs: 10, ...clock },
+			),
+		).rejects.toThrow('boom');
 		expect(clock.sleeps).toEqual([]);
 	});
 });

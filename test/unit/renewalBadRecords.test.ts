@@ -2,10 +2,26 @@ import type { CandidateCertificate } from '../../nodes/CertificateTrigger/candid
 import { planRenewalPoll } from '../../nodes/CertificateTrigger/planning';
 import type { RenewalSettings } from '../../nodes/CertificateTrigger/settings';
 
-const settings: RenewalSettings = { useDigiCert: true, usePem: false, product: '', containerId: 0, pems: [], policy: { mode: 'daysBefore', days: 30 }, reminderEveryDays: 0 };
+const settings: RenewalSettings = {
+	useDigiCert: true,
+	usePem: false,
+	product: '',
+	containerId: 0,
+	pems: [],
+	policy: { mode: 'daysBefore', days: 30 },
+	reminderEveryDays: 0,
+};
 const now = new Date('2026-11-24T12:00:00Z');
 const candidate = (ref: string, notBefore: string, notAfter: string): CandidateCertificate => ({
-	source: 'digicert', key: `issuer|${ref}`, ref, subject: `CN=${ref}`, issuer: 'issuer', serialNumber: ref, notBefore, notAfter, extra: {},
+	source: 'digicert',
+	key: `issuer|${ref}`,
+	ref,
+	subject: `CN=${ref}`,
+	issuer: 'issuer',
+	serialNumber: ref,
+	notBefore,
+	notAfter,
+	extra: {},
 });
 
 describe('one bad record never stops the Renewal Due trigger', () => {
@@ -40,7 +56,10 @@ describe('the trigger state stays small for large accounts (#19)', () => {
 			const daysLeft = i < 1_000 ? 20 + (i % 80) : 125 + (i % 25);
 			const notAfter = new Date(now.getTime() + daysLeft * DAY);
 			const notBefore = new Date(notAfter.getTime() - 365 * DAY);
-			return { ...candidate(String(1_000_000 + i), notBefore.toISOString(), notAfter.toISOString()), key: `${issuer}#${(0x1a2b3c4d5e6f + i).toString(16).toUpperCase()}0A0B0C0D0E0F` };
+			return {
+				...candidate(String(1_000_000 + i), notBefore.toISOString(), notAfter.toISOString()),
+				key: `${issuer}#${(0x1a2b3c4d5e6f + i).toString(16).toUpperCase()}0A0B0C0D0E0F`,
+			};
 		});
 		const first = planRenewalPoll(undefined, candidates, ['digicert'], fraction, now);
 		expect(first.items).toHaveLength(1_000);

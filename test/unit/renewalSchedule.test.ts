@@ -3,9 +3,9 @@ import {
 	dueOrderIds,
 	MAX_UPCOMING,
 	readSchedule,
+	SCAN_VALID_MS,
 	scheduleFromScan,
 	scheduleHolds,
-	SCAN_VALID_MS,
 	type UpcomingEntry,
 } from '../../nodes/CertificateTrigger/renewalSchedule';
 import { emptyStatusChangeState, type StatusChangeState } from '../../nodes/DigiCertCodeSigning/protocol/statusFeed';
@@ -16,8 +16,20 @@ const feed: StatusChangeState = { version: 2, cursor: NOW.toISOString(), seen: {
 
 describe('renewal schedule', () => {
 	test('a scan keeps its future entries soonest first, trusted for a day', () => {
-		const s = scheduleFromScan('k', [[T + 5000, 2], [T + 1000, 1], [T + 2 * SCAN_VALID_MS, 3]], feed, NOW);
-		expect(s.upcoming).toEqual([[T + 1000, 1], [T + 5000, 2]]);
+		const s = scheduleFromScan(
+			'k',
+			[
+				[T + 5000, 2],
+				[T + 1000, 1],
+				[T + 2 * SCAN_VALID_MS, 3],
+			],
+			feed,
+			NOW,
+		);
+		expect(s.upcoming).toEqual([
+			[T + 1000, 1],
+			[T + 5000, 2],
+		]);
 		expect(s.validUntil).toBe(T + SCAN_VALID_MS);
 		expect(s.scannedAt).toBe(T);
 	});
@@ -41,16 +53,44 @@ describe('renewal schedule', () => {
 	});
 
 	test('due ids: each order once, entries at or before now', () => {
-		const s = scheduleFromScan('k', [[T + 1000, 7], [T + 2000, 7], [T + 3000, 8]], feed, NOW);
+		const s = scheduleFromScan(
+			'k',
+			[
+				[T + 1000, 7],
+				[T + 2000, 7],
+				[T + 3000, 8],
+			],
+			feed,
+			NOW,
+		);
 		expect(dueOrderIds(s, new Date(T + 2000))).toEqual([7]);
 		expect(dueOrderIds(s, new Date(T + 999))).toEqual([]);
 	});
 
 	test('advancing replaces the entries of the orders read, keeps the rest, drops what is past validUntil', () => {
-		const s = scheduleFromScan('k', [[T + 1000, 1], [T + 2000, 2]], feed, NOW);
+		const s = scheduleFromScan(
+			'k',
+			[
+				[T + 1000, 1],
+				[T + 2000, 2],
+			],
+			feed,
+			NOW,
+		);
 		const later: StatusChangeState = { version: 2, cursor: new Date(T + 60_000).toISOString(), seen: {} };
-		const next = advanceSchedule(s, [1], [[T + 9000, 1], [T + 2 * SCAN_VALID_MS, 5]], later);
-		expect(next.upcoming).toEqual([[T + 2000, 2], [T + 9000, 1]]);
+		const next = advanceSchedule(
+			s,
+			[1],
+			[
+				[T + 9000, 1],
+				[T + 2 * SCAN_VALID_MS, 5],
+			],
+			later,
+		);
+		expect(next.upcoming).toEqual([
+			[T + 2000, 2],
+			[T + 9000, 1],
+		]);
 		expect(next.changes).toBe(later);
 		expect(next.validUntil).toBe(s.validUntil);
 	});
@@ -58,7 +98,16 @@ describe('renewal schedule', () => {
 	test('static data that is not a schedule reads as none (the poll scans)', () => {
 		const good = scheduleFromScan('k', [[T + 1000, 1]], feed, NOW);
 		expect(readSchedule(JSON.parse(JSON.stringify(good)))).toEqual(good);
-		for (const bad of [undefined, null, 7, {}, { ...good, version: 2 }, { ...good, upcoming: [[1, 'x']] }, { ...good, validUntil: 'soon' }, { ...good, changes: emptyStatusChangeState() }]) {
+		for (const bad of [
+			undefined,
+			null,
+			7,
+			{},
+			{ ...good, version: 2 },
+			{ ...good, upcoming: [[1, 'x']] },
+			{ ...good, validUntil: 'soon' },
+			{ ...good, changes: emptyStatusChangeState() },
+		]) {
 			expect(readSchedule(bad)).toBeUndefined();
 		}
 	});

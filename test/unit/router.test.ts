@@ -15,9 +15,11 @@ describe.each([
 	['ARCA Automation', new ArcaAutomation() as INodeType],
 	['Firmador', new Firmador() as INodeType],
 	['DigiCert Code Signing', new DigiCertCodeSigning() as INodeType],
-])('%s: one router, n8n\'s subtitle', (_name, node) => {
+])("%s: one router, n8n's subtitle", (_name, node) => {
 	const operationFields = node.description.properties.filter((p) => p.name === 'operation');
-	const resources = (node.description.properties.find((p) => p.name === 'resource')!.options as Array<{ value: string }>).map((o) => o.value);
+	const resources = (node.description.properties.find((p) => p.name === 'resource')!.options as Array<{ value: string }>).map(
+		(o) => o.value,
+	);
 
 	test('every resource has exactly one Operation field', () => {
 		expect(operationFields.map((p) => p.displayOptions?.show?.resource?.[0]).sort()).toEqual([...resources].sort());
@@ -36,8 +38,14 @@ describe.each([
 	test('every field of an operation is shown only for that operation (updateDisplayOptions)', () => {
 		const own = node.description.properties.filter((p: INodeProperties) => p.name !== 'resource' && p.name !== 'operation');
 		for (const property of own) {
-			expect({ name: property.name, resource: property.displayOptions?.show?.resource?.length }).toEqual({ name: property.name, resource: 1 });
-			expect({ name: property.name, operation: property.displayOptions?.show?.operation?.length }).toEqual({ name: property.name, operation: 1 });
+			expect({ name: property.name, resource: property.displayOptions?.show?.resource?.length }).toEqual({
+				name: property.name,
+				resource: 1,
+			});
+			expect({ name: property.name, operation: property.displayOptions?.show?.operation?.length }).toEqual({
+				name: property.name,
+				operation: 1,
+			});
 		}
 	});
 });

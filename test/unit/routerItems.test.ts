@@ -4,8 +4,9 @@
  * errors naming the item, continue-on-fail, and pairedItem. Each expectation fails if that piece breaks.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { route, type OperationMap } from '../../nodes/shared/n8n/router';
+
 import { runBatched, runPerItem } from '../../nodes/shared/n8n/items';
+import { route, type OperationMap } from '../../nodes/shared/n8n/router';
 
 const formatField: INodeProperties = {
 	displayName: 'Format',

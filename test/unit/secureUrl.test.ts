@@ -1,4 +1,11 @@
-import { insecureUrlReason, isLoopbackHost, isRedirectStatus, redirectTarget, userinfoReason, withoutUserinfo } from '../../nodes/shared/secureUrl';
+import {
+	insecureUrlReason,
+	isLoopbackHost,
+	isRedirectStatus,
+	redirectTarget,
+	userinfoReason,
+	withoutUserinfo,
+} from '../../nodes/shared/secureUrl';
 import { sentence } from '../../nodes/shared/words';
 
 describe('where a secret may travel', () => {
@@ -27,7 +34,12 @@ describe('where a secret may travel', () => {
 	});
 
 	test('a URL with user:password@ is refused without repeating it, parsable or not', () => {
-		for (const url of ['https://user:pass@app.afipsdk.com/api/v1', 'https://user@host/', 'http://u:p@127.0.0.1:999999/x', 'https://:p@host']) {
+		for (const url of [
+			'https://user:pass@app.afipsdk.com/api/v1',
+			'https://user@host/',
+			'http://u:p@127.0.0.1:999999/x',
+			'https://:p@host',
+		]) {
 			expect(userinfoReason(url)).toMatch(/^contains a user name or password/);
 			expect(insecureUrlReason(url)).toBe(userinfoReason(url));
 		}

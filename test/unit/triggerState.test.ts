@@ -1,5 +1,11 @@
-import { DAY_MS } from '../../nodes/shared/time';
-import { ObservedCertificate, certificateKey, emptyRenewalState, planRenewalEvents, pruneRenewalState, readRenewalState } from '../../nodes/CertificateTrigger/triggerState';
+import {
+	certificateKey,
+	emptyRenewalState,
+	ObservedCertificate,
+	planRenewalEvents,
+	pruneRenewalState,
+	readRenewalState,
+} from '../../nodes/CertificateTrigger/triggerState';
 import {
 	DEFAULT_WINDOW,
 	emptyStatusChangeState,
@@ -8,6 +14,7 @@ import {
 	statusChangeKey,
 	statusWindowMinutes,
 } from '../../nodes/DigiCertCodeSigning/protocol/statusFeed';
+import { DAY_MS } from '../../nodes/shared/time';
 
 const T0 = new Date('2026-05-01T10:00:00.000Z');
 const later = (ms: number, from = T0) => new Date(from.getTime() + ms);
@@ -190,20 +197,23 @@ describe('planStatusChanges', () => {
 		expect(afterRestart.fresh).toEqual([pending]);
 	});
 
-	test.each([6_000, 20_000])('%i changes inside one window are each emitted once (no count cap: the old 5,000 cap re-emitted the overflow)', (count) => {
-		const many = Array.from({ length: count }, (_, i) => ({ order_id: 1_000_000 + i, certificate_id: 5_000_000 + i, status: 'issued' }));
-		const first = planStatusChanges({ version: 2, cursor: T0.toISOString(), seen: {} }, many, later(MIN));
-		expect(first.fresh).toHaveLength(count);
-		// the next polls' windows return the same changes again (overlap), plus one new
-		const extra = { order_id: 42, certificate_id: 43, status: 'revoked' };
-		const second = planStatusChanges(first.next, [...many, extra], later(2 * MIN));
-		expect(second.fresh).toEqual([extra]);
-		const third = planStatusChanges(second.next, [...many, extra], later(3 * MIN));
-		expect(third.fresh).toEqual([]);
-		// stored compactly: keys grouped by the time they were first seen
-		expect(Object.keys(third.next.seen)).toHaveLength(2);
-		expect(JSON.stringify(third.next).length).toBeLessThan(count * 30);
-	});
+	test.each([6_000, 20_000])(
+		'%i changes inside one window are each emitted once (no count cap: the old 5,000 cap re-emitted the overflow)',
+		(count) => {
+			const many = Array.from({ length: count }, (_, i) => ({ order_id: 1_000_000 + i, certificate_id: 5_000_000 + i, status: 'issued' }));
+			const first = planStatusChanges({ version: 2, cursor: T0.toISOString(), seen: {} }, many, later(MIN));
+			expect(first.fresh).toHaveLength(count);
+			// the next polls' windows return the same changes again (overlap), plus one new
+			const extra = { order_id: 42, certificate_id: 43, status: 'revoked' };
+			const second = planStatusChanges(first.next, [...many, extra], later(2 * MIN));
+			expect(second.fresh).toEqual([extra]);
+			const third = planStatusChanges(second.next, [...many, extra], later(3 * MIN));
+			expect(third.fresh).toEqual([]);
+			// stored compactly: keys grouped by the time they were first seen
+			expect(Object.keys(third.next.seen)).toHaveLength(2);
+			expect(JSON.stringify(third.next).length).toBeLessThan(count * 30);
+		},
+	);
 
 	test('a version-1 state (key → time) is read and de-duplicates as before', () => {
 		const v1 = { version: 1, cursor: T0.toISOString(), seen: { [statusChangeKey(issued)]: T0.toISOString() } };

@@ -4,9 +4,17 @@ const ticket = { token: 'T', sign: 'S', cuit: '20409378472' };
 
 test('where each service takes the ticket', () => {
 	expect(authStyle('wsfe', 'FEDummy')).toBe('none');
-	expect(withAuth('wsfe', 'FECompUltimoAutorizado', { PtoVta: 1 }, ticket)).toEqual({ PtoVta: 1, Auth: { Token: 'T', Sign: 'S', Cuit: 20409378472 } });
+	expect(withAuth('wsfe', 'FECompUltimoAutorizado', { PtoVta: 1 }, ticket)).toEqual({
+		PtoVta: 1,
+		Auth: { Token: 'T', Sign: 'S', Cuit: 20409378472 },
+	});
 	expect(withAuth('wsmtxca', 'x', {}, ticket)).toHaveProperty('Auth');
-	expect(withAuth('ws_sr_constancia_inscripcion', 'getPersona_v2', { idPersona: 1 }, ticket)).toEqual({ idPersona: 1, token: 'T', sign: 'S', cuitRepresentada: 20409378472 });
+	expect(withAuth('ws_sr_constancia_inscripcion', 'getPersona_v2', { idPersona: 1 }, ticket)).toEqual({
+		idPersona: 1,
+		token: 'T',
+		sign: 'S',
+		cuitRepresentada: 20409378472,
+	});
 	expect(withAuth('ws_sr_padron_a13', 'getPersona', {}, ticket)).toHaveProperty('cuitRepresentada');
 	const params = { PtoVta: 1 };
 	withAuth('wsfe', 'FECompUltimoAutorizado', params, ticket);

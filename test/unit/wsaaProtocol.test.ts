@@ -1,5 +1,22 @@
-import { buildTra, elementText, loginCmsEnvelope, parseLoginCmsAnswer, wsaaFaultAdvice, xmlEscape, xmlUnescape, xsdDateTime } from '../../nodes/ArcaAutomation/protocol/wsaa';
-import { isReusable, isStillValid, MAX_TICKETS, pruneTickets, REUSE_MARGIN_MS, ticketKey, type StoredTicket } from '../../nodes/ArcaAutomation/protocol/ticketCache';
+import {
+	isReusable,
+	isStillValid,
+	MAX_TICKETS,
+	pruneTickets,
+	REUSE_MARGIN_MS,
+	ticketKey,
+	type StoredTicket,
+} from '../../nodes/ArcaAutomation/protocol/ticketCache';
+import {
+	buildTra,
+	elementText,
+	loginCmsEnvelope,
+	parseLoginCmsAnswer,
+	wsaaFaultAdvice,
+	xmlEscape,
+	xmlUnescape,
+	xsdDateTime,
+} from '../../nodes/ArcaAutomation/protocol/wsaa';
 
 const now = new Date('2026-12-06T13:00:00.000Z');
 
@@ -42,7 +59,15 @@ const soapAnswer = (inner: string) =>
 describe('reading LoginCms answers', () => {
 	test('the XML-escaped loginTicketResponse gives token, sign and expiration', () => {
 		const answer = parseLoginCmsAnswer(soapAnswer(xmlEscape(ticketResponse('PD94bWw+dG9r', 'c2ln+bg=='))));
-		expect(answer).toEqual({ ticket: { token: 'PD94bWw+dG9r', sign: 'c2ln+bg==', expirationTime: '2026-12-07T01:00:00.000-03:00', generationTime: '2026-12-06T10:00:00.000-03:00', uniqueId: '123' } });
+		expect(answer).toEqual({
+			ticket: {
+				token: 'PD94bWw+dG9r',
+				sign: 'c2ln+bg==',
+				expirationTime: '2026-12-07T01:00:00.000-03:00',
+				generationTime: '2026-12-06T10:00:00.000-03:00',
+				uniqueId: '123',
+			},
+		});
 	});
 
 	test('the same inside CDATA', () => {
@@ -51,13 +76,20 @@ describe('reading LoginCms answers', () => {
 	});
 
 	test('a SOAP fault: the code without its namespace prefix, the Spanish message', () => {
-		const body = '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode xmlns:ns1="http://xml.apache.org/axis/">ns1:coe.alreadyAuthenticated</faultcode><faultstring>El CEE ya posee un TA valido para el acceso al WSN solicitado</faultstring><detail/></soapenv:Fault></soapenv:Body></soapenv:Envelope>';
-		expect(parseLoginCmsAnswer(body)).toEqual({ fault: { code: 'coe.alreadyAuthenticated', message: 'El CEE ya posee un TA valido para el acceso al WSN solicitado' } });
+		const body =
+			'<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode xmlns:ns1="http://xml.apache.org/axis/">ns1:coe.alreadyAuthenticated</faultcode><faultstring>El CEE ya posee un TA valido para el acceso al WSN solicitado</faultstring><detail/></soapenv:Fault></soapenv:Body></soapenv:Envelope>';
+		expect(parseLoginCmsAnswer(body)).toEqual({
+			fault: { code: 'coe.alreadyAuthenticated', message: 'El CEE ya posee un TA valido para el acceso al WSN solicitado' },
+		});
 	});
 
 	test.each([
 		['no loginCmsReturn', '<html>Bad gateway</html>', 'neither loginCmsReturn'],
-		['no token', soapAnswer(xmlEscape('<loginTicketResponse><credentials><sign>x</sign></credentials></loginTicketResponse>')), 'no token or sign'],
+		[
+			'no token',
+			soapAnswer(xmlEscape('<loginTicketResponse><credentials><sign>x</sign></credentials></loginTicketResponse>')),
+			'no token or sign',
+		],
 		['bad expiration', soapAnswer(xmlEscape(ticketResponse('t', 's', 'mañana'))), 'expirationTime'],
 	])('%s is unreadable, without echoing secrets', (_name, body, reason) => {
 		const answer = parseLoginCmsAnswer(body);
@@ -83,7 +115,13 @@ describe('WSAA faults in words', () => {
 
 describe('ticket reuse', () => {
 	const ticket = (minutesLeft: number): StoredTicket => ({
-		token: 't', sign: 's', expirationTime: new Date(now.getTime() + minutesLeft * 60_000).toISOString(), service: 'wsfe', environment: 'dev', source: 'wsaa', obtainedAt: now.toISOString(),
+		token: 't',
+		sign: 's',
+		expirationTime: new Date(now.getTime() + minutesLeft * 60_000).toISOString(),
+		service: 'wsfe',
+		environment: 'dev',
+		source: 'wsaa',
+		obtainedAt: now.toISOString(),
 	});
 
 	test('reused until the margin before expiry, valid until expiry', () => {
@@ -97,8 +135,12 @@ describe('ticket reuse', () => {
 	});
 
 	test('the key: source, environment, certificate fingerprint or CUIT, service', () => {
-		expect(ticketKey({ source: 'wsaa', environment: 'dev', service: 'wsfe', certificateFingerprint: 'ab:cd' })).toBe('wsaa|dev|cert:ABCD|wsfe');
-		expect(ticketKey({ source: 'afipSdk', environment: 'prod', service: 'wsfe', cuit: '20409378472' })).toBe('afipSdk|prod|cuit:20409378472|wsfe');
+		expect(ticketKey({ source: 'wsaa', environment: 'dev', service: 'wsfe', certificateFingerprint: 'ab:cd' })).toBe(
+			'wsaa|dev|cert:ABCD|wsfe',
+		);
+		expect(ticketKey({ source: 'afipSdk', environment: 'prod', service: 'wsfe', cuit: '20409378472' })).toBe(
+			'afipSdk|prod|cuit:20409378472|wsfe',
+		);
 	});
 
 	test('pruning drops expired tickets and keeps the latest MAX_TICKETS', () => {

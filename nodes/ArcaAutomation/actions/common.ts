@@ -1,17 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { checkCuit } from '../../shared/cuit';
-import { parseCertificate } from '../../shared/x509';
 import { inputError, itemLabel } from '../../shared/n8n/items';
-import { outputFileName } from '../../shared/outputFileName';
 import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
+import { outputFileName } from '../../shared/outputFileName';
 import { waitSeconds } from '../../shared/poll';
-import { checkedAfipSdkBaseUrl, createAutomation, getAutomation, isLoginRejection, waitForAutomation, type AutomationState, type WaitSettings } from '../transport';
+import { parseCertificate } from '../../shared/x509';
+import {
+	checkedAfipSdkBaseUrl,
+	createAutomation,
+	getAutomation,
+	isLoginRejection,
+	waitForAutomation,
+	type AutomationState,
+	type WaitSettings,
+} from '../transport';
 
 export type Environment = 'dev' | 'prod';
-
 
 export const environmentProperty = (): INodeProperties => ({
 	displayName: 'Environment',
@@ -28,7 +42,7 @@ export const environmentProperty = (): INodeProperties => ({
 /** Shown once Production is chosen: the same workflow then acts on the taxpayer's real ARCA account. */
 export const productionNotice = (): INodeProperties => ({
 	displayName:
-		'Production acts on the taxpayer\'s real ARCA account: certificates created here are real, and a failed login counts toward locking the clave fiscal. Try the workflow with Testing (Homologación) first.',
+		"Production acts on the taxpayer's real ARCA account: certificates created here are real, and a failed login counts toward locking the clave fiscal. Try the workflow with Testing (Homologación) first.",
 	name: 'productionNotice',
 	type: 'notice',
 	default: '',
@@ -50,7 +64,8 @@ const ARCA_WAIT: WaitWords = {
 	wait: true,
 	pollInterval: 5,
 	timeout: 300,
-	waitDescription: 'Whether to wait until ARCA finishes. Off: return the automation ID at once and pick the result up later with Automation → Get Result.',
+	waitDescription:
+		'Whether to wait until ARCA finishes. Off: return the automation ID at once and pick the result up later with Automation → Get Result.',
 	timeoutDescription: 'The automation keeps running at Afip SDK; Get Result picks it up later.',
 };
 
@@ -71,11 +86,21 @@ export const waitProperties = (): INodeProperties[] => [
 				type: 'options',
 				displayOptions: { show: { '/operation': ['create', 'authorize'] } },
 				options: [
-					{ name: 'Server Decides', value: 'server', description: 'Refuse only what is surely wrong here (empty, spaces, control characters); ARCA judges the rest' },
-					{ name: 'Letters and Digits Only', value: 'lettersAndDigits', description: 'Refuse anything but A-Z, a-z and 0-9 here, before an automation from the monthly quota and an ARCA login are used' },
+					{
+						name: 'Server Decides',
+						value: 'server',
+						description: 'Refuse only what is surely wrong here (empty, spaces, control characters); ARCA judges the rest',
+					},
+					{
+						name: 'Letters and Digits Only',
+						value: 'lettersAndDigits',
+						description:
+							'Refuse anything but A-Z, a-z and 0-9 here, before an automation from the monthly quota and an ARCA login are used',
+					},
 				],
 				default: 'server',
-				description: 'How the alias is checked before the request. ARCA\'s rule is not documented; if your account refuses aliases with - or _, choose Letters and Digits Only so a bad alias fails at once.',
+				description:
+					"How the alias is checked before the request. ARCA's rule is not documented; if your account refuses aliases with - or _, choose Letters and Digits Only so a bad alias fails at once.",
 			},
 			{
 				displayName: 'Include Private Key in JSON',
@@ -138,10 +163,17 @@ export function checkAlias(ctx: IExecuteFunctions, itemIndex: number): string {
 	const raw = String(ctx.getNodeParameter('alias', itemIndex, ''));
 	const alias = raw.trim();
 	if (alias === '') throw inputError(ctx.getNode(), itemIndex, 'Alias', 'is empty');
-	if (/[\u0000-\u001f\u007f]/.test(raw)) throw inputError(ctx.getNode(), itemIndex, 'Alias', 'contains a control character (line break, tab or similar)');
+	if (/[\u0000-\u001f\u007f]/.test(raw))
+		throw inputError(ctx.getNode(), itemIndex, 'Alias', 'contains a control character (line break, tab or similar)');
 	if (/\s/.test(alias)) throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" contains a space`, 'ARCA aliases are one word.');
 	if (readOptions(ctx, itemIndex).aliasRule === 'lettersAndDigits' && !/^[A-Za-z0-9]+$/.test(alias)) {
-		throw inputError(ctx.getNode(), itemIndex, 'Alias', `"${alias}" has characters other than letters and digits`, 'Options → Alias Rule is Letters and Digits Only.');
+		throw inputError(
+			ctx.getNode(),
+			itemIndex,
+			'Alias',
+			`"${alias}" has characters other than letters and digits`,
+			'Options → Alias Rule is Letters and Digits Only.',
+		);
 	}
 	return alias;
 }
@@ -160,7 +192,10 @@ const ALLOWED_HOST_DEFAULT = 'app.afipsdk.com';
  */
 export async function checkPasswordDestination(ctx: IExecuteFunctions, itemIndex: number, credentials: IDataObject): Promise<void> {
 	const base = await checkedAfipSdkBaseUrl.call(ctx, itemIndex);
-	const allowed = String(credentials.allowedAfipSdkHost ?? ALLOWED_HOST_DEFAULT).trim().toLowerCase() || ALLOWED_HOST_DEFAULT;
+	const allowed =
+		String(credentials.allowedAfipSdkHost ?? ALLOWED_HOST_DEFAULT)
+			.trim()
+			.toLowerCase() || ALLOWED_HOST_DEFAULT;
 	const url = new URL(base);
 	const target = url.host.toLowerCase();
 	if (target !== allowed && url.hostname.toLowerCase() !== allowed) {
@@ -188,7 +223,7 @@ export const taxpayerCuitProperty = (): INodeProperties => ({
 	name: 'taxpayerCuit',
 	type: 'string',
 	default: '',
-	placeholder: '20111111112 (empty: the ARCA Login credential\'s)',
+	placeholder: "20111111112 (empty: the ARCA Login credential's)",
 	description:
 		'CUIT the certificate is for, when one login manages several taxpayers (e.g. an accountant). Empty: the Taxpayer CUIT of the ARCA Login credential. The check digit is verified before any request.',
 });
@@ -261,11 +296,16 @@ function executionOf(ctx: IExecuteFunctions): string {
 
 function loginKey(ctx: IExecuteFunctions, params: IDataObject): string | undefined {
 	if (typeof params.username !== 'string' || typeof params.password !== 'string') return undefined;
-	return createHash('sha256').update(`${executionOf(ctx)}\0${params.username}\0${params.password}`).digest('hex');
+	return createHash('sha256')
+		.update(`${executionOf(ctx)}\0${params.username}\0${params.password}`)
+		.digest('hex');
 }
 
 /** An execution-wide key for a rejection seen by Get Result on an automation started elsewhere (the login is unknown). */
-const anyLoginKey = (ctx: IExecuteFunctions) => createHash('sha256').update(`${executionOf(ctx)}\0any login`).digest('hex');
+const anyLoginKey = (ctx: IExecuteFunctions) =>
+	createHash('sha256')
+		.update(`${executionOf(ctx)}\0any login`)
+		.digest('hex');
 
 function note(ctx: IExecuteFunctions, itemIndex: number, automationId?: string): LoginNote {
 	return { itemIndex, node: ctx.getNode().name, at: Date.now(), automationId };
@@ -284,7 +324,11 @@ function refuseKnownRejection(ctx: IExecuteFunctions, itemIndex: number, key: st
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Not sent: ARCA rejected this login earlier in this execution (node "${earlier.node}", ${itemLabel(earlier.itemIndex).slice(1, -1)}${earlier.automationId ? `, automation ${earlier.automationId}` : ''}) ${itemLabel(itemIndex)}`,
-			{ itemIndex, description: 'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.' },
+			{
+				itemIndex,
+				description:
+					'Each failed ARCA login counts toward locking the clave fiscal, so the same username and password are not tried again in this execution. Fix the ARCA Login credential and run again.',
+			},
 		);
 	}
 	const undecided = undecidedLogins.get(key);
@@ -292,7 +336,11 @@ function refuseKnownRejection(ctx: IExecuteFunctions, itemIndex: number, key: st
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Not sent: the first automation with this ARCA login in this execution (${undecided.automationId ?? 'automation'}, node "${undecided.node}", ${itemLabel(undecided.itemIndex).slice(1, -1)}) has not finished, so it is not known yet whether ARCA accepted the login ${itemLabel(itemIndex)}`,
-			{ itemIndex, description: 'A rejected login sent again counts toward locking the clave fiscal. Pick the first result up with Automation → Get Result, then run these items again.' },
+			{
+				itemIndex,
+				description:
+					'A rejected login sent again counts toward locking the clave fiscal. Pick the first result up with Automation → Get Result, then run these items again.',
+			},
 		);
 	}
 }
@@ -323,14 +371,18 @@ export async function runAutomation(
 	return await run().catch(async (error: Error) => {
 		judge(ctx, itemIndex, key, error, automationId);
 		// Started, then no verdict (a timeout or a network failure while waiting; a final error state is an API error).
-		if (key && mustJudgeLogin && automationId && !(error instanceof NodeApiError)) undecidedLogins.set(key, note(ctx, itemIndex, automationId));
+		if (key && mustJudgeLogin && automationId && !(error instanceof NodeApiError))
+			undecidedLogins.set(key, note(ctx, itemIndex, automationId));
 		return await Promise.reject(error);
 	});
 }
 
 /** Get Result: a rejected login it sees is recorded for the rest of the execution (by the login, when this process started the automation). */
 export async function fetchAutomation(ctx: IExecuteFunctions, itemIndex: number, id: string, wait: boolean) {
-	const fetch = async () => (wait ? await waitForAutomation.call(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex))) : await getAutomation.call(ctx, itemIndex, id));
+	const fetch = async () =>
+		wait
+			? await waitForAutomation.call(ctx, itemIndex, id, waitSettings(readOptions(ctx, itemIndex)))
+			: await getAutomation.call(ctx, itemIndex, id);
 	return await fetch().then(
 		(state) => {
 			const started = automationLogins.get(id);
@@ -401,7 +453,11 @@ export const WEB_SERVICES = [
 	{ name: 'Factura Electrónica (WSFE)', value: 'wsfe', description: 'Electronic invoices A, B, C and M (ID wsfe)' },
 	{ name: 'Exportación (WSFEX)', value: 'wsfex', description: 'Export invoices (E) (ID wsfex)' },
 	{ name: 'Factura Detallada (WSMTXCA)', value: 'wsmtxca', description: 'Invoices with item detail (ID wsmtxca)' },
-	{ name: 'Inscripción (Constancia)', value: 'ws_sr_constancia_inscripcion', description: 'Registration record of a CUIT (ID ws_sr_constancia_inscripcion)' },
+	{
+		name: 'Inscripción (Constancia)',
+		value: 'ws_sr_constancia_inscripcion',
+		description: 'Registration record of a CUIT (ID ws_sr_constancia_inscripcion)',
+	},
 	{ name: 'Padrón A4', value: 'ws_sr_padron_a4', description: 'Taxpayer register, full record (ID ws_sr_padron_a4)' },
 	{ name: 'Padrón A5', value: 'ws_sr_padron_a5', description: 'Taxpayer register, record with tax status (ID ws_sr_padron_a5)' },
 	{ name: 'Padrón A10', value: 'ws_sr_padron_a10', description: 'Taxpayer register, basic record (ID ws_sr_padron_a10)' },
@@ -434,7 +490,13 @@ export function readService(ctx: IExecuteFunctions, itemIndex: number): string {
 	let service = String(ctx.getNodeParameter('service', itemIndex));
 	if (service === 'custom') {
 		service = String(ctx.getNodeParameter('customService', itemIndex, '')).trim();
-		if (!/^[a-z0-9_]+$/i.test(service)) throw inputError(ctx.getNode(), itemIndex, 'Web Service ID', service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty');
+		if (!/^[a-z0-9_]+$/i.test(service))
+			throw inputError(
+				ctx.getNode(),
+				itemIndex,
+				'Web Service ID',
+				service ? `"${service}" is not a web service id (letters, digits, _)` : 'is empty',
+			);
 	}
 	return service;
 }

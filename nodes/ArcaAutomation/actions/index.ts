@@ -1,9 +1,9 @@
 /** The node's resources (each with its Operation field and fields) and the router's map, checked against node.type.ts. */
 import type { OperationMap } from '../../shared/n8n/router';
-import * as certificate from './certificate';
-import * as webService from './webService';
 import * as automation from './automation';
+import * as certificate from './certificate';
 import type { ArcaAutomationType } from './node.type';
+import * as webService from './webService';
 
 export { certificate, webService, automation };
 

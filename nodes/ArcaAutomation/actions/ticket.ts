@@ -6,8 +6,8 @@
  * n8n does not save). Only token, sign and times are kept: never the private key.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { checkCuit } from '../../shared/cuit';
 import { inputError, itemLabel, withContext } from '../../shared/n8n/items';
@@ -27,7 +27,6 @@ export function forgetRememberedTickets() {
 	memory.clear();
 }
 
-
 /** Where the ticket comes from, the certificate and key, the taxpayer. `sourceField`: 'source' (Get Access Ticket) or 'ticketSource' (Call). */
 export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): INodeProperties[] => {
 	const viaWsaa = { [sourceField]: ['wsaa'] };
@@ -38,12 +37,21 @@ export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): 
 			name: sourceField,
 			type: 'options',
 			options: [
-				{ name: 'Directly From ARCA (WSAA)', value: 'wsaa', description: 'Sign the login request here with the certificate\'s private key: the key never leaves n8n' },
+				{
+					name: 'Directly From ARCA (WSAA)',
+					value: 'wsaa',
+					description: "Sign the login request here with the certificate's private key: the key never leaves n8n",
+				},
 				{ name: 'Through Afip SDK', value: 'afipSdk', description: 'Afip SDK gets the ticket with the certificate it keeps for the CUIT' },
-				{ name: 'Through Afip SDK With My Certificate', value: 'afipSdkOwnCertificate', description: 'Afip SDK gets the ticket with your certificate and key (the key is sent to Afip SDK)' },
+				{
+					name: 'Through Afip SDK With My Certificate',
+					value: 'afipSdkOwnCertificate',
+					description: 'Afip SDK gets the ticket with your certificate and key (the key is sent to Afip SDK)',
+				},
 			],
 			default: 'wsaa',
-			description: 'Where the access ticket (token and sign, valid about 12 hours) comes from. A valid one is reused until shortly before it expires.',
+			description:
+				'Where the access ticket (token and sign, valid about 12 hours) comes from. A valid one is reused until shortly before it expires.',
 		},
 		{
 			displayName: 'The private key is sent to Afip SDK with this choice. Choose Directly From ARCA (WSAA) to keep it in n8n.',
@@ -92,7 +100,7 @@ export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): 
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The certificate\'s private key. Never stored by the node and never put in its output.',
+			description: "The certificate's private key. Never stored by the node and never put in its output.",
 			displayOptions: { show: { ...certificateShown.show, certificateInput: ['pem'] } },
 		},
 		{
@@ -101,7 +109,8 @@ export const ticketSourceProperties = (sourceField: 'source' | 'ticketSource'): 
 			type: 'string',
 			default: '',
 			placeholder: '20409378472',
-			description: 'CUIT the ticket is for (11 digits; the check digit is verified). Directly from ARCA: empty takes the CUIT in the certificate.',
+			description:
+				'CUIT the ticket is for (11 digits; the check digit is verified). Directly from ARCA: empty takes the CUIT in the certificate.',
 			displayOptions: { show: viaWsaa },
 		},
 		{
@@ -157,7 +166,8 @@ export const wsaaOptions = (sourceField: 'source' | 'ticketSource'): INodeProper
 		type: 'string',
 		default: '',
 		placeholder: 'https://wsaahomo.afip.gov.ar/ws/services/LoginCms',
-		description: 'Empty: ARCA\'s own address for the environment. Set it only for a proxy or a test server (https, or http to this machine).',
+		description:
+			"Empty: ARCA's own address for the environment. Set it only for a proxy or a test server (https, or http to this machine).",
 		displayOptions: { show: { [`/${sourceField}`]: ['wsaa'] } },
 	},
 ];
@@ -172,7 +182,8 @@ async function binaryText(ctx: IExecuteFunctions, itemIndex: number, parameter: 
 	const field = String(ctx.getNodeParameter(parameter, itemIndex, fallback)).trim();
 	if (!field) throw inputError(ctx.getNode(), itemIndex, label, 'is empty');
 	const item = ctx.getInputData()[itemIndex];
-	if (!item?.binary?.[field]) throw inputError(ctx.getNode(), itemIndex, label, `"${field}": the input item has no binary field of that name`);
+	if (!item?.binary?.[field])
+		throw inputError(ctx.getNode(), itemIndex, label, `"${field}": the input item has no binary field of that name`);
 	return (await ctx.helpers.getBinaryDataBuffer(itemIndex, field)).toString('utf8');
 }
 
@@ -182,8 +193,20 @@ async function readCertificateAndKey(ctx: IExecuteFunctions, itemIndex: number):
 	const fromBinary = ctx.getNodeParameter('certificateInput', itemIndex, 'binary') === 'binary';
 	const certField = fromBinary ? 'Certificate Binary Field' : 'Certificate (PEM)';
 	const keyField = fromBinary ? 'Private Key Binary Field' : 'Private Key (PEM)';
-	const certificatePem = (fromBinary ? await binaryText(ctx, itemIndex, 'certificateField', certField, 'certificate') : String(ctx.getNodeParameter('certificatePem', itemIndex, ''))).replace(/\r\n/g, '\n').trim();
-	const privateKeyPem = (fromBinary ? await binaryText(ctx, itemIndex, 'privateKeyField', keyField, 'privateKey') : String(ctx.getNodeParameter('privateKeyPem', itemIndex, ''))).replace(/\r\n/g, '\n').trim();
+	const certificatePem = (
+		fromBinary
+			? await binaryText(ctx, itemIndex, 'certificateField', certField, 'certificate')
+			: String(ctx.getNodeParameter('certificatePem', itemIndex, ''))
+	)
+		.replace(/\r\n/g, '\n')
+		.trim();
+	const privateKeyPem = (
+		fromBinary
+			? await binaryText(ctx, itemIndex, 'privateKeyField', keyField, 'privateKey')
+			: String(ctx.getNodeParameter('privateKeyPem', itemIndex, ''))
+	)
+		.replace(/\r\n/g, '\n')
+		.trim();
 	if (!certificatePem) throw inputError(node, itemIndex, certField, 'is empty');
 	if (!privateKeyPem) throw inputError(node, itemIndex, keyField, 'is empty');
 	let certificate: X509Certificate;
@@ -251,20 +274,47 @@ function recall(ctx: IExecuteFunctions, key: string): StoredTicket | undefined {
  * A ticket for the item: the stored one while reusable, else one request to Afip SDK or WSAA.
  * `sourceField` names the Source parameter of the operation.
  */
-export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, environment: Environment, service: string, sourceField: 'source' | 'ticketSource'): Promise<TicketOutcome> {
+export async function obtainTicket(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	environment: Environment,
+	service: string,
+	sourceField: 'source' | 'ticketSource',
+): Promise<TicketOutcome> {
 	const choice = String(ctx.getNodeParameter(sourceField, itemIndex, 'wsaa'));
 	const source: TicketSource = choice === 'wsaa' ? 'wsaa' : 'afipSdk';
 	const own = choice !== 'afipSdk' ? await readCertificateAndKey(ctx, itemIndex) : undefined;
 	const cuit = readCuit(ctx, itemIndex, own ? certificateCuit(own.certificate) : undefined);
 	const forceNew = ctx.getNodeParameter('forceNew', itemIndex, false) === true;
-	const key = ticketKey({ source, environment, service, certificateFingerprint: own?.certificate.fingerprint256, cuit: own ? undefined : cuit });
+	const key = ticketKey({
+		source,
+		environment,
+		service,
+		certificateFingerprint: own?.certificate.fingerprint256,
+		cuit: own ? undefined : cuit,
+	});
 	const stored = recall(ctx, key);
 	const now = new Date();
 	if (!forceNew && isReusable(stored, now)) return { ticket: stored, reused: true, cuit, source };
 
 	if (source === 'afipSdk') {
-		const answer = await afipSdkAuth.call(ctx, itemIndex, { environment, cuit, service, forceCreate: forceNew, cert: own?.certificatePem, key: own?.privateKeyPem });
-		const ticket: StoredTicket = { token: answer.token, sign: answer.sign, expirationTime: new Date(answer.expiration).toISOString(), service, environment, source, obtainedAt: now.toISOString() };
+		const answer = await afipSdkAuth.call(ctx, itemIndex, {
+			environment,
+			cuit,
+			service,
+			forceCreate: forceNew,
+			cert: own?.certificatePem,
+			key: own?.privateKeyPem,
+		});
+		const ticket: StoredTicket = {
+			token: answer.token,
+			sign: answer.sign,
+			expirationTime: new Date(answer.expiration).toISOString(),
+			service,
+			environment,
+			source,
+			obtainedAt: now.toISOString(),
+		};
 		remember(ctx, key, ticket);
 		return { ticket, reused: false, cuit, source };
 	}
@@ -280,7 +330,15 @@ export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, en
 			soapAction: (options.soapAction as SoapActionStyle) ?? 'empty',
 			digest: options.digest === 'sha1' ? 'sha1' : 'sha256',
 		});
-		const ticket: StoredTicket = { token: answer.token, sign: answer.sign, expirationTime: new Date(answer.expirationTime).toISOString(), service, environment, source, obtainedAt: now.toISOString() };
+		const ticket: StoredTicket = {
+			token: answer.token,
+			sign: answer.sign,
+			expirationTime: new Date(answer.expirationTime).toISOString(),
+			service,
+			environment,
+			source,
+			obtainedAt: now.toISOString(),
+		};
 		remember(ctx, key, ticket);
 		return { ticket, reused: false, cuit, source };
 	} catch (error) {
@@ -288,10 +346,14 @@ export async function obtainTicket(ctx: IExecuteFunctions, itemIndex: number, en
 		if (error instanceof WsaaFaultError && error.wsaaFault.code === 'coe.alreadyAuthenticated' && isStillValid(stored, new Date())) {
 			if (forceNew) {
 				throw withContext(
-					new NodeOperationError(ctx.getNode(), `ARCA gives no new ticket for "${service}" while the one this node holds is valid (until ${stored.expirationTime}) ${itemLabel(itemIndex)}`, {
-						itemIndex,
-						description: 'The stored ticket is kept. Run without Force New Ticket to use it.',
-					}),
+					new NodeOperationError(
+						ctx.getNode(),
+						`ARCA gives no new ticket for "${service}" while the one this node holds is valid (until ${stored.expirationTime}) ${itemLabel(itemIndex)}`,
+						{
+							itemIndex,
+							description: 'The stored ticket is kept. Run without Force New Ticket to use it.',
+						},
+					),
 					{ expirationTime: stored.expirationTime },
 				);
 			}
@@ -314,4 +376,3 @@ export function ticketFacts(outcome: TicketOutcome): IDataObject {
 		reused: outcome.reused,
 	};
 }
-

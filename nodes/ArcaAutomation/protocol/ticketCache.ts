@@ -35,7 +35,9 @@ export interface TicketKeyInput {
 }
 
 export function ticketKey(input: TicketKeyInput): string {
-	const who = input.certificateFingerprint ? `cert:${input.certificateFingerprint.replace(/:/g, '').toUpperCase()}` : `cuit:${input.cuit ?? ''}`;
+	const who = input.certificateFingerprint
+		? `cert:${input.certificateFingerprint.replace(/:/g, '').toUpperCase()}`
+		: `cuit:${input.cuit ?? ''}`;
 	// Afip SDK and WSAA tickets are kept apart: Afip SDK may keep its own for the same certificate.
 	return `${input.source}|${input.environment}|${who}|${input.service}`;
 }

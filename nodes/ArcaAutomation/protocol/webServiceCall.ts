@@ -20,7 +20,12 @@ export interface TicketCredentials {
 }
 
 /** The params with the ticket in the place the service expects (a copy; the caller's object is untouched). */
-export function withAuth(service: string, method: string, params: Record<string, unknown>, ticket: TicketCredentials): Record<string, unknown> {
+export function withAuth(
+	service: string,
+	method: string,
+	params: Record<string, unknown>,
+	ticket: TicketCredentials,
+): Record<string, unknown> {
 	const style = authStyle(service, method);
 	if (style === 'none') return { ...params };
 	if (style === 'padron') return { ...params, token: ticket.token, sign: ticket.sign, cuitRepresentada: Number(ticket.cuit) };
@@ -52,7 +57,11 @@ export function businessMessages(answer: unknown): BusinessMessage[] {
 				const rejected = (node as Record<string, unknown>).Resultado === 'R';
 				for (const entry of asArray(inner)) {
 					const e = (entry ?? {}) as Record<string, unknown>;
-					found.push({ code: String(e.Code ?? e.code ?? ''), message: String(e.Msg ?? e.msg ?? ''), kind: key === 'Errors' || rejected ? 'error' : 'observation' });
+					found.push({
+						code: String(e.Code ?? e.code ?? ''),
+						message: String(e.Msg ?? e.msg ?? ''),
+						kind: key === 'Errors' || rejected ? 'error' : 'observation',
+					});
 				}
 			} else visit(value, depth + 1);
 		}

@@ -124,7 +124,8 @@ export function parseLoginCmsAnswer(body: string): LoginCmsAnswer {
 	const sign = elementText(response, 'sign');
 	const expirationTime = elementText(response, 'expirationTime')?.trim();
 	if (!token?.trim() || !sign?.trim()) return { unreadable: 'the loginTicketResponse has no token or sign' };
-	if (!expirationTime || Number.isNaN(Date.parse(expirationTime))) return { unreadable: 'the loginTicketResponse has no readable expirationTime' };
+	if (!expirationTime || Number.isNaN(Date.parse(expirationTime)))
+		return { unreadable: 'the loginTicketResponse has no readable expirationTime' };
 	return {
 		ticket: {
 			token: xmlUnescape(token.trim()),
@@ -165,24 +166,33 @@ export function wsaaFaultAdvice(fault: WsaaFault, service: string, environment: 
 		case 'cms.cert.expired':
 			return { summary: 'The certificate has expired', advice: 'Renew it (Certificate → Create with the same alias) and use the new one.' };
 		case 'cms.cert.invalid':
-			return { summary: 'ARCA refused the certificate as invalid', advice: 'Use the certificate exactly as ARCA issued it (PEM), with its own private key.' };
+			return {
+				summary: 'ARCA refused the certificate as invalid',
+				advice: 'Use the certificate exactly as ARCA issued it (PEM), with its own private key.',
+			};
 		case 'cms.sign.invalid':
 		case 'cms.bad':
 		case 'cms.bad.base64':
-			return { summary: 'ARCA could not verify the signed login request', advice: 'Check that the private key belongs to the certificate and that both were read unchanged.' };
+			return {
+				summary: 'ARCA could not verify the signed login request',
+				advice: 'Check that the private key belongs to the certificate and that both were read unchanged.',
+			};
 		case 'xml.generationTime.invalid':
 		case 'xml.expirationTime.invalid':
 		case 'xml.expirationTime.expired':
 			return {
 				summary: `ARCA refused the login request's time window (${fault.code})`,
-				advice: 'Check this machine\'s clock and time zone (enable NTP): the request\'s times must bracket ARCA\'s clock.',
+				advice: "Check this machine's clock and time zone (enable NTP): the request's times must bracket ARCA's clock.",
 			};
 		case 'wsn.unavailable':
 		case 'wsn.notFound':
 			return { summary: `ARCA does not know the web service "${service}" (${fault.code})`, advice: 'Check the web service ID.' };
 		default:
 			if (/^(soapenv:|soap:)?(Client|Server)\b/.test(fault.code) || fault.code.startsWith('Client.')) {
-				return { summary: `WSAA refused the SOAP request (${fault.code})`, advice: 'If it is about the SOAPAction, switch Options → SOAPAction (empty or loginCms).' };
+				return {
+					summary: `WSAA refused the SOAP request (${fault.code})`,
+					advice: 'If it is about the SOAPAction, switch Options → SOAPAction (empty or loginCms).',
+				};
 			}
 			return { summary: `ARCA refused the access ticket (${fault.code})`, advice: 'See the message from ARCA.' };
 	}

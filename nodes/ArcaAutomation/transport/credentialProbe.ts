@@ -23,13 +23,20 @@ export async function probeAfipSdkToken(credentials: Record<string, unknown>, ti
 	try {
 		const answer = await fetch(url, {
 			method: 'POST',
-			headers: { Authorization: `Bearer ${String(credentials.accessToken ?? '')}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+			headers: {
+				Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+				'Content-Type': 'application/json',
+				Accept: 'application/json',
+			},
 			body: '{}',
 			redirect: 'manual',
 			signal: AbortSignal.timeout(timeoutMs),
 		});
 		if (isRedirectStatus(answer.status)) {
-			return { ok: false, message: redirectRefused('Afip SDK', answer.status, answer.headers.get('location'), url, 'token', 'Afip SDK API') };
+			return {
+				ok: false,
+				message: redirectRefused('Afip SDK', answer.status, answer.headers.get('location'), url, 'token', 'Afip SDK API'),
+			};
 		}
 		statusCode = answer.status;
 		const text = await answer.text();

@@ -4,17 +4,24 @@
  * taxpayer's clave fiscal, and a repeated "create certificate" would create a second certificate.
  * Reading a result is safe to repeat, so GETs retry network errors and 5xx with bounded backoff.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { pollUntil, stillNotFinished, type WaitSeconds as WaitSettings } from '../../shared/poll';
-
-export type { WaitSettings };
-import { providerMessage } from './messages';
 import { inputError, itemLabel, withContext } from '../../shared/errors';
+import { pollUntil, stillNotFinished, type WaitSeconds as WaitSettings } from '../../shared/poll';
 import { insecureUrlReason, isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { networkWords, sentence } from '../../shared/words';
+import { providerMessage } from './messages';
+
+export type { WaitSettings };
 
 export { isLoginRejection, providerMessage } from './messages';
 
@@ -57,7 +64,14 @@ export async function checkedAfipSdkBaseUrl(this: IExecuteFunctions, itemIndex: 
  * One request to Afip SDK whose failures come back as values, never as the HTTP client's error (it holds the
  * token); a redirect is never followed. `secret` names what the request carries, for the redirect message.
  */
-export async function afipSdkSend(this: IExecuteFunctions, itemIndex: number, method: IHttpRequestMethods, path: string, body?: IDataObject, secret?: string): Promise<RawResponse | NetworkFailure> {
+export async function afipSdkSend(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: IDataObject,
+	secret?: string,
+): Promise<RawResponse | NetworkFailure> {
 	const url = `${await checkedAfipSdkBaseUrl.call(this, itemIndex)}${path}`;
 	let response: { statusCode: number; body: any; headers?: IDataObject };
 	try {
@@ -79,7 +93,11 @@ export async function afipSdkSend(this: IExecuteFunctions, itemIndex: number, me
 	}
 	if (isRedirectStatus(response.statusCode)) {
 		const carried = secret ?? (body && 'password' in ((body.params ?? {}) as IDataObject) ? 'token and the ARCA password' : 'token');
-		throw new NodeOperationError(this.getNode(), `${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, carried, 'Afip SDK API')} ${itemLabel(itemIndex)}`, { itemIndex });
+		throw new NodeOperationError(
+			this.getNode(),
+			`${redirectRefused('Afip SDK', response.statusCode, response.headers?.location, url, carried, 'Afip SDK API')} ${itemLabel(itemIndex)}`,
+			{ itemIndex },
+		);
 	}
 	return { statusCode: response.statusCode, body: response.body };
 }
@@ -114,7 +132,8 @@ export function apiError(node: INode, response: RawResponse, itemIndex: number, 
 }
 
 /** POST /automations, exactly once. */
-export async function createAutomation(this: IExecuteFunctions,
+export async function createAutomation(
+	this: IExecuteFunctions,
 	itemIndex: number,
 	automation: string,
 	params: IDataObject,
@@ -123,15 +142,21 @@ export async function createAutomation(this: IExecuteFunctions,
 	if (isNetworkFailure(response)) {
 		throw new NodeOperationError(this.getNode(), `${response.network} ${itemLabel(itemIndex)}`, {
 			itemIndex,
-			description: 'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
+			description:
+				'The automation may or may not have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal).',
 		});
 	}
 	const body = response.body && typeof response.body === 'object' ? response.body : {};
 	if (response.statusCode < 300 && typeof body.id !== 'string') {
-		throw new NodeOperationError(this.getNode(), `Afip SDK's answer to starting "${automation}" could not be read ${itemLabel(itemIndex)}`, {
-			itemIndex,
-			description: 'The automation may have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal). Check at app.afipsdk.com before running again.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Afip SDK's answer to starting "${automation}" could not be read ${itemLabel(itemIndex)}`,
+			{
+				itemIndex,
+				description:
+					'The automation may have started; it is not retried automatically (a repeated ARCA login can lock the clave fiscal). Check at app.afipsdk.com before running again.',
+			},
+		);
 	}
 	if (response.statusCode >= 300 || body.status === 'error' || typeof body.id !== 'string') {
 		throw apiError(this.getNode(), response, itemIndex, `starting "${automation}"`);
@@ -145,13 +170,17 @@ export async function getAutomation(this: IExecuteFunctions, itemIndex: number, 
 	const response = await withBackoff(async () => {
 		const r = await afipSdkSend.call(this, itemIndex, 'GET', path);
 		if (isNetworkFailure(r)) return new RetryableFailure(r.network);
-		if (r.statusCode >= 500 || (r.statusCode === 429 && !isQuotaAnswer(r))) return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
+		if (r.statusCode >= 500 || (r.statusCode === 429 && !isQuotaAnswer(r)))
+			return new RetryableFailure(`Afip SDK answered HTTP ${r.statusCode}`);
 		// A cut or garbled answer to a read: reading again is safe.
-		if (r.statusCode < 300 && (r.body === null || typeof r.body !== 'object')) return new RetryableFailure('Afip SDK sent an answer that is not JSON');
+		if (r.statusCode < 300 && (r.body === null || typeof r.body !== 'object'))
+			return new RetryableFailure('Afip SDK sent an answer that is not JSON');
 		return r;
 	}, READ_RETRY);
 	if (response instanceof RetryableFailure) {
-		throw withContext(new NodeOperationError(this.getNode(), `${response.reason} ${itemLabel(itemIndex)}`, { itemIndex }), { automationId: id });
+		throw withContext(new NodeOperationError(this.getNode(), `${response.reason} ${itemLabel(itemIndex)}`, { itemIndex }), {
+			automationId: id,
+		});
 	}
 	const body = response.body ?? {};
 	if (response.statusCode >= 300 || body.status === 'error') {
@@ -160,8 +189,8 @@ export async function getAutomation(this: IExecuteFunctions, itemIndex: number, 
 	return { id, status: body.status, data: body.data };
 }
 
-
-export async function waitForAutomation(this: IExecuteFunctions,
+export async function waitForAutomation(
+	this: IExecuteFunctions,
 	itemIndex: number,
 	id: string,
 	settings: WaitSettings,
@@ -177,7 +206,8 @@ export async function waitForAutomation(this: IExecuteFunctions,
 	throw withContext(
 		new NodeOperationError(this.getNode(), `Automation ${id} is ${stillNotFinished(outcome)} ${itemLabel(itemIndex)}`, {
 			itemIndex,
-			description: 'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
+			description:
+				'It keeps running at Afip SDK. Use Automation → Get Result with this automation ID to pick up the result later, or raise the timeout.',
 		}),
 		{ automationId: id },
 	);

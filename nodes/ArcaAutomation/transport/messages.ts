@@ -20,4 +20,3 @@ export function providerMessage(body: any): string | undefined {
 export function isLoginRejection(message: string | undefined): boolean {
 	return !!message && /(clave|contrase(ñ|n)a|password|usuario).{0,40}(incorrect|inv(á|a)lid)/i.test(message);
 }
-

@@ -5,14 +5,22 @@
  * A login is never retried here: a second request while the first ticket is valid only earns
  * coe.alreadyAuthenticated.
  */
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
 import { CmsError, signCms } from '../../shared/cms';
 import { inputError, itemLabel } from '../../shared/errors';
 import { insecureUrlReason, isRedirectStatus, redirectTarget } from '../../shared/secureUrl';
 import { networkWords, sentence } from '../../shared/words';
-import { buildTra, loginCmsEnvelope, parseLoginCmsAnswer, WSAA_URLS, wsaaFaultAdvice, type LoginTicket, type WsaaEnvironment, type WsaaFault } from '../protocol/wsaa';
+import {
+	buildTra,
+	loginCmsEnvelope,
+	parseLoginCmsAnswer,
+	WSAA_URLS,
+	wsaaFaultAdvice,
+	type LoginTicket,
+	type WsaaEnvironment,
+	type WsaaFault,
+} from '../protocol/wsaa';
 
 export type SoapActionStyle = 'empty' | 'loginCms';
 
@@ -50,7 +58,12 @@ function checkedWsaaUrl(node: INode, itemIndex: number, environment: WsaaEnviron
 function signedTra(login: WsaaLogin, node: INode, itemIndex: number): string {
 	const tra = buildTra({ service: login.service, now: login.now ?? new Date() });
 	try {
-		return signCms({ content: Buffer.from(tra, 'utf8'), certificatePem: login.certificatePem, privateKeyPem: login.privateKeyPem, digest: login.digest ?? 'sha256' }).toString('base64');
+		return signCms({
+			content: Buffer.from(tra, 'utf8'),
+			certificatePem: login.certificatePem,
+			privateKeyPem: login.privateKeyPem,
+			digest: login.digest ?? 'sha256',
+		}).toString('base64');
 	} catch (error) {
 		// CmsError and node:crypto messages name the problem, never the key's bytes.
 		const reason = error instanceof CmsError ? error.message : 'the certificate or the private key could not be read';
@@ -92,7 +105,7 @@ export async function loginCms(this: IExecuteFunctions, itemIndex: number, login
 		throw new NodeOperationError(
 			node,
 			`WSAA answered ${response.statusCode} redirecting to ${redirectTarget(response.headers?.location, url)}; the request was not repeated there (it carries your signed login request) ${itemLabel(itemIndex)}`,
-			{ itemIndex, description: 'Check the WSAA URL option (leave it empty for ARCA\'s own address).' },
+			{ itemIndex, description: "Check the WSAA URL option (leave it empty for ARCA's own address)." },
 		);
 	}
 	const text = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body ?? '');
@@ -100,15 +113,21 @@ export async function loginCms(this: IExecuteFunctions, itemIndex: number, login
 	if ('ticket' in answer && response.statusCode < 300) return answer.ticket;
 	if ('fault' in answer) {
 		const { summary, advice } = wsaaFaultAdvice(answer.fault, login.service, login.environment);
-		const error = new WsaaFaultError(node, { statusCode: response.statusCode, faultcode: answer.fault.code, faultstring: answer.fault.message }, {
-			message: `${summary} ${itemLabel(itemIndex)}`,
-			description: `${advice} ARCA said: ${sentence(`${answer.fault.code}: ${answer.fault.message || 'no message'}`)}`,
-			httpCode: String(response.statusCode),
-			itemIndex,
-		});
+		const error = new WsaaFaultError(
+			node,
+			{ statusCode: response.statusCode, faultcode: answer.fault.code, faultstring: answer.fault.message },
+			{
+				message: `${summary} ${itemLabel(itemIndex)}`,
+				description: `${advice} ARCA said: ${sentence(`${answer.fault.code}: ${answer.fault.message || 'no message'}`)}`,
+				httpCode: String(response.statusCode),
+				itemIndex,
+			},
+		);
 		error.wsaaFault = answer.fault;
 		throw error;
 	}
 	const reason = 'unreadable' in answer ? answer.unreadable : 'no ticket';
-	throw new NodeOperationError(node, `WSAA's answer (HTTP ${response.statusCode}) could not be read: ${reason} ${itemLabel(itemIndex)}`, { itemIndex });
+	throw new NodeOperationError(node, `WSAA's answer (HTTP ${response.statusCode}) could not be read: ${reason} ${itemLabel(itemIndex)}`, {
+		itemIndex,
+	});
 }

@@ -1,15 +1,13 @@
 /** Shared parameters and helpers of the DigiCert Code Signing operations. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
+import { inputError, withContext } from '../../shared/n8n/items';
+import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
+import { pollUntil, stillNotFinished, waitSeconds } from '../../shared/poll';
 import { csrProblems, parseCsr } from '../protocol/csr';
 import { orderFacts } from '../protocol/orderFacts';
-import { inputError, withContext } from '../../shared/n8n/items';
-import { pollUntil, stillNotFinished, waitSeconds } from '../../shared/poll';
-import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
+import { codeSigningValidity, type ValidityBody } from '../protocol/validity';
 import { digiCertClient } from '../transport';
-
 
 // ------------------------------------------------------------------------------------------------
 // Parameters
@@ -32,7 +30,8 @@ export function csrProperties(allowNone: boolean): INodeProperties[] {
 		{ name: 'Text (PEM)', value: 'text', description: 'Paste the PEM or map it from a field' },
 		{ name: 'Binary File (PEM or DER)', value: 'binary', description: 'A CSR file from an earlier node' },
 	];
-	if (allowNone) options.push({ name: 'None', value: 'none', description: 'No CSR: the key is generated on the token DigiCert ships (EV, ship_token)' });
+	if (allowNone)
+		options.push({ name: 'None', value: 'none', description: 'No CSR: the key is generated on the token DigiCert ships (EV, ship_token)' });
 	return [
 		{
 			displayName: 'CSR Source',
@@ -40,7 +39,8 @@ export function csrProperties(allowNone: boolean): INodeProperties[] {
 			type: 'options',
 			options,
 			default: 'text',
-			description: 'Where the certificate signing request comes from. It is checked locally (well-formed, valid signature, RSA ≥ 3072 bits or ECDSA) before anything is sent.',
+			description:
+				'Where the certificate signing request comes from. It is checked locally (well-formed, valid signature, RSA ≥ 3072 bits or ECDSA) before anything is sent.',
 		},
 		{
 			displayName: 'CSR',
@@ -141,8 +141,21 @@ export function orderOptionsProperty(): INodeProperties {
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ displayName: 'Additional Emails', name: 'additionalEmails', type: 'string', default: '', description: 'Comma-separated addresses that also get the certificate notifications' },
-			{ displayName: 'Auto Renew', name: 'autoRenew', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'How many times DigiCert should renew the certificate automatically' },
+			{
+				displayName: 'Additional Emails',
+				name: 'additionalEmails',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated addresses that also get the certificate notifications',
+			},
+			{
+				displayName: 'Auto Renew',
+				name: 'autoRenew',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'How many times DigiCert should renew the certificate automatically',
+			},
 			{ displayName: 'Comments', name: 'comments', type: 'string', default: '', description: 'Message for the approver' },
 			{
 				displayName: 'Custom Fields',
@@ -155,14 +168,26 @@ export function orderOptionsProperty(): INodeProperties {
 						displayName: 'Field',
 						name: 'field',
 						values: [
-							{ displayName: 'Metadata ID', name: 'metadataId', type: 'number', default: 0, description: 'Custom field ID in your account' },
+							{
+								displayName: 'Metadata ID',
+								name: 'metadataId',
+								type: 'number',
+								default: 0,
+								description: 'Custom field ID in your account',
+							},
 							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 						],
 					},
 				],
 			},
 			{ displayName: 'Custom Renewal Message', name: 'customRenewalMessage', type: 'string', default: '' },
-			{ displayName: 'Organization Units', name: 'organizationUnits', type: 'string', default: '', description: 'Comma-separated departments' },
+			{
+				displayName: 'Organization Units',
+				name: 'organizationUnits',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated departments',
+			},
 			{
 				displayName: 'Payment Method',
 				name: 'paymentMethod',
@@ -182,7 +207,13 @@ export function orderOptionsProperty(): INodeProperties {
 				default: '',
 				description: 'How the certificate is delivered (cs_provisioning_method). Required by DigiCert for EV.',
 			},
-			{ displayName: 'Server Platform ID', name: 'serverPlatformId', type: 'number', default: -1, description: 'DigiCert server platform ID (-1 = other, 55 = Sun Java needs a CSR)' },
+			{
+				displayName: 'Server Platform ID',
+				name: 'serverPlatformId',
+				type: 'number',
+				default: -1,
+				description: 'DigiCert server platform ID (-1 = other, 55 = Sun Java needs a CSR)',
+			},
 			{
 				displayName: 'Ship Info',
 				name: 'shipInfo',
@@ -215,7 +246,13 @@ export function orderOptionsProperty(): INodeProperties {
 					},
 				],
 			},
-			{ displayName: 'Skip Approval', name: 'skipApproval', type: 'boolean', default: false, description: 'Whether to skip the approval step and submit for validation at once' },
+			{
+				displayName: 'Skip Approval',
+				name: 'skipApproval',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to skip the approval step and submit for validation at once',
+			},
 		],
 	};
 }
@@ -309,7 +346,8 @@ export function additionalBody(ctx: IExecuteFunctions, itemIndex: number): { top
 	const units = splitList(fields.organizationUnits);
 	if (units.length) certificate.organization_units = units;
 	if (fields.serverPlatformId !== undefined && Number(fields.serverPlatformId) !== -1) {
-		if (!Number.isInteger(Number(fields.serverPlatformId))) throw inputError(ctx.getNode(), itemIndex, 'Server Platform ID', 'must be a whole number');
+		if (!Number.isInteger(Number(fields.serverPlatformId)))
+			throw inputError(ctx.getNode(), itemIndex, 'Server Platform ID', 'must be a whole number');
 		certificate.server_platform = { id: Number(fields.serverPlatformId) };
 	}
 	const custom = ((fields.customFields as IDataObject | undefined)?.field ?? []) as IDataObject[];
@@ -348,7 +386,12 @@ export async function getOrder(ctx: IExecuteFunctions, orderId: number, itemInde
 }
 
 /** Reads the order, optionally waiting until it is issued; a final non-issued status is an error. */
-export async function readOrderMaybeWaiting(ctx: IExecuteFunctions, orderId: number, itemIndex: number, extra: IDataObject = {}): Promise<IDataObject> {
+export async function readOrderMaybeWaiting(
+	ctx: IExecuteFunctions,
+	orderId: number,
+	itemIndex: number,
+	extra: IDataObject = {},
+): Promise<IDataObject> {
 	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
 	if (!wait) return orderOutput(await getOrder(ctx, orderId, itemIndex), extra);
 	const { intervalSeconds, timeoutSeconds } = waitSeconds(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject, DIGICERT_WAIT);

@@ -1,9 +1,9 @@
 /** The node's resources (each with its Operation field and fields) and the router's map, checked against node.type.ts. */
 import type { OperationMap } from '../../shared/n8n/router';
 import * as certificate from './certificate';
+import type { DigiCertCodeSigningType } from './node.type';
 import * as order from './order';
 import * as request from './request';
-import type { DigiCertCodeSigningType } from './node.type';
 
 export { certificate, order, request };
 

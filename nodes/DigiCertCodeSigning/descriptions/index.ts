@@ -12,12 +12,22 @@ const PRODUCT_OPTIONS = [
 /** Product: DigiCert's product name_id. `anyProduct`: a filter, where empty means every product. */
 export function productProperty(description: string, anyProduct = false): INodeProperties {
 	if (anyProduct) {
-		return { displayName: 'Product', name: 'product', type: 'options', options: [{ name: 'Any Product', value: '' }, ...PRODUCT_OPTIONS], default: '', description };
+		return {
+			displayName: 'Product',
+			name: 'product',
+			type: 'options',
+			options: [{ name: 'Any Product', value: '' }, ...PRODUCT_OPTIONS],
+			default: '',
+			description,
+		};
 	}
 	return { displayName: 'Product', name: 'product', type: 'options', options: PRODUCT_OPTIONS, default: 'code_signing', description };
 }
 
-export function organizationProperty(description = 'The validated organization the certificate is issued to', required = true): INodeProperties {
+export function organizationProperty(
+	description = 'The validated organization the certificate is issued to',
+	required = true,
+): INodeProperties {
 	return {
 		displayName: 'Organization',
 		name: 'organization',
@@ -43,7 +53,9 @@ export function organizationProperty(description = 'The validated organization t
 	};
 }
 
-export function containerProperty(description = 'Division (container) to place the order under. Leave empty for the account default.'): INodeProperties {
+export function containerProperty(
+	description = 'Division (container) to place the order under. Leave empty for the account default.',
+): INodeProperties {
 	return {
 		displayName: 'Container',
 		name: 'container',

@@ -3,8 +3,13 @@
  * One page of DigiCert's list per call, the next page when the user scrolls (paginationToken), so a
  * keystroke never reads the whole account. The filter applies to the page read.
  */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INodeListSearchItems,
+	type INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { digiCertApiRequest } from '../transport';
 import { nextPageToken } from '../transport/pagination';
@@ -33,7 +38,10 @@ async function searchPage(
 	const answer = (await digiCertApiRequest.call(ctx, 'GET', path, undefined, { offset, limit: LIST_PAGE_SIZE })) as IDataObject | undefined;
 	const entries = answer?.[key];
 	if (!Array.isArray(entries)) {
-		const arrived = answer && typeof answer === 'object' ? `an object with ${Object.keys(answer).slice(0, 8).join(', ') || 'no keys'}` : JSON.stringify(answer);
+		const arrived =
+			answer && typeof answer === 'object'
+				? `an object with ${Object.keys(answer).slice(0, 8).join(', ') || 'no keys'}`
+				: JSON.stringify(answer);
 		throw new NodeOperationError(ctx.getNode(), `DigiCert's answer to GET ${path} has no "${key}" list (it sent ${arrived})`);
 	}
 	const total = Number((answer?.page as IDataObject | undefined)?.total);
@@ -46,12 +54,16 @@ async function searchPage(
 export const listSearch = {
 	async searchOrganizations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 		return await searchPage(this, '/organization', 'organizations', paginationToken, (o) =>
-			o.is_active !== false && matches(filter, o.name, o.display_name, o.id) ? { name: `${String(o.display_name ?? o.name)} (${String(o.id)})`, value: String(o.id) } : undefined,
+			o.is_active !== false && matches(filter, o.name, o.display_name, o.id)
+				? { name: `${String(o.display_name ?? o.name)} (${String(o.id)})`, value: String(o.id) }
+				: undefined,
 		);
 	},
 	async searchContainers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 		return await searchPage(this, '/container', 'containers', paginationToken, (c) =>
-			c.is_active !== false && matches(filter, c.name, c.id) ? { name: `${String(c.name)} (${String(c.id)})`, value: String(c.id) } : undefined,
+			c.is_active !== false && matches(filter, c.name, c.id)
+				? { name: `${String(c.name)} (${String(c.id)})`, value: String(c.id) }
+				: undefined,
 		);
 	},
 };

@@ -4,7 +4,8 @@
  * size or EC curve) and checks the request's self-signature with node:crypto.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { type DerNode, DerReader } from '../../shared/der';
+
+import { DerReader, type DerNode } from '../../shared/der';
 import { MAX_PEM_INPUT_BYTES, pemBlocks } from '../../shared/pemBlocks';
 
 export class CsrError extends Error {
@@ -101,14 +102,16 @@ export interface ParsedCsr {
 	der: Buffer;
 }
 
-
 /** Accepts PEM text (either header), a Buffer holding PEM or DER, or bare base64 of the DER. */
 export function csrToDer(input: string | Buffer): Buffer {
 	if (Buffer.isBuffer(input)) {
 		if (input.length > 0 && input[0] === 0x30) return input;
 		input = input.toString('utf8');
 	}
-	if (input.length > MAX_PEM_INPUT_BYTES) throw new CsrError(`the CSR is ${Math.ceil(input.length / 1024)} KB; a CSR is a few KB (at most ${MAX_PEM_INPUT_BYTES / 1024} KB accepted)`);
+	if (input.length > MAX_PEM_INPUT_BYTES)
+		throw new CsrError(
+			`the CSR is ${Math.ceil(input.length / 1024)} KB; a CSR is a few KB (at most ${MAX_PEM_INPUT_BYTES / 1024} KB accepted)`,
+		);
 	const text = input.trim();
 	if (text === '') throw new CsrError('the CSR is empty');
 	const [match] = pemBlocks(text, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);

@@ -8,7 +8,18 @@ import { DAY_MS } from '../../shared/time';
 export type NormalizedStatus = 'pending' | 'issued' | 'rejected' | 'canceled' | 'revoked' | 'expired';
 
 /** The statuses DigiCert gives an order, as the order list filter and the trigger offer them. */
-export const ORDER_STATUSES = ['pending', 'needs_approval', 'processing', 'waiting_pickup', 'reissue_pending', 'issued', 'rejected', 'canceled', 'revoked', 'expired'] as const;
+export const ORDER_STATUSES = [
+	'pending',
+	'needs_approval',
+	'processing',
+	'waiting_pickup',
+	'reissue_pending',
+	'issued',
+	'rejected',
+	'canceled',
+	'revoked',
+	'expired',
+] as const;
 
 const MAP: Record<string, NormalizedStatus> = {
 	pending: 'pending',
@@ -45,7 +56,9 @@ export function digiCertInstant(value: unknown, edge: 'start' | 'end'): number {
  * unknown status is treated as pending (still in DigiCert's hands) rather than as a success.
  */
 export function normalizeStatus(raw: string | undefined | null, validTill?: string | null, now: Date = new Date()): NormalizedStatus {
-	const key = String(raw ?? '').trim().toLowerCase();
+	const key = String(raw ?? '')
+		.trim()
+		.toLowerCase();
 	const status = MAP[key] ?? 'pending';
 	if (status === 'issued' && validTill) {
 		const end = digiCertInstant(validTill, 'end');

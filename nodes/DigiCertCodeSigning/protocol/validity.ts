@@ -32,7 +32,9 @@ export function codeSigningValidity(spec: ValiditySpec): ValidityBody {
 	if (spec.unit === 'days') {
 		if (value < 1) throw new ValidityError(`in days must be at least 1 (got ${value})`);
 		if (value > MAX_CODE_SIGNING_DAYS) {
-			throw new ValidityError(`of ${value} days is too long: the maximum is ${MAX_CODE_SIGNING_DAYS} days (CA/Browser Forum cap of 460 days from 2026-03-01)`);
+			throw new ValidityError(
+				`of ${value} days is too long: the maximum is ${MAX_CODE_SIGNING_DAYS} days (CA/Browser Forum cap of 460 days from 2026-03-01)`,
+			);
 		}
 		return { order_validity: { days: value } };
 	}

@@ -32,7 +32,10 @@ export function parseDigiCertErrors(body: unknown): DigiCertErrorEntry[] {
 
 /** `access_denied|access_denied_invalid_key` → ['access_denied', 'access_denied_invalid_key']. */
 export function codeParts(code: string): string[] {
-	return code.split('|').map((part) => part.trim()).filter(Boolean);
+	return code
+		.split('|')
+		.map((part) => part.trim())
+		.filter(Boolean);
 }
 
 export function hasCode(entries: DigiCertErrorEntry[], code: string): boolean {

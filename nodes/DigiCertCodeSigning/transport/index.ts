@@ -10,23 +10,33 @@
  *   leads to a second POST.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-	JsonObject,
+
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+	type JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
+import { outputFileName } from '../../shared/outputFileName';
 import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { networkWords } from '../../shared/words';
-import { outputFileName } from '../../shared/outputFileName';
+import {
+	DEFAULT_WINDOW,
+	planStatusChanges,
+	statusWindowMinutes,
+	type StatusChange,
+	type StatusChangeState,
+	type WindowOptions,
+} from '../protocol/statusFeed';
 import { describeDigiCertFailure, type DigiCertErrorEntry } from './errors';
-import { DEFAULT_WINDOW, planStatusChanges, statusWindowMinutes, type StatusChange, type StatusChangeState, type WindowOptions } from '../protocol/statusFeed';
 import { paginate } from './pagination';
 import { digicertBaseUrl } from './region';
 
@@ -200,7 +210,13 @@ function withOrderContext<E extends NodeApiError | NodeOperationError>(error: E,
 /** The lowest order id among the orders carrying a reference: the one the first POST created. */
 function createdByReference(existing: AlternateOrder[], reference: string, posts: number): CreatedOrder {
 	const found = existing.reduce((a, b) => (a.order_id <= b.order_id ? a : b));
-	return { id: found.order_id, certificate_id: found.certificate_id ?? undefined, alternative_order_id: reference, recoveredByReference: true, attempts: posts };
+	return {
+		id: found.order_id,
+		certificate_id: found.certificate_id ?? undefined,
+		alternative_order_id: reference,
+		recoveredByReference: true,
+		attempts: posts,
+	};
 }
 
 export class DigiCertClient {
@@ -240,19 +256,29 @@ export class DigiCertClient {
 		if (options.body !== undefined) request.body = options.body;
 		if (options.binary) request.encoding = 'arraybuffer';
 		type HttpAnswer = { statusCode: number; body: unknown; headers: Record<string, string | string[] | undefined> };
-		const answer: HttpAnswer | DigiCertNetworkError = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, request).then(
-			(response: HttpAnswer) => response,
-			(error) => {
-				// n8n's own errors (e.g. no credential set) are final; a missing HTTP answer becomes a value to retry on.
-				if (error instanceof NodeOperationError) return Promise.reject(error);
-				const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
-				const code = e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
-				return new DigiCertNetworkError(method, path, String(code));
-			},
-		);
+		const answer: HttpAnswer | DigiCertNetworkError = await ctx.helpers.httpRequestWithAuthentication
+			.call(ctx, CREDENTIAL_NAME, request)
+			.then(
+				(response: HttpAnswer) => response,
+				(error) => {
+					// n8n's own errors (e.g. no credential set) are final; a missing HTTP answer becomes a value to retry on.
+					if (error instanceof NodeOperationError) return Promise.reject(error);
+					const e = error as { code?: string; cause?: { code?: string; cause?: { code?: string } }; message?: string };
+					const code =
+						e.cause?.code ?? e.code ?? e.cause?.cause?.code ?? (/timeout/i.test(String(e.message)) ? 'ETIMEDOUT' : 'network error');
+					return new DigiCertNetworkError(method, path, String(code));
+				},
+			);
 		if (answer instanceof DigiCertNetworkError) return answer;
 		if (isRedirectStatus(answer.statusCode)) {
-			const message = redirectRefused('DigiCert', answer.statusCode, answer.headers?.location, `${request.baseURL}${path}`, 'API key', 'DigiCert API');
+			const message = redirectRefused(
+				'DigiCert',
+				answer.statusCode,
+				answer.headers?.location,
+				`${request.baseURL}${path}`,
+				'API key',
+				'DigiCert API',
+			);
 			throw new NodeOperationError(ctx.getNode(), message, { itemIndex: (options as RequestOptions).itemIndex });
 		}
 		let body = answer.body;
@@ -272,7 +298,8 @@ export class DigiCertClient {
 		return {
 			sleep: this.settings.sleep,
 			random: this.settings.random,
-			onRetry: (failure: RetryableFailure, retry: number, delayMs: number) => this.settings.onRetry?.({ method, path, retry, delayMs, reason: failure.reason }),
+			onRetry: (failure: RetryableFailure, retry: number, delayMs: number) =>
+				this.settings.onRetry?.({ method, path, retry, delayMs, reason: failure.reason }),
 		};
 	}
 
@@ -293,7 +320,8 @@ export class DigiCertClient {
 				}
 				const ok = response.statusCode >= 200 && response.statusCode < 300;
 				// A cut or garbled JSON answer: repeat what is safe to repeat, otherwise say it plainly.
-				if (ok && !options.binary && typeof response.body === 'string' && response.body.trim() !== '') return new RetryableFailure('malformed JSON', response);
+				if (ok && !options.binary && typeof response.body === 'string' && response.body.trim() !== '')
+					return new RetryableFailure('malformed JSON', response);
 				if (ok || options.acceptStatus?.includes(response.statusCode)) return response;
 				if (!isRetryableStatus(response.statusCode)) throw this.apiError(response, method, path, options.itemIndex);
 				return new RetryableFailure(`HTTP ${response.statusCode}`, response);
@@ -307,7 +335,10 @@ export class DigiCertClient {
 		if (outcome.reason === 'malformed JSON') {
 			throw new NodeApiError(this.ctx.getNode(), { path: pathOnly(path) } as JsonObject, {
 				message: `DigiCert's answer to ${method} ${pathOnly(path)} could not be read (not JSON)`,
-				description: method === 'GET' ? 'Reading again did not help; try later.' : 'DigiCert may have carried the request out: check before sending it again.',
+				description:
+					method === 'GET'
+						? 'Reading again did not help; try later.'
+						: 'DigiCert may have carried the request out: check before sending it again.',
 				itemIndex: options.itemIndex,
 			});
 		}
@@ -339,7 +370,11 @@ export class DigiCertClient {
 			{ pageSize: options.pageSize ?? MAX_PAGE_SIZE, max: options.returnAll ? undefined : (options.limit ?? 50), maxPages },
 		);
 		if (options.returnAll && pages >= maxPages && more) {
-			throw new NodeOperationError(this.ctx.getNode(), `DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`, { itemIndex: options.itemIndex });
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`DigiCert listed more than ${items.length} ${key} (${maxPages} pages) without an end${options.whenCapReached ? `; ${options.whenCapReached}` : ''}`,
+				{ itemIndex: options.itemIndex },
+			);
 		}
 		return items;
 	}
@@ -360,7 +395,11 @@ export class DigiCertClient {
 	 * One read of the status-changes feed from `state`: the changes not seen before and the state to keep
 	 * (see protocol/statusFeed). `truncated`: the cursor was older than the endpoint's 7 days.
 	 */
-	async readStatusFeed(state: StatusChangeState, now: Date, window: WindowOptions = DEFAULT_WINDOW): Promise<{ fresh: StatusChange[]; next: StatusChangeState; truncated: boolean }> {
+	async readStatusFeed(
+		state: StatusChangeState,
+		now: Date,
+		window: WindowOptions = DEFAULT_WINDOW,
+	): Promise<{ fresh: StatusChange[]; next: StatusChangeState; truncated: boolean }> {
 		const { minutes, truncated } = statusWindowMinutes(state, now, window);
 		const { fresh, next } = planStatusChanges(state, await this.listStatusChanges(minutes), now, window);
 		return { fresh, next, truncated };
@@ -373,7 +412,9 @@ export class DigiCertClient {
 
 	async download(path: string, itemIndex?: number): Promise<DownloadedFile> {
 		const response = await this.send('GET', path, { binary: true, itemIndex, acceptStatus: [] });
-		const contentType = String(response.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+		const contentType = String(response.headers['content-type'] ?? 'application/octet-stream')
+			.split(';')[0]
+			.trim();
 		const disposition = String(response.headers['content-disposition'] ?? '');
 		const fileName = outputFileName(/filename="?([^";]+)"?/i.exec(disposition)?.[1]);
 		return { data: response.body as Buffer, contentType, fileName };
@@ -401,11 +442,18 @@ export class DigiCertClient {
 			let failure: { response?: RawResponse; network?: DigiCertNetworkError };
 			const response = await this.sendOnce('POST', path, { body: payload });
 			if (response instanceof DigiCertNetworkError) {
-				if (response.isCanceled) throw withOrderContext(this.networkError(response, posts, itemIndex), { alternativeOrderId: reference, orderState: 'unknown' });
+				if (response.isCanceled)
+					throw withOrderContext(this.networkError(response, posts, itemIndex), { alternativeOrderId: reference, orderState: 'unknown' });
 				failure = { network: response };
 			} else {
 				if ((response.statusCode === 201 || response.statusCode === 200) && response.body && typeof response.body === 'object') {
-					return { ...(response.body as IDataObject), id: Number(response.body?.id), alternative_order_id: reference, recoveredByReference: false, attempts: posts } as CreatedOrder;
+					return {
+						...(response.body as IDataObject),
+						id: Number(response.body?.id),
+						alternative_order_id: reference,
+						recoveredByReference: false,
+						attempts: posts,
+					} as CreatedOrder;
 				}
 				// A 2xx whose body cannot be read is as ambiguous as a 5xx: the order may exist; the lookup decides.
 				if (!isRetryableStatus(response.statusCode) && !(response.statusCode < 300)) {
@@ -424,13 +472,21 @@ export class DigiCertClient {
 			const existing = await this.findOrdersByReference(reference, itemIndex);
 			if (existing.length > 0) return createdByReference(existing, reference, posts);
 			if (posts >= maxPosts) {
-				const error = failure.response ? this.apiError(failure.response, 'POST', path, itemIndex) : this.networkError(failure.network!, posts, itemIndex);
+				const error = failure.response
+					? this.apiError(failure.response, 'POST', path, itemIndex)
+					: this.networkError(failure.network!, posts, itemIndex);
 				throw withOrderContext(error, { alternativeOrderId: reference, orderCreated: false });
 			}
 		}
 	}
 
-	private async awaitTimedOutOrder(path: string, reference: string, posts: number, timeout: DigiCertNetworkError, itemIndex?: number): Promise<CreatedOrder> {
+	private async awaitTimedOutOrder(
+		path: string,
+		reference: string,
+		posts: number,
+		timeout: DigiCertNetworkError,
+		itemIndex?: number,
+	): Promise<CreatedOrder> {
 		for (let lookup = 1; lookup <= this.settings.backoff.maxRetries; lookup++) {
 			await this.pause(lookup, 'GET', `/order/alternate/${reference}`, timeout.code);
 			const existing = await this.findOrdersByReference(reference, itemIndex);
@@ -456,7 +512,11 @@ export class DigiCertClient {
 		const summary = describeDigiCertFailure(response.statusCode, response.body, method, path);
 		const error = new NodeApiError(
 			this.ctx.getNode(),
-			{ errors: summary.errors as unknown as JsonObject[], httpCode: String(response.statusCode), path: pathOnly(path) } as unknown as JsonObject,
+			{
+				errors: summary.errors as unknown as JsonObject[],
+				httpCode: String(response.statusCode),
+				path: pathOnly(path),
+			} as unknown as JsonObject,
 			{ message: summary.message, description: summary.description, httpCode: String(response.statusCode), itemIndex },
 		);
 		return withOrderContext(error, { errors: summary.errors as unknown as IDataObject[], path: pathOnly(path) });
@@ -500,6 +560,5 @@ export async function digiCertApiRequestAllItems(
 ): Promise<IDataObject[]> {
 	return await digiCertClient(this).list(path, key, { ...options, qs });
 }
-
 
 export type { DigiCertErrorEntry };

@@ -9,8 +9,11 @@ const DIGICERT_BASE_URLS = {
 export function digicertBaseUrl(region: string | undefined, customBaseUrl?: string): string {
 	if (region === 'eu') return DIGICERT_BASE_URLS.eu;
 	if (region === 'custom') {
-		const url = String(customBaseUrl ?? '').trim().replace(/\/+$/, '');
-		if (!/^https?:\/\/[^\s/]+/i.test(url)) throw new Error('Base URL of the DigiCert API credential must be an http(s) URL when the region is Custom');
+		const url = String(customBaseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+		if (!/^https?:\/\/[^\s/]+/i.test(url))
+			throw new Error('Base URL of the DigiCert API credential must be an http(s) URL when the region is Custom');
 		// The API key goes in a header: never over plain http, except to loopback (a local proxy or simulator).
 		const insecure = insecureUrlReason(url);
 		if (insecure) throw new Error(`Base URL of the DigiCert API credential ${insecure}`);

@@ -1,22 +1,32 @@
 /** Pieces shared by Firmador's operations: signer fields, the wait and batch fields, binary input, status output. */
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import type { Readable } from 'node:stream';
+
+import {
+	BINARY_ENCODING,
+	NodeOperationError,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { checkCuit } from '../../shared/cuit';
 import { withContext } from '../../shared/errors';
 import { inputError, itemLabel, type Entry } from '../../shared/n8n/items';
 import { waitForCompletionField, waitTimingOptions, type WaitWords } from '../../shared/n8n/waitFields';
 import { waitSeconds, type WaitSeconds } from '../../shared/poll';
 import { clause } from '../../shared/words';
-import { apiCredentialProblem, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 import { parseSessionIds } from '../protocol/status';
+import { apiCredentialProblem, STATUS_IDS_PER_REQUEST, type StatusEntry } from '../transport/api';
 
 /** Firmador's wait: the signer approves with their OTP/PIN, usually within minutes. */
 const FIRMADOR_WAIT: WaitWords = {
 	wait: false,
 	pollInterval: 5,
 	timeout: 300,
-	waitDescription: 'Whether to poll the request until it is signed, expired or failed before returning (the signer approves it with their OTP/PIN)',
+	waitDescription:
+		'Whether to poll the request until it is signed, expired or failed before returning (the signer approves it with their OTP/PIN)',
 	timeoutDescription: 'Requests still pending then are returned with timedOut: true; Request → Wait for Completion can pick them up later.',
 };
 
@@ -124,7 +134,9 @@ export function binaryInput(ctx: IExecuteFunctions, itemIndex: number, propertyN
 			itemIndex,
 			'Input Binary Field',
 			`"${propertyName}" is missing from the input item`,
-			available.length ? `The item has these binary fields: ${available.join(', ')}` : 'The item has no binary data; read or download the file first',
+			available.length
+				? `The item has these binary fields: ${available.join(', ')}`
+				: 'The item has no binary data; read or download the file first',
 		);
 	}
 	const open = async (readSize = fileReadSize(binary)): Promise<Readable | Buffer> => {
@@ -187,14 +199,23 @@ export function statusJson(entry: StatusEntry | undefined): IDataObject {
  * The error of an item one of whose session ids Firmador refused with a 204 and a reason phrase (e.g. "El
  * CUIL ingresado no es valido"): the item fails at once with that phrase instead of waiting for the timeout.
  */
-export function rejectedSessionsError(ctx: IExecuteFunctions, itemIndex: number, ids: string[], statuses: Map<string, StatusEntry>): NodeOperationError | undefined {
+export function rejectedSessionsError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	ids: string[],
+	statuses: Map<string, StatusEntry>,
+): NodeOperationError | undefined {
 	const rejected = ids.filter((id) => statuses.get(id)?.rejected !== undefined);
 	if (rejected.length === 0) return undefined;
 	const phrase = statuses.get(rejected[0])!.rejected!;
-	const error = new NodeOperationError(ctx.getNode(), `Firmador refused the status query for ${rejected.join(', ')}: ${clause(phrase)} ${itemLabel(itemIndex)}`, {
-		itemIndex,
-		description: 'Firmador answered HTTP 204 with this reason phrase to the status query for these session IDs.',
-	});
+	const error = new NodeOperationError(
+		ctx.getNode(),
+		`Firmador refused the status query for ${rejected.join(', ')}: ${clause(phrase)} ${itemLabel(itemIndex)}`,
+		{
+			itemIndex,
+			description: 'Firmador answered HTTP 204 with this reason phrase to the status query for these session IDs.',
+		},
+	);
 	return withContext(error, { sessionIds: rejected, reasonPhrase: phrase, signed: false });
 }
 
@@ -216,7 +237,7 @@ export const chunkSizeOption = (): INodeProperties => ({
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: STATUS_IDS_PER_REQUEST,
-	description: 'Most session IDs asked for in one status request (36 keeps the URL under IIS\'s 2,048-character query limit)',
+	description: "Most session IDs asked for in one status request (36 keeps the URL under IIS's 2,048-character query limit)",
 });
 
 /** One item's session ids, checked (with the API credential) before any request. */
@@ -224,7 +245,12 @@ export async function readSessionIds(ctx: IExecuteFunctions, itemIndex: number):
 	const ids = parseSessionIds(ctx.getNodeParameter('sessionIds', itemIndex, ''));
 	const bad = ids.find((id) => id.length > 128 || /[\u0000-\u001f]/.test(id));
 	if (ids.length === 0 || bad !== undefined) {
-		throw inputError(ctx.getNode(), itemIndex, 'Session IDs', ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)');
+		throw inputError(
+			ctx.getNode(),
+			itemIndex,
+			'Session IDs',
+			ids.length === 0 ? 'is empty' : 'holds a value that is not a session id (too long or with control characters)',
+		);
 	}
 	await checkApiCredential(ctx, itemIndex);
 	return ids;
@@ -248,4 +274,3 @@ export function statusItems(
 		return { json: { sessionId: id, ...statusJson(entry), ...extra(entry) } };
 	});
 }
-

@@ -2,9 +2,9 @@
 import type { OperationMap } from '../../shared/n8n/router';
 import * as document from './document';
 import * as hash from './hash';
-import * as xml from './xml';
-import * as request from './request';
 import type { FirmadorType } from './node.type';
+import * as request from './request';
+import * as xml from './xml';
 
 export { document, hash, xml, request };
 

@@ -3,8 +3,8 @@
  * the uploads, then one request per item or one per batch of items (the `…Masivo` endpoints), the session
  * id on every item of its request, and, with Wait for Completion on, one status poll for all of them.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
 import { failItem, runBatched, type BatchedOptions } from '../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom, waitForSessions } from '../transport/api';
 import { checkSameSignerAsFirst, readWait, rejectedSessionsError, statusJson } from './common';
@@ -31,7 +31,10 @@ export interface SignFlow<P extends { person: Signer }, S extends { person: Sign
 	stageConcurrency?: number;
 }
 
-export async function runSignFlow<P extends { person: Signer }, S extends { person: Signer } = P>(ctx: IExecuteFunctions, flow: SignFlow<P, S>): Promise<INodeExecutionData[]> {
+export async function runSignFlow<P extends { person: Signer }, S extends { person: Signer } = P>(
+	ctx: IExecuteFunctions,
+	flow: SignFlow<P, S>,
+): Promise<INodeExecutionData[]> {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const batched = flow.single === undefined || options.batch === true;
 	const output = await runBatched<P, S>(ctx, {
@@ -49,7 +52,10 @@ export async function runSignFlow<P extends { person: Signer }, S extends { pers
 			const person = entries[0].payload.person;
 			const [path, body] =
 				batched || !flow.single
-					? [flow.batch.path, { CUILPersona: person.cuil, CUITEmpresa: person.cuit, [flow.batch.key]: entries.map((e) => flow.batch.entry(e.payload)) }]
+					? [
+							flow.batch.path,
+							{ CUILPersona: person.cuil, CUITEmpresa: person.cuit, [flow.batch.key]: entries.map((e) => flow.batch.entry(e.payload)) },
+						]
 					: [flow.single.path, flow.single.body(person, entries[0].payload)];
 			const sessionId = sessionIdFrom(ctx, await firmadorRequest.call(ctx, 'POST', path, { body }), path);
 			return entries.map((e) => ({
@@ -71,17 +77,30 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 		waited = await waitForSessions.call(ctx, ids, readWait(ctx, 0));
 	} catch (error) {
 		// The requests exist already: their session ids must not be lost with the error.
-		const failure = new NodeOperationError(ctx.getNode(), `Waiting for the signature failed after the request was sent: ${(error as Error).message}`, {
-			description: `Session IDs: ${ids.join(', ')}. Use Request → Wait for Completion with them.`,
-			itemIndex: 0,
-		});
-		return output.map((item) => (item.json.sessionId ? { ...item, json: { ...item.json, error: failItem(ctx, failure, itemOf(item)).json.error } } : item));
+		const failure = new NodeOperationError(
+			ctx.getNode(),
+			`Waiting for the signature failed after the request was sent: ${(error as Error).message}`,
+			{
+				description: `Session IDs: ${ids.join(', ')}. Use Request → Wait for Completion with them.`,
+				itemIndex: 0,
+			},
+		);
+		return output.map((item) =>
+			item.json.sessionId ? { ...item, json: { ...item.json, error: failItem(ctx, failure, itemOf(item)).json.error } } : item,
+		);
 	}
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;
 		const refused = rejectedSessionsError(ctx, itemOf(item), [id], waited.statuses);
 		if (refused) return { ...item, json: { ...item.json, ...failItem(ctx, refused, itemOf(item)).json } };
-		return { ...item, json: { ...item.json, ...statusJson(waited.statuses.get(id)), ...(waited.timedOut && !waited.statuses.get(id)?.final ? { timedOut: true } : {}) } };
+		return {
+			...item,
+			json: {
+				...item.json,
+				...statusJson(waited.statuses.get(id)),
+				...(waited.timedOut && !waited.statuses.get(id)?.final ? { timedOut: true } : {}),
+			},
+		};
 	});
 }

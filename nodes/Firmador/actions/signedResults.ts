@@ -6,13 +6,13 @@
  * means "not signed yet". Every item, error items included, carries `signed`. With Only Hash empty, a
  * session's results come out once (paired with every item that asked for it), not once per item.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type IPairedItemData } from 'n8n-workflow';
+
 import { withContext } from '../../shared/errors';
 import { failItem, inputError, itemLabel, runPerItem } from '../../shared/n8n/items';
-import { responseHashToSha1Hex, sameHash } from '../protocol/hashEncoding';
 import { clause } from '../../shared/words';
 import { field, isProblem, keysOf, signedValueToBase64, signedXmlText, textOf, type SignedValueForm } from '../protocol/answer';
+import { responseHashToSha1Hex, sameHash } from '../protocol/hashEncoding';
 import { firmadorRequest, isNoContent, reasonPhraseOf, unexpectedAnswer } from '../transport/api';
 import { checkApiCredential } from './common';
 
@@ -49,7 +49,8 @@ export async function getSignedResults(
 	return await runPerItem(ctx, async (itemIndex) => {
 		const sessionId = String(ctx.getNodeParameter('sessionId', itemIndex, '') ?? '').trim();
 		if (!sessionId) throw notSigned(inputError(ctx.getNode(), itemIndex, 'Session ID', 'is empty'));
-		if (sessionId.length > 128 || /[\u0000-\u001f]/.test(sessionId)) throw notSigned(inputError(ctx.getNode(), itemIndex, 'Session ID', 'is not a session id (too long or with control characters)'));
+		if (sessionId.length > 128 || /[\u0000-\u001f]/.test(sessionId))
+			throw notSigned(inputError(ctx.getNode(), itemIndex, 'Session ID', 'is not a session id (too long or with control characters)'));
 		const match = String(ctx.getNodeParameter('matchHash', itemIndex, '') ?? '').trim();
 		try {
 			await checkApiCredential(ctx, itemIndex);
@@ -68,14 +69,27 @@ export async function getSignedResults(
 			try {
 				let body = await firmadorRequest.call(ctx, 'GET', path, { qs: { SessionID: sessionId } });
 				// One entry as an object instead of a list of one is still that entry.
-				if (body && typeof body === 'object' && !Array.isArray(body) && field(body as Record<string, unknown>, 'Hash') !== undefined) body = [body];
+				if (body && typeof body === 'object' && !Array.isArray(body) && field(body as Record<string, unknown>, 'Hash') !== undefined)
+					body = [body];
 				if (body !== undefined && !Array.isArray(body)) {
-					throw unexpectedAnswer(ctx, path, `expected a list of {Hash, ${signedField}, DetalleError, CUIL}, received ${body && typeof body === 'object' ? `an object with ${keysOf(body)}` : JSON.stringify(body)?.slice(0, 80)}`);
+					throw unexpectedAnswer(
+						ctx,
+						path,
+						`expected a list of {Hash, ${signedField}, DetalleError, CUIL}, received ${body && typeof body === 'object' ? `an object with ${keysOf(body)}` : JSON.stringify(body)?.slice(0, 80)}`,
+					);
 				}
-				const entries = ((body ?? []) as unknown[]).filter((e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e));
-				const readable = entries.filter((e) => field(e, 'Hash') !== undefined || field(e, signedField) !== undefined || field(e, 'DetalleError') !== undefined);
+				const entries = ((body ?? []) as unknown[]).filter(
+					(e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e),
+				);
+				const readable = entries.filter(
+					(e) => field(e, 'Hash') !== undefined || field(e, signedField) !== undefined || field(e, 'DetalleError') !== undefined,
+				);
 				if (entries.length > 0 && readable.length === 0) {
-					throw unexpectedAnswer(ctx, path, `none of its ${entries.length} entries has Hash, ${signedField} or DetalleError (in any case); the first had ${keysOf(entries[0])}`);
+					throw unexpectedAnswer(
+						ctx,
+						path,
+						`none of its ${entries.length} entries has Hash, ${signedField} or DetalleError (in any case); the first had ${keysOf(entries[0])}`,
+					);
 				}
 				cached = { entries: readable };
 			} catch (error) {
@@ -89,20 +103,40 @@ export async function getSignedResults(
 				throw notSigned(
 					phrase
 						? inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId}: Firmador answered ${clause(phrase)} (HTTP 204)`)
-						: inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId} is not signed yet (Firmador has no result for it)`, NOT_SIGNED_YET),
+						: inputError(
+								ctx.getNode(),
+								itemIndex,
+								'Session ID',
+								`${sessionId} is not signed yet (Firmador has no result for it)`,
+								NOT_SIGNED_YET,
+							),
 					{ sessionId },
 				);
 			}
 			throw notSigned(cached.error, { sessionId });
 		}
 		if (cached.entries.length === 0) {
-			throw notSigned(inputError(ctx.getNode(), itemIndex, 'Session ID', `${sessionId} has no results: not signed yet, or not a session of this account`, NOT_SIGNED_YET), { sessionId });
+			throw notSigned(
+				inputError(
+					ctx.getNode(),
+					itemIndex,
+					'Session ID',
+					`${sessionId} has no results: not signed yet, or not a session of this account`,
+					NOT_SIGNED_YET,
+				),
+				{ sessionId },
+			);
 		}
 		const selected = match ? cached.entries.filter((e) => sameHash(field(e, 'Hash'), match)) : cached.entries;
 		if (selected.length === 0) {
 			const held = cached.entries.map((e) => responseHashToSha1Hex(field(e, 'Hash')) ?? textOf(field(e, 'Hash'))).filter(Boolean);
 			throw notSigned(
-				inputError(ctx.getNode(), itemIndex, 'Only Hash', `${match} is not in session ${sessionId}${held.length ? ` (it holds ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', …' : ''})` : ''}`),
+				inputError(
+					ctx.getNode(),
+					itemIndex,
+					'Only Hash',
+					`${match} is not in session ${sessionId}${held.length ? ` (it holds ${held.slice(0, 5).join(', ')}${held.length > 5 ? ', …' : ''})` : ''}`,
+				),
 				{ sessionId },
 			);
 		}
@@ -111,7 +145,8 @@ export async function getSignedResults(
 		const out: INodeExecutionData[] = [];
 		for (const raw of selected) {
 			const rawDetail = field(raw, 'DetalleError');
-			const detail = typeof rawDetail === 'string' ? rawDetail.trim() : rawDetail === undefined || rawDetail === null ? '' : JSON.stringify(rawDetail);
+			const detail =
+				typeof rawDetail === 'string' ? rawDetail.trim() : rawDetail === undefined || rawDetail === null ? '' : JSON.stringify(rawDetail);
 			const rawHash = field(raw, 'Hash');
 			const hash = responseHashToSha1Hex(rawHash) ?? textOf(rawHash);
 			const fail = (error: Error) => {
@@ -133,7 +168,10 @@ export async function getSignedResults(
 								itemIndex,
 								description: `DetalleError was not empty and no signature came back. If the request is not final yet: ${NOT_SIGNED_YET}`,
 							})
-						: new NodeOperationError(ctx.getNode(), `${what[0].toUpperCase()}${what.slice(1)} is not signed yet ${itemLabel(itemIndex)}`, { itemIndex, description: NOT_SIGNED_YET }),
+						: new NodeOperationError(ctx.getNode(), `${what[0].toUpperCase()}${what.slice(1)} is not signed yet ${itemLabel(itemIndex)}`, {
+								itemIndex,
+								description: NOT_SIGNED_YET,
+							}),
 				);
 				continue;
 			}

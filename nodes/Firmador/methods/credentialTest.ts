@@ -1,11 +1,15 @@
 /** The Test buttons of the Firmador credentials. */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+
 import { apiCredentialProblem } from '../transport/api';
 import { probeFirmadorCredential } from '../transport/probe';
 import { FirmadorSftp, SftpError } from '../transport/sftp';
 import { sftpSettingsFrom } from '../transport/sftpSession';
 
-export async function firmadorApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function firmadorApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const problem = apiCredentialProblem(data);
 	if (problem) return { status: 'Error', message: `${problem.field} ${problem.problem}` };
@@ -13,7 +17,10 @@ export async function firmadorApiTest(this: ICredentialTestFunctions, credential
 	return { status: outcome.ok ? 'OK' : 'Error', message: outcome.message };
 }
 
-export async function firmadorSftpTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function firmadorSftpTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	const c = credential.data ?? {};
 	let sftp: FirmadorSftp | undefined;
 	try {

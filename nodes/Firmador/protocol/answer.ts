@@ -32,7 +32,7 @@ export function keysOf(value: unknown): string {
 function describeValue(value: unknown): string {
 	let text: string;
 	try {
-		text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+		text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 	} catch {
 		text = String(value);
 	}
@@ -49,7 +49,8 @@ export function signedValueToBase64(value: unknown, what = 'HashFirmado'): Read<
 	if (value === undefined || value === null) return { value: '', form: 'empty' };
 	if (Array.isArray(value)) {
 		if (value.length === 0) return { value: '', form: 'empty' };
-		if (!value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return { problem: `${what} is a list that is not a byte array: ${describeValue(value)}` };
+		if (!value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255))
+			return { problem: `${what} is a list that is not a byte array: ${describeValue(value)}` };
 		return { value: Buffer.from(value as number[]).toString('base64'), form: 'bytes' };
 	}
 	if (typeof value !== 'string') return { problem: `${what} is neither text nor a byte array: ${describeValue(value)}` };
@@ -57,7 +58,8 @@ export function signedValueToBase64(value: unknown, what = 'HashFirmado'): Read<
 	if (text === '') return { value: '', form: 'empty' };
 	const compact = text.replace(/\s+/g, '');
 	// Hex: an even number of hex digits. A Base64 signature made only of hex digits is practically impossible (RSA-2048: 344 characters).
-	if (/^([0-9a-fA-F]{2})+$/.test(compact) && compact.length >= 32) return { value: Buffer.from(compact, 'hex').toString('base64'), form: 'hex' };
+	if (/^([0-9a-fA-F]{2})+$/.test(compact) && compact.length >= 32)
+		return { value: Buffer.from(compact, 'hex').toString('base64'), form: 'hex' };
 	if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length % 4 === 0) return { value: compact, form: 'base64' };
 	if (/^[A-Za-z0-9_-]+={0,2}$/.test(compact)) return { value: Buffer.from(compact, 'base64url').toString('base64'), form: 'base64' };
 	return { problem: `${what} is text that is neither Base64 nor hex: ${describeValue(value)}` };
@@ -67,7 +69,8 @@ export function signedValueToBase64(value: unknown, what = 'HashFirmado'): Read<
 export function signedXmlText(value: unknown): Read<string> {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'string') return value;
-	if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]).toString('utf8');
+	if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255))
+		return Buffer.from(value as number[]).toString('utf8');
 	return { problem: `XmlFirmado is neither text nor a byte array: ${describeValue(value)}` };
 }
 

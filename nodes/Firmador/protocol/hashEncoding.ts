@@ -56,5 +56,9 @@ export function sameHash(response: unknown, wanted: string): boolean {
 	const a = responseHashToSha1Hex(response);
 	const b = responseHashToSha1Hex(wanted);
 	if (a && b) return a === b;
-	return String(response ?? '').trim().toUpperCase() === wanted.trim().toUpperCase();
+	return (
+		String(response ?? '')
+			.trim()
+			.toUpperCase() === wanted.trim().toUpperCase()
+	);
 }

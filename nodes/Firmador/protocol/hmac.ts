@@ -10,6 +10,7 @@
  * UTF-8 bytes (`text`). The body hash is the empty string when nothing is sent.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+
 import { dotnetUrlEncode, uriEscapeDataString } from './dotnetUrlEncode';
 
 export type FirmadorSecretFormat = 'base64' | 'text';
@@ -32,7 +33,11 @@ export const URL_ENCODERS: readonly UrlEncoder[] = ['httpUtility', 'uriEscapeDat
 export type EmptyBodyHash = 'empty' | 'md5OfEmpty';
 export const EMPTY_BODY_HASHES: readonly EmptyBodyHash[] = ['empty', 'md5OfEmpty'];
 export type AuthorizationOrder = 'signatureNonceTimestamp' | 'signatureTimestampNonce' | 'timestampNonceSignature';
-export const AUTHORIZATION_ORDERS: readonly AuthorizationOrder[] = ['signatureNonceTimestamp', 'signatureTimestampNonce', 'timestampNonceSignature'];
+export const AUTHORIZATION_ORDERS: readonly AuthorizationOrder[] = [
+	'signatureNonceTimestamp',
+	'signatureTimestampNonce',
+	'timestampNonceSignature',
+];
 export type SignedQueryForm = 'asSent' | 'decoded';
 export const SIGNED_QUERY_FORMS: readonly SignedQueryForm[] = ['asSent', 'decoded'];
 
@@ -115,7 +120,9 @@ export function firmadorKey(secret: string, secretFormat: FirmadorSecretFormat):
 
 export function contentMd5Base64(body: string | undefined, emptyBodyHash: EmptyBodyHash = 'empty'): string {
 	if ((body === undefined || body === '') && emptyBodyHash === 'empty') return '';
-	return createHash('md5').update(Buffer.from(body ?? '', 'utf8')).digest('base64');
+	return createHash('md5')
+		.update(Buffer.from(body ?? '', 'utf8'))
+		.digest('base64');
 }
 
 export function signFirmadorRequest(input: FirmadorSignInput): FirmadorSignature {

@@ -60,11 +60,14 @@ export function resolveRemoteFolder(base: string, override: string): string {
 	if (!text) return root;
 	if (CONTROL.test(text)) throw new RemotePathError(`contains a control character (${describeControl(text)})`);
 	if (text.includes('\\')) throw new RemotePathError(`"${text}" contains a backslash: use / between folders`);
-	if (text.split('/').includes('..')) throw new RemotePathError(`"${text}" contains .. (it must stay inside the credential's folder ${root || '(login folder)'})`);
+	if (text.split('/').includes('..'))
+		throw new RemotePathError(`"${text}" contains .. (it must stay inside the credential's folder ${root || '(login folder)'})`);
 	if (text.startsWith('/')) {
 		const normal = normalise(text).replace(/\/+$/, '') || '/';
 		if (!root || !root.startsWith('/')) {
-			throw new RemotePathError(`"${text}" is an absolute path; the credential's folder is ${root || 'the login folder'}: give a folder relative to it`);
+			throw new RemotePathError(
+				`"${text}" is an absolute path; the credential's folder is ${root || 'the login folder'}: give a folder relative to it`,
+			);
 		}
 		if (normal !== root && !normal.startsWith(root === '/' ? '/' : `${root}/`)) {
 			throw new RemotePathError(`"${text}" is outside the credential's folder ${root}`);
@@ -91,6 +94,8 @@ export function fillNamePattern(pattern: string, values: Record<string, string>)
 
 /** A file-name piece from the server (e.g. an XML `Hash`): only letters, digits, `-` and `_` survive. */
 export function safeNamePart(value: unknown, fallback: string): string {
-	const text = String(value ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64);
+	const text = String(value ?? '')
+		.replace(/[^A-Za-z0-9_-]/g, '')
+		.slice(0, 64);
 	return text || fallback;
 }

@@ -33,7 +33,12 @@ export function buildQueryString(qs: Record<string, QueryValue | undefined | nul
 }
 
 /** Joins like axios does (a base path is kept), appends the query, and normalises as WHATWG URL does. */
-export function buildAbsoluteUrl(baseURL: string | undefined, url: string | undefined, qs?: Record<string, QueryValue | undefined | null>, brackets: BracketForm = 'literal'): string {
+export function buildAbsoluteUrl(
+	baseURL: string | undefined,
+	url: string | undefined,
+	qs?: Record<string, QueryValue | undefined | null>,
+	brackets: BracketForm = 'literal',
+): string {
 	const path = url ?? '';
 	let combined: string;
 	if (/^https?:\/\//i.test(path)) combined = path;
@@ -46,7 +51,8 @@ export function buildAbsoluteUrl(baseURL: string | undefined, url: string | unde
 	const query = buildQueryString(qs, brackets);
 	if (query) combined += (combined.includes('?') ? '&' : '?') + query;
 	const parsed = new URL(combined);
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`The Firmador base URL must be http or https, not ${parsed.protocol}`);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+		throw new Error(`The Firmador base URL must be http or https, not ${parsed.protocol}`);
 	parsed.hash = '';
 	return parsed.href;
 }

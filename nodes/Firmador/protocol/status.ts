@@ -8,7 +8,7 @@
 export type FirmadorStatus = 'pendingValidation' | 'validationExpired' | 'queued' | 'signing' | 'signed' | 'failed' | 'unknown';
 
 const FIRMADOR_STATUS: Record<number, { status: FirmadorStatus; final: boolean; description: string }> = {
-	0: { status: 'pendingValidation', final: false, description: 'Not yet validated with the signer\'s OTP/PIN' },
+	0: { status: 'pendingValidation', final: false, description: "Not yet validated with the signer's OTP/PIN" },
 	1: { status: 'validationExpired', final: true, description: 'The time to validate the request expired' },
 	2: { status: 'queued', final: false, description: 'Queued, not signed yet' },
 	3: { status: 'signing', final: false, description: 'Queued, signing in progress' },
@@ -37,14 +37,16 @@ export interface DescribedStatus {
 export function describeStatus(code: unknown, message?: unknown, status1Means: Status1Reading = 'message'): DescribedStatus {
 	const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d+$/.test(code.trim()) ? Number(code) : NaN;
 	const known = FIRMADOR_STATUS[numeric];
-	if (!known) return { code: Number.isFinite(numeric) ? numeric : null, status: 'unknown', final: false, signed: false, statusFrom: 'code' };
+	if (!known)
+		return { code: Number.isFinite(numeric) ? numeric : null, status: 'unknown', final: false, signed: false, statusFrom: 'code' };
 	if (numeric === 1) {
 		const text = typeof message === 'string' ? message.trim() : '';
 		const expired = { code: 1, status: 'validationExpired' as const, final: true, signed: false };
 		const pending = { code: 1, status: 'pendingValidation' as const, final: false, signed: false };
 		if (status1Means === 'expired') return { ...expired, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Expired' };
 		if (status1Means === 'pending') return { ...pending, statusFrom: 'setting', statusReason: 'Status 1 Means is set to Always Pending' };
-		if (EXPIRED_WORDING.test(text)) return { ...expired, statusFrom: 'message', statusReason: `code 1 and the message says the validation expired ("${text}")` };
+		if (EXPIRED_WORDING.test(text))
+			return { ...expired, statusFrom: 'message', statusReason: `code 1 and the message says the validation expired ("${text}")` };
 		return {
 			...pending,
 			statusFrom: 'message',

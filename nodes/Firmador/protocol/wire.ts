@@ -3,7 +3,6 @@
  * list (an expression can hold anything). Shared by the credential's authenticate(), the node's
  * pre-check and the credential test. Pure: no n8n imports.
  */
-import { BRACKET_FORMS, type BracketForm } from './request';
 import {
 	AUTHORIZATION_ORDERS,
 	EMPTY_BODY_HASHES,
@@ -14,6 +13,7 @@ import {
 	type FirmadorSecretFormat,
 	type SignatureReadings,
 } from './hmac';
+import { BRACKET_FORMS, type BracketForm } from './request';
 import { STATUS_1_READINGS, type Status1Reading } from './status';
 
 /** Request timeout bounds (seconds): a dead server fails the item instead of holding the execution. */
@@ -51,7 +51,9 @@ export interface FirmadorWireSettings {
 /** The credential's settings that shape the request, each checked (shared with the node for its error messages). */
 export function firmadorWireSettings(credentials: Record<string, unknown>): FirmadorWireSettings {
 	const seconds = Number(credentials.timeoutSeconds ?? FIRMADOR_TIMEOUT_SECONDS.fallback);
-	const bounded = Number.isFinite(seconds) ? Math.min(FIRMADOR_TIMEOUT_SECONDS.max, Math.max(FIRMADOR_TIMEOUT_SECONDS.min, seconds)) : FIRMADOR_TIMEOUT_SECONDS.fallback;
+	const bounded = Number.isFinite(seconds)
+		? Math.min(FIRMADOR_TIMEOUT_SECONDS.max, Math.max(FIRMADOR_TIMEOUT_SECONDS.min, seconds))
+		: FIRMADOR_TIMEOUT_SECONDS.fallback;
 	return {
 		secretFormat: chosen(credentials.keyEncoding, SECRET_FORMATS, 'base64', READING_FIELDS.keyEncoding),
 		brackets: chosen(credentials.queryBrackets, BRACKET_FORMS, 'literal', READING_FIELDS.queryBrackets),
@@ -60,7 +62,12 @@ export function firmadorWireSettings(credentials: Record<string, unknown>): Firm
 			signedQueryForm: chosen(credentials.signedQueryForm, SIGNED_QUERY_FORMS, 'asSent', READING_FIELDS.signedQueryForm),
 			urlEncoder: chosen(credentials.urlEncoder, URL_ENCODERS, 'httpUtility', READING_FIELDS.urlEncoder),
 			emptyBodyHash: chosen(credentials.emptyBodyHash, EMPTY_BODY_HASHES, 'empty', READING_FIELDS.emptyBodyHash),
-			authorizationOrder: chosen(credentials.authorizationOrder, AUTHORIZATION_ORDERS, 'signatureNonceTimestamp', READING_FIELDS.authorizationOrder),
+			authorizationOrder: chosen(
+				credentials.authorizationOrder,
+				AUTHORIZATION_ORDERS,
+				'signatureNonceTimestamp',
+				READING_FIELDS.authorizationOrder,
+			),
 		},
 		status1Means: chosen(credentials.status1Means, STATUS_1_READINGS, 'message', READING_FIELDS.status1Means),
 		timeoutMs: Math.round(bounded * 1000),
@@ -78,7 +85,11 @@ const VALUE_LABELS: Record<keyof ProbeSettings, Record<string, string>> = {
 	uriToSign: { absoluteUrl: 'Absolute URL', pathAndQuery: 'Path and Query' },
 	urlEncoder: { httpUtility: 'HttpUtility.UrlEncode (%3a)', uriEscapeDataString: 'Uri.EscapeDataString (%3A)' },
 	emptyBodyHash: { empty: 'Empty Text', md5OfEmpty: 'MD5 of Empty' },
-	authorizationOrder: { signatureNonceTimestamp: 'AppId:Signature:Nonce:Timestamp', signatureTimestampNonce: 'AppId:Signature:Timestamp:Nonce', timestampNonceSignature: 'AppId:Timestamp:Nonce:Signature' },
+	authorizationOrder: {
+		signatureNonceTimestamp: 'AppId:Signature:Nonce:Timestamp',
+		signatureTimestampNonce: 'AppId:Signature:Timestamp:Nonce',
+		timestampNonceSignature: 'AppId:Timestamp:Nonce:Signature',
+	},
 	brackets: { literal: 'Literal Brackets', encoded: 'Percent-Encoded' },
 	signedQueryForm: { asSent: 'As Sent', decoded: 'Decoded' },
 };
@@ -120,5 +131,8 @@ export function probeCandidates(configured: ProbeSettings, secretIsBase64: boole
 								all.push({ secretFormat, uriToSign, urlEncoder, emptyBodyHash, authorizationOrder, brackets, signedQueryForm });
 							}
 	const distance = (c: ProbeSettings) => (Object.keys(c) as Array<keyof ProbeSettings>).filter((k) => c[k] !== configured[k]).length;
-	return all.map((c, i) => ({ c, i, d: distance(c) })).sort((a, b) => a.d - b.d || a.i - b.i).map(({ c }) => c);
+	return all
+		.map((c, i) => ({ c, i, d: distance(c) }))
+		.sort((a, b) => a.d - b.d || a.i - b.i)
+		.map(({ c }) => c);
 }

@@ -6,18 +6,18 @@
  * garbled bodies; POSTs are sent once, and their errors say whether Firmador may have acted. Errors are built from status + phrase + parsed body + path only (never from the
  * HTTP client's error object, which carries the Authorization header).
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type JsonObject } from 'n8n-workflow';
+
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { chunk, describeStatus, repairReasonPhrase } from '../protocol/status';
-import { clause, inWords } from '../../shared/words';
-import { pollUntil, type WaitSeconds } from '../../shared/poll';
-import type { QueryValue } from '../protocol/request';
-import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, textOf } from '../protocol/answer';
-import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
 import { withContext } from '../../shared/errors';
+import { pollUntil, type WaitSeconds } from '../../shared/poll';
 import { isRedirectStatus, redirectRefused, userinfoReason } from '../../shared/secureUrl';
+import { clause, inWords } from '../../shared/words';
+import { field, isProblem, keysOf, providerPhrase, signedValueToBase64, textOf } from '../protocol/answer';
 import { firmadorKey } from '../protocol/hmac';
+import type { QueryValue } from '../protocol/request';
+import { chunk, describeStatus, repairReasonPhrase } from '../protocol/status';
+import { firmadorWireSettings, READING_FIELDS } from '../protocol/wire';
 
 const CREDENTIAL = 'firmadorApi';
 
@@ -65,7 +65,8 @@ function tag(error: NodeApiError, remoteMayHaveActed: boolean | undefined, metho
 	// Only a POST can create something on the service; for a GET the question does not arise.
 	if (method === 'POST' && remoteMayHaveActed !== undefined) {
 		withContext(error, { remoteMayHaveActed });
-		error.description = `${error.description ?? ''} ${remoteMayHaveActed ? 'Firmador may have received and acted on this request (a signing request may exist): check with Get Status or the provider before sending it again.' : 'Firmador did not act on this request (no signing request was created).'}`.trim();
+		error.description =
+			`${error.description ?? ''} ${remoteMayHaveActed ? 'Firmador may have received and acted on this request (a signing request may exist): check with Get Status or the provider before sending it again.' : 'Firmador did not act on this request (no signing request was created).'}`.trim();
 	}
 	return error;
 }
@@ -88,7 +89,12 @@ function parsedBody(body: unknown): { ok: true; value: unknown } | { ok: false }
 	return { ok: true, value: text };
 }
 
-async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path: string, request: IHttpRequestOptions): Promise<unknown | Attempt> {
+async function attemptOnce(
+	ctx: IExecuteFunctions,
+	method: 'GET' | 'POST',
+	path: string,
+	request: IHttpRequestOptions,
+): Promise<unknown | Attempt> {
 	let response: FullResponse;
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL, request)) as FullResponse;
@@ -101,7 +107,13 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 		const code = cause.cause?.code ?? cause.code ?? '';
 		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String(cause.message ?? ''));
 		const reason = timedOut ? 'no answer within the request timeout' : inWords(code) || 'connection failed';
-		const error = apiError(ctx, 0, `Could not reach Firmador (${method} ${path}): ${reason}`, 'Check the Base URL of the Firmador API credential and that the service is reachable.', { path });
+		const error = apiError(
+			ctx,
+			0,
+			`Could not reach Firmador (${method} ${path}): ${reason}`,
+			'Check the Base URL of the Firmador API credential and that the service is reachable.',
+			{ path },
+		);
 		return { error: tag(error, !NOT_SENT.has(code), method), retryable: true };
 	}
 	const status = response.statusCode;
@@ -109,7 +121,10 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 	if (isRedirectStatus(status)) {
 		const location = (response as { headers?: Record<string, string> }).headers?.location;
 		const message = redirectRefused('Firmador', status, location, path, 'signed request', 'Firmador API');
-		return { error: apiError(ctx, status, message, `${method} ${path} was answered with a redirect and not sent again.`, { path }), retryable: false };
+		return {
+			error: apiError(ctx, status, message, `${method} ${path} was answered with a redirect and not sent again.`, { path }),
+			retryable: false,
+		};
 	}
 	if (status === 204) {
 		// The provider's error convention: the reason phrase is the message. With no phrase of its own ("No Content"), on a GET it reads as "no result yet".
@@ -118,7 +133,9 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 			ctx,
 			204,
 			own || `Firmador has no result for ${method} ${path} yet (HTTP 204 without a message)`,
-			own ? `Firmador answered ${method} ${path} with HTTP 204 and this reason phrase.` : `Firmador answered ${method} ${path} with HTTP 204 and no reason phrase.`,
+			own
+				? `Firmador answered ${method} ${path} with HTTP 204 and this reason phrase.`
+				: `Firmador answered ${method} ${path} with HTTP 204 and no reason phrase.`,
 			{ path },
 		);
 		if (own) withContext(error, { reasonPhrase: own });
@@ -130,19 +147,32 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 			ctx,
 			status,
 			`Firmador rejected the request signature${detail ? `: ${clause(detail)}` : ''}`,
-			'Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine\'s clock is right (requests older than 5 minutes are refused). If they are right, open the credential and click Test: it tries the other readings of the signature (URI to Sign, URL Encoder, Empty Body Hash, Authorization Field Order, URI Form Signed) and says which one your server accepts.',
+			"Check App ID, Secret and Secret Encoding in the Firmador API credential, and that this machine's clock is right (requests older than 5 minutes are refused). If they are right, open the credential and click Test: it tries the other readings of the signature (URI to Sign, URL Encoder, Empty Body Hash, Authorization Field Order, URI Form Signed) and says which one your server accepts.",
 			{ path },
 		);
 		return { error: tag(error, false, method), retryable: false };
 	}
 	if (status === 429) {
 		const header = (response as { headers?: Record<string, string> }).headers?.['retry-after'];
-		const seconds = header !== undefined && /^\d+$/.test(String(header).trim()) ? Math.min(MAX_RETRY_AFTER_SECONDS, Number(header)) : undefined;
-		const error = apiError(ctx, 429, `Firmador is limiting requests (HTTP 429) on ${method} ${path}`, 'Too many requests: try again later, or send fewer items per run.', { path });
+		const seconds =
+			header !== undefined && /^\d+$/.test(String(header).trim()) ? Math.min(MAX_RETRY_AFTER_SECONDS, Number(header)) : undefined;
+		const error = apiError(
+			ctx,
+			429,
+			`Firmador is limiting requests (HTTP 429) on ${method} ${path}`,
+			'Too many requests: try again later, or send fewer items per run.',
+			{ path },
+		);
 		return { error: tag(error, false, method), retryable: true, retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
 	}
 	if (status >= 500) {
-		const error = apiError(ctx, status, `Firmador server error: ${phrase || 'Error de servidor'}`, `${method} ${path} failed on the server side (HTTP ${status}); try again later.`, { path });
+		const error = apiError(
+			ctx,
+			status,
+			`Firmador server error: ${phrase || 'Error de servidor'}`,
+			`${method} ${path} failed on the server side (HTTP ${status}); try again later.`,
+			{ path },
+		);
 		return { error: tag(error, status !== 503, method), retryable: true };
 	}
 	if (status < 200 || status >= 300) {
@@ -153,19 +183,36 @@ async function attemptOnce(ctx: IExecuteFunctions, method: 'GET' | 'POST', path:
 			status === 400 && /EstadoSolicitud/i.test(path)
 				? ` Firmador refused the status query: if your server wants the other form of the session-id list, switch "${READING_FIELDS.queryBrackets}" in the Firmador API credential (Literal Brackets ⇄ Percent-Encoded); the credential's Test tries both.`
 				: '';
-		const error = apiError(ctx, status, `Firmador answered HTTP ${status} ${phrase}${detail ? `: ${clause(detail)}` : ''}`, `Firmador refused ${method} ${path}.${hint}`, { path });
+		const error = apiError(
+			ctx,
+			status,
+			`Firmador answered HTTP ${status} ${phrase}${detail ? `: ${clause(detail)}` : ''}`,
+			`Firmador refused ${method} ${path}.${hint}`,
+			{ path },
+		);
 		return { error: tag(error, false, method), retryable: false };
 	}
 	const parsed = parsedBody(response.body);
 	if (!parsed.ok) {
-		const error = apiError(ctx, status, `Firmador answered ${method} ${path} with a body that is not valid JSON`, 'The answer was cut or garbled on the way.', { path });
+		const error = apiError(
+			ctx,
+			status,
+			`Firmador answered ${method} ${path} with a body that is not valid JSON`,
+			'The answer was cut or garbled on the way.',
+			{ path },
+		);
 		return { error: tag(error, true, method), retryable: true };
 	}
 	return parsed.value;
 }
 
 function isAttempt(value: unknown): value is Attempt {
-	return typeof value === 'object' && value !== null && (value as Attempt).error instanceof NodeApiError && typeof (value as Attempt).retryable === 'boolean';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as Attempt).error instanceof NodeApiError &&
+		typeof (value as Attempt).retryable === 'boolean'
+	);
 }
 
 export async function firmadorRequest(
@@ -229,8 +276,18 @@ export function sessionIdFrom(ctx: IExecuteFunctions, body: unknown, path: strin
 		value = field(value as Record<string, unknown>, 'SessionID') ?? field(value as Record<string, unknown>, 'SessionsID');
 	}
 	// An id is a short token; anything else (an HTML error page, a cut body) is not taken for one.
-	if ((typeof value === 'string' && /^[A-Za-z0-9._:{}-]{1,128}$/.test(value.trim())) || (typeof value === 'number' && Number.isFinite(value))) return String(value).trim();
-	const error = apiError(ctx, 200, `Firmador answered ${path} without a readable SessionID${received}`, 'The response body did not contain a session id.', { path });
+	if (
+		(typeof value === 'string' && /^[A-Za-z0-9._:{}-]{1,128}$/.test(value.trim())) ||
+		(typeof value === 'number' && Number.isFinite(value))
+	)
+		return String(value).trim();
+	const error = apiError(
+		ctx,
+		200,
+		`Firmador answered ${path} without a readable SessionID${received}`,
+		'The response body did not contain a session id.',
+		{ path },
+	);
 	throw tag(error, true, 'POST');
 }
 
@@ -274,11 +331,21 @@ export const STATUS_IDS_PER_REQUEST = 36;
 
 /** An answer of a shape none of the readings covers: an error that says what arrived. */
 export function unexpectedAnswer(ctx: IExecuteFunctions, path: string, problem: string): NodeApiError {
-	return apiError(ctx, 200, `Firmador answered GET ${path} in an unexpected form: ${problem}`, 'Nothing was read from this answer. Send the answer to the provider or to this node\'s maintainers.', { path });
+	return apiError(
+		ctx,
+		200,
+		`Firmador answered GET ${path} in an unexpected form: ${problem}`,
+		"Nothing was read from this answer. Send the answer to the provider or to this node's maintainers.",
+		{ path },
+	);
 }
 
 /** One EstadoSolicitud entry read whatever the keys' case; `undefined` when it names no session. */
-function statusEntry(ctx: IExecuteFunctions, raw: Record<string, unknown>, status1Means: ReturnType<typeof firmadorWireSettings>['status1Means']): StatusEntry | undefined {
+function statusEntry(
+	ctx: IExecuteFunctions,
+	raw: Record<string, unknown>,
+	status1Means: ReturnType<typeof firmadorWireSettings>['status1Means'],
+): StatusEntry | undefined {
 	const id = textOf(field(raw, 'SessionID'));
 	if (!id) return undefined;
 	const message = field(raw, 'MensajeEstado');
@@ -293,7 +360,11 @@ function statusEntry(ctx: IExecuteFunctions, raw: Record<string, unknown>, statu
 		if (isProblem(read)) throw unexpectedAnswer(ctx, '/api/EstadoSolicitud', `${read.problem} (session ${id})`);
 		signedHash = read.value;
 	} else if (rawSigned !== undefined && rawSigned !== null && !Array.isArray(rawSigned)) {
-		throw unexpectedAnswer(ctx, '/api/EstadoSolicitud', `HashFirmado of session ${id} is neither text nor a byte array: ${JSON.stringify(rawSigned).slice(0, 80)}`);
+		throw unexpectedAnswer(
+			ctx,
+			'/api/EstadoSolicitud',
+			`HashFirmado of session ${id} is neither text nor a byte array: ${JSON.stringify(rawSigned).slice(0, 80)}`,
+		);
 	}
 	return {
 		sessionId: id,
@@ -315,7 +386,11 @@ function statusEntry(ctx: IExecuteFunctions, raw: Record<string, unknown>, statu
  * A 204 with no phrase leaves its ids without a result (`noResultYet`); a 204 with a phrase marks each id of
  * that request `rejected` with the phrase (they fail at once instead of waiting for the timeout).
  */
-export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkSize = STATUS_IDS_PER_REQUEST): Promise<Map<string, StatusEntry>> {
+export async function getStatuses(
+	this: IExecuteFunctions,
+	ids: string[],
+	chunkSize = STATUS_IDS_PER_REQUEST,
+): Promise<Map<string, StatusEntry>> {
 	const result = new Map<string, StatusEntry>();
 	const { status1Means } = firmadorWireSettings((await this.getCredentials(CREDENTIAL)) as IDataObject);
 	const path = '/api/EstadoSolicitud';
@@ -328,9 +403,21 @@ export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkS
 			if (!isNoContent(answer.error)) throw answer.error as NodeApiError;
 			const phrase = reasonPhraseOf(answer.error);
 			for (const id of group) {
-				result.set(id, phrase
-					? { sessionId: id, found: false, statusCode: null, status: 'rejected', final: true, signed: false, statusFrom: 'code', rejected: phrase }
-					: { sessionId: id, found: false, statusCode: null, status: 'noResultYet', final: false, signed: false, statusFrom: 'code' });
+				result.set(
+					id,
+					phrase
+						? {
+								sessionId: id,
+								found: false,
+								statusCode: null,
+								status: 'rejected',
+								final: true,
+								signed: false,
+								statusFrom: 'code',
+								rejected: phrase,
+							}
+						: { sessionId: id, found: false, statusCode: null, status: 'noResultYet', final: false, signed: false, statusFrom: 'code' },
+				);
 			}
 			continue;
 		}
@@ -338,9 +425,16 @@ export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkS
 		if (body !== undefined && !Array.isArray(body)) {
 			// One entry as an object instead of a list of one is still that entry.
 			if (body && typeof body === 'object' && hasSessionKey(body as Record<string, unknown>)) body = [body];
-			else throw unexpectedAnswer(this, path, `expected a list of {SessionID, CodigoEstado, MensajeEstado, HashFirmado}, received ${Array.isArray(body) ? 'a list' : body && typeof body === 'object' ? `an object with ${keysOf(body)}` : JSON.stringify(body)?.slice(0, 80)}`);
+			else
+				throw unexpectedAnswer(
+					this,
+					path,
+					`expected a list of {SessionID, CodigoEstado, MensajeEstado, HashFirmado}, received ${Array.isArray(body) ? 'a list' : body && typeof body === 'object' ? `an object with ${keysOf(body)}` : JSON.stringify(body)?.slice(0, 80)}`,
+				);
 		}
-		const entries = ((body ?? []) as unknown[]).filter((e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e));
+		const entries = ((body ?? []) as unknown[]).filter(
+			(e): e is Record<string, unknown> => !!e && typeof e === 'object' && !Array.isArray(e),
+		);
 		let read = 0;
 		for (const raw of entries) {
 			const entry = statusEntry(this, raw, status1Means);
@@ -349,10 +443,23 @@ export async function getStatuses(this: IExecuteFunctions, ids: string[], chunkS
 			result.set(entry.sessionId, entry);
 		}
 		if (entries.length > 0 && read === 0) {
-			throw unexpectedAnswer(this, path, `none of its ${entries.length} entries has SessionID (in any case); the first had ${keysOf(entries[0])}`);
+			throw unexpectedAnswer(
+				this,
+				path,
+				`none of its ${entries.length} entries has SessionID (in any case); the first had ${keysOf(entries[0])}`,
+			);
 		}
 		for (const id of group) {
-			if (!result.has(id)) result.set(id, { sessionId: id, found: false, statusCode: null, status: 'notFound', final: false, signed: false, statusFrom: 'code' });
+			if (!result.has(id))
+				result.set(id, {
+					sessionId: id,
+					found: false,
+					statusCode: null,
+					status: 'notFound',
+					final: false,
+					signed: false,
+					statusFrom: 'code',
+				});
 		}
 	}
 	return result;
@@ -375,10 +482,12 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 	} catch {
 		return { field: 'Base URL', problem: `"${baseUrl}" is not a URL` };
 	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+		return { field: 'Base URL', problem: `must be http or https, not ${parsed.protocol}` };
 	const appId = String(c.appId ?? '');
 	if (!appId.trim()) return { field: 'App ID', problem: 'is empty' };
-	if (/[:\s\u0000-\u001f]/.test(appId)) return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
+	if (/[:\s\u0000-\u001f]/.test(appId))
+		return { field: 'App ID', problem: 'contains a colon, a space or a control character (it goes into the Authorization header)' };
 	const secret = String(c.secret ?? '');
 	if (!secret) return { field: 'Secret', problem: 'is empty' };
 	let wire: ReturnType<typeof firmadorWireSettings>;
@@ -399,7 +508,6 @@ export function apiCredentialProblem(c: IDataObject): { field: string; problem: 
 	return null;
 }
 
-
 export interface WaitResult {
 	statuses: Map<string, StatusEntry>;
 	timedOut: boolean;
@@ -410,7 +518,12 @@ export interface WaitResult {
  * Polls EstadoSolicitud for every id together until each is final (1, 4, 5, or refused by a 204 with a
  * phrase) or the timeout passes. A 204 without a phrase means "no result yet" (the next poll asks again).
  */
-export async function waitForSessions(this: IExecuteFunctions, ids: string[], wait: WaitSeconds, chunkSize = STATUS_IDS_PER_REQUEST): Promise<WaitResult> {
+export async function waitForSessions(
+	this: IExecuteFunctions,
+	ids: string[],
+	wait: WaitSeconds,
+	chunkSize = STATUS_IDS_PER_REQUEST,
+): Promise<WaitResult> {
 	const statuses = new Map<string, StatusEntry>();
 	const started = Date.now();
 	const outcome = await pollUntil(

@@ -5,10 +5,10 @@
  * encoding), nearest first, until the server accepts one: the answer names the settings to change. Node's
  * fetch with redirects refused: the signed request never goes to another host.
  */
+import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
+import { inWords } from '../../shared/words';
 import { firmadorKey, firmadorNonce, signFirmadorRequest, unixSeconds } from '../protocol/hmac';
 import { buildAbsoluteUrl } from '../protocol/request';
-import { inWords } from '../../shared/words';
-import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { describeDifferences, firmadorWireSettings, probeCandidates, type ProbeSettings } from '../protocol/wire';
 
 export interface ProbeOutcome {
@@ -41,15 +41,23 @@ async function signedGet(credentials: Record<string, unknown>, settings: ProbeSe
 		readings: { urlEncoder, emptyBodyHash, authorizationOrder, signedQueryForm },
 	});
 	try {
-		const response = await fetch(url, { method: 'GET', headers: { Authorization: signed.authorization, Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+		const response = await fetch(url, {
+			method: 'GET',
+			headers: { Authorization: signed.authorization, Accept: 'application/json' },
+			redirect: 'manual',
+			signal: AbortSignal.timeout(timeoutMs),
+		});
 		await response.arrayBuffer();
 		if (isRedirectStatus(response.status)) {
-			return { failure: redirectRefused('Firmador', response.status, response.headers.get('location'), url, 'signed request', 'Firmador API') };
+			return {
+				failure: redirectRefused('Firmador', response.status, response.headers.get('location'), url, 'signed request', 'Firmador API'),
+			};
 		}
 		return { status: response.status };
 	} catch (error) {
 		const code = (error as { cause?: { code?: string } }).cause?.code;
-		const reason = (error as Error).name === 'TimeoutError' ? 'no answer within the request timeout' : inWords(code ?? '') || (error as Error).message;
+		const reason =
+			(error as Error).name === 'TimeoutError' ? 'no answer within the request timeout' : inWords(code ?? '') || (error as Error).message;
 		return { failure: `Could not reach Firmador at ${new URL(url).host}: ${reason}` };
 	}
 }
@@ -65,8 +73,10 @@ export async function probeFirmadorCredential(credentials: Record<string, unknow
 	}
 	const first = await signedGet(credentials, configured, wire.timeoutMs);
 	if ('failure' in first) return { ok: false, message: first.failure, tries: 1 };
-	if (first.status >= 200 && first.status < 300) return { ok: true, message: 'Firmador accepted the signature with these settings', tries: 1, accepted: configured };
-	if (![400, 401, 403].includes(first.status)) return { ok: false, message: `Firmador answered HTTP ${first.status} to a signed status query (expected 200)`, tries: 1 };
+	if (first.status >= 200 && first.status < 300)
+		return { ok: true, message: 'Firmador accepted the signature with these settings', tries: 1, accepted: configured };
+	if (![400, 401, 403].includes(first.status))
+		return { ok: false, message: `Firmador answered HTTP ${first.status} to a signed status query (expected 200)`, tries: 1 };
 	const started = Date.now();
 	let tries = 1;
 	for (const candidate of probeCandidates(configured, secretIsBase64).slice(1)) {

@@ -8,8 +8,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
-import SftpClient from 'ssh2-sftp-client';
+
 import { sleep } from 'n8n-workflow';
+import SftpClient from 'ssh2-sftp-client';
+
 import { RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
 import { inWords } from '../../shared/words';
 import { sha1Counter } from './sha1Counter';
@@ -126,7 +128,11 @@ export class FirmadorSftp {
 				await sleep(step);
 				if (!settled && Date.now() - lastProgress >= this.timeoutMs) {
 					this.client.end().catch(() => undefined);
-					throw new SftpError(`SFTP ${label} got no answer for ${Math.round(this.timeoutMs / 1000)} s; the connection was closed`, 'timeout', 'The server or the network stopped answering. Nothing was left under the final file name; run it again.');
+					throw new SftpError(
+						`SFTP ${label} got no answer for ${Math.round(this.timeoutMs / 1000)} s; the connection was closed`,
+						'timeout',
+						'The server or the network stopped answering. Nothing was left under the final file name; run it again.',
+					);
 				}
 			}
 			return await new Promise<never>(() => undefined);
@@ -139,7 +145,11 @@ export class FirmadorSftp {
 		}
 	}
 
-	static async connect(settings: FirmadorSftpSettings, policy: BackoffPolicy = CONNECT_RETRY, sleep?: (ms: number) => Promise<void>): Promise<FirmadorSftp> {
+	static async connect(
+		settings: FirmadorSftpSettings,
+		policy: BackoffPolicy = CONNECT_RETRY,
+		sleep?: (ms: number) => Promise<void>,
+	): Promise<FirmadorSftp> {
 		const expected = normaliseFingerprint(settings.hostKeyFingerprint);
 		if (!expected && settings.allowAnyHostKey !== true) {
 			throw new SftpError(
@@ -227,11 +237,16 @@ export class FirmadorSftp {
 	 * through SFTP's non-replacing rename, at the rename) unless `overwrite`.
 	 */
 	async upload(source: Readable | Buffer, folder: string, name: string, options: { overwrite?: boolean } = {}): Promise<UploadResult> {
-		if (/[\u0000-\u001f/\\]/.test(name) || name === '.' || name === '..') throw new SftpError(`"${name.replace(/[\u0000-\u001f]/g, '?')}" is not a plain file name`, 'io');
+		if (/[\u0000-\u001f/\\]/.test(name) || name === '.' || name === '..')
+			throw new SftpError(`"${name.replace(/[\u0000-\u001f]/g, '?')}" is not a plain file name`, 'io');
 		await this.ensureFolder(folder);
 		const finalPath = joinRemote(folder, name);
 		if (!options.overwrite && (await this.exists(finalPath))) {
-			throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
+			throw new SftpError(
+				`${finalPath} already exists on the SFTP server`,
+				'exists',
+				'Give the file another name, or turn on the Replace Existing File option.',
+			);
 		}
 		const tempPath = joinRemote(folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
 		let progress: () => void = () => undefined;
@@ -274,7 +289,11 @@ export class FirmadorSftp {
 				);
 				if (renamed !== true) {
 					if (!(renamed instanceof SftpError) && (await this.exists(finalPath).catch(() => false))) {
-						throw new SftpError(`${finalPath} already exists on the SFTP server`, 'exists', 'Give the file another name, or turn on the Replace Existing File option.');
+						throw new SftpError(
+							`${finalPath} already exists on the SFTP server`,
+							'exists',
+							'Give the file another name, or turn on the Replace Existing File option.',
+						);
 					}
 					throw sftpFailure(renamed, `Rename to ${finalPath} failed`);
 				}
@@ -287,7 +306,6 @@ export class FirmadorSftp {
 			throw sftpFailure(error, `Upload of ${name} to ${folder} failed`);
 		}
 	}
-
 
 	/** Streams a remote file into `sink` (ended when the file is read), without holding it in memory. */
 	async downloadTo(remotePath: string, sink: Writable): Promise<void> {
@@ -319,5 +337,8 @@ function classifyConnectError(error: Error, expected: string, seen: string, sett
 	if (/authentication|All configured authentication methods failed|privateKey|passphrase|Cannot parse/i.test(message)) {
 		return new SftpError(`SFTP login to ${settings.host} as ${settings.username} failed: ${message.replace(/^connect: /, '')}`, 'auth');
 	}
-	return new SftpError(`Could not connect to the SFTP server ${settings.host}:${settings.port}: ${message.replace(/^connect: /, '')}`, 'connect');
+	return new SftpError(
+		`Could not connect to the SFTP server ${settings.host}:${settings.port}: ${message.replace(/^connect: /, '')}`,
+		'connect',
+	);
 }

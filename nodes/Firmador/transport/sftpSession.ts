@@ -4,6 +4,7 @@
  * shared by every item, and the warnings the execution's output carries (an unverified host key).
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
 import { checkBaseFolder, RemotePathError } from '../protocol/paths';
 import { FirmadorSftp, normaliseFingerprint, SftpError, type FirmadorSftpSettings } from './sftp';
 
@@ -23,8 +24,7 @@ export function takeWarnings(ctx: IExecuteFunctions): string[] {
 }
 
 const UNVERIFIED_HOST_KEY_WARNING =
-	'The SFTP server\'s host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.';
-
+	"The SFTP server's host key was not verified (Accept Any Host Key is on in the Firmador SFTP credential): the connection could have been intercepted.";
 
 /** The SFTP credential's settings, checked (folders normalised, no `..` or control characters) before any connection. */
 export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
@@ -40,10 +40,12 @@ export function sftpSettingsFrom(c: IDataObject): FirmadorSftpSettings {
 		return checked;
 	};
 	const host = String(c.host ?? '').trim();
-	if (!host) throw new SftpError('The Firmador SFTP credential\'s Host is empty', 'connect');
-	if (/[\s/\\\u0000-\u001f]/.test(host)) throw new SftpError(`The Firmador SFTP credential's Host "${host.replace(/[\u0000-\u001f]/g, '?')}" is not a host name`, 'connect');
+	if (!host) throw new SftpError("The Firmador SFTP credential's Host is empty", 'connect');
+	if (/[\s/\\\u0000-\u001f]/.test(host))
+		throw new SftpError(`The Firmador SFTP credential's Host "${host.replace(/[\u0000-\u001f]/g, '?')}" is not a host name`, 'connect');
 	const port = Number(c.port ?? 22);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SftpError(`The Firmador SFTP credential's Port ${String(c.port)} is not a port number (1-65535)`, 'connect');
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw new SftpError(`The Firmador SFTP credential's Port ${String(c.port)} is not a port number (1-65535)`, 'connect');
 	// Checked here, before any connection: a malformed fingerprint, or none without the explicit toggle.
 	const fingerprint = normaliseFingerprint(String(c.hostKeyFingerprint ?? ''));
 	if (!fingerprint && c.allowAnyHostKey !== true) {
@@ -72,7 +74,11 @@ export async function sftpSettings(ctx: IExecuteFunctions): Promise<FirmadorSftp
 	return sftpSettingsFrom((await ctx.getCredentials('firmadorSftp')) as IDataObject);
 }
 
-export async function withSftp<T>(ctx: IExecuteFunctions, run: (sftp: FirmadorSftp, settings: FirmadorSftpSettings) => Promise<T>, known?: FirmadorSftpSettings): Promise<T> {
+export async function withSftp<T>(
+	ctx: IExecuteFunctions,
+	run: (sftp: FirmadorSftp, settings: FirmadorSftpSettings) => Promise<T>,
+	known?: FirmadorSftpSettings,
+): Promise<T> {
 	const settings = known ?? (await sftpSettings(ctx));
 	const sftp = await FirmadorSftp.connect(settings);
 	if (sftp.hostKeyUnverified) addWarning(ctx, UNVERIFIED_HOST_KEY_WARNING);
@@ -82,4 +88,3 @@ export async function withSftp<T>(ctx: IExecuteFunctions, run: (sftp: FirmadorSf
 		await sftp.end();
 	}
 }
-

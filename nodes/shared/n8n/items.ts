@@ -6,8 +6,15 @@
  * In both, errors name their item, continue-on-fail turns an error into an output item for that item
  * only (one failing item never drops the others), and every output item carries pairedItem.
  */
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
 import { itemLabel, withContext } from '../errors';
 
 export { inputError, itemLabel, withContext } from '../errors';
@@ -47,7 +54,12 @@ function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
  * stops the node; with it the item becomes an error item. For results found after other output of the
  * same item (e.g. one entry of a signed session), the caller passes the item's own lineage.
  */
-export function failItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number, pairedItem?: INodeExecutionData['pairedItem']): INodeExecutionData {
+export function failItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	pairedItem?: INodeExecutionData['pairedItem'],
+): INodeExecutionData {
 	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
 	if (!ctx.continueOnFail()) throw nodeError;
 	const item = errorItem(nodeError, itemIndex);
@@ -144,7 +156,10 @@ export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: Batc
 				const position = next++;
 				const entry = prepared[position];
 				try {
-					slots[position] = { itemIndex: entry.itemIndex, payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S) };
+					slots[position] = {
+						itemIndex: entry.itemIndex,
+						payload: options.stage ? await options.stage(entry) : (entry.payload as unknown as S),
+					};
 				} catch (error) {
 					try {
 						fail(entry.itemIndex, error);
@@ -173,7 +188,10 @@ export async function runBatched<P, S = P>(ctx: IExecuteFunctions, options: Batc
 				const result = output[i];
 				if (result instanceof Error) return fail(entry.itemIndex, result);
 				const list = Array.isArray(result) ? result : [result];
-				results.set(entry.itemIndex, list.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: entry.itemIndex } })));
+				results.set(
+					entry.itemIndex,
+					list.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: entry.itemIndex } })),
+				);
 			});
 		}
 	};

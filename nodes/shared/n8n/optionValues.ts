@@ -48,7 +48,8 @@ function checkNested(ctx: IExecuteFunctions, itemIndex: number, property: INodeP
 				if (!entry || typeof entry !== 'object') return;
 				const groupLabel = `${label} → ${group.displayName}${Array.isArray(entries) ? ` ${i + 1}` : ''}`;
 				for (const field of group.values ?? []) {
-					if (field.name in entry) checkNested(ctx, itemIndex, field, (entry as IDataObject)[field.name], `${groupLabel} → ${field.displayName}`);
+					if (field.name in entry)
+						checkNested(ctx, itemIndex, field, (entry as IDataObject)[field.name], `${groupLabel} → ${field.displayName}`);
 				}
 			});
 		}

@@ -3,8 +3,7 @@
  * runs item by item (`execute(itemIndex)`, through runPerItem) or over all items at once
  * (`executeAll()`, for operations that batch items into one request, through runBatched).
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { refuseItemsBeforeBatch, runPerItem } from './items';
 import { checkOptionValues } from './optionValues';
@@ -31,7 +30,11 @@ export const OPERATION_SUBTITLE = '={{$parameter["operation"] + ": " + $paramete
 export type OperationMap<T extends Record<string, string> = Record<string, string>> = { [R in keyof T]: { [O in T[R]]: Operation } };
 
 /** The "Operation" field of one resource, shown only for it. */
-export function operationField(resource: string, options: NonNullable<INodeProperties['options']>, defaultOperation: string): INodeProperties {
+export function operationField(
+	resource: string,
+	options: NonNullable<INodeProperties['options']>,
+	defaultOperation: string,
+): INodeProperties {
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -66,4 +69,3 @@ export async function route(ctx: IExecuteFunctions, operations: OperationMap): P
 		return await action.execute.call(ctx, itemIndex);
 	});
 }
-

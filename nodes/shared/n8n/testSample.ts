@@ -18,7 +18,9 @@ function isTestSample(ctx: IExecuteFunctions, itemIndex: number): boolean {
 export function refuseTestSample(ctx: IExecuteFunctions, itemIndex: number, action: string): void {
 	if (!isTestSample(ctx, itemIndex)) return;
 	const json = ctx.getInputData()[itemIndex].json;
-	const which = [json.label ?? json.commonName ?? json.orderId, json.due === false ? 'not due' : json.due === true ? 'due' : undefined].filter((part) => part !== undefined && part !== null).join(', ');
+	const which = [json.label ?? json.commonName ?? json.orderId, json.due === false ? 'not due' : json.due === true ? 'due' : undefined]
+		.filter((part) => part !== undefined && part !== null)
+		.join(', ');
 	throw inputError(
 		ctx.getNode(),
 		itemIndex,

@@ -4,6 +4,7 @@
  * (shared/poll.ts waitSeconds). Only the defaults and the words about the service differ.
  */
 import type { INodeProperties } from 'n8n-workflow';
+
 import { POLL_INTERVAL_SECONDS, WAIT_TIMEOUT_SECONDS, type WaitDefaults } from '../poll';
 
 export interface WaitWords extends WaitDefaults {
@@ -45,6 +46,11 @@ export function waitTimingOptions(words: WaitWords, shownWithSwitch = true): INo
 	};
 	return [
 		{ ...pollInterval, default: words.pollInterval, ...displayOptions },
-		{ ...timeout, default: words.timeout, description: `How long to wait in total, at most 24 h. ${words.timeoutDescription}`, ...displayOptions },
+		{
+			...timeout,
+			default: words.timeout,
+			description: `How long to wait in total, at most 24 h. ${words.timeoutDescription}`,
+			...displayOptions,
+		},
 	];
 }

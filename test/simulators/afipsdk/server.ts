@@ -54,11 +54,17 @@ export interface AfipSdkFault {
 
 export const AFIPSDK_FAULT_KINDS: AfipSdkFault['kind'][] = ['resetBefore', 'resetAfter', 'status', 'malformed', 'drip'];
 /** What `POST /_control/configure` may set, with the values each takes. */
-export const AFIPSDK_SWITCHES = { aliasRule: ['alnum', 'lenient'], pollsUntilDone: 'count', quota: 'count', certificateDays: 'count' } as const;
+export const AFIPSDK_SWITCHES = {
+	aliasRule: ['alnum', 'lenient'],
+	pollsUntilDone: 'count',
+	quota: 'count',
+	certificateDays: 'count',
+} as const;
 
 const BASE = '/api/v1';
 const BAD_TOKEN = { message: 'El token proporcionado es invalido.' };
-const QUOTA_MESSAGE = 'Alcanzaste el límite de automatizaciones de tu plan este mes. Mejorá tu plan para seguir usando las automatizaciones.';
+const QUOTA_MESSAGE =
+	'Alcanzaste el límite de automatizaciones de tu plan este mes. Mejorá tu plan para seguir usando las automatizaciones.';
 
 /** params each documented automation takes; every one a string per the seed's table. */
 const AUTOMATIONS: Record<string, string[]> = {
@@ -70,7 +76,14 @@ const AUTOMATIONS: Record<string, string[]> = {
 };
 
 const WEB_SERVICES = new Set([
-	'wsfe', 'wsfex', 'wsmtxca', 'ws_sr_constancia_inscripcion', 'ws_sr_padron_a4', 'ws_sr_padron_a5', 'ws_sr_padron_a10', 'ws_sr_padron_a13',
+	'wsfe',
+	'wsfex',
+	'wsmtxca',
+	'ws_sr_constancia_inscripcion',
+	'ws_sr_padron_a4',
+	'ws_sr_padron_a5',
+	'ws_sr_padron_a10',
+	'ws_sr_padron_a13',
 ]);
 
 interface Job {
@@ -98,7 +111,14 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 	const jobs = new Map<string, Job>();
 	/** alias registry: `${env}:${cuit}:${alias}` */
 	const aliases = new Set<string>();
-	const stats = { posts: 0, gets: 0, failedLogins: 0, automationsRun: 0, lastPostBody: undefined as unknown, received: { POST: 0, GET: 0 } as Record<string, number> };
+	const stats = {
+		posts: 0,
+		gets: 0,
+		failedLogins: 0,
+		automationsRun: 0,
+		lastPostBody: undefined as unknown,
+		received: { POST: 0, GET: 0 } as Record<string, number>,
+	};
 	const control = {
 		pollsUntilDone: options.pollsUntilDone ?? 1,
 		quota: options.quota ?? Number.POSITIVE_INFINITY,
@@ -127,7 +147,11 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		if (!aliasOk) return { status: 'error', message: 'El alias solo puede contener letras y números' };
 		const env = job.automation.endsWith('-prod') ? 'prod' : 'dev';
 		if (job.automation.startsWith('create-cert-')) {
-			const issued = arca.cas[env].issue({ subject: `/C=AR/O=${alias}/CN=${alias}/serialNumber=CUIT ${cuit}`, days: control.certificateDays, keyFormat: 'pkcs1' });
+			const issued = arca.cas[env].issue({
+				subject: `/C=AR/O=${alias}/CN=${alias}/serialNumber=CUIT ${cuit}`,
+				days: control.certificateDays,
+				keyFormat: 'pkcs1',
+			});
 			aliases.add(`${env}:${cuit}:${alias}`);
 			// Afip SDK returns the key with CRLF line ends (seed example); the certificate with LF.
 			return { status: 'complete', data: { cert: issued.certPem, key: issued.keyPem.replace(/\r?\n/g, '\r\n') } };
@@ -182,7 +206,12 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 	}
 
 	/** Runs `act` against a response that is thrown away, then answers as the fault says. */
-	async function withFault(fault: AfipSdkFault, req: IncomingMessage, res: ServerResponse, act: (r: ServerResponse) => Promise<void> | void) {
+	async function withFault(
+		fault: AfipSdkFault,
+		req: IncomingMessage,
+		res: ServerResponse,
+		act: (r: ServerResponse) => Promise<void> | void,
+	) {
 		if (fault.kind === 'resetBefore') return void req.socket.destroy();
 		if (fault.kind === 'status') return sendJson(res, fault.status ?? 500, { message: 'Error de servidor' });
 		let captured = '';
@@ -215,7 +244,10 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 
 	function takeFault(method: string, webServicePath?: string): AfipSdkFault | undefined {
 		const fault = control.faults.find(
-			(f) => f.method === method && (f.times ?? 1) > 0 && (webServicePath === undefined ? f.path === undefined : f.path !== undefined && webServicePath === f.path),
+			(f) =>
+				f.method === method &&
+				(f.times ?? 1) > 0 &&
+				(webServicePath === undefined ? f.path === undefined : f.path !== undefined && webServicePath === f.path),
 		);
 		if (fault) fault.times = (fault.times ?? 1) - 1;
 		return fault;
@@ -233,17 +265,31 @@ export async function startAfipSdkSimulator(options: AfipSdkSimulatorOptions = {
 		if (req.method === 'POST' && action === 'configure') {
 			for (const [key, value] of Object.entries(body)) {
 				const allowed = (AFIPSDK_SWITCHES as Record<string, readonly string[] | 'count'>)[key];
-				if (!allowed) return sendJson(res, 400, { message: `unknown switch "${key}"; one of: ${Object.keys(AFIPSDK_SWITCHES).join(', ')}` });
+				if (!allowed)
+					return sendJson(res, 400, { message: `unknown switch "${key}"; one of: ${Object.keys(AFIPSDK_SWITCHES).join(', ')}` });
 				const ok = allowed === 'count' ? (typeof value === 'number' && value >= 0) || value === null : allowed.includes(value as string);
 				if (!ok) return sendJson(res, 400, { message: `switch ${key} cannot be ${JSON.stringify(value)}` });
 			}
-			for (const [key, value] of Object.entries(body)) (control as Record<string, unknown>)[key] = key === 'quota' && value === null ? Number.POSITIVE_INFINITY : value;
-			return sendJson(res, 200, { aliasRule: control.aliasRule, pollsUntilDone: control.pollsUntilDone, quota: Number.isFinite(control.quota) ? control.quota : null, certificateDays: control.certificateDays });
+			for (const [key, value] of Object.entries(body))
+				(control as Record<string, unknown>)[key] = key === 'quota' && value === null ? Number.POSITIVE_INFINITY : value;
+			return sendJson(res, 200, {
+				aliasRule: control.aliasRule,
+				pollsUntilDone: control.pollsUntilDone,
+				quota: Number.isFinite(control.quota) ? control.quota : null,
+				certificateDays: control.certificateDays,
+			});
 		}
 		if (req.method === 'POST' && action === 'fault') {
-			if (!AFIPSDK_FAULT_KINDS.includes(body.kind as AfipSdkFault['kind'])) return sendJson(res, 400, { message: `kind must be one of: ${AFIPSDK_FAULT_KINDS.join(', ')}` });
+			if (!AFIPSDK_FAULT_KINDS.includes(body.kind as AfipSdkFault['kind']))
+				return sendJson(res, 400, { message: `kind must be one of: ${AFIPSDK_FAULT_KINDS.join(', ')}` });
 			if (body.method !== 'POST' && body.method !== 'GET') return sendJson(res, 400, { message: 'method must be POST or GET' });
-			control.faults.push({ method: body.method, kind: body.kind as AfipSdkFault['kind'], status: body.status as number | undefined, times: (body.times as number | undefined) ?? 1, ...(typeof body.path === 'string' ? { path: body.path } : {}) });
+			control.faults.push({
+				method: body.method,
+				kind: body.kind as AfipSdkFault['kind'],
+				status: body.status as number | undefined,
+				times: (body.times as number | undefined) ?? 1,
+				...(typeof body.path === 'string' ? { path: body.path } : {}),
+			});
 			return sendJson(res, 200, { faults: control.faults.length });
 		}
 		if (req.method === 'DELETE' && action === 'faults') {

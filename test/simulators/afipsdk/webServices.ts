@@ -6,14 +6,14 @@
  * Tickets come from the shared ARCA state, so a TA the WSAA simulator issued works here too, and the
  * token/sign of every call is checked against it.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 
 import { certificateIdentity, issuedBy, KNOWN_WEB_SERVICES, type ArcaEnvironment, type ArcaState } from '../arcaState';
 import { readBody, sendJson } from '../http';
 
-const TOKEN_ERROR = 'ValidacionDeToken: No validaron las credenciales del token. Verifique que el token y la firma sean los emitidos por WSAA y no hayan expirado.';
+const TOKEN_ERROR =
+	'ValidacionDeToken: No validaron las credenciales del token. Verifique que el token y la firma sean los emitidos por WSAA y no hayan expirado.';
 const ALREADY = 'El CEE ya posee un TA valido para el acceso al WSN solicitado';
 
 interface Deps {
@@ -58,20 +58,24 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		const cuit = String(body.tax_id);
 		const wsid = String(body.wsid);
 		if (!cuitValid(cuit)) return sendJson(res, 400, { message: 'Número de CUIL/CUIT incorrecto' });
-		if (!KNOWN_WEB_SERVICES.has(wsid)) return sendJson(res, 400, { message: `(wsn.unavailable) El servicio ${wsid} no existe o no está disponible` });
+		if (!KNOWN_WEB_SERVICES.has(wsid))
+			return sendJson(res, 400, { message: `(wsn.unavailable) El servicio ${wsid} no existe o no está disponible` });
 		let holder = `afipsdk:${cuit}`;
 		if (body.cert !== undefined) {
 			let certificate: X509Certificate;
 			try {
 				certificate = new X509Certificate(String(body.cert));
-				if (!certificate.checkPrivateKey(createPrivateKey(String(body.key)))) return sendJson(res, 400, { message: 'La clave privada no corresponde al certificado' });
+				if (!certificate.checkPrivateKey(createPrivateKey(String(body.key))))
+					return sendJson(res, 400, { message: 'La clave privada no corresponde al certificado' });
 			} catch {
 				return sendJson(res, 400, { message: 'El certificado o la clave no son válidos' });
 			}
-			if (!issuedBy(certificate, arca.cas[env])) return sendJson(res, 400, { message: '(cms.cert.untrusted) Certificado no emitido por AC de confianza' });
+			if (!issuedBy(certificate, arca.cas[env]))
+				return sendJson(res, 400, { message: '(cms.cert.untrusted) Certificado no emitido por AC de confianza' });
 			const identity = certificateIdentity(certificate);
 			if (identity.cuit !== cuit) return sendJson(res, 400, { message: `El certificado no pertenece a la CUIT ${cuit}` });
-			if (!identity.alias || !arca.isAuthorized(env, cuit, identity.alias, wsid)) return sendJson(res, 400, { message: '(coe.notAuthorized) Computador no autorizado a acceder al servicio' });
+			if (!identity.alias || !arca.isAuthorized(env, cuit, identity.alias, wsid))
+				return sendJson(res, 400, { message: '(coe.notAuthorized) Computador no autorizado a acceder al servicio' });
 			holder = identity.dn;
 		} else if (!arca.anyAliasAuthorized(env, cuit, wsid)) {
 			return sendJson(res, 400, { message: '(coe.notAuthorized) Computador no autorizado a acceder al servicio' });
@@ -85,9 +89,21 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		else if (existing) return sendJson(res, 400, { message: `(coe.alreadyAuthenticated) ${ALREADY}` });
 		const now = new Date();
 		const expirationTime = new Date(now.getTime() + 12 * 3600_000);
-		const token = Buffer.from(`<sso version="2.0"><id unique_id="${randomBytes(8).toString('hex')}"/><login service="${wsid}" cuit="${cuit}"/></sso>`).toString('base64');
+		const token = Buffer.from(
+			`<sso version="2.0"><id unique_id="${randomBytes(8).toString('hex')}"/><login service="${wsid}" cuit="${cuit}"/></sso>`,
+		).toString('base64');
 		const sign = randomBytes(96).toString('base64');
-		arca.tickets.set(token, { environment: env, cuit, holder, service: wsid, token, sign, generationTime: now, expirationTime, issuedBy: 'afipsdk' });
+		arca.tickets.set(token, {
+			environment: env,
+			cuit,
+			holder,
+			service: wsid,
+			token,
+			sign,
+			generationTime: now,
+			expirationTime,
+			issuedBy: 'afipsdk',
+		});
 		stats.ticketsIssued++;
 		return sendJson(res, 200, { expiration: expirationTime.toISOString(), token, sign });
 	}
@@ -107,18 +123,51 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		const result = `${method}Result`;
 		const authObj = params.Auth ?? {};
 		const problem = checkTicket(env, 'wsfe', authObj.Token, authObj.Sign, authObj.Cuit);
-		if (problem) return { status: 200, body: { [result]: { Errors: { Err: [{ Code: problem === TOKEN_ERROR ? 600 : 601, Msg: problem }] } } } };
+		if (problem)
+			return { status: 200, body: { [result]: { Errors: { Err: [{ Code: problem === TOKEN_ERROR ? 600 : 601, Msg: problem }] } } } };
 		const cuit = String(authObj.Cuit);
 		const points = pointsOf(env, cuit);
 		if (method === 'FEParamGetPtosVenta') {
-			return { status: 200, body: { [result]: { ResultGet: { PtoVenta: points.map((Nro) => ({ Nro, EmisionTipo: 'CAE - Ley 2.5', Bloqueado: 'N', FchBaja: 'NULL' })) } } } };
+			return {
+				status: 200,
+				body: {
+					[result]: {
+						ResultGet: { PtoVenta: points.map((Nro) => ({ Nro, EmisionTipo: 'CAE - Ley 2.5', Bloqueado: 'N', FchBaja: 'NULL' })) },
+					},
+				},
+			};
 		}
 		if (method === 'FECompUltimoAutorizado') {
 			const pto = Number(params.PtoVta);
 			const tipo = Number(params.CbteTipo);
-			if (!Number.isInteger(pto) || !Number.isInteger(tipo)) return { status: 200, body: { [result]: { Errors: { Err: [{ Code: 10015, Msg: 'Los campos PtoVta y CbteTipo son obligatorios y numéricos' }] } } } };
-			if (!points.includes(pto)) return { status: 200, body: { [result]: { PtoVta: pto, CbteTipo: tipo, CbteNro: 0, Errors: { Err: [{ Code: 11002, Msg: `El punto de venta ${pto} no se encuentra habilitado a usar el presente WS. Ver metodo FEParamGetPtosVenta` }] } } } };
-			return { status: 200, body: { [result]: { PtoVta: pto, CbteTipo: tipo, CbteNro: numbers.get(`${env}:${cuit}:${pto}:${tipo}`) ?? 0 } } };
+			if (!Number.isInteger(pto) || !Number.isInteger(tipo))
+				return {
+					status: 200,
+					body: { [result]: { Errors: { Err: [{ Code: 10015, Msg: 'Los campos PtoVta y CbteTipo son obligatorios y numéricos' }] } } },
+				};
+			if (!points.includes(pto))
+				return {
+					status: 200,
+					body: {
+						[result]: {
+							PtoVta: pto,
+							CbteTipo: tipo,
+							CbteNro: 0,
+							Errors: {
+								Err: [
+									{
+										Code: 11002,
+										Msg: `El punto de venta ${pto} no se encuentra habilitado a usar el presente WS. Ver metodo FEParamGetPtosVenta`,
+									},
+								],
+							},
+						},
+					},
+				};
+			return {
+				status: 200,
+				body: { [result]: { PtoVta: pto, CbteTipo: tipo, CbteNro: numbers.get(`${env}:${cuit}:${pto}:${tipo}`) ?? 0 } },
+			};
 		}
 		// FECAESolicitar
 		const cab = params.FeCAEReq?.FeCabReq ?? {};
@@ -126,27 +175,65 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		const tipo = Number(cab.CbteTipo);
 		const details = params.FeCAEReq?.FeDetReq?.FECAEDetRequest;
 		const list: Record<string, any>[] = Array.isArray(details) ? details : details ? [details] : [];
-		const cabResp = { Cuit: Number(cuit), PtoVta: pto, CbteTipo: tipo, FchProceso: new Date().toISOString().slice(0, 10).replace(/-/g, ''), CantReg: list.length };
+		const cabResp = {
+			Cuit: Number(cuit),
+			PtoVta: pto,
+			CbteTipo: tipo,
+			FchProceso: new Date().toISOString().slice(0, 10).replace(/-/g, ''),
+			CantReg: list.length,
+		};
 		if (!points.includes(pto) || list.length === 0 || Number(cab.CantReg) !== list.length) {
-			return { status: 200, body: { [result]: { FeCabResp: { ...cabResp, Resultado: 'R' }, Errors: { Err: [{ Code: 10000, Msg: 'FeCabReq: PtoVta habilitado, CantReg igual a la cantidad de FECAEDetRequest' }] } } } };
+			return {
+				status: 200,
+				body: {
+					[result]: {
+						FeCabResp: { ...cabResp, Resultado: 'R' },
+						Errors: { Err: [{ Code: 10000, Msg: 'FeCabReq: PtoVta habilitado, CantReg igual a la cantidad de FECAEDetRequest' }] },
+					},
+				},
+			};
 		}
 		const key = `${env}:${cuit}:${pto}:${tipo}`;
 		const responses = list.map((detail) => {
 			const next = (numbers.get(key) ?? 0) + 1;
 			const from = Number(detail.CbteDesde);
 			if (from !== next || Number(detail.CbteHasta) !== from) {
-				return { CbteDesde: from, CbteHasta: Number(detail.CbteHasta), Resultado: 'R', CAE: '', CAEFchVto: '', Observaciones: { Obs: [{ Code: 10016, Msg: 'El numero o fecha del comprobante no se corresponde con el proximo a autorizar. Consultar metodo FECompUltimoAutorizado.' }] } };
+				return {
+					CbteDesde: from,
+					CbteHasta: Number(detail.CbteHasta),
+					Resultado: 'R',
+					CAE: '',
+					CAEFchVto: '',
+					Observaciones: {
+						Obs: [
+							{
+								Code: 10016,
+								Msg: 'El numero o fecha del comprobante no se corresponde con el proximo a autorizar. Consultar metodo FECompUltimoAutorizado.',
+							},
+						],
+					},
+				};
 			}
 			numbers.set(key, next);
 			const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-			return { CbteDesde: from, CbteHasta: from, Resultado: 'A', CAE: String(70000000000000 + Math.floor(Math.random() * 9999999999999)), CAEFchVto: due };
+			return {
+				CbteDesde: from,
+				CbteHasta: from,
+				Resultado: 'A',
+				CAE: String(70000000000000 + Math.floor(Math.random() * 9999999999999)),
+				CAEFchVto: due,
+			};
 		});
 		const overall = responses.every((r) => r.Resultado === 'A') ? 'A' : responses.some((r) => r.Resultado === 'A') ? 'P' : 'R';
-		return { status: 200, body: { [result]: { FeCabResp: { ...cabResp, Resultado: overall }, FeDetResp: { FECAEDetResponse: responses } } } };
+		return {
+			status: 200,
+			body: { [result]: { FeCabResp: { ...cabResp, Resultado: overall }, FeDetResp: { FECAEDetResponse: responses } } },
+		};
 	}
 
 	function padron(env: ArcaEnvironment, wsid: string, method: string, params: Record<string, any>): { status: number; body: unknown } {
-		if (method !== 'getPersona_v2' && method !== 'getPersona') return { status: 400, body: { message: `El método ${method} no existe en ${wsid}` } };
+		if (method !== 'getPersona_v2' && method !== 'getPersona')
+			return { status: 400, body: { message: `El método ${method} no existe en ${wsid}` } };
 		const problem = checkTicket(env, wsid, params.token, params.sign, params.cuitRepresentada);
 		if (problem) return { status: 500, body: { message: problem } };
 		const id = String(params.idPersona ?? '');
@@ -162,7 +249,13 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 						tipoClave: 'CUIT',
 						estadoClave: 'ACTIVO',
 						...(company ? { razonSocial: 'EMPRESA DE PRUEBA SA' } : { nombre: 'JUAN', apellido: 'PEREZ' }),
-						domicilioFiscal: { direccion: 'AV SIEMPRE VIVA 742', localidad: 'CIUDAD AUTONOMA BUENOS AIRES', codPostal: '1001', idProvincia: 0, descripcionProvincia: 'CIUDAD AUTONOMA BUENOS AIRES' },
+						domicilioFiscal: {
+							direccion: 'AV SIEMPRE VIVA 742',
+							localidad: 'CIUDAD AUTONOMA BUENOS AIRES',
+							codPostal: '1001',
+							idProvincia: 0,
+							descripcionProvincia: 'CIUDAD AUTONOMA BUENOS AIRES',
+						},
 					},
 					metadata: { fechaHora: new Date().toISOString(), servidor: 'simulator' },
 				},
@@ -172,7 +265,10 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 
 	const toXml = (name: string, value: unknown): string => {
 		if (Array.isArray(value)) return value.map((v) => toXml(name, v)).join('');
-		if (value && typeof value === 'object') return `<${name}>${Object.entries(value).map(([k, v]) => toXml(k, v)).join('')}</${name}>`;
+		if (value && typeof value === 'object')
+			return `<${name}>${Object.entries(value)
+				.map(([k, v]) => toXml(k, v))
+				.join('')}</${name}>`;
 		return `<${name}>${String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</${name}>`;
 	};
 
@@ -184,16 +280,19 @@ export function afipWebServices({ arca, bearer, cuitValid }: Deps) {
 		if (body.environment !== 'dev' && body.environment !== 'prod') errors.environment = ['The selected environment is invalid.'];
 		if (typeof body.wsid !== 'string' || !body.wsid) errors.wsid = ['The wsid field is required.'];
 		if (typeof body.method !== 'string' || !body.method) errors.method = ['The method field is required.'];
-		if (body.params !== undefined && (typeof body.params !== 'object' || body.params === null || Array.isArray(body.params))) errors.params = ['The params must be an object.'];
+		if (body.params !== undefined && (typeof body.params !== 'object' || body.params === null || Array.isArray(body.params)))
+			errors.params = ['The params must be an object.'];
 		if (Object.keys(errors).length) return invalid(res, errors);
 		const env = body.environment as ArcaEnvironment;
 		const params = (body.params ?? {}) as Record<string, any>;
 		stats.byMethod[body.method] = (stats.byMethod[body.method] ?? 0) + 1;
 		let answer: { status: number; body: unknown };
 		if (body.wsid === 'wsfe') answer = wsfe(env, body.method, params);
-		else if (body.wsid === 'ws_sr_constancia_inscripcion' || /^ws_sr_padron_a\d+$/.test(body.wsid)) answer = padron(env, body.wsid, body.method, params);
+		else if (body.wsid === 'ws_sr_constancia_inscripcion' || /^ws_sr_padron_a\d+$/.test(body.wsid))
+			answer = padron(env, body.wsid, body.method, params);
 		else answer = { status: 400, body: { message: `El web service ${body.wsid} no es conocido; indicá url y wsdl` } };
-		const soap = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
+		const soap = (inner: string) =>
+			`<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
 		lastXml.set(account, { request: soap(toXml(body.method, params)), response: soap(toXml(`${body.method}Response`, answer.body)) });
 		return sendJson(res, answer.status, answer.body);
 	}

@@ -222,9 +222,22 @@ const isString = (v: unknown) => typeof v === 'string';
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 const TOP_LEVEL = new Set([
-	'certificate', 'auto_renew', 'additional_emails', 'renewal_of_order_id', 'skip_approval', 'organization', 'container',
-	'validity_years', 'order_validity', 'cs_provisioning_method', 'ship_info', 'custom_fields', 'payment_method', 'comments',
-	'custom_renewal_message', 'alternative_order_id',
+	'certificate',
+	'auto_renew',
+	'additional_emails',
+	'renewal_of_order_id',
+	'skip_approval',
+	'organization',
+	'container',
+	'validity_years',
+	'order_validity',
+	'cs_provisioning_method',
+	'ship_info',
+	'custom_fields',
+	'payment_method',
+	'comments',
+	'custom_renewal_message',
+	'alternative_order_id',
 ]);
 const CERTIFICATE_FIELDS = new Set(['csr', 'signature_hash', 'server_platform', 'organization_units']);
 const SHIP_INFO_REQUIRED = ['name', 'addr1', 'city', 'state', 'zip', 'country', 'method'];
@@ -236,23 +249,29 @@ export const PAYMENT_METHODS = ['balance', 'card', 'profile'];
 function checkOrganization(errors: Array<{ code: string; message: string }>, value: unknown) {
 	if (!isObject(value) || value.id !== undefined) return checkIdObject(errors, value, 'organization', true);
 	const known = new Set<string>([...NEW_ORGANIZATION_REQUIRED, ...NEW_ORGANIZATION_OPTIONAL, 'organization_contact']);
-	for (const key of Object.keys(value)) if (!known.has(key)) errors.push(invalid(`organization.${key}`, `Unknown field organization.${key}.`));
+	for (const key of Object.keys(value))
+		if (!known.has(key)) errors.push(invalid(`organization.${key}`, `Unknown field organization.${key}.`));
 	for (const key of NEW_ORGANIZATION_REQUIRED) {
-		if (!isString(value[key]) || !(value[key] as string).trim()) errors.push(invalid(`organization.${key}`, `organization.${key} is required for a new organization.`));
+		if (!isString(value[key]) || !(value[key] as string).trim())
+			errors.push(invalid(`organization.${key}`, `organization.${key} is required for a new organization.`));
 	}
-	if (isString(value.country) && !/^[a-z]{2}$/i.test(value.country)) errors.push(invalid('organization.country', 'organization.country must be a two-letter country code.'));
+	if (isString(value.country) && !/^[a-z]{2}$/i.test(value.country))
+		errors.push(invalid('organization.country', 'organization.country must be a two-letter country code.'));
 	const contact = value.organization_contact;
 	if (!isObject(contact)) {
 		errors.push(invalid('organization.organization_contact', 'organization.organization_contact is required for a new organization.'));
 		return;
 	}
 	for (const key of Object.keys(contact)) {
-		if (![...ORGANIZATION_CONTACT_REQUIRED, 'job_title'].includes(key)) errors.push(invalid(`organization.organization_contact.${key}`, `Unknown field organization.organization_contact.${key}.`));
+		if (![...ORGANIZATION_CONTACT_REQUIRED, 'job_title'].includes(key))
+			errors.push(invalid(`organization.organization_contact.${key}`, `Unknown field organization.organization_contact.${key}.`));
 	}
 	for (const key of ORGANIZATION_CONTACT_REQUIRED) {
-		if (!isString(contact[key]) || !(contact[key] as string).trim()) errors.push(invalid(`organization.organization_contact.${key}`, `organization.organization_contact.${key} is required.`));
+		if (!isString(contact[key]) || !(contact[key] as string).trim())
+			errors.push(invalid(`organization.organization_contact.${key}`, `organization.organization_contact.${key} is required.`));
 	}
-	if (isString(contact.email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contact.email)) errors.push(invalid('organization.organization_contact.email', 'organization.organization_contact.email is not an email address.'));
+	if (isString(contact.email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(contact.email))
+		errors.push(invalid('organization.organization_contact.email', 'organization.organization_contact.email is not an email address.'));
 }
 
 function checkIdObject(errors: Array<{ code: string; message: string }>, value: unknown, field: string, required: boolean) {
@@ -278,22 +297,31 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 	if (!isObject(certificate)) {
 		errors.push(invalid('certificate', 'certificate is required and must be an object.'));
 	} else {
-		for (const key of Object.keys(certificate)) if (!CERTIFICATE_FIELDS.has(key)) errors.push(invalid(`certificate.${key}`, `Unknown field certificate.${key}.`));
-		if (certificate.signature_hash === undefined) errors.push(invalid('certificate.signature_hash', 'certificate.signature_hash is required.'));
+		for (const key of Object.keys(certificate))
+			if (!CERTIFICATE_FIELDS.has(key)) errors.push(invalid(`certificate.${key}`, `Unknown field certificate.${key}.`));
+		if (certificate.signature_hash === undefined)
+			errors.push(invalid('certificate.signature_hash', 'certificate.signature_hash is required.'));
 		else if (certificate.signature_hash !== 'sha256') errors.push(invalid('certificate.signature_hash', 'Allowed values: sha256.'));
-		if (certificate.csr !== undefined && !isString(certificate.csr)) errors.push(invalid('certificate.csr', 'certificate.csr must be a string.'));
+		if (certificate.csr !== undefined && !isString(certificate.csr))
+			errors.push(invalid('certificate.csr', 'certificate.csr must be a string.'));
 		if (certificate.server_platform !== undefined) checkIdObject(errors, certificate.server_platform, 'certificate.server_platform', true);
-		if (certificate.organization_units !== undefined && (!Array.isArray(certificate.organization_units) || !certificate.organization_units.every(isString))) {
+		if (
+			certificate.organization_units !== undefined &&
+			(!Array.isArray(certificate.organization_units) || !certificate.organization_units.every(isString))
+		) {
 			errors.push(invalid('certificate.organization_units', 'certificate.organization_units must be an array of strings.'));
 		}
 		const platform = isObject(certificate.server_platform) ? certificate.server_platform.id : undefined;
-		if (platform === 55 && certificate.csr === undefined) errors.push(invalid('certificate.csr', 'A CSR is required for server platform 55 (Sun Java).'));
-		if (body.cs_provisioning_method === 'email' && certificate.csr === undefined) errors.push(invalid('certificate.csr', 'A CSR is required when cs_provisioning_method is email.'));
+		if (platform === 55 && certificate.csr === undefined)
+			errors.push(invalid('certificate.csr', 'A CSR is required for server platform 55 (Sun Java).'));
+		if (body.cs_provisioning_method === 'email' && certificate.csr === undefined)
+			errors.push(invalid('certificate.csr', 'A CSR is required when cs_provisioning_method is email.'));
 	}
 	if (body.cs_provisioning_method !== undefined && !CS_PROVISIONING_METHODS.includes(body.cs_provisioning_method as string)) {
 		errors.push(invalid('cs_provisioning_method', `Allowed values: ${CS_PROVISIONING_METHODS.join(', ')}.`));
 	}
-	if (body.skip_approval !== undefined && typeof body.skip_approval !== 'boolean') errors.push(invalid('skip_approval', 'skip_approval must be a boolean.'));
+	if (body.skip_approval !== undefined && typeof body.skip_approval !== 'boolean')
+		errors.push(invalid('skip_approval', 'skip_approval must be a boolean.'));
 	if (body.comments !== undefined && !isString(body.comments)) errors.push(invalid('comments', 'comments must be a string.'));
 	if (reissue) return errors;
 
@@ -306,9 +334,12 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 		const ov = body.order_validity;
 		if (!isObject(ov)) errors.push(invalid('order_validity', 'order_validity must be an object.'));
 		else {
-			for (const key of Object.keys(ov)) if (key !== 'days') errors.push(invalid(`order_validity.${key}`, `Unknown field order_validity.${key}.`));
-			if (!isInt(ov.days) || (ov.days as number) < 1) errors.push(invalid('order_validity.days', 'order_validity.days must be a positive integer.'));
-			else if ((ov.days as number) > MAX_VALIDITY_DAYS) errors.push(invalid('order_validity.days', `Code signing certificates can be valid for at most ${MAX_VALIDITY_DAYS} days.`));
+			for (const key of Object.keys(ov))
+				if (key !== 'days') errors.push(invalid(`order_validity.${key}`, `Unknown field order_validity.${key}.`));
+			if (!isInt(ov.days) || (ov.days as number) < 1)
+				errors.push(invalid('order_validity.days', 'order_validity.days must be a positive integer.'));
+			else if ((ov.days as number) > MAX_VALIDITY_DAYS)
+				errors.push(invalid('order_validity.days', `Code signing certificates can be valid for at most ${MAX_VALIDITY_DAYS} days.`));
 		}
 	}
 	if (body.validity_years === undefined) {
@@ -316,7 +347,9 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 	} else if (!isInt(body.validity_years)) {
 		errors.push(invalid('validity_years', 'validity_years must be an integer.'));
 	} else if (body.validity_years === 2 || body.validity_years === 3) {
-		errors.push(invalid('validity_years', 'Code signing certificates with a validity of 2 or 3 years are no longer issued. Allowed values: 1.'));
+		errors.push(
+			invalid('validity_years', 'Code signing certificates with a validity of 2 or 3 years are no longer issued. Allowed values: 1.'),
+		);
 	} else if (body.validity_years !== 1) {
 		errors.push(invalid('validity_years', 'Allowed values: 1.'));
 	}
@@ -324,22 +357,34 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 		errors.push(invalid('payment_method', `Allowed values: ${PAYMENT_METHODS.join(', ')}.`));
 	}
 	if (body.auto_renew !== undefined && !isInt(body.auto_renew)) errors.push(invalid('auto_renew', 'auto_renew must be an integer.'));
-	if (body.renewal_of_order_id !== undefined && !isInt(body.renewal_of_order_id)) errors.push(invalid('renewal_of_order_id', 'renewal_of_order_id must be an integer.'));
-	if (body.custom_renewal_message !== undefined && !isString(body.custom_renewal_message)) errors.push(invalid('custom_renewal_message', 'custom_renewal_message must be a string.'));
-	if (body.alternative_order_id !== undefined && (!isString(body.alternative_order_id) || (body.alternative_order_id as string).length > 64)) {
+	if (body.renewal_of_order_id !== undefined && !isInt(body.renewal_of_order_id))
+		errors.push(invalid('renewal_of_order_id', 'renewal_of_order_id must be an integer.'));
+	if (body.custom_renewal_message !== undefined && !isString(body.custom_renewal_message))
+		errors.push(invalid('custom_renewal_message', 'custom_renewal_message must be a string.'));
+	if (
+		body.alternative_order_id !== undefined &&
+		(!isString(body.alternative_order_id) || (body.alternative_order_id as string).length > 64)
+	) {
 		errors.push(invalid('alternative_order_id', 'alternative_order_id must be a string of at most 64 characters.'));
 	}
-	if (body.additional_emails !== undefined && (!Array.isArray(body.additional_emails) || !body.additional_emails.every((e) => isString(e) && /^[^@\s]+@[^@\s]+$/.test(e)))) {
+	if (
+		body.additional_emails !== undefined &&
+		(!Array.isArray(body.additional_emails) || !body.additional_emails.every((e) => isString(e) && /^[^@\s]+@[^@\s]+$/.test(e)))
+	) {
 		errors.push(invalid('additional_emails', 'additional_emails must be an array of email addresses.'));
 	}
 	if (body.ship_info !== undefined) {
 		const ship = body.ship_info;
 		if (!isObject(ship)) errors.push(invalid('ship_info', 'ship_info must be an object.'));
 		else {
-			for (const key of Object.keys(ship)) if (!SHIP_INFO_FIELDS.has(key)) errors.push(invalid(`ship_info.${key}`, `Unknown field ship_info.${key}.`));
-			for (const key of SHIP_INFO_REQUIRED) if (!isString(ship[key]) || ship[key] === '') errors.push(invalid(`ship_info.${key}`, `ship_info.${key} is required and must be a string.`));
+			for (const key of Object.keys(ship))
+				if (!SHIP_INFO_FIELDS.has(key)) errors.push(invalid(`ship_info.${key}`, `Unknown field ship_info.${key}.`));
+			for (const key of SHIP_INFO_REQUIRED)
+				if (!isString(ship[key]) || ship[key] === '')
+					errors.push(invalid(`ship_info.${key}`, `ship_info.${key} is required and must be a string.`));
 			if (ship.addr2 !== undefined && !isString(ship.addr2)) errors.push(invalid('ship_info.addr2', 'ship_info.addr2 must be a string.'));
-			if (isString(ship.method) && !['STANDARD', 'EXPEDITED'].includes(ship.method as string)) errors.push(invalid('ship_info.method', 'Allowed values: STANDARD, EXPEDITED.'));
+			if (isString(ship.method) && !['STANDARD', 'EXPEDITED'].includes(ship.method as string))
+				errors.push(invalid('ship_info.method', 'Allowed values: STANDARD, EXPEDITED.'));
 		}
 	}
 	if (body.custom_fields !== undefined) {
@@ -350,7 +395,8 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 					errors.push(invalid(`custom_fields[${i}]`, 'Each custom field must be an object.'));
 					return;
 				}
-				for (const key of Object.keys(field)) if (key !== 'metadata_id' && key !== 'value') errors.push(invalid(`custom_fields[${i}].${key}`, `Unknown field ${key}.`));
+				for (const key of Object.keys(field))
+					if (key !== 'metadata_id' && key !== 'value') errors.push(invalid(`custom_fields[${i}].${key}`, `Unknown field ${key}.`));
 				if (!isInt(field.metadata_id)) errors.push(invalid(`custom_fields[${i}].metadata_id`, 'metadata_id must be an integer.'));
 				if (!isString(field.value)) errors.push(invalid(`custom_fields[${i}].value`, 'value must be a string.'));
 			});
@@ -361,7 +407,11 @@ export function validateOrderBody(body: unknown, product: string, reissue = fals
 /** openssl, independent of the node's own CSR parser: verify the self-signature and read the key size. */
 function inspectCsr(csr: string): { ok: true; keySize: number | undefined; keyType: string } | { ok: false; message: string } {
 	try {
-		const text = execFileSync('openssl', ['req', '-noout', '-verify', '-text'], { input: csr, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+		const text = execFileSync('openssl', ['req', '-noout', '-verify', '-text'], {
+			input: csr,
+			encoding: 'utf8',
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		const bits = /Public-Key: \((\d+) bit\)/.exec(text);
 		const keyType = /Public Key Algorithm: (\S+)/.exec(text)?.[1] ?? 'unknown';
 		return { ok: true, keySize: bits ? Number(bits[1]) : undefined, keyType };
@@ -390,7 +440,15 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	const ca = options.ca ?? new TestCa('/C=US/O=DigiCert Simulator/CN=DigiCert Simulator Code Signing Root');
 	const organizations: Organization[] = options.organizations ?? [
 		{ id: 123456, name: 'Example Corp', display_name: 'Example Corp', city: 'Lehi', state: 'ut', country: 'us', is_active: true },
-		{ id: 234567, name: 'Ejemplo S.A.', display_name: 'Ejemplo S.A. (AR)', city: 'Buenos Aires', state: 'caba', country: 'ar', is_active: true },
+		{
+			id: 234567,
+			name: 'Ejemplo S.A.',
+			display_name: 'Ejemplo S.A. (AR)',
+			city: 'Buenos Aires',
+			state: 'caba',
+			country: 'ar',
+			is_active: true,
+		},
 	];
 	const containers: Container[] = options.containers ?? [
 		{ id: 654321, name: 'Example Corp (top)', parent_id: null, is_active: true },
@@ -429,10 +487,16 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		const days = (notAfter.getTime() - notBefore.getTime()) / DAY;
 		if (sharedPem) {
 			sharedIssued ??= ca.issue({ subject: subjectFor(order), notBefore, days, keyBits: 3072 });
-			if (order.certificates.includes(order.certificateId) && certificates.has(order.certificateId)) order.certificateId = nextCertificateId++;
+			if (order.certificates.includes(order.certificateId) && certificates.has(order.certificateId))
+				order.certificateId = nextCertificateId++;
 			certificates.set(order.certificateId, {
-				id: order.certificateId, orderId: order.id, pem: sharedIssued.certPem, serial: (sharedSerial++).toString(16).toUpperCase().padStart(16, '0'),
-				validFrom: notBefore, validTill: notAfter, revoked: false,
+				id: order.certificateId,
+				orderId: order.id,
+				pem: sharedIssued.certPem,
+				serial: (sharedSerial++).toString(16).toUpperCase().padStart(16, '0'),
+				validFrom: notBefore,
+				validTill: notAfter,
+				revoked: false,
 			});
 			order.certificates.push(order.certificateId);
 			order.readsLeft = null;
@@ -459,34 +523,58 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	}
 
 	function newRequest(order: SimOrder, type: SimRequest['type'], approved: boolean, comments?: string): SimRequest {
-		const request: SimRequest = { id: nextRequestId++, date: stamp(now()), type, status: approved ? 'approved' : switches.newRequestStatus, orderId: order.id, comments };
+		const request: SimRequest = {
+			id: nextRequestId++,
+			date: stamp(now()),
+			type,
+			status: approved ? 'approved' : switches.newRequestStatus,
+			orderId: order.id,
+			comments,
+		};
 		if (approved) request.date_processed = request.date;
 		requests.set(request.id, request);
 		order.requestIds.push(request.id);
 		return request;
 	}
 
-	function createOrder(product: SimOrder['product'], body: Record<string, unknown>): { order: SimOrder; request: SimRequest; createdOrganization?: Organization } {
+	function createOrder(
+		product: SimOrder['product'],
+		body: Record<string, unknown>,
+	): { order: SimOrder; request: SimRequest; createdOrganization?: Organization } {
 		let orgId = (body.organization as { id?: number }).id;
 		let createdOrganization: Organization | undefined;
 		if (orgId === undefined) {
 			// A new organization, created with the order (it still has to be validated before the order can issue).
 			const details = body.organization as Record<string, string>;
-			createdOrganization = { id: nextOrganizationId++, name: details.name, display_name: details.assumed_name || details.name, city: details.city, state: details.state, country: details.country.toLowerCase(), is_active: true };
+			createdOrganization = {
+				id: nextOrganizationId++,
+				name: details.name,
+				display_name: details.assumed_name || details.name,
+				city: details.city,
+				state: details.state,
+				country: details.country.toLowerCase(),
+				is_active: true,
+			};
 			organizations.push(createdOrganization);
 			orgId = createdOrganization.id;
 		}
 		const org = organizations.find((o) => o.id === orgId);
 		if (!org) throw new ApiError(400, [invalid('organization.id', `Organization ${orgId} does not exist in this account.`)]);
 		const containerId = (body.container as { id: number } | undefined)?.id ?? containers[0].id;
-		if (!containers.some((c) => c.id === containerId)) throw new ApiError(400, [invalid('container.id', `Container ${containerId} does not exist in this account.`)]);
+		if (!containers.some((c) => c.id === containerId))
+			throw new ApiError(400, [invalid('container.id', `Container ${containerId} does not exist in this account.`)]);
 		const certificate = body.certificate as { csr?: string };
 		let keySize: number | undefined;
 		if (certificate.csr !== undefined) {
 			const inspected = inspectCsr(certificate.csr);
 			if (!inspected.ok) throw new ApiError(400, [{ code: 'invalid_csr', message: inspected.message }]);
 			if (inspected.keyType === 'rsaEncryption' && (inspected.keySize ?? 0) < 3072) {
-				throw new ApiError(400, [{ code: 'invalid_csr_key_size', message: `Code signing requires an RSA key of at least 3072 bits; the CSR has ${inspected.keySize}.` }]);
+				throw new ApiError(400, [
+					{
+						code: 'invalid_csr_key_size',
+						message: `Code signing requires an RSA key of at least 3072 bits; the CSR has ${inspected.keySize}.`,
+					},
+				]);
 			}
 			keySize = inspected.keySize;
 		}
@@ -495,10 +583,17 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			renewalOf = orders.get(body.renewal_of_order_id as number);
 			if (!renewalOf) throw new ApiError(400, [invalid('renewal_of_order_id', `Order ${body.renewal_of_order_id} does not exist.`)]);
 			if (renewalOf.renewedOrderId !== undefined) {
-				throw new ApiError(400, [{ code: 'order_renewed_already', message: `Order ${renewalOf.id} has already been renewed (order ${renewalOf.renewedOrderId}).` }]);
+				throw new ApiError(400, [
+					{ code: 'order_renewed_already', message: `Order ${renewalOf.id} has already been renewed (order ${renewalOf.renewedOrderId}).` },
+				]);
 			}
 			if (!['issued', 'expired'].includes(renewalOf.status) || renewalOf.product !== product) {
-				throw new ApiError(400, [{ code: 'order_not_eligible_for_renewal', message: `Order ${renewalOf.id} (${renewalOf.status}, ${renewalOf.product}) is not eligible for renewal.` }]);
+				throw new ApiError(400, [
+					{
+						code: 'order_not_eligible_for_renewal',
+						message: `Order ${renewalOf.id} (${renewalOf.status}, ${renewalOf.product}) is not eligible for renewal.`,
+					},
+				]);
 			}
 		}
 		const approved = body.skip_approval === true;
@@ -543,7 +638,7 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		const json: Record<string, unknown> = {
 			id: order.certificateId,
 			common_name: order.commonName,
-			organization_units: ((order.body.certificate as { organization_units?: string[] } | undefined)?.organization_units) ?? [],
+			organization_units: (order.body.certificate as { organization_units?: string[] } | undefined)?.organization_units ?? [],
 			signature_hash: 'sha256',
 			server_platform: (order.body.certificate as { server_platform?: unknown } | undefined)?.server_platform ?? { id: -1, name: 'OTHER' },
 			ca_cert: { id: 'sim-cs-root', name: 'DigiCert Simulator Code Signing Root' },
@@ -555,8 +650,10 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (cert) {
 			json.serial_number = cert.serial;
 			json.thumbprint = new X509Certificate(cert.pem).fingerprint.replace(/:/g, '');
-			json.valid_from = switches.dateForm === 'timestamp' ? cert.validFrom.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validFrom);
-			json.valid_till = switches.dateForm === 'timestamp' ? cert.validTill.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validTill);
+			json.valid_from =
+				switches.dateForm === 'timestamp' ? cert.validFrom.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validFrom);
+			json.valid_till =
+				switches.dateForm === 'timestamp' ? cert.validTill.toISOString().replace(/\.\d{3}Z$/, '+00:00') : ymd(cert.validTill);
 			json.days_remaining = Math.max(0, Math.floor((cert.validTill.getTime() - now().getTime()) / DAY));
 		}
 		return json;
@@ -595,7 +692,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (order.renewedOrderId !== undefined) json.renewed_order_id = order.renewedOrderId;
 		if (detailed) {
 			json.payment_method = order.body.payment_method ?? 'balance';
-			json.cs_provisioning_method = order.body.cs_provisioning_method ?? (order.product === 'code_signing_ev' ? 'ship_token' : 'client_app');
+			json.cs_provisioning_method =
+				order.body.cs_provisioning_method ?? (order.product === 'code_signing_ev' ? 'ship_token' : 'client_app');
 			if (order.body.ship_info) json.ship_info = order.body.ship_info;
 			if (order.body.custom_fields) json.custom_fields = order.body.custom_fields;
 			if (order.body.comments) json.comments = order.body.comments;
@@ -639,7 +737,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		const limit = query.has('limit') ? Number(query.get('limit')) : 1000;
 		const errors = [];
 		if (!Number.isInteger(offset) || offset < 0) errors.push(invalid('offset', 'offset must be a non-negative integer.'));
-		if (!Number.isInteger(limit) || limit < 1 || limit > 1000) errors.push(invalid('limit', 'limit must be an integer between 1 and 1000.'));
+		if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+			errors.push(invalid('limit', 'limit must be an integer between 1 and 1000.'));
 		if (errors.length) throw new ApiError(400, errors);
 		return { items: items.slice(offset, offset + limit), page: { total: items.length, limit, offset } };
 	}
@@ -649,11 +748,16 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (!m) throw new ApiError(400, [invalid('filters[valid_till]', 'Use YYYY-MM-DD, optionally prefixed with <, <=, > or >=.')]);
 		const [, op, date] = m;
 		switch (op) {
-			case '<': return value < date;
-			case '<=': return value <= date;
-			case '>': return value > date;
-			case '>=': return value >= date;
-			default: return value === date;
+			case '<':
+				return value < date;
+			case '<=':
+				return value <= date;
+			case '>':
+				return value > date;
+			case '>=':
+				return value >= date;
+			default:
+				return value === date;
 		}
 	}
 
@@ -687,7 +791,12 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 					break;
 				case 'search': {
 					const needle = value.toLowerCase();
-					list = list.filter((o) => o.commonName.toLowerCase().includes(needle) || String(o.id) === value || (o.alternativeOrderId ?? '').toLowerCase() === needle);
+					list = list.filter(
+						(o) =>
+							o.commonName.toLowerCase().includes(needle) ||
+							String(o.id) === value ||
+							(o.alternativeOrderId ?? '').toLowerCase() === needle,
+					);
 					break;
 				}
 				default:
@@ -700,11 +809,18 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		const keyOf = (o: SimOrder): string | number => {
 			if (field === 'id') return o.id;
 			if (field === 'date_created') return o.dateCreated.getTime() * 1e7 + o.id;
-			if (field === 'valid_till') { const c = certificates.get(o.certificateId); return c ? ymd(c.validTill) : '9999'; }
+			if (field === 'valid_till') {
+				const c = certificates.get(o.certificateId);
+				return c ? ymd(c.validTill) : '9999';
+			}
 			if (field === 'status') return o.status;
 			throw new ApiError(400, [invalid('sort', `Cannot sort by ${field}.`)]);
 		};
-		list.sort((a, b) => { const x = keyOf(a); const y = keyOf(b); return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1); });
+		list.sort((a, b) => {
+			const x = keyOf(a);
+			const y = keyOf(b);
+			return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
+		});
 		const { items, page } = pageOf(list, query);
 		return { orders: items.map((o) => orderJson(o, false)), page };
 	}
@@ -717,7 +833,12 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			case 'pem_noroot':
 				return { status: 200, type: 'application/x-pem-file', body: Buffer.from(cert.pem), fileName: `${base}.pem` };
 			case 'p7b':
-				return { status: 200, type: 'application/x-pkcs7-certificates', body: Buffer.from(ca.p7b([cert.pem, ca.certPem])), fileName: `${base}.p7b` };
+				return {
+					status: 200,
+					type: 'application/x-pkcs7-certificates',
+					body: Buffer.from(ca.p7b([cert.pem, ca.certPem])),
+					fileName: `${base}.p7b`,
+				};
 			case 'cer':
 				return { status: 200, type: 'application/pkix-cert', body: new X509Certificate(cert.pem).raw, fileName: `${base}.cer` };
 			case 'default':
@@ -737,11 +858,19 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 
 	function revoke(order: SimOrder, body: unknown): { status: number; json?: unknown } {
 		if (!isObject(body)) throw new ApiError(400, [invalid('body', 'The request body must be a JSON object.')]);
-		for (const key of Object.keys(body)) if (key !== 'comments' && key !== 'skip_approval') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
-		if (body.comments !== undefined && !isString(body.comments)) throw new ApiError(400, [invalid('comments', 'comments must be a string.')]);
-		if (body.skip_approval !== undefined && typeof body.skip_approval !== 'boolean') throw new ApiError(400, [invalid('skip_approval', 'skip_approval must be a boolean.')]);
+		for (const key of Object.keys(body))
+			if (key !== 'comments' && key !== 'skip_approval') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
+		if (body.comments !== undefined && !isString(body.comments))
+			throw new ApiError(400, [invalid('comments', 'comments must be a string.')]);
+		if (body.skip_approval !== undefined && typeof body.skip_approval !== 'boolean')
+			throw new ApiError(400, [invalid('skip_approval', 'skip_approval must be a boolean.')]);
 		if (effectiveStatus(order) !== 'issued') {
-			throw new ApiError(400, [{ code: 'invalid_order_status', message: `Only issued certificates can be revoked; order ${order.id} is ${effectiveStatus(order)}.` }]);
+			throw new ApiError(400, [
+				{
+					code: 'invalid_order_status',
+					message: `Only issued certificates can be revoked; order ${order.id} is ${effectiveStatus(order)}.`,
+				},
+			]);
 		}
 		if (body.skip_approval === true) {
 			certificates.get(order.certificateId)!.revoked = true;
@@ -762,11 +891,33 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	async function route(method: string, path: string, query: URLSearchParams, body: unknown): Promise<Reply> {
 		let m: RegExpExecArray | null;
 		if (method === 'GET' && path === '/user/me') {
-			return { status: 200, json: { id: 42, username: 'api.user', account_id: 777777, first_name: 'API', last_name: 'User', email: 'api@example.com', container: { id: containers[0].id, name: containers[0].name }, access_roles: [{ id: 1, name: 'Administrator' }] } };
+			return {
+				status: 200,
+				json: {
+					id: 42,
+					username: 'api.user',
+					account_id: 777777,
+					first_name: 'API',
+					last_name: 'User',
+					email: 'api@example.com',
+					container: { id: containers[0].id, name: containers[0].name },
+					access_roles: [{ id: 1, name: 'Administrator' }],
+				},
+			};
 		}
 		if (method === 'GET' && path === '/organization') {
 			const { items, page } = pageOf(organizations, query);
-			return { status: 200, json: { organizations: items.map((o) => ({ ...o, status: o.is_active ? 'active' : 'inactive', container: { id: containers[0].id, name: containers[0].name } })), page } };
+			return {
+				status: 200,
+				json: {
+					organizations: items.map((o) => ({
+						...o,
+						status: o.is_active ? 'active' : 'inactive',
+						container: { id: containers[0].id, name: containers[0].name },
+					})),
+					page,
+				},
+			};
 		}
 		if (method === 'GET' && path === '/container') {
 			return { status: 200, json: { containers } };
@@ -811,14 +962,21 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			for (const entry of statusLog) if (entry.at.getTime() >= since) changed.add(entry.orderId);
 			return {
 				status: 200,
-				json: { orders: [...changed].map((id) => orders.get(id)!).map((o) => ({ order_id: o.id, certificate_id: o.certificateId, status: effectiveStatus(o) })) },
+				json: {
+					orders: [...changed]
+						.map((id) => orders.get(id)!)
+						.map((o) => ({ order_id: o.id, certificate_id: o.certificateId, status: effectiveStatus(o) })),
+				},
 			};
 		}
 		if (method === 'GET' && (m = /^\/order\/alternate\/([^/]+)$/.exec(path))) {
 			const ref = decodeURIComponent(m[1]);
 			const found = [...orders.values()].filter((o) => o.alternativeOrderId === ref);
 			if (found.length === 0) throw notFound('order');
-			return { status: 200, json: { orders: found.map((o) => ({ order_id: o.id, certificate_id: o.certificateId, status: effectiveStatus(o) })) } };
+			return {
+				status: 200,
+				json: { orders: found.map((o) => ({ order_id: o.id, certificate_id: o.certificateId, status: effectiveStatus(o) })) },
+			};
 		}
 		if (method === 'GET' && (m = /^\/order\/certificate\/(\d+)$/.exec(path))) {
 			const order = requireOrder(Number(m[1]));
@@ -835,14 +993,22 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			const order = requireOrder(Number(m[1]));
 			const errors = validateOrderBody(body, order.product, true);
 			if (errors.length) throw new ApiError(400, errors);
-			if (effectiveStatus(order) !== 'issued') throw new ApiError(400, [{ code: 'invalid_order_status', message: `Only issued orders can be reissued; order ${order.id} is ${effectiveStatus(order)}.` }]);
+			if (effectiveStatus(order) !== 'issued')
+				throw new ApiError(400, [
+					{ code: 'invalid_order_status', message: `Only issued orders can be reissued; order ${order.id} is ${effectiveStatus(order)}.` },
+				]);
 			const b = body as Record<string, unknown>;
 			const csr = (b.certificate as { csr?: string }).csr;
 			if (csr !== undefined) {
 				const inspected = inspectCsr(csr);
 				if (!inspected.ok) throw new ApiError(400, [{ code: 'invalid_csr', message: inspected.message }]);
 				if (inspected.keyType === 'rsaEncryption' && (inspected.keySize ?? 0) < 3072) {
-					throw new ApiError(400, [{ code: 'invalid_csr_key_size', message: `Code signing requires an RSA key of at least 3072 bits; the CSR has ${inspected.keySize}.` }]);
+					throw new ApiError(400, [
+						{
+							code: 'invalid_csr_key_size',
+							message: `Code signing requires an RSA key of at least 3072 bits; the CSR has ${inspected.keySize}.`,
+						},
+					]);
 				}
 				order.csr = csr;
 				order.keySize = inspected.keySize;
@@ -855,15 +1021,21 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (method === 'PUT' && (m = /^\/order\/certificate\/(\d+)\/status$/.exec(path))) {
 			const order = requireOrder(Number(m[1]));
 			if (!isObject(body)) throw new ApiError(400, [invalid('body', 'The request body must be a JSON object.')]);
-			for (const key of Object.keys(body)) if (key !== 'status' && key !== 'note' && key !== 'send_emails') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
+			for (const key of Object.keys(body))
+				if (key !== 'status' && key !== 'note' && key !== 'send_emails') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
 			if (body.status !== 'canceled') throw new ApiError(400, [invalid('status', 'Allowed values: canceled.')]);
 			if (body.note !== undefined && !isString(body.note)) throw new ApiError(400, [invalid('note', 'note must be a string.')]);
 			if (!['pending', 'needs_approval', 'waiting_pickup'].includes(order.status)) {
-				throw new ApiError(400, [{ code: 'invalid_order_status', message: `Order ${order.id} is ${effectiveStatus(order)}: only pending orders can be canceled.` }]);
+				throw new ApiError(400, [
+					{ code: 'invalid_order_status', message: `Order ${order.id} is ${effectiveStatus(order)}: only pending orders can be canceled.` },
+				]);
 			}
 			setStatus(order, 'canceled');
 			releaseRenewal(order);
-			for (const id of order.requestIds) { const r = requests.get(id)!; if (r.status === 'pending') r.status = 'rejected'; }
+			for (const id of order.requestIds) {
+				const r = requests.get(id)!;
+				if (r.status === 'pending') r.status = 'rejected';
+			}
 			return { status: 204 };
 		}
 		if (method === 'PUT' && (m = /^\/order\/certificate\/(\d+)\/revoke$/.exec(path))) {
@@ -873,7 +1045,8 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			const cert = certificates.get(Number(m[1]));
 			if (!cert) throw notFound('certificate');
 			const order = orders.get(cert.orderId)!;
-			if (order.certificateId !== cert.id) throw new ApiError(400, [{ code: 'invalid_certificate', message: 'Only the active certificate of an order can be revoked.' }]);
+			if (order.certificateId !== cert.id)
+				throw new ApiError(400, [{ code: 'invalid_certificate', message: 'Only the active certificate of an order can be revoked.' }]);
 			return revoke(order, body);
 		}
 		if (method === 'GET' && (m = /^\/certificate\/(\d+)\/download\/format\/(\w+)$/.exec(path))) {
@@ -885,7 +1058,10 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		if (method === 'GET' && (m = /^\/certificate\/download\/order\/(\d+)\/format\/(\w+)$/.exec(path))) {
 			const order = requireOrder(Number(m[1]));
 			const cert = certificates.get(order.certificateId);
-			if (!cert || effectiveStatus(order) !== 'issued') throw new ApiError(400, [{ code: 'invalid_order_status', message: `Order ${order.id} has no active certificate (status ${effectiveStatus(order)}).` }]);
+			if (!cert || effectiveStatus(order) !== 'issued')
+				throw new ApiError(400, [
+					{ code: 'invalid_order_status', message: `Order ${order.id} has no active certificate (status ${effectiveStatus(order)}).` },
+				]);
 			const file = download(cert, m[2]);
 			return { status: 200, raw: { type: file.type, body: file.body, fileName: file.fileName } };
 		}
@@ -908,10 +1084,14 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			const request = requests.get(Number(m[1]));
 			if (!request) throw notFound('request');
 			if (!isObject(body)) throw new ApiError(400, [invalid('body', 'The request body must be a JSON object.')]);
-			for (const key of Object.keys(body)) if (key !== 'status' && key !== 'processor_comment') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
-			if (body.status !== 'approved' && body.status !== 'rejected') throw new ApiError(400, [invalid('status', 'Allowed values: approved, rejected.')]);
-			if (body.processor_comment !== undefined && !isString(body.processor_comment)) throw new ApiError(400, [invalid('processor_comment', 'processor_comment must be a string.')]);
-			if (body.status === 'rejected' && !body.processor_comment) throw new ApiError(400, [invalid('processor_comment', 'A processor_comment is required to reject a request.')]);
+			for (const key of Object.keys(body))
+				if (key !== 'status' && key !== 'processor_comment') throw new ApiError(400, [invalid(key, `Unknown field ${key}.`)]);
+			if (body.status !== 'approved' && body.status !== 'rejected')
+				throw new ApiError(400, [invalid('status', 'Allowed values: approved, rejected.')]);
+			if (body.processor_comment !== undefined && !isString(body.processor_comment))
+				throw new ApiError(400, [invalid('processor_comment', 'processor_comment must be a string.')]);
+			if (body.status === 'rejected' && !body.processor_comment)
+				throw new ApiError(400, [invalid('processor_comment', 'A processor_comment is required to reject a request.')]);
 			if (request.status !== 'pending' && request.status !== 'submitted') {
 				throw new ApiError(400, [{ code: 'invalid_request_status', message: `Request ${request.id} is already ${request.status}.` }]);
 			}
@@ -975,7 +1155,11 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		newRequest(order, 'new_request', status !== 'needs_approval');
 		if (status === 'issued' || status === 'expired' || status === 'revoked') {
 			const validTill = seed.validTill ? new Date(`${seed.validTill}T12:00:00Z`) : undefined;
-			const validFrom = seed.validFrom ? new Date(`${seed.validFrom}T12:00:00Z`) : validTill ? new Date(validTill.getTime() - 365 * DAY) : undefined;
+			const validFrom = seed.validFrom
+				? new Date(`${seed.validFrom}T12:00:00Z`)
+				: validTill
+					? new Date(validTill.getTime() - 365 * DAY)
+					: undefined;
 			issue(order, validFrom, validTill, seed.sharedPem);
 			if (status === 'revoked') certificates.get(order.certificateId)!.revoked = true;
 			if (status !== 'issued') order.status = status;
@@ -1029,10 +1213,17 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			return cert.pem;
 		},
 		addFault: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
-		clearFaults: () => { faults.length = 0; },
+		clearFaults: () => {
+			faults.length = 0;
+		},
 		requests: requestLog,
-		setRateLimit: (limit) => { rateLimit = limit; hits.length = 0; },
-		setIssueAfterReads: (reads) => { issueAfterReads = reads; },
+		setRateLimit: (limit) => {
+			rateLimit = limit;
+			hits.length = 0;
+		},
+		setIssueAfterReads: (reads) => {
+			issueAfterReads = reads;
+		},
 		configure: (next) => {
 			for (const [key, value] of Object.entries(next)) {
 				const allowed = (DIGICERT_SWITCHES as Record<string, readonly unknown[]>)[key];
@@ -1048,27 +1239,51 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 	async function controlRoute(method: string, path: string, body: unknown): Promise<Reply> {
 		let m: RegExpExecArray | null;
 		const b = (isObject(body) ? body : {}) as Record<string, any>;
-		if (method === 'GET' && path === '/orders') return { status: 200, json: { orders: [...orders.values()].map((o) => orderJson(o, true)) } };
+		if (method === 'GET' && path === '/orders')
+			return { status: 200, json: { orders: [...orders.values()].map((o) => orderJson(o, true)) } };
 		if (method === 'POST' && path === '/orders/seed') {
 			const count = b.count ?? 1;
-			const seeded = Array.from({ length: count }, () => seedOrder({ status: b.status, validTill: b.valid_till, validFrom: b.valid_from, commonName: b.common_name, product: b.product, organizationId: b.organization_id, containerId: b.container_id, alternativeOrderId: b.alternative_order_id }));
+			const seeded = Array.from({ length: count }, () =>
+				seedOrder({
+					status: b.status,
+					validTill: b.valid_till,
+					validFrom: b.valid_from,
+					commonName: b.common_name,
+					product: b.product,
+					organizationId: b.organization_id,
+					containerId: b.container_id,
+					alternativeOrderId: b.alternative_order_id,
+				}),
+			);
 			return { status: 201, json: { orders: seeded.map((o) => orderJson(o, false)) } };
 		}
-		if (method === 'POST' && (m = /^\/orders\/(\d+)\/issue$/.exec(path))) return { status: 200, json: orderJson(control.issueOrder(Number(m[1])), true) };
-		if (method === 'POST' && (m = /^\/orders\/(\d+)\/renew$/.exec(path))) return { status: 201, json: orderJson(renewOrder(Number(m[1])), true) };
-		if (method === 'POST' && (m = /^\/orders\/(\d+)\/status$/.exec(path))) return { status: 200, json: orderJson(control.setStatus(Number(m[1]), String(b.status)), true) };
+		if (method === 'POST' && (m = /^\/orders\/(\d+)\/issue$/.exec(path)))
+			return { status: 200, json: orderJson(control.issueOrder(Number(m[1])), true) };
+		if (method === 'POST' && (m = /^\/orders\/(\d+)\/renew$/.exec(path)))
+			return { status: 201, json: orderJson(renewOrder(Number(m[1])), true) };
+		if (method === 'POST' && (m = /^\/orders\/(\d+)\/status$/.exec(path)))
+			return { status: 200, json: orderJson(control.setStatus(Number(m[1]), String(b.status)), true) };
 		if (method === 'POST' && path === '/faults') {
-			if (!FAULT_KINDS.includes(b.kind)) return { status: 400, json: { errors: [{ code: 'invalid_fault', message: `kind must be one of: ${FAULT_KINDS.join(', ')}` }] } };
+			if (!FAULT_KINDS.includes(b.kind))
+				return { status: 400, json: { errors: [{ code: 'invalid_fault', message: `kind must be one of: ${FAULT_KINDS.join(', ')}` }] } };
 			control.addFault({ ...(b as Fault), path: typeof b.path === 'string' && b.path.startsWith('^') ? new RegExp(b.path) : b.path });
 			return { status: 204 };
 		}
 		if (method === 'GET' && path === '/settings') return { status: 200, json: control.switches() };
-		if (method === 'DELETE' && path === '/faults') { control.clearFaults(); return { status: 204 }; }
+		if (method === 'DELETE' && path === '/faults') {
+			control.clearFaults();
+			return { status: 204 };
+		}
 		if (method === 'POST' && path === '/settings') {
 			if ('issue_after_reads' in b) control.setIssueAfterReads(b.issue_after_reads);
 			if ('rate_limit' in b) control.setRateLimit(b.rate_limit);
 			const readings: Record<string, unknown> = {};
-			for (const [key, name] of [['revoke_answer', 'revokeAnswer'], ['date_form', 'dateForm'], ['approval_steps', 'approvalSteps'], ['new_request_status', 'newRequestStatus']] as const) {
+			for (const [key, name] of [
+				['revoke_answer', 'revokeAnswer'],
+				['date_form', 'dateForm'],
+				['approval_steps', 'approvalSteps'],
+				['new_request_status', 'newRequestStatus'],
+			] as const) {
 				if (key in b) readings[name] = b[key];
 				if (name in b) readings[name] = b[name];
 			}
@@ -1157,23 +1372,41 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		const path = url.pathname.slice('/services/v2'.length).replace(/\/+$/, '');
 		const entry: DigiCertSimulator['control']['requests'][number] = { method, path: path + (url.search || '') };
 		requestLog.push(entry);
-		const reply = (r: Reply) => { entry.status = r.status; send(res, r); };
+		const reply = (r: Reply) => {
+			entry.status = r.status;
+			send(res, r);
+		};
 
 		const keyIndex = [apiKey, ...(options.extraApiKeys ?? [])].indexOf(String(req.headers['x-dc-devkey'] ?? ''));
 		if (keyIndex >= 0) entry.key = keyIndex;
 		if (keyIndex < 0) {
-			return reply({ status: 403, json: { errors: [{ code: 'access_denied|access_denied_invalid_key', message: 'The specified API key is invalid or has been revoked.' }] } });
+			return reply({
+				status: 403,
+				json: {
+					errors: [{ code: 'access_denied|access_denied_invalid_key', message: 'The specified API key is invalid or has been revoked.' }],
+				},
+			});
 		}
 		if (rateLimit) {
 			const t = Date.now();
 			while (hits.length && hits[0] <= t - rateLimit.windowMs) hits.shift();
 			if (hits.length >= rateLimit.max) {
-				return reply({ status: 429, json: { errors: [{ code: 'request_limit_exceeded', message: 'Too many requests. Wait before sending more requests.' }] } });
+				return reply({
+					status: 429,
+					json: { errors: [{ code: 'request_limit_exceeded', message: 'Too many requests. Wait before sending more requests.' }] },
+				});
 			}
 			hits.push(t);
 		}
-		if ((method === 'POST' || method === 'PUT') && raw.length > 0 && !String(req.headers['content-type'] ?? '').includes('application/json')) {
-			return reply({ status: 415, json: { errors: [{ code: 'invalid_content_type', message: 'Content-Type must be application/json.' }] } });
+		if (
+			(method === 'POST' || method === 'PUT') &&
+			raw.length > 0 &&
+			!String(req.headers['content-type'] ?? '').includes('application/json')
+		) {
+			return reply({
+				status: 415,
+				json: { errors: [{ code: 'invalid_content_type', message: 'Content-Type must be application/json.' }] },
+			});
 		}
 		const fault = takeFault(method, path);
 		if (fault?.kind === 'drop') {
@@ -1182,9 +1415,10 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 		}
 		if (fault?.kind === 'status') {
 			const status = fault.status ?? 503;
-			const errors = status === 429
-				? [{ code: 'request_limit_exceeded', message: 'Too many requests. Wait before sending more requests.' }]
-				: [{ code: 'server_error', message: 'An unexpected error occurred. Try again later.' }];
+			const errors =
+				status === 429
+					? [{ code: 'request_limit_exceeded', message: 'Too many requests. Wait before sending more requests.' }]
+					: [{ code: 'server_error', message: 'An unexpected error occurred. Try again later.' }];
 			return reply({ status, json: fault.body ?? { errors } });
 		}
 		if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.delayMs ?? 1000));
@@ -1200,7 +1434,10 @@ export async function startDigiCertSimulator(options: DigiCertSimulatorOptions =
 			return req.socket.destroy();
 		}
 		if (fault?.kind === 'statusAfter') {
-			return reply({ status: fault.status ?? 500, json: fault.body ?? { errors: [{ code: 'server_error', message: 'An unexpected error occurred. Try again later.' }] } });
+			return reply({
+				status: fault.status ?? 500,
+				json: fault.body ?? { errors: [{ code: 'server_error', message: 'An unexpected error occurred. Try again later.' }] },
+			});
 		}
 		if (res.destroyed || req.socket.destroyed) return;
 		if (fault?.kind === 'malformed') {

@@ -52,7 +52,11 @@ export function signPdf(pdf: Buffer, signer: PdfSigner, options: { reason?: stri
 			`<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached ${BYTE_RANGE_PLACEHOLDER} /Contents <${'0'.repeat(CONTENTS_BYTES * 2)}> ` +
 				`/M (${pdfDate(signingTime)}) /Name ${pdfText(signer.name)}${options.reason ? ` /Reason ${pdfText(options.reason)}` : ''} >>`,
 		],
-		[fieldObject, 0, `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Firmador${signatureObject}) /Rect [0 0 0 0] /F 132 /V ${signatureObject} 0 R >>`],
+		[
+			fieldObject,
+			0,
+			`<< /Type /Annot /Subtype /Widget /FT /Sig /T (Firmador${signatureObject}) /Rect [0 0 0 0] /F 132 /V ${signatureObject} 0 R >>`,
+		],
 	];
 	if (root) {
 		// The catalog as last written (an uncompressed object); it gains a form with the new field unless it has one.

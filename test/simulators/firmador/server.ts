@@ -35,7 +35,7 @@
  *   HashFirmado/XmlFirmado return [] for an unknown session and entries with an empty signature and
  *   DetalleError set until the session reaches 4.
  */
-import { createHash, createHmac, generateKeyPairSync, randomUUID, sign as cryptoSign, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, sign as cryptoSign, generateKeyPairSync, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -117,7 +117,20 @@ export interface FirmadorSimulatorOptions {
 
 export type ResponseHashEncoding = 'hex' | 'lowerHex' | 'base64Utf16' | 'base64Raw' | 'bytes';
 
-export type FaultKind = 'resetBefore' | 'resetAfter' | 'hang' | 'status500' | 'status502' | 'status503' | 'status429' | 'malformed' | 'drip' | 'noContent' | 'noContentPhrase' | 'foreignShape' | 'status400';
+export type FaultKind =
+	| 'resetBefore'
+	| 'resetAfter'
+	| 'hang'
+	| 'status500'
+	| 'status502'
+	| 'status503'
+	| 'status429'
+	| 'malformed'
+	| 'drip'
+	| 'noContent'
+	| 'noContentPhrase'
+	| 'foreignShape'
+	| 'status400';
 
 /** Whether the server did the request's work before the fault showed (a session may exist). */
 export const FAULT_ACTS: Record<FaultKind, boolean> = {
@@ -303,7 +316,19 @@ const phrase = (text: string) => new Reply(204, text);
 const badRequest = (text: string) => new Reply(400, 'Bad Request', { Message: text });
 
 const FIELDS: Record<string, string[]> = {
-	'/api/Firmador': ['CUILPersona', 'NombreArchivo', 'HashArchivo', 'Razon', 'CUITEmpresa', 'CoordenadaX', 'CoordenadaY', 'Ancho', 'Alto', 'NumeroPagina', 'Visible'],
+	'/api/Firmador': [
+		'CUILPersona',
+		'NombreArchivo',
+		'HashArchivo',
+		'Razon',
+		'CUITEmpresa',
+		'CoordenadaX',
+		'CoordenadaY',
+		'Ancho',
+		'Alto',
+		'NumeroPagina',
+		'Visible',
+	],
 	'/api/FirmadorMasivo': ['CUILPersona', 'CUITEmpresa', 'Archivos'],
 	archivo: ['NombreArchivo', 'HashArchivo', 'Razon', 'CoordenadaX', 'CoordenadaY', 'Ancho', 'Alto', 'NumeroPagina', 'Visible'],
 	'/api/FirmadorHash': ['CUILPersona', 'CUITEmpresa', 'Hash'],
@@ -378,7 +403,8 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		const header = req.headers.authorization;
 		if (!header || !header.startsWith('hmac ')) throw new Reply(401, 'Unauthorized', { Message: 'Authorization hmac header missing' });
 		const parts = header.slice(5).split(':');
-		if (parts.length !== 4) throw new Reply(401, 'Unauthorized', { Message: 'Authorization header must have four fields separated by ":"' });
+		if (parts.length !== 4)
+			throw new Reply(401, 'Unauthorized', { Message: 'Authorization header must have four fields separated by ":"' });
 		const { appId, signature, nonce, timestampText } = headerFields(parts);
 		const app = apps.find((a) => a.appId === appId);
 		if (!app) throw new Reply(401, 'Unauthorized', { Message: 'Unknown AppId' });
@@ -386,10 +412,12 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		if (!/^\d+$/.test(timestampText)) throw new Reply(401, 'Unauthorized', { Message: 'Timestamp must be UNIX seconds' });
 		const nowSeconds = Math.floor(now() / 1000);
 		const timestamp = Number(timestampText);
-		if (Math.abs(nowSeconds - timestamp) > windowSeconds) throw new Reply(401, 'Unauthorized', { Message: 'Request timestamp outside the allowed window' });
+		if (Math.abs(nowSeconds - timestamp) > windowSeconds)
+			throw new Reply(401, 'Unauthorized', { Message: 'Request timestamp outside the allowed window' });
 		for (const [seen, at] of nonces) if (nowSeconds - at > windowSeconds) nonces.delete(seen);
 		const forwarded = options.trustForwardedProto ? String(req.headers['x-forwarded-proto'] ?? '') : '';
-		const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+		const scheme =
+			forwarded === 'https' || forwarded === 'http' ? forwarded : (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
 		const requestUri = switches.signedUriForm === 'decoded' ? decodeRequestUri(req.url ?? '/') : (req.url ?? '/');
 		const signedUri = switches.signedUri === 'pathAndQuery' ? requestUri : `${scheme}://${req.headers.host}${requestUri}`;
 		const encode = switches.urlEncoder === 'uriEscapeDataString' ? netEscapeDataString : netUrlEncode;
@@ -453,7 +481,20 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 
 	function createSession(kind: SessionKind, person: { cuil: string; cuit: string }, body: unknown, extra: Partial<SimSession>): string {
 		const id = randomUUID();
-		sessions.set(id, { id, kind, ...person, code: 0, polls: 0, outcome: nextOutcome, files: [], hashes: [], xml: [], signedHashes: [], body, ...extra });
+		sessions.set(id, {
+			id,
+			kind,
+			...person,
+			code: 0,
+			polls: 0,
+			outcome: nextOutcome,
+			files: [],
+			hashes: [],
+			xml: [],
+			signedHashes: [],
+			body,
+			...extra,
+		});
 		return id;
 	}
 
@@ -478,7 +519,10 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			const base = file.name.replace(/\.pdf$/i, '');
 			const target = path.join(options.signedFolder, signedName.replace('{name}', file.name).replace('{base}', base));
 			const signer = signerFor(session.cuil);
-			writeFileSync(target, signPdf(source, { certPem: signer.certPem, keyPem: signer.keyPem, name: signerName(session.cuil) }, { reason: file.reason }));
+			writeFileSync(
+				target,
+				signPdf(source, { certPem: signer.certPem, keyPem: signer.keyPem, name: signerName(session.cuil) }, { reason: file.reason }),
+			);
 		}
 		session.signedHashes = session.hashes.map((hex) => cryptoSign('sha256', Buffer.from(hex, 'hex'), privateKey).toString('base64'));
 	}
@@ -533,7 +577,12 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		if (switches.keyCase === 'seed') return entry;
 		const out: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(entry)) {
-			const name = switches.keyCase === 'lower' ? key.toLowerCase() : key === 'CUIL' ? 'cuil' : key.replace(/^[A-Z]+?(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase());
+			const name =
+				switches.keyCase === 'lower'
+					? key.toLowerCase()
+					: key === 'CUIL'
+						? 'cuil'
+						: key.replace(/^[A-Z]+?(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase());
 			out[name] = value;
 		}
 		return out;
@@ -557,7 +606,8 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 
 	function parseJson(body: Buffer, req: IncomingMessage): unknown {
 		const type = req.headers['content-type'] ?? '';
-		if (!type.toLowerCase().startsWith('application/json')) throw new Reply(415, 'Unsupported Media Type', { Message: 'Send application/json' });
+		if (!type.toLowerCase().startsWith('application/json'))
+			throw new Reply(415, 'Unsupported Media Type', { Message: 'Send application/json' });
 		try {
 			return JSON.parse(body.toString('utf8'));
 		} catch {
@@ -658,7 +708,14 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			if (get('/api/HashFirmado')) {
 				return {
 					status: 200,
-					json: session.hashes.map((hex, i) => keyed({ Hash: responseHash(hex), HashFirmado: signedHashValue(done ? session.signedHashes[i] : ''), DetalleError: detail, CUIL: session.cuil })),
+					json: session.hashes.map((hex, i) =>
+						keyed({
+							Hash: responseHash(hex),
+							HashFirmado: signedHashValue(done ? session.signedHashes[i] : ''),
+							DetalleError: detail,
+							CUIL: session.cuil,
+						}),
+					),
 				};
 			}
 			return {
@@ -688,7 +745,12 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		entry.status = status;
 		entry.reason = reason;
 		if (status === 204) {
-			const statusMessage = reason === undefined ? undefined : options.reasonPhraseEncoding === 'utf8' ? Buffer.from(reason, 'utf8').toString('latin1') : reason;
+			const statusMessage =
+				reason === undefined
+					? undefined
+					: options.reasonPhraseEncoding === 'utf8'
+						? Buffer.from(reason, 'utf8').toString('latin1')
+						: reason;
 			if (statusMessage === undefined) res.writeHead(204);
 			else res.writeHead(204, statusMessage);
 			res.end();
@@ -713,11 +775,23 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		// What ASP.NET Web API answers when it cannot bind a request.
 		if (fault === 'status400') return send(res, 400, 'Bad Request', { Message: 'The request is invalid.' }, entry);
 		const status = fault === 'status502' ? 502 : fault === 'status503' ? 503 : 500;
-		return send(res, status, status === 500 ? PHRASES.serverError : status === 502 ? 'Bad Gateway' : 'Service Unavailable', undefined, entry);
+		return send(
+			res,
+			status,
+			status === 500 ? PHRASES.serverError : status === 502 ? 'Bad Gateway' : 'Service Unavailable',
+			undefined,
+			entry,
+		);
 	}
 
 	/** Faults that show after the server did the work (a session may exist). */
-	function afterActing(fault: FaultKind, result: { status: number; json: unknown }, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry) {
+	function afterActing(
+		fault: FaultKind,
+		result: { status: number; json: unknown },
+		req: IncomingMessage,
+		res: ServerResponse,
+		entry: RequestLogEntry,
+	) {
 		entry.status = result.status;
 		if (fault === 'resetAfter') {
 			entry.status = -1;
@@ -762,7 +836,14 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 			else api.control.setNextOutcome(payload.code);
 		} else if (action === 'fault') {
 			const kind = (payload.kind ?? 'status500') as FaultKind;
-			if (!FAULT_KINDS.includes(kind)) return send(res, 400, 'Bad Request', { Message: `unknown fault kind "${String(payload.kind)}"; one of: ${FAULT_KINDS.join(', ')}` }, entry);
+			if (!FAULT_KINDS.includes(kind))
+				return send(
+					res,
+					400,
+					'Bad Request',
+					{ Message: `unknown fault kind "${String(payload.kind)}"; one of: ${FAULT_KINDS.join(', ')}` },
+					entry,
+				);
 			api.control.inject(kind, payload.count ?? 1, payload.pathPrefix, payload.skip ?? 0, payload.phrase);
 		} else if (action === 'configure') {
 			try {
@@ -785,7 +866,13 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
-			const entry: RequestLogEntry = { method: req.method ?? '', url: req.url ?? '', status: 0, authorization: req.headers.authorization, body: body.toString('utf8') };
+			const entry: RequestLogEntry = {
+				method: req.method ?? '',
+				url: req.url ?? '',
+				status: 0,
+				authorization: req.headers.authorization,
+				body: body.toString('utf8'),
+			};
 			log.push(entry);
 			try {
 				if ((req.url ?? '').startsWith('/_control/')) return control(req, body, res, entry);
@@ -853,7 +940,9 @@ export async function startFirmadorSimulator(options: FirmadorSimulatorOptions):
 					const allowed = (SWITCHES as Record<string, readonly unknown[] | 'text'>)[key];
 					if (!allowed) throw new Error(`unknown switch "${key}"; one of: ${Object.keys(SWITCHES).join(', ')}`);
 					if (allowed === 'text' ? typeof value !== 'string' : !allowed.includes(value)) {
-						throw new Error(`switch ${key} cannot be ${JSON.stringify(value)}; ${allowed === 'text' ? 'it takes text' : `one of: ${allowed.join(', ')}`}`);
+						throw new Error(
+							`switch ${key} cannot be ${JSON.stringify(value)}; ${allowed === 'text' ? 'it takes text' : `one of: ${allowed.join(', ')}`}`,
+						);
 					}
 				}
 				Object.assign(switches, next);

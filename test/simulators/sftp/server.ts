@@ -9,6 +9,7 @@ import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+
 import { Server, utils, type Connection } from 'ssh2';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
@@ -91,12 +92,23 @@ export async function startSftpSimulator(options: SftpSimulatorOptions): Promise
 						return id;
 					};
 					const fail = (reqid: number, error: NodeJS.ErrnoException) =>
-						sftp.status(reqid, error.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : error.code === 'EACCES' ? STATUS_CODE.PERMISSION_DENIED : STATUS_CODE.FAILURE, error.message);
+						sftp.status(
+							reqid,
+							error.code === 'ENOENT'
+								? STATUS_CODE.NO_SUCH_FILE
+								: error.code === 'EACCES'
+									? STATUS_CODE.PERMISSION_DENIED
+									: STATUS_CODE.FAILURE,
+							error.message,
+						);
 					sftp.on('OPEN', (reqid, filename, flags) => {
 						let mode = 'r';
-						if (flags & OPEN_MODE.WRITE) mode = flags & OPEN_MODE.APPEND ? 'a' : flags & OPEN_MODE.TRUNC || flags & OPEN_MODE.CREAT ? 'w' : 'r+';
+						if (flags & OPEN_MODE.WRITE)
+							mode = flags & OPEN_MODE.APPEND ? 'a' : flags & OPEN_MODE.TRUNC || flags & OPEN_MODE.CREAT ? 'w' : 'r+';
 						if (flags & OPEN_MODE.EXCL) mode = 'wx';
-						fs.open(local(filename), mode, (error, fd) => (error ? fail(reqid, error) : sftp.handle(reqid, newHandle({ fd, path: local(filename) }))));
+						fs.open(local(filename), mode, (error, fd) =>
+							error ? fail(reqid, error) : sftp.handle(reqid, newHandle({ fd, path: local(filename) })),
+						);
 					});
 					sftp.on('WRITE', (reqid, handle, offset, data) => {
 						const entry = handles.get(handle.toString('hex'));
@@ -118,7 +130,8 @@ export async function startSftpSimulator(options: SftpSimulatorOptions): Promise
 						if (!entry) return sftp.status(reqid, STATUS_CODE.FAILURE);
 						fs.stat(entry.path, (error, stats) => (error ? fail(reqid, error) : sftp.attrs(reqid, attrsOf(stats))));
 					});
-					const stat = (reqid: number, remote: string) => fs.stat(local(remote), (error, stats) => (error ? fail(reqid, error) : sftp.attrs(reqid, attrsOf(stats))));
+					const stat = (reqid: number, remote: string) =>
+						fs.stat(local(remote), (error, stats) => (error ? fail(reqid, error) : sftp.attrs(reqid, attrsOf(stats))));
 					sftp.on('STAT', stat);
 					sftp.on('LSTAT', stat);
 					sftp.on('SETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK));
@@ -131,7 +144,9 @@ export async function startSftpSimulator(options: SftpSimulatorOptions): Promise
 						else sftp.status(reqid, entry ? STATUS_CODE.OK : STATUS_CODE.FAILURE);
 					});
 					sftp.on('OPENDIR', (reqid, remote) => {
-						fs.readdir(local(remote), (error, names) => (error ? fail(reqid, error) : sftp.handle(reqid, newHandle({ dir: names, path: local(remote) }))));
+						fs.readdir(local(remote), (error, names) =>
+							error ? fail(reqid, error) : sftp.handle(reqid, newHandle({ dir: names, path: local(remote) })),
+						);
 					});
 					sftp.on('READDIR', (reqid, handle) => {
 						const entry = handles.get(handle.toString('hex'));
@@ -139,7 +154,11 @@ export async function startSftpSimulator(options: SftpSimulatorOptions): Promise
 						if (entry.dir.length === 0) return sftp.status(reqid, STATUS_CODE.EOF);
 						const names = entry.dir.splice(0, entry.dir.length).map((name) => {
 							const stats = fs.statSync(path.join(entry.path, name));
-							return { filename: name, longname: `${stats.isDirectory() ? 'd' : '-'}rw-r--r-- 1 owner group ${stats.size} Jan 1 00:00 ${name}`, attrs: attrsOf(stats) };
+							return {
+								filename: name,
+								longname: `${stats.isDirectory() ? 'd' : '-'}rw-r--r-- 1 owner group ${stats.size} Jan 1 00:00 ${name}`,
+								attrs: attrsOf(stats),
+							};
 						});
 						sftp.name(reqid, names);
 					});
@@ -147,9 +166,15 @@ export async function startSftpSimulator(options: SftpSimulatorOptions): Promise
 						const resolved = remoteOf(local(remote === '.' ? '/' : remote));
 						sftp.name(reqid, [{ filename: resolved, longname: resolved, attrs: {} as never }]);
 					});
-					sftp.on('MKDIR', (reqid, remote) => fs.mkdir(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))));
-					sftp.on('RMDIR', (reqid, remote) => fs.rmdir(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))));
-					sftp.on('REMOVE', (reqid, remote) => fs.unlink(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))));
+					sftp.on('MKDIR', (reqid, remote) =>
+						fs.mkdir(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))),
+					);
+					sftp.on('RMDIR', (reqid, remote) =>
+						fs.rmdir(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))),
+					);
+					sftp.on('REMOVE', (reqid, remote) =>
+						fs.unlink(local(remote), (error) => (error ? fail(reqid, error) : sftp.status(reqid, STATUS_CODE.OK))),
+					);
 					sftp.on('RENAME', (reqid, from, to) => {
 						// SFTP v3 RENAME does not overwrite (as OpenSSH)
 						if (fs.existsSync(local(to))) return sftp.status(reqid, STATUS_CODE.FAILURE, 'target exists');

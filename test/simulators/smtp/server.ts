@@ -3,8 +3,7 @@
  * keeps it in memory and never relays it. Enough for n8n's Send E-mail node (nodemailer): EHLO/HELO,
  * MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT. Plain node:net, no dependency.
  */
-import { createServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface CaughtMail {
 	from: string;
@@ -24,7 +23,9 @@ export interface SmtpCatcher {
 
 const address = (arg: string) => /<([^>]*)>/.exec(arg)?.[1] ?? arg.trim();
 
-export async function startSmtpCatcher(options: { port?: number; host?: string; onMessage?: (mail: CaughtMail) => void } = {}): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(
+	options: { port?: number; host?: string; onMessage?: (mail: CaughtMail) => void } = {},
+): Promise<SmtpCatcher> {
 	const messages: CaughtMail[] = [];
 	const sockets = new Set<Socket>();
 	const server = createServer((socket) => {

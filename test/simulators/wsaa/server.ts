@@ -25,7 +25,12 @@ export interface WsaaSwitches {
 }
 
 /** What `POST /_control/configure` may set, with the values each takes. */
-export const WSAA_SWITCHES = { soapAction: ['empty', 'loginCms', 'any'], digests: ['both', 'sha256', 'sha1'], clockOffsetSeconds: 'number', ticketHours: 'number' } as const;
+export const WSAA_SWITCHES = {
+	soapAction: ['empty', 'loginCms', 'any'],
+	digests: ['both', 'sha256', 'sha1'],
+	clockOffsetSeconds: 'number',
+	ticketHours: 'number',
+} as const;
 
 export interface WsaaSimulatorOptions extends Partial<WsaaSwitches> {
 	port?: number;
@@ -36,7 +41,8 @@ export interface WsaaSimulatorOptions extends Partial<WsaaSwitches> {
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const tag = (xml: string, local: string) => new RegExp(`<(?:[\\w.-]+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>`).exec(xml)?.[1];
+const tag = (xml: string, local: string) =>
+	new RegExp(`<(?:[\\w.-]+:)?${local}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${local}>`).exec(xml)?.[1];
 
 /** ARCA's time format in answers: -03:00 with milliseconds. */
 function arcaTime(date: Date): string {
@@ -69,7 +75,13 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		ticketHours: options.ticketHours ?? 12,
 	};
-	const stats = { loginRequests: 0, ticketsIssued: 0, faults: {} as Record<string, number>, lastSoapAction: undefined as string | undefined, lastDigest: undefined as string | undefined };
+	const stats = {
+		loginRequests: 0,
+		ticketsIssued: 0,
+		faults: {} as Record<string, number>,
+		lastSoapAction: undefined as string | undefined,
+		lastDigest: undefined as string | undefined,
+	};
 	const now = () => new Date(Date.now() + control.clockOffsetSeconds * 1000);
 
 	function fault(res: ServerResponse, code: string, message = FAULTS[code] ?? code) {
@@ -95,10 +107,16 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 
 	async function loginCms(req: IncomingMessage, res: ServerResponse, environment: ArcaEnvironment) {
 		stats.loginRequests++;
-		if (!soapActionOk(req.headers.soapaction)) return fault(res, 'Client.NoSOAPAction', control.soapAction === 'loginCms' ? 'The SOAPAction must be loginCms' : 'The SOAPAction must be empty');
+		if (!soapActionOk(req.headers.soapaction))
+			return fault(
+				res,
+				'Client.NoSOAPAction',
+				control.soapAction === 'loginCms' ? 'The SOAPAction must be loginCms' : 'The SOAPAction must be empty',
+			);
 		if (!String(req.headers['content-type'] ?? '').startsWith('text/xml')) return fault(res, 'xml.bad', 'Content-Type must be text/xml');
 		const envelope = (await readBody(req)).toString('utf8');
-		if (!envelope.includes(SOAP_NS) || !/<(?:[\w.-]+:)?loginCms[\s>]/.test(envelope)) return fault(res, 'xml.bad', 'No es un mensaje SOAP 1.1 con loginCms');
+		if (!envelope.includes(SOAP_NS) || !/<(?:[\w.-]+:)?loginCms[\s>]/.test(envelope))
+			return fault(res, 'xml.bad', 'No es un mensaje SOAP 1.1 con loginCms');
 		const in0 = (tag(envelope, 'in0') ?? '').replace(/\s+/g, '');
 		if (!in0 || !/^[A-Za-z0-9+/]+=*$/.test(in0)) return fault(res, 'cms.bad.base64');
 		let signed;
@@ -113,7 +131,10 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 		stats.lastDigest = verification.digest;
 		if (!verification.certificate) return fault(res, 'cms.cert.invalid', 'El CMS no incluye el certificado del firmante');
 		if (!verification.signatureValid || !verification.digestMatches) return fault(res, 'cms.sign.invalid');
-		const digestOk = control.digests === 'both' ? verification.digest === 'sha256' || verification.digest === 'sha1' : verification.digest === control.digests;
+		const digestOk =
+			control.digests === 'both'
+				? verification.digest === 'sha256' || verification.digest === 'sha1'
+				: verification.digest === control.digests;
 		if (!digestOk) return fault(res, 'cms.sign.invalid', `Algoritmo de firma no soportado: ${verification.digest}`);
 		const certificate = verification.certificate;
 		if (!issuedBy(certificate, arca.cas[environment])) return fault(res, 'cms.cert.untrusted');
@@ -124,22 +145,38 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 		const tra = signed.content.toString('utf8');
 		if (!/<loginTicketRequest[\s>]/.test(tra)) return fault(res, 'xml.bad', 'El TRA no es un loginTicketRequest');
 		const uniqueId = tag(tra, 'uniqueId');
-		if (!uniqueId || !/^\d+$/.test(uniqueId) || Number(uniqueId) > 0xffffffff) return fault(res, 'xml.bad', 'uniqueId posee formato o dato inválido');
+		if (!uniqueId || !/^\d+$/.test(uniqueId) || Number(uniqueId) > 0xffffffff)
+			return fault(res, 'xml.bad', 'uniqueId posee formato o dato inválido');
 		const generation = Date.parse(tag(tra, 'generationTime') ?? '');
 		const expiration = Date.parse(tag(tra, 'expirationTime') ?? '');
-		if (!Number.isFinite(generation) || !/(Z|[+-]\d\d:\d\d)$/.test(tag(tra, 'generationTime') ?? '') || generation > at.getTime()) return fault(res, 'xml.generationTime.invalid');
-		if (!Number.isFinite(expiration) || expiration <= at.getTime() || expiration <= generation || expiration - generation > 24 * 3600_000) return fault(res, 'xml.expirationTime.invalid');
+		if (!Number.isFinite(generation) || !/(Z|[+-]\d\d:\d\d)$/.test(tag(tra, 'generationTime') ?? '') || generation > at.getTime())
+			return fault(res, 'xml.generationTime.invalid');
+		if (!Number.isFinite(expiration) || expiration <= at.getTime() || expiration <= generation || expiration - generation > 24 * 3600_000)
+			return fault(res, 'xml.expirationTime.invalid');
 		const service = (tag(tra, 'service') ?? '').trim();
 		if (!KNOWN_WEB_SERVICES.has(service)) return fault(res, 'wsn.unavailable', `El servicio ${service} no existe o no está disponible`);
 
 		const identity = certificateIdentity(certificate);
-		if (!identity.cuit || !identity.alias || !arca.isAuthorized(environment, identity.cuit, identity.alias, service)) return fault(res, 'coe.notAuthorized');
+		if (!identity.cuit || !identity.alias || !arca.isAuthorized(environment, identity.cuit, identity.alias, service))
+			return fault(res, 'coe.notAuthorized');
 		if (arca.validTicket(environment, identity.dn, service, at)) return fault(res, 'coe.alreadyAuthenticated');
 
 		const expirationTime = new Date(at.getTime() + control.ticketHours * 3600_000);
-		const token = Buffer.from(`<?xml version="1.0"?><sso version="2.0"><id unique_id="${randomBytes(8).toString('hex')}" gen_time="${Math.floor(at.getTime() / 1000)}" exp_time="${Math.floor(expirationTime.getTime() / 1000)}"/><operation type="login"><login entity="33693450239" service="${service}" uid="${escape(identity.dn)}"/></operation></sso>`).toString('base64');
+		const token = Buffer.from(
+			`<?xml version="1.0"?><sso version="2.0"><id unique_id="${randomBytes(8).toString('hex')}" gen_time="${Math.floor(at.getTime() / 1000)}" exp_time="${Math.floor(expirationTime.getTime() / 1000)}"/><operation type="login"><login entity="33693450239" service="${service}" uid="${escape(identity.dn)}"/></operation></sso>`,
+		).toString('base64');
 		const sign = randomBytes(96).toString('base64');
-		arca.tickets.set(token, { environment, cuit: identity.cuit, holder: identity.dn, service, token, sign, generationTime: at, expirationTime, issuedBy: 'wsaa' });
+		arca.tickets.set(token, {
+			environment,
+			cuit: identity.cuit,
+			holder: identity.dn,
+			service,
+			token,
+			sign,
+			generationTime: at,
+			expirationTime,
+			issuedBy: 'wsaa',
+		});
 		stats.ticketsIssued++;
 		const ta =
 			'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<loginTicketResponse version="1.0"><header>' +
@@ -165,7 +202,10 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 			for (const [key, value] of Object.entries(body)) {
 				const allowed = (WSAA_SWITCHES as Record<string, readonly string[] | 'number'>)[key];
 				if (!allowed) return sendJson(res, 400, { message: `unknown switch "${key}"; one of: ${Object.keys(WSAA_SWITCHES).join(', ')}` });
-				const ok = allowed === 'number' ? typeof value === 'number' && Number.isFinite(value) && (key !== 'ticketHours' || value > 0) : allowed.includes(value as string);
+				const ok =
+					allowed === 'number'
+						? typeof value === 'number' && Number.isFinite(value) && (key !== 'ticketHours' || value > 0)
+						: allowed.includes(value as string);
 				if (!ok) return sendJson(res, 400, { message: `switch ${key} cannot be ${JSON.stringify(value)}` });
 			}
 			Object.assign(control, body);
@@ -173,7 +213,8 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 		}
 		if (req.method === 'POST' && action === 'authorize') {
 			const { environment, cuit, alias, service } = body as Record<string, string>;
-			if ((environment !== 'dev' && environment !== 'prod') || !cuit || !alias || !service) return sendJson(res, 400, { message: 'environment (dev|prod), cuit, alias and service are required' });
+			if ((environment !== 'dev' && environment !== 'prod') || !cuit || !alias || !service)
+				return sendJson(res, 400, { message: 'environment (dev|prod), cuit, alias and service are required' });
 			arca.authorize(environment, cuit, alias, service);
 			return sendJson(res, 200, { authorized: `${environment}:${cuit}:${alias}:${service}` });
 		}
@@ -199,7 +240,10 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 	return {
 		url: listening.url,
 		/** LoginCms of each environment. */
-		loginUrl: { dev: `${listening.url}/homo/ws/services/LoginCms`, prod: `${listening.url}/prod/ws/services/LoginCms` } as Record<ArcaEnvironment, string>,
+		loginUrl: { dev: `${listening.url}/homo/ws/services/LoginCms`, prod: `${listening.url}/prod/ws/services/LoginCms` } as Record<
+			ArcaEnvironment,
+			string
+		>,
 		port: listening.port,
 		arca,
 		control,

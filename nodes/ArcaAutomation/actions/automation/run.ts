@@ -1,5 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { checkCuit } from '../../../shared/cuit';
 import { inputError } from '../../../shared/n8n/items';
@@ -24,7 +29,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description:
-			'The automation\'s params. cuit, username and password are taken from the ARCA Login credential unless set here; keep the password in the credential.',
+			"The automation's params. cuit, username and password are taken from the ARCA Login credential unless set here; keep the password in the credential.",
 	},
 	...waitProperties(),
 ];
@@ -50,7 +55,12 @@ function parseParams(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const automation = String(this.getNodeParameter('automationName', itemIndex, '')).trim();
 	if (!/^[a-z0-9][a-z0-9-]*$/.test(automation)) {
-		throw inputError(this.getNode(), itemIndex, 'Automation Name', automation ? `"${automation}" is not an automation name (lower-case letters, digits, -)` : 'is empty');
+		throw inputError(
+			this.getNode(),
+			itemIndex,
+			'Automation Name',
+			automation ? `"${automation}" is not an automation name (lower-case letters, digits, -)` : 'is empty',
+		);
 	}
 	const params = parseParams(this, itemIndex);
 	const login = await this.getCredentials('arcaLogin', itemIndex);

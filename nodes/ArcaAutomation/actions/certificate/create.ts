@@ -1,17 +1,25 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, productionNotice, readEnvironment, runAutomation, taxpayerCuitProperty, waitProperties } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
+import {
+	aliasProperty,
+	arcaLogin,
+	automationOutput,
+	checkAlias,
+	environmentProperty,
+	productionNotice,
+	readEnvironment,
+	runAutomation,
+	taxpayerCuitProperty,
+	waitProperties,
+} from '../common';
 
 const show = { resource: ['certificate'], operation: ['create'] };
 
 const properties: INodeProperties[] = [
 	environmentProperty(),
 	productionNotice(),
-	aliasProperty(
-		'Name of the certificate in ARCA. One alias can hold many certificates: to renew, use the same alias.',
-	),
+	aliasProperty('Name of the certificate in ARCA. One alias can hold many certificates: to renew, use the same alias.'),
 	taxpayerCuitProperty(),
 	...waitProperties(),
 ];

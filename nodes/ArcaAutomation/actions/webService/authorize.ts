@@ -1,11 +1,22 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { aliasProperty, arcaLogin, automationOutput, checkAlias, environmentProperty, productionNotice, readEnvironment, readService, runAutomation, serviceProperties, taxpayerCuitProperty, waitProperties } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
+import {
+	aliasProperty,
+	arcaLogin,
+	automationOutput,
+	checkAlias,
+	environmentProperty,
+	productionNotice,
+	readEnvironment,
+	readService,
+	runAutomation,
+	serviceProperties,
+	taxpayerCuitProperty,
+	waitProperties,
+} from '../common';
 
 const show = { resource: ['webService'], operation: ['authorize'] };
-
 
 const properties: INodeProperties[] = [
 	environmentProperty(),
@@ -26,5 +37,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const login = await arcaLogin(this, itemIndex);
 	const automation = `auth-web-service-${environment}`;
 	const state = await runAutomation(this, itemIndex, automation, { ...login, alias, service });
-	return await automationOutput(this, itemIndex, state, { automation, environment, alias, service, cuit: login.cuit }, `${alias}_${service}`);
+	return await automationOutput(
+		this,
+		itemIndex,
+		state,
+		{ automation, environment, alias, service, cuit: login.cuit },
+		`${alias}_${service}`,
+	);
 }

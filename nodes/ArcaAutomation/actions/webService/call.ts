@@ -1,5 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError, itemLabel, withContext } from '../../../shared/n8n/items';
 import { authStyle, businessMessages, describeMessages, withAuth } from '../../protocol/webServiceCall';
@@ -32,7 +38,10 @@ const VOUCHER_TYPES = [
 
 /** The ticket fields are not shown for FEDummy, which needs no ticket. */
 const noTicketForDummy = (properties: INodeProperties[]) =>
-	properties.map((p) => ({ ...p, displayOptions: { ...(p.displayOptions ?? {}), hide: { ...(p.displayOptions?.hide ?? {}), call: ['FEDummy'] } } }));
+	properties.map((p) => ({
+		...p,
+		displayOptions: { ...(p.displayOptions ?? {}), hide: { ...(p.displayOptions?.hide ?? {}), call: ['FEDummy'] } },
+	}));
 
 const properties: INodeProperties[] = [
 	environmentProperty(),
@@ -42,16 +51,27 @@ const properties: INodeProperties[] = [
 		name: 'call',
 		type: 'options',
 		options: [
-			{ name: 'Constancia De Inscripción: getPersona_v2', value: 'getPersona_v2', description: 'Registration data of a CUIT (ws_sr_constancia_inscripcion)' },
+			{
+				name: 'Constancia De Inscripción: getPersona_v2',
+				value: 'getPersona_v2',
+				description: 'Registration data of a CUIT (ws_sr_constancia_inscripcion)',
+			},
 			{ name: 'Other (Enter Service, Method and Params)', value: 'custom', description: 'Any method of any service Afip SDK knows' },
-			{ name: 'WSFE: FECompUltimoAutorizado', value: 'FECompUltimoAutorizado', description: 'Number of the last authorized voucher of a sales point and voucher type' },
+			{
+				name: 'WSFE: FECompUltimoAutorizado',
+				value: 'FECompUltimoAutorizado',
+				description: 'Number of the last authorized voucher of a sales point and voucher type',
+			},
 			{ name: 'WSFE: FEDummy', value: 'FEDummy', description: 'Health check of wsfe (needs no ticket)' },
 			{ name: 'WSFE: FEParamGetPtosVenta', value: 'FEParamGetPtosVenta', description: 'Sales points enabled for web services' },
 		],
 		default: 'FECompUltimoAutorizado',
 		description: 'The web service method to call. The node gets (or reuses) the access ticket and puts it where the service expects it.',
 	},
-	...serviceProperties('The ARCA web service to call').map((p) => ({ ...p, displayOptions: { show: { ...(p.displayOptions?.show ?? {}), call: ['custom'] } } })),
+	...serviceProperties('The ARCA web service to call').map((p) => ({
+		...p,
+		displayOptions: { show: { ...(p.displayOptions?.show ?? {}), call: ['custom'] } },
+	})),
 	{
 		displayName: 'Method',
 		name: 'method',
@@ -59,7 +79,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'FECAESolicitar',
-		description: 'Name of the SOAP method, as ARCA\'s documentation spells it',
+		description: "Name of the SOAP method, as ARCA's documentation spells it",
 		displayOptions: { show: { call: ['custom'] } },
 	},
 	{
@@ -67,7 +87,8 @@ const properties: INodeProperties[] = [
 		name: 'params',
 		type: 'json',
 		default: '{}',
-		description: 'The method\'s own params. Leave the ticket out: the node adds Auth {Token, Sign, Cuit} (wsfe-style) or token/sign/cuitRepresentada (padrón).',
+		description:
+			"The method's own params. Leave the ticket out: the node adds Auth {Token, Sign, Cuit} (wsfe-style) or token/sign/cuitRepresentada (padrón).",
 		displayOptions: { show: { call: ['custom'] } },
 	},
 	{
@@ -108,7 +129,11 @@ const properties: INodeProperties[] = [
 				name: 'businessErrors',
 				type: 'options',
 				options: [
-					{ name: 'Item Error', value: 'error', description: 'Errors.Err (and observations of a rejected voucher) fail the item with their codes and messages' },
+					{
+						name: 'Item Error',
+						value: 'error',
+						description: 'Errors.Err (and observations of a rejected voucher) fail the item with their codes and messages',
+					},
 					{ name: 'Pass Through as Data', value: 'data', description: 'The item succeeds; arcaErrors lists them' },
 				],
 				default: 'error',
@@ -127,18 +152,26 @@ function readCall(ctx: IExecuteFunctions, itemIndex: number): { service: string;
 	if (call === 'FEDummy' || call === 'FEParamGetPtosVenta') return { ...PRESETS[call], params: {} };
 	if (call === 'FECompUltimoAutorizado') {
 		const ptoVta = Number(ctx.getNodeParameter('ptoVta', itemIndex));
-		if (!Number.isInteger(ptoVta) || ptoVta < 1 || ptoVta > 99998) throw inputError(node, itemIndex, 'Sales Point (PtoVta)', `${String(ctx.getNodeParameter('ptoVta', itemIndex))} is not a sales point number (1–99998)`);
+		if (!Number.isInteger(ptoVta) || ptoVta < 1 || ptoVta > 99998)
+			throw inputError(
+				node,
+				itemIndex,
+				'Sales Point (PtoVta)',
+				`${String(ctx.getNodeParameter('ptoVta', itemIndex))} is not a sales point number (1–99998)`,
+			);
 		const cbteTipo = Number(ctx.getNodeParameter('cbteTipo', itemIndex));
 		return { ...PRESETS[call], params: { PtoVta: ptoVta, CbteTipo: cbteTipo } };
 	}
 	if (call === 'getPersona_v2') {
 		const raw = String(ctx.getNodeParameter('idPersona', itemIndex, '')).replace(/[-\s]/g, '');
-		if (!/^\d{11}$/.test(raw)) throw inputError(node, itemIndex, 'CUIT to Look Up (idPersona)', raw ? `"${raw}" is not 11 digits` : 'is empty');
+		if (!/^\d{11}$/.test(raw))
+			throw inputError(node, itemIndex, 'CUIT to Look Up (idPersona)', raw ? `"${raw}" is not 11 digits` : 'is empty');
 		return { ...PRESETS[call], params: { idPersona: Number(raw) } };
 	}
 	const service = readService(ctx, itemIndex);
 	const method = String(ctx.getNodeParameter('method', itemIndex, '')).trim();
-	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(method)) throw inputError(node, itemIndex, 'Method', method ? `"${method}" is not a method name` : 'is empty');
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(method))
+		throw inputError(node, itemIndex, 'Method', method ? `"${method}" is not a method name` : 'is empty');
 	let params = ctx.getNodeParameter('params', itemIndex, '{}') as unknown;
 	if (typeof params === 'string') {
 		try {
@@ -147,9 +180,11 @@ function readCall(ctx: IExecuteFunctions, itemIndex: number): { service: string;
 			throw inputError(node, itemIndex, 'Params (JSON)', `is not valid JSON: ${(error as Error).message}`);
 		}
 	}
-	if (!params || typeof params !== 'object' || Array.isArray(params)) throw inputError(node, itemIndex, 'Params (JSON)', 'must be a JSON object');
+	if (!params || typeof params !== 'object' || Array.isArray(params))
+		throw inputError(node, itemIndex, 'Params (JSON)', 'must be a JSON object');
 	for (const k of ['Auth', 'token', 'sign']) {
-		if (k in (params as IDataObject)) throw inputError(node, itemIndex, 'Params (JSON)', `holds "${k}": leave the ticket out, the node puts it in`);
+		if (k in (params as IDataObject))
+			throw inputError(node, itemIndex, 'Params (JSON)', `holds "${k}": leave the ticket out, the node puts it in`);
 	}
 	return { service, method, params: params as IDataObject };
 }
@@ -175,10 +210,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (errors.length && options.businessErrors !== 'data') {
 		throw withContext(
-			new NodeOperationError(this.getNode(), `ARCA answered ${service}.${method} with ${errors.length === 1 ? 'an error' : `${errors.length} errors`}: ${describeMessages(errors)} ${itemLabel(itemIndex)}`, {
-				itemIndex,
-				description: 'The request reached ARCA and was refused there (HTTP 200 with Errors). Options → ARCA Errors in the Answer → Pass Through as Data returns such answers as items.',
-			}),
+			new NodeOperationError(
+				this.getNode(),
+				`ARCA answered ${service}.${method} with ${errors.length === 1 ? 'an error' : `${errors.length} errors`}: ${describeMessages(errors)} ${itemLabel(itemIndex)}`,
+				{
+					itemIndex,
+					description:
+						'The request reached ARCA and was refused there (HTTP 200 with Errors). Options → ARCA Errors in the Answer → Pass Through as Data returns such answers as items.',
+				},
+			),
 			{ arcaErrors: json.arcaErrors as IDataObject[], service, method },
 		);
 	}

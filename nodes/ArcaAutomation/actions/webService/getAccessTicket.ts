@@ -1,5 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { environmentProperty, productionNotice, readEnvironment, readService, serviceProperties } from '../common';
 import { obtainTicket, ticketFacts, ticketSourceProperties, wsaaOptions } from '../ticket';
@@ -16,7 +21,7 @@ const properties: INodeProperties[] = [
 		name: 'includeTokenAndSign',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to put the ticket\'s token and sign in the output (to call a web service outside this node)',
+		description: "Whether to put the ticket's token and sign in the output (to call a web service outside this node)",
 	},
 	{
 		displayName:

@@ -1,5 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { digiCertClient } from '../../transport';
 import { readId } from '../common';
@@ -7,11 +6,31 @@ import { readId } from '../common';
 const show = { resource: ['certificate'], operation: ['download'] };
 
 const FORMATS: Record<string, { name: string; extension: string; mimeType: string; description: string }> = {
-	pem_all: { name: 'PEM (Certificate + Chain)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate, intermediates and root in one PEM file' },
-	pem_noroot: { name: 'PEM (Without Root)', extension: 'pem', mimeType: 'application/x-pem-file', description: 'Certificate and intermediates, no root' },
-	p7b: { name: 'PKCS#7 (.P7b)', extension: 'p7b', mimeType: 'application/x-pkcs7-certificates', description: 'The chain as PKCS#7, as Windows signtool imports it' },
+	pem_all: {
+		name: 'PEM (Certificate + Chain)',
+		extension: 'pem',
+		mimeType: 'application/x-pem-file',
+		description: 'Certificate, intermediates and root in one PEM file',
+	},
+	pem_noroot: {
+		name: 'PEM (Without Root)',
+		extension: 'pem',
+		mimeType: 'application/x-pem-file',
+		description: 'Certificate and intermediates, no root',
+	},
+	p7b: {
+		name: 'PKCS#7 (.P7b)',
+		extension: 'p7b',
+		mimeType: 'application/x-pkcs7-certificates',
+		description: 'The chain as PKCS#7, as Windows signtool imports it',
+	},
 	cer: { name: 'DER (.Cer)', extension: 'cer', mimeType: 'application/pkix-cert', description: 'The certificate alone' },
-	default: { name: 'ZIP (DigiCert Default)', extension: 'zip', mimeType: 'application/zip', description: 'ZIP with the certificate and the CA certificate' },
+	default: {
+		name: 'ZIP (DigiCert Default)',
+		extension: 'zip',
+		mimeType: 'application/zip',
+		description: 'ZIP with the certificate and the CA certificate',
+	},
 };
 
 const properties: INodeProperties[] = [
@@ -24,7 +43,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Order ID (Active Certificate)', value: 'order' },
 		],
 		default: 'certificate',
-		description: 'Which ID identifies the certificate: its own, or the order whose current certificate you want'
+		description: 'Which ID identifies the certificate: its own, or the order whose current certificate you want',
 	},
 	{
 		displayName: 'Certificate ID',

@@ -11,7 +11,12 @@ export const description: INodeProperties[] = [
 		'certificate',
 		[
 			{ name: 'Download', value: 'download', action: 'Download a certificate', description: 'Download the certificate as a file' },
-			{ name: 'Revoke', value: 'revoke', action: 'Revoke a certificate', description: 'Revoke a certificate (needs explicit confirmation)' },
+			{
+				name: 'Revoke',
+				value: 'revoke',
+				action: 'Revoke a certificate',
+				description: 'Revoke a certificate (needs explicit confirmation)',
+			},
 		],
 		'download',
 	),

@@ -1,10 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 import { digiCertClient } from '../../transport';
 import { readId } from '../common';
-import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['certificate'], operation: ['revoke'] };
 
@@ -55,7 +60,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const certificateId = readId(this, itemIndex, 'certificateId', 'Certificate ID');
 	const confirmed = this.getNodeParameter('confirmRevocation', itemIndex, false) as boolean;
 	if (confirmed !== true) {
-		throw inputError(this.getNode(), itemIndex, 'Confirm Revocation', 'must be on to revoke a certificate', 'Revoking a code-signing certificate can invalidate software already signed with it.');
+		throw inputError(
+			this.getNode(),
+			itemIndex,
+			'Confirm Revocation',
+			'must be on to revoke a certificate',
+			'Revoking a code-signing certificate can invalidate software already signed with it.',
+		);
 	}
 	const comments = String(this.getNodeParameter('comments', itemIndex, '') ?? '');
 	const skipApproval = this.getNodeParameter('skipApproval', itemIndex, false) as boolean;
@@ -68,5 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// which means revoked; pending (or anything else) means it waits for an approver.
 	const request = (response.body ?? {}) as IDataObject;
 	const status = typeof request.status === 'string' ? request.status : null;
-	return { json: { certificateId: certificateId, revoked: status === 'approved', requestId: request.id ?? null, requestStatus: status, request } };
+	return {
+		json: { certificateId: certificateId, revoked: status === 'approved', requestId: request.id ?? null, requestStatus: status, request },
+	};
 }

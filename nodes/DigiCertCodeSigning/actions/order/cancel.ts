@@ -1,5 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { digiCertApiRequest } from '../../transport';
 import { getOrder, orderIdProperty, orderOutput, readId } from '../common';
@@ -23,6 +22,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const orderId = readId(this, itemIndex, 'orderId', 'Order ID');
 	const note = String(this.getNodeParameter('note', itemIndex, '') ?? '');
 	// Setting a status is safe to repeat, so the transport may retry it.
-	await digiCertApiRequest.call(this, 'PUT', `/order/certificate/${orderId}/status`, { status: 'canceled', ...(note ? { note } : {}) }, undefined, { itemIndex });
+	await digiCertApiRequest.call(
+		this,
+		'PUT',
+		`/order/certificate/${orderId}/status`,
+		{ status: 'canceled', ...(note ? { note } : {}) },
+		undefined,
+		{ itemIndex },
+	);
 	return { json: orderOutput(await getOrder(this, orderId, itemIndex), { canceled: true }) };
 }

@@ -1,22 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
-import { digiCertClient } from '../../transport';
+import { refuseTestSample } from '../../../shared/n8n/testSample';
 import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
+import { digiCertClient } from '../../transport';
 import {
 	additionalBody,
 	csrProperties,
 	orderOptionsProperty,
 	readCsr,
-	readOptionalId,
 	readId,
+	readOptionalId,
 	readOrderMaybeWaiting,
 	readValidity,
 	validityProperties,
 	waitProperties,
 } from '../common';
-import { refuseTestSample } from '../../../shared/n8n/testSample';
 
 const show = { resource: ['order'], operation: ['create'] };
 
@@ -54,14 +59,20 @@ function newOrganizationProperties(): INodeProperties[] {
 }
 
 const properties: INodeProperties[] = [
-	productProperty('OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).'),
+	productProperty(
+		'OV: organization validated. EV: extended validation, the key lives on a hardware token or HSM (see Provisioning Method).',
+	),
 	{
 		displayName: 'Organization Type',
 		name: 'organizationType',
 		type: 'options',
 		options: [
 			{ name: 'Existing Organization', value: 'existing', description: 'An organization of the account, from the list or by ID' },
-			{ name: 'New Organization', value: 'new', description: 'Create the organization with the order; DigiCert validates it before the order can issue' },
+			{
+				name: 'New Organization',
+				value: 'new',
+				description: 'Create the organization with the order; DigiCert validates it before the order can issue',
+			},
 		],
 		default: 'existing',
 		description: 'Whether the certificate is for an organization the account already has, or a new one created with this order',
@@ -76,7 +87,8 @@ const properties: INodeProperties[] = [
 		name: 'alternativeOrderId',
 		type: 'string',
 		default: '',
-		description: 'Your own reference for the order. Left empty, one is generated. After a lost answer the node looks the order up by it instead of ordering twice.',
+		description:
+			'Your own reference for the order. Left empty, one is generated. After a lost answer the node looks the order up by it instead of ordering twice.',
 	},
 	orderOptionsProperty(),
 	...waitProperties(),
@@ -86,7 +98,8 @@ export const description = updateDisplayOptions({ show }, properties);
 
 /** `{id}` of an existing organization, or the organization object of a new one, checked before any request. */
 function readOrganization(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	if (ctx.getNodeParameter('organizationType', itemIndex, 'existing') !== 'new') return { id: readId(ctx, itemIndex, 'organization', 'Organization') };
+	if (ctx.getNodeParameter('organizationType', itemIndex, 'existing') !== 'new')
+		return { id: readId(ctx, itemIndex, 'organization', 'Organization') };
 	const read = (fields: typeof NEW_ORGANIZATION_FIELDS): IDataObject => {
 		const out: IDataObject = {};
 		for (const [name, label, key, required] of fields) {
@@ -97,10 +110,12 @@ function readOrganization(ctx: IExecuteFunctions, itemIndex: number): IDataObjec
 		return out;
 	};
 	const organization = read(NEW_ORGANIZATION_FIELDS);
-	if (!/^[a-z]{2}$/i.test(String(organization.country))) throw inputError(ctx.getNode(), itemIndex, 'Country Code', `"${String(organization.country)}" is not a two-letter country code`);
+	if (!/^[a-z]{2}$/i.test(String(organization.country)))
+		throw inputError(ctx.getNode(), itemIndex, 'Country Code', `"${String(organization.country)}" is not a two-letter country code`);
 	organization.country = String(organization.country).toLowerCase();
 	const contact = read(CONTACT_FIELDS);
-	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(contact.email))) throw inputError(ctx.getNode(), itemIndex, 'Contact Email', `"${String(contact.email)}" is not an email address`);
+	if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(contact.email)))
+		throw inputError(ctx.getNode(), itemIndex, 'Contact Email', `"${String(contact.email)}" is not an email address`);
 	return { ...organization, organization_contact: contact };
 }
 
@@ -112,12 +127,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const validity = readValidity(this, itemIndex);
 	const csr = await readCsr(this, itemIndex);
 	const { top, certificate } = additionalBody(this, itemIndex);
-	if (top.cs_provisioning_method === 'email' && !csr) throw inputError(this.getNode(), itemIndex, 'CSR', 'is required when the provisioning method is Email');
+	if (top.cs_provisioning_method === 'email' && !csr)
+		throw inputError(this.getNode(), itemIndex, 'CSR', 'is required when the provisioning method is Email');
 	if (product === 'code_signing_ev' && !top.cs_provisioning_method) {
-		throw inputError(this.getNode(), itemIndex, 'Provisioning Method', 'is required for EV code signing (Additional Fields → Provisioning Method)');
+		throw inputError(
+			this.getNode(),
+			itemIndex,
+			'Provisioning Method',
+			'is required for EV code signing (Additional Fields → Provisioning Method)',
+		);
 	}
 	const reference = String(this.getNodeParameter('alternativeOrderId', itemIndex, '') ?? '').trim();
-	if (reference.length > 64) throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'must be at most 64 characters');
+	if (reference.length > 64)
+		throw inputError(this.getNode(), itemIndex, 'Reference (Alternative Order ID)', 'must be at most 64 characters');
 
 	const body: IDataObject = {
 		certificate: { signature_hash: 'sha256', ...certificate, ...(csr ? { csr: csr.pem } : {}) },

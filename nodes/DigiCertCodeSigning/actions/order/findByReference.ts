@@ -1,5 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
 import { digiCertClient } from '../../transport';
@@ -14,7 +13,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'The reference given when the order was placed (Reference field of Order → Create or Renew; DigiCert calls it alternative order ID)',
+		description:
+			'The reference given when the order was placed (Reference field of Order → Create or Renew; DigiCert calls it alternative order ID)',
 	},
 ];
 

@@ -1,14 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError } from '../../../shared/n8n/items';
-import { digiCertClient, type OrderFilters } from '../../transport';
-import { orderOutput } from '../common';
-import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
 import { returnAllProperties } from '../../../shared/n8n/properties';
 import { DAY_MS, ymd } from '../../../shared/time';
 import { titleCase } from '../../../shared/titleCase';
+import { containerProperty, organizationProperty, productProperty } from '../../descriptions';
 import { ORDER_STATUSES } from '../../protocol/status';
+import { digiCertClient, type OrderFilters } from '../../transport';
+import { orderOutput } from '../common';
 
 const show = { resource: ['order'], operation: ['getMany'] };
 
@@ -22,7 +27,14 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			containerProperty('Only orders in this container (division)'),
-			{ displayName: 'Expires Within (Days)', name: 'expiresWithinDays', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)' },
+			{
+				displayName: 'Expires Within (Days)',
+				name: 'expiresWithinDays',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 60,
+				description: 'Only orders whose certificate expires within this many days from today (filters[valid_till]=<=date)',
+			},
 			organizationProperty('Only orders of this organization', false),
 			productProperty('Only orders of this product'),
 			{ displayName: 'Search', name: 'search', type: 'string', default: '', description: 'Text to look for (common name, order ID)' },
@@ -51,7 +63,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show }, properties);
 
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
@@ -70,7 +81,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (filters.expiresWithinDays !== undefined && filters.expiresWithinDays !== '') {
 		const days = Number(filters.expiresWithinDays);
-		if (!Number.isInteger(days) || days < 0) throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
+		if (!Number.isInteger(days) || days < 0)
+			throw inputError(this.getNode(), itemIndex, 'Filters → Expires Within (Days)', 'must be a whole number ≥ 0');
 		query.validTillOnOrBefore = ymd(new Date(Date.now() + days * DAY_MS));
 	}
 	if (filters.search) query.search = String(filters.search);

@@ -17,7 +17,12 @@ export const description: INodeProperties[] = [
 		[
 			{ name: 'Cancel', value: 'cancel', action: 'Cancel an order', description: 'Cancel a pending order' },
 			{ name: 'Create', value: 'create', action: 'Create an order', description: 'Order a code-signing certificate (OV or EV)' },
-			{ name: 'Find by Reference', value: 'findByReference', action: 'Find orders by reference', description: 'Look an order up by its alternative order ID' },
+			{
+				name: 'Find by Reference',
+				value: 'findByReference',
+				action: 'Find orders by reference',
+				description: 'Look an order up by its alternative order ID',
+			},
 			{ name: 'Get', value: 'get', action: 'Get an order', description: 'Read an order, optionally waiting until it is issued' },
 			{ name: 'Get Many', value: 'getMany', action: 'Get many orders', description: 'List orders with filters' },
 			{ name: 'Reissue', value: 'reissue', action: 'Reissue an order', description: 'Reissue an issued order with a new CSR' },

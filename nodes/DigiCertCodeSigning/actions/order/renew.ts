@@ -1,10 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError, withContext } from '../../../shared/n8n/items';
-import { digiCertClient } from '../../transport';
-import { additionalBody, csrProperties, getOrder, orderOptionsProperty, orderIdProperty, readCsr, readId, readOrderMaybeWaiting, readValidity, validityProperties, waitProperties } from '../common';
 import { refuseTestSample } from '../../../shared/n8n/testSample';
+import { digiCertClient } from '../../transport';
+import {
+	additionalBody,
+	csrProperties,
+	getOrder,
+	orderIdProperty,
+	orderOptionsProperty,
+	readCsr,
+	readId,
+	readOrderMaybeWaiting,
+	readValidity,
+	validityProperties,
+	waitProperties,
+} from '../common';
 
 const show = { resource: ['order'], operation: ['renew'] };
 
@@ -34,7 +51,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const reference = String(this.getNodeParameter('alternativeOrderId', itemIndex, '') ?? '').trim();
 
 	const original = await getOrder(this, orderId, itemIndex);
-	const product = ((original.product as IDataObject | undefined)?.name_id ?? original.product_name_id) as 'code_signing' | 'code_signing_ev';
+	const product = ((original.product as IDataObject | undefined)?.name_id ?? original.product_name_id) as
+		'code_signing' | 'code_signing_ev';
 	if (product !== 'code_signing' && product !== 'code_signing_ev') {
 		throw inputError(this.getNode(), itemIndex, 'Order ID', `points to a ${String(product)} order, not a code-signing one`);
 	}
@@ -42,7 +60,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = {
 		certificate: {
 			signature_hash: 'sha256',
-			...(Array.isArray(originalCertificate.organization_units) && originalCertificate.organization_units.length ? { organization_units: originalCertificate.organization_units } : {}),
+			...(Array.isArray(originalCertificate.organization_units) && originalCertificate.organization_units.length
+				? { organization_units: originalCertificate.organization_units }
+				: {}),
 			...certificate,
 			...(csr ? { csr: csr.pem } : {}),
 		},

@@ -1,8 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { digiCertApiRequestAllItems } from '../../transport';
 import { returnAllProperties } from '../../../shared/n8n/properties';
+import { digiCertApiRequestAllItems } from '../../transport';
 
 const show = { resource: ['request'], operation: ['getMany'] };
 
@@ -54,7 +59,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (filters.type) qs['filters[type]'] = filters.type;
 	const requests = await digiCertApiRequestAllItems.call(this, 'requests', '/request', qs, { returnAll, limit, itemIndex });
 	return requests.map((request) => ({
-		json: { requestId: request.id, status: request.status, type: request.type, orderId: (request.order as IDataObject | undefined)?.id ?? null, ...request },
+		json: {
+			requestId: request.id,
+			status: request.status,
+			type: request.type,
+			orderId: (request.order as IDataObject | undefined)?.id ?? null,
+			...request,
+		},
 		pairedItem: { item: itemIndex },
 	}));
 }

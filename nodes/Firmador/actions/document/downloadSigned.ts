@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
 import { inputError, runBatched } from '../../../shared/n8n/items';
-import { checkRemoteFileName, fillNamePattern, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
-import { sha1Counter } from '../../transport/sha1Counter';
+import { checkRemoteFileName, fillNamePattern, remotePath, RemotePathError, resolveRemoteFolder } from '../../protocol/paths';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { sftpSettings, withSftp } from '../../transport/sftpSession';
+import { sha1Counter } from '../../transport/sha1Counter';
 
 const show = { resource: ['document'], operation: ['downloadSigned'] };
 
@@ -22,14 +22,16 @@ const properties: INodeProperties[] = [
 		name: 'signedFileName',
 		type: 'string',
 		default: '{name}',
-		description: 'Name of the signed copy on the server. {name} = the uploaded file name, {base} = it without .pdf (e.g. {base}_firmado.pdf). The provider does not document it: ask them.',
+		description:
+			'Name of the signed copy on the server. {name} = the uploaded file name, {base} = it without .pdf (e.g. {base}_firmado.pdf). The provider does not document it: ask them.',
 	},
 	{
 		displayName: 'Signed Folder',
 		name: 'signedFolder',
 		type: 'string',
 		default: '',
-		description: 'Remote folder of the signed copies: a folder below the Signed Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential\'s Signed Folder.',
+		description:
+			"Remote folder of the signed copies: a folder below the Signed Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential's Signed Folder.",
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -84,7 +86,9 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			const signedName = checked(this, itemIndex, 'Signed File Name', () =>
 				checkRemoteFileName(fillNamePattern(pattern, { name: fileName, base: fileName.replace(/\.pdf$/i, '') })),
 			);
-			const folder = checked(this, itemIndex, 'Signed Folder', () => resolveRemoteFolder(settings!.signedFolder, String(this.getNodeParameter('signedFolder', itemIndex, '') ?? '')));
+			const folder = checked(this, itemIndex, 'Signed Folder', () =>
+				resolveRemoteFolder(settings!.signedFolder, String(this.getNodeParameter('signedFolder', itemIndex, '') ?? '')),
+			);
 			const property = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
 			if (!property) throw inputError(this.getNode(), itemIndex, 'Put Output File in Field', 'is empty');
 			return { fileName, signedName, remotePath: remotePath(folder, signedName), property };
@@ -107,7 +111,13 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 			]);
 			const item = this.getInputData()[itemIndex];
 			return {
-				json: { ...item.json, signedFileName: payload.signedName, remotePath: payload.remotePath, size: counter.size, hash: counter.sha1() },
+				json: {
+					...item.json,
+					signedFileName: payload.signedName,
+					remotePath: payload.remotePath,
+					size: counter.size,
+					hash: counter.sha1(),
+				},
 				binary: { ...(item.binary ?? {}), [payload.property]: binary },
 			};
 		},

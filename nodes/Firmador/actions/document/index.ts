@@ -11,9 +11,19 @@ export const description: INodeProperties[] = [
 	operationField(
 		'document',
 		[
-			{ name: 'Download Signed', value: 'downloadSigned', description: 'Fetch the signed copy of a PDF by SFTP', action: 'Download a signed document' },
+			{
+				name: 'Download Signed',
+				value: 'downloadSigned',
+				description: 'Fetch the signed copy of a PDF by SFTP',
+				action: 'Download a signed document',
+			},
 			{ name: 'Sign', value: 'sign', description: 'Upload PDFs by SFTP and ask for their signature', action: 'Sign a document' },
-			{ name: 'Verify', value: 'verify', description: 'Check the signatures of any PDF (no credential needed)', action: 'Verify a signed document' },
+			{
+				name: 'Verify',
+				value: 'verify',
+				description: 'Check the signatures of any PDF (no credential needed)',
+				action: 'Verify a signed document',
+			},
 		],
 		'sign',
 	),

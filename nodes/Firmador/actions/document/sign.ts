@@ -1,10 +1,25 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { inputError, itemLabel } from '../../../shared/n8n/items';
-import { checkRemoteFileName, remotePath, resolveRemoteFolder, RemotePathError } from '../../protocol/paths';
+import { checkRemoteFileName, remotePath, RemotePathError, resolveRemoteFolder } from '../../protocol/paths';
 import type { FirmadorSftp } from '../../transport/sftp';
 import { sftpSettings, withSftp } from '../../transport/sftpSession';
-import { batchOptions, binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions, type BinaryInput } from '../common';
+import {
+	batchOptions,
+	binaryInput,
+	checkApiCredential,
+	signerFields,
+	validatedPerson,
+	waitField,
+	waitOptions,
+	type BinaryInput,
+} from '../common';
 import { runSignFlow } from '../signFlow';
 
 const show = { resource: ['document'], operation: ['sign'] };
@@ -100,14 +115,16 @@ const properties: INodeProperties[] = [
 				name: 'uploadFolder',
 				type: 'string',
 				default: '',
-				description: 'Remote folder for the PDFs: a folder below the Upload Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential\'s Upload Folder.',
+				description:
+					"Remote folder for the PDFs: a folder below the Upload Folder of the SFTP credential (relative, or absolute inside it). Empty: the credential's Upload Folder.",
 			},
 			{
 				displayName: 'Replace Existing File',
 				name: 'overwrite',
 				type: 'boolean',
 				default: false,
-				description: 'Whether an upload may replace a file of the same name already in the upload folder (otherwise the item fails and the file is left as it is)',
+				description:
+					'Whether an upload may replace a file of the same name already in the upload folder (otherwise the item fails and the file is left as it is)',
 			},
 			...waitOptions(),
 		],
@@ -134,8 +151,10 @@ interface Staged extends Prepared {
 function coordinate(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, min: number, integer = false): number {
 	const raw = ctx.getNodeParameter(name, itemIndex, undefined) as unknown;
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isFinite(value)) throw inputError(ctx.getNode(), itemIndex, label, 'is required for a visible signature');
-	if (value < min || (integer && !Number.isInteger(value))) throw inputError(ctx.getNode(), itemIndex, label, `must be ${integer ? 'a whole number ' : ''}≥ ${min}, got ${value}`);
+	if (typeof value !== 'number' || !Number.isFinite(value))
+		throw inputError(ctx.getNode(), itemIndex, label, 'is required for a visible signature');
+	if (value < min || (integer && !Number.isInteger(value)))
+		throw inputError(ctx.getNode(), itemIndex, label, `must be ${integer ? 'a whole number ' : ''}≥ ${min}, got ${value}`);
 	return value;
 }
 
@@ -199,15 +218,27 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	const claimed = new Map<string, number>();
 	const claimKey = (target: string) => target.normalize('NFC').toLowerCase();
 	return await runSignFlow<Prepared, Staged>(this, {
-		single: { path: '/api/Firmador', body: (person, staged) => ({ CUILPersona: person.cuil, ...staged.archivo, HashArchivo: staged.hash, CUITEmpresa: person.cuit }) },
-		batch: { path: '/api/FirmadorMasivo', key: 'Archivos', entry: (staged) => ({ NombreArchivo: staged.fileName, HashArchivo: staged.hash, ...staged.archivo }) },
+		single: {
+			path: '/api/Firmador',
+			body: (person, staged) => ({ CUILPersona: person.cuil, ...staged.archivo, HashArchivo: staged.hash, CUITEmpresa: person.cuit }),
+		},
+		batch: {
+			path: '/api/FirmadorMasivo',
+			key: 'Archivos',
+			entry: (staged) => ({ NombreArchivo: staged.fileName, HashArchivo: staged.hash, ...staged.archivo }),
+		},
 		prepare: async (itemIndex, signer) => {
 			if (!settings) throw settingsError;
 			const prepared = await prepare.call(this, itemIndex, settings.uploadFolder);
 			const target = remotePath(prepared.folder, prepared.fileName);
 			const earlier = claimed.get(claimKey(target));
 			if (earlier !== undefined) {
-				throw inputError(this.getNode(), itemIndex, 'File Name', `"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`);
+				throw inputError(
+					this.getNode(),
+					itemIndex,
+					'File Name',
+					`"${prepared.fileName}" is also uploaded by ${itemLabel(earlier)} to ${target}; give each item its own name`,
+				);
 			}
 			signer(prepared.person);
 			claimed.set(claimKey(target), itemIndex);

@@ -1,9 +1,17 @@
 import { X509Certificate } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { inputError, itemLabel } from '../../../shared/n8n/items';
-import { assertPemSize, pemBlocks } from '../../../shared/pemBlocks';
 import { PdfSignatureError, verifyPdfSignatures, type PdfSignatureReport } from '../../../shared/pdfSignatures';
+import { assertPemSize, pemBlocks } from '../../../shared/pemBlocks';
 import { binaryInput } from '../common';
 
 const show = { resource: ['document'], operation: ['verify'] };
@@ -42,7 +50,8 @@ const properties: INodeProperties[] = [
 				name: 'failWhenNotValid',
 				type: 'boolean',
 				default: false,
-				description: 'Whether a PDF that is not signed, or whose signatures are not all valid, fails its item (off: it comes out with valid = false and its problems)',
+				description:
+					'Whether a PDF that is not signed, or whose signatures are not all valid, fails its item (off: it comes out with valid = false and its problems)',
 			},
 			{
 				displayName: 'Trusted Roots Binary Field',
@@ -50,7 +59,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'roots',
-				description: 'Name of a binary field of the item holding more trusted roots: a PEM file (one or more certificates) or one DER certificate',
+				description:
+					'Name of a binary field of the item holding more trusted roots: a PEM file (one or more certificates) or one DER certificate',
 			},
 		],
 	},
@@ -75,7 +85,13 @@ async function trustedRoots(ctx: IExecuteFunctions, itemIndex: number, options: 
 			throw inputError(ctx.getNode(), itemIndex, field, `is too large: ${(error as Error).message}`);
 		}
 		const blocks = pemBlocks(text, ['CERTIFICATE']);
-		if (blocks.length === 0) throw inputError(ctx.getNode(), itemIndex, field, 'holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)');
+		if (blocks.length === 0)
+			throw inputError(
+				ctx.getNode(),
+				itemIndex,
+				field,
+				'holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)',
+			);
 		blocks.forEach((block, i) => {
 			try {
 				new X509Certificate(block.block);
@@ -93,7 +109,13 @@ async function trustedRoots(ctx: IExecuteFunctions, itemIndex: number, options: 
 		const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
 		if (!binary) throw inputError(ctx.getNode(), itemIndex, field, `"${property}" is missing from the input item`);
 		const size = knownSize(binary);
-		if (size !== undefined && size > 1024 * 1024) throw inputError(ctx.getNode(), itemIndex, field, `"${property}" is ${Math.ceil(size / 1024)} KB; a file of root certificates is at most 1024 KB`);
+		if (size !== undefined && size > 1024 * 1024)
+			throw inputError(
+				ctx.getNode(),
+				itemIndex,
+				field,
+				`"${property}" is ${Math.ceil(size / 1024)} KB; a file of root certificates is at most 1024 KB`,
+			);
 		const content = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 		if (content.includes('-----BEGIN')) fromText(content.toString('latin1'), field);
 		else {
@@ -116,8 +138,24 @@ function signatureJson(report: PdfSignatureReport): IDataObject {
 		json.taxIdCheckDigitValid = report.taxId.checkDigitValid;
 	}
 	const rest: Array<keyof PdfSignatureReport> = [
-		'subjectSerialNumber', 'signingTime', 'signingTimeSource', 'timestamp', 'certificateNotBefore', 'certificateNotAfter', 'certificateValidAtSigningTime',
-		'digestMatches', 'signatureValid', 'coversWholeDocument', 'appended', 'chain', 'subject', 'issuer', 'subFilter', 'digestAlgorithm', 'signatureAlgorithm', 'byteRange',
+		'subjectSerialNumber',
+		'signingTime',
+		'signingTimeSource',
+		'timestamp',
+		'certificateNotBefore',
+		'certificateNotAfter',
+		'certificateValidAtSigningTime',
+		'digestMatches',
+		'signatureValid',
+		'coversWholeDocument',
+		'appended',
+		'chain',
+		'subject',
+		'issuer',
+		'subFilter',
+		'digestAlgorithm',
+		'signatureAlgorithm',
+		'byteRange',
 	];
 	for (const key of rest) if (report[key] !== undefined) json[key] = report[key] as IDataObject[keyof IDataObject];
 	return json;
@@ -130,7 +168,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const input = binaryInput(this, itemIndex, property);
 	const size = knownSize(input.binary);
 	const tooLarge = (bytes: number) =>
-		inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" is ${(bytes / 1024 / 1024).toFixed(1)} MB; Verify reads PDFs of at most ${MAX_VERIFY_PDF_BYTES / 1024 / 1024} MB`);
+		inputError(
+			this.getNode(),
+			itemIndex,
+			'Input Binary Field',
+			`"${property}" is ${(bytes / 1024 / 1024).toFixed(1)} MB; Verify reads PDFs of at most ${MAX_VERIFY_PDF_BYTES / 1024 / 1024} MB`,
+		);
 	if (size !== undefined && size > MAX_VERIFY_PDF_BYTES) throw tooLarge(size);
 	const roots = await trustedRoots(this, itemIndex, options);
 	const pdf = await input.buffer();
@@ -140,20 +183,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		result = verifyPdfSignatures(pdf, { trustedRootsPem: roots });
 	} catch (error) {
-		if (error instanceof PdfSignatureError) throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" cannot be verified: ${error.message}`);
+		if (error instanceof PdfSignatureError)
+			throw inputError(this.getNode(), itemIndex, 'Input Binary Field', `"${property}" cannot be verified: ${error.message}`);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
 	const signatures = result.signatures.map(signatureJson);
 	const problems = result.signed
-		? result.signatures.flatMap((s) => s.problems.map((problem) => `Signature ${s.index}${s.signerName ? ` (${s.signerName})` : ''}: ${problem}`))
+		? result.signatures.flatMap((s) =>
+				s.problems.map((problem) => `Signature ${s.index}${s.signerName ? ` (${s.signerName})` : ''}: ${problem}`),
+			)
 		: ['the PDF has no signature'];
 	const valid = result.valid === true;
 	const fileName = input.binary.fileName ?? '';
 	if (options.failWhenNotValid === true && !valid) {
-		throw new NodeOperationError(this.getNode(), `The PDF${fileName ? ` "${fileName}"` : ''} is not ${result.signed ? 'validly signed' : 'signed'} ${itemLabel(itemIndex)}`, {
-			itemIndex,
-			description: problems.join('\n'),
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The PDF${fileName ? ` "${fileName}"` : ''} is not ${result.signed ? 'validly signed' : 'signed'} ${itemLabel(itemIndex)}`,
+			{
+				itemIndex,
+				description: problems.join('\n'),
+			},
+		);
 	}
 	return {
 		json: { fileName, signed: result.signed, valid, signatureCount: signatures.length, signatures, problems },

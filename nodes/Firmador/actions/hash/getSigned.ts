@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
 import { getSignedResults } from '../signedResults';
 
 const show = { resource: ['hash'], operation: ['getSigned'] };
@@ -18,7 +18,8 @@ const properties: INodeProperties[] = [
 		name: 'matchHash',
 		type: 'string',
 		default: '={{ $json.hash }}',
-		description: 'Return only the result for this SHA-1 (hex, either case; the service\'s answer is matched by its bytes whatever its encoding). Empty: every hash of the session, one item each, once per session.',
+		description:
+			"Return only the result for this SHA-1 (hex, either case; the service's answer is matched by its bytes whatever its encoding). Empty: every hash of the session, one item each, once per session.",
 	},
 ];
 

@@ -1,6 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
+
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { inputError } from '../../../shared/n8n/items';
 import { normaliseSha1Hex, sha1HexToHashBytes, type HashByteEncoding } from '../../protocol/hashEncoding';
 import { batchOptions, binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions } from '../common';
@@ -56,7 +63,7 @@ const properties: INodeProperties[] = [
 					{
 						name: 'UTF-16LE of Upper-Case Hex (Provider Example)',
 						value: 'utf16leHex',
-						description: 'What the provider\'s example array decodes to: 80 bytes',
+						description: "What the provider's example array decodes to: 80 bytes",
 					},
 					{ name: 'Raw Digest Bytes', value: 'raw', description: 'The 20 bytes of the SHA-1' },
 				],
@@ -78,7 +85,10 @@ interface Prepared {
 
 export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await runSignFlow<Prepared>(this, {
-		single: { path: '/api/FirmadorHash', body: (person, prepared) => ({ CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: prepared.bytes }) },
+		single: {
+			path: '/api/FirmadorHash',
+			body: (person, prepared) => ({ CUILPersona: person.cuil, CUITEmpresa: person.cuit, Hash: prepared.bytes }),
+		},
 		batch: { path: '/api/FirmadorHashMasivo', key: 'Hash', entry: (prepared) => ({ Hash: prepared.bytes }) },
 		prepare: async (itemIndex, signer) => {
 			await checkApiCredential(this, itemIndex);

@@ -1,5 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { runBatched } from '../../../shared/n8n/items';
 import { getStatuses, STATUS_IDS_PER_REQUEST } from '../../transport/api';
 import { allIds, chunkSizeOption, readSessionIds, sessionIdsField, statusItems } from '../common';
@@ -12,9 +18,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			chunkSizeOption(),
-		],
+		options: [chunkSizeOption()],
 	},
 ];
 

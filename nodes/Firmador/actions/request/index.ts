@@ -11,7 +11,12 @@ export const description: INodeProperties[] = [
 		'request',
 		[
 			{ name: 'Get Status', value: 'getStatus', description: 'Current state of signing requests', action: 'Get the status of requests' },
-			{ name: 'Wait for Completion', value: 'waitForCompletion', description: 'Poll requests until each is signed, expired or failed', action: 'Wait for requests to complete' },
+			{
+				name: 'Wait for Completion',
+				value: 'waitForCompletion',
+				description: 'Poll requests until each is signed, expired or failed',
+				action: 'Wait for requests to complete',
+			},
 		],
 		'getStatus',
 	),

@@ -1,8 +1,24 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { itemLabel, runBatched } from '../../../shared/n8n/items';
 import { STATUS_IDS_PER_REQUEST, waitForSessions } from '../../transport/api';
-import { allIds, chunkSizeOption, readSessionIds, readWait, rejectedSessionsError, sessionIdsField, statusItems, waitOptions } from '../common';
+import {
+	allIds,
+	chunkSizeOption,
+	readSessionIds,
+	readWait,
+	rejectedSessionsError,
+	sessionIdsField,
+	statusItems,
+	waitOptions,
+} from '../common';
 
 const show = { resource: ['request'], operation: ['waitForCompletion'] };
 
@@ -37,7 +53,12 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 		batchSize: Infinity,
 		prepare: async (itemIndex) => await readSessionIds(this, itemIndex),
 		send: async (entries) => {
-			const waited = await waitForSessions.call(this, allIds(entries), readWait(this, 0), Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST));
+			const waited = await waitForSessions.call(
+				this,
+				allIds(entries),
+				readWait(this, 0),
+				Number(options.chunkSize ?? STATUS_IDS_PER_REQUEST),
+			);
 			return entries.map(({ itemIndex, payload: ids }) => {
 				const refused = rejectedSessionsError(this, itemIndex, ids, waited.statuses);
 				if (refused) return refused;

@@ -1,6 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
+
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
 import { inputError } from '../../../shared/n8n/items';
 import { binaryInput, checkApiCredential, signerFields, validatedPerson, waitField, waitOptions } from '../common';
 import { runSignFlow } from '../signFlow';
