@@ -57,8 +57,10 @@ export CERTSIGN_PACKED_TARBALL
 
 # Every real n8n of the suites scans its output and stored executions for credential secrets (test/support/n8n.ts).
 export CERTSIGN_SECRET_SCAN_LOG="$results/secret-scan.jsonl"
-step "unit + integration tests"
-npx jest --selectProjects unit integration --json --outputFile="$results/fast.json" || status=1
+# Two files at a time, as on any machine with more cores (jest's default on 2 cores is one): many integration
+# files mostly wait (simulated faults, retry back-off), and each simulator and sshd takes a free port.
+step "unit + integration tests (two files at a time)"
+npx jest --selectProjects unit integration --maxWorkers=2 --json --outputFile="$results/fast.json" || status=1
 wait_install "$install_default" "$results/install-default.log" "default"
 # Two files at a time (the machine's 2 cores): every n8n, simulator and SFTP server takes a free port and its own
 # temp folders. The slow files start first (test/support/sequencer.js).
