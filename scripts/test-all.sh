@@ -28,11 +28,14 @@ setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; shift; rc=0
   for v in "$@"; do N8N_VERSION="$v" bash scripts/install-n8n.sh >/dev/null || rc=1; done; exit $rc' \
   install-versions "$install_default" $other_versions 2>"$results/install-versions.log" &
 install_versions=$!
-trap 'kill -- -"$install_default" -"$install_versions" 2>/dev/null || true' EXIT
-# wait_install PID LOG WHAT: wait for a background install; on failure show its log and stop the test command.
+# On an early exit, stop the installs still running (a waited-for one is forgotten: its group id may be reused).
+trap 'for pgid in ${install_default:-} ${install_versions:-}; do kill -- -"$pgid" 2>/dev/null || true; done' EXIT
+# wait_install VAR LOG WHAT: wait for the background install whose pid is in VAR; on failure show its log and
+# stop the test command.
 wait_install() {
-  local waited=$SECONDS
-  if ! wait "$1"; then
+  local waited=$SECONDS pid=${!1}
+  eval "$1="
+  if ! wait "$pid"; then
     echo "n8n install ($3) failed:"
     tail -n 40 "$2"
     echo "tests: 0 passed, 1 failed, 0 skipped (the $3 n8n install failed, see above)"
@@ -61,14 +64,14 @@ export CERTSIGN_SECRET_SCAN_LOG="$results/secret-scan.jsonl"
 # files mostly wait (simulated faults, retry back-off), and each simulator and sshd takes a free port.
 step "unit + integration tests (two files at a time)"
 npx jest --selectProjects unit integration --maxWorkers=2 --json --outputFile="$results/fast.json" || status=1
-wait_install "$install_default" "$results/install-default.log" "default"
+wait_install install_default "$results/install-default.log" "default"
 # Two files at a time (the machine's 2 cores): every n8n, simulator and SFTP server takes a free port and its own
 # temp folders. The slow files start first (test/support/sequencer.js).
 step "end-to-end tests in a real n8n (two files at a time)"
 npx jest --selectProjects e2e --maxWorkers=2 --json --outputFile="$results/e2e.json" || status=1
 step "queue mode: n8n main + worker, Redis, PostgreSQL"
 npx jest --selectProjects queue --runInBand --json --outputFile="$results/queue.json" || status=1
-wait_install "$install_versions" "$results/install-versions.log" "other versions"
+wait_install install_versions "$results/install-versions.log" "other versions"
 step "other n8n versions (test/n8n-versions.json): core workflows"
 npx jest --selectProjects versions --runInBand --json --outputFile="$results/versions.json" || status=1
 step "browser: Debian's Chromium driving a real n8n's editor (screenshots in docs/screenshots/)"
