@@ -8,6 +8,8 @@ const common = {
 };
 
 module.exports = {
+	// the slowest end-to-end files start first (two e2e workers in the test command)
+	testSequencer: '<rootDir>/test/support/sequencer.js',
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },

