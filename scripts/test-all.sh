@@ -47,6 +47,8 @@ wait_install() {
 
 step "lint"
 npm run --silent lint
+step "format (Prettier, import order)"
+npm run --silent format:check
 step "typecheck"
 npm run --silent typecheck
 step "build"
