@@ -19,11 +19,11 @@ import { readExecutions, waitFor } from '../support/triggerE2e';
 jest.setTimeout(10 * 60_000);
 
 const NODES = [
-	// displayName (nodes/*/*.node.ts), icon file, the name the trigger panel shows (n8n drops " Trigger")
-	{ name: 'ARCA Automation', icon: 'ArcaAutomation/arca', shown: 'ARCA Automation' },
-	{ name: 'Firmador', icon: 'Firmador/firmador', shown: 'Firmador' },
-	{ name: 'DigiCert Code Signing', icon: 'DigiCertCodeSigning/digicert', shown: 'DigiCert Code Signing' },
-	{ name: 'Certificate Trigger', icon: 'CertificateTrigger/certificateTrigger', shown: 'Certificate' },
+	// displayName (nodes/*/*.node.ts), icon file (icons/), the name the trigger panel shows (n8n drops " Trigger")
+	{ name: 'ARCA Automation', icon: 'arca', shown: 'ARCA Automation' },
+	{ name: 'Firmador', icon: 'firmador', shown: 'Firmador' },
+	{ name: 'DigiCert Code Signing', icon: 'digicert', shown: 'DigiCert Code Signing' },
+	{ name: 'Certificate Trigger', icon: 'certificateTrigger', shown: 'Certificate' },
 ];
 
 /** A manual trigger and ARCA Create with a bad parameter (the demo credentials). */
@@ -142,9 +142,9 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 			const src = await icon.getAttribute('src');
 			expect({ node: node.name, src }).toEqual({
 				node: node.name,
-				src: expect.stringContaining(`/icons/n8n-nodes-certsign/dist/nodes/${node.icon}`),
+				src: expect.stringMatching(new RegExp(`/icons/n8n-nodes-certsign/dist/icons/${node.icon}(\\.dark)?\\.svg$`)),
 			});
-			// n8n shows the node's dark icon (nodes/*/*.dark.svg) in dark theme
+			// n8n shows the node's dark icon (icons/*.dark.svg) in dark theme
 			expect({ node: node.name, dark: src!.endsWith('.dark.svg') }).toEqual({ node: node.name, dark: theme === 'dark' });
 			expect(await imageLoaded(icon)).toBe(true);
 			await screenshot(page, `node-panel-${node.name.toLowerCase().replace(/ /g, '-')}-${theme}`);
