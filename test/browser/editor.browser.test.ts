@@ -272,7 +272,17 @@ async function createCredential(
 	}
 	for (const [field, value] of Object.entries(fields)) {
 		const input = modal.getByTestId(`parameter-input-${field}`).locator('input, textarea').first();
-		await input.fill(value);
+		// The form may still be putting its defaults in place when the modal opens (a cold run once saved
+		// "http://firmador.tucertificado.com.ar" + the typed URL): fill until the field holds exactly the value.
+		for (let attempt = 1; ; attempt++) {
+			await input.fill(value);
+			await page.waitForTimeout(150);
+			if ((await input.inputValue()) === value) break;
+			if (attempt === 5)
+				throw new Error(
+					`the credential field ${field} does not keep the value typed into it (holds ${JSON.stringify(await input.inputValue())})`,
+				);
+		}
 	}
 	await modal.getByTestId('credential-save-button').click();
 	// n8n tests the credential on save: a green "Connection tested successfully", or "Couldn’t connect with
