@@ -211,9 +211,11 @@ export class FirmadorApi implements ICredentialType {
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		const method = (requestOptions.method ?? 'GET').toUpperCase();
 		const wire = firmadorWireSettings(credentials);
+		// n8n's HTTP Request node (Custom API Call) passes the older request form: the address in `uri`.
+		const legacyUri = (requestOptions as { uri?: unknown }).uri;
 		const url = buildAbsoluteUrl(
 			(requestOptions.baseURL as string | undefined) ?? (credentials.baseUrl as string),
-			requestOptions.url,
+			requestOptions.url ?? (typeof legacyUri === 'string' ? legacyUri : undefined),
 			requestOptions.qs as Record<string, QueryValue> | undefined,
 			wire.brackets,
 		);
@@ -244,6 +246,7 @@ export class FirmadorApi implements ICredentialType {
 			headers,
 			timeout: requestOptions.timeout ?? wire.timeoutMs,
 		};
+		if (typeof legacyUri === 'string') (result as { uri?: string }).uri = url;
 		delete result.baseURL;
 		delete result.qs;
 		delete result.arrayFormat;

@@ -19,6 +19,8 @@ export class ArcaAutomation implements INodeType {
 		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
 		// the icon and the credentials' testedBy from the node class itself.)
 		version: [1],
+		// Used as given by n8n's Docs link (the codex URL gets ?utm_… appended, which would break a #section).
+		documentationUrl: 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#arca-automation',
 		subtitle: OPERATION_SUBTITLE,
 		description: 'Create ARCA (ex AFIP) certificates, authorize web services, get access tickets and call ARCA web services',
 		defaults: { name: 'ARCA Automation' },
@@ -27,10 +29,17 @@ export class ArcaAutomation implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			// A ticket directly from ARCA (WSAA) needs no Afip SDK account.
-			{ name: 'afipSdkApi', required: true, testedBy: 'afipSdkApiTest', displayOptions: { hide: { source: ['wsaa'] } } },
+			{
+				name: 'afipSdkApi',
+				displayName: 'Afip SDK API',
+				required: true,
+				testedBy: 'afipSdkApiTest',
+				displayOptions: { hide: { source: ['wsaa'] } },
+			},
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
 				name: 'arcaLogin',
+				displayName: 'ARCA Login',
 				required: true,
 				testedBy: 'arcaLoginTest',
 				// Every automation that logs in to ARCA needs it; reading a result and the web-service calls do not.

@@ -58,6 +58,8 @@ export class CertificateTrigger implements INodeType {
 		group: ['trigger'],
 		// An array from the start: a v2 adds its number here.
 		version: [1],
+		// Used as given by n8n's Docs link (the codex URL gets ?utm_… appended, which would break a #section).
+		documentationUrl: 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#certificate-trigger',
 		subtitle: '={{$parameter["event"] === "orderStatusChanged" ? "Order status changed" : "Renewal due"}}',
 		description: 'Starts a workflow when a certificate is due for renewal or a DigiCert order changes status',
 		defaults: { name: 'Certificate Trigger' },
@@ -71,11 +73,20 @@ export class CertificateTrigger implements INodeType {
 				// `hide` on includeDigiCert = false: hidden for "Renewal Due" without DigiCert; for "Order
 				// Status Changed" includeDigiCert is not a parameter of the node at all, so it shows.
 				name: 'digiCertApi',
+				displayName: 'DigiCert API',
 				required: true,
 				displayOptions: { hide: { includeDigiCert: [false] } },
 			},
 		],
 		properties: [
+			{
+				// n8n puts Poll Times above every polling trigger with "Every Minute" as its default; a node cannot change it.
+				displayName:
+					'Poll Times above is n8n\'s setting, "Every Minute" by default. Once an hour is plenty for renewals: a check that finds nothing new costs one DigiCert request, and the full listing runs once a day.',
+				name: 'pollTimesNotice',
+				type: 'notice',
+				default: '',
+			},
 			{
 				displayName: 'Event',
 				name: 'event',

@@ -19,13 +19,15 @@ export class DigiCertCodeSigning implements INodeType {
 		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
 		// the icon and the credentials from the node class itself.)
 		version: [1],
+		// Used as given by n8n's Docs link (the codex URL gets ?utm_… appended, which would break a #section).
+		documentationUrl: 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#digicert-code-signing',
 		subtitle: OPERATION_SUBTITLE,
 		description: 'Order, renew, download and revoke DigiCert CertCentral code-signing certificates',
 		defaults: { name: 'DigiCert Code Signing' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'digiCertApi', required: true }],
+		credentials: [{ name: 'digiCertApi', displayName: 'DigiCert API', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

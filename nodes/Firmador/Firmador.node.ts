@@ -20,6 +20,8 @@ export class Firmador implements INodeType {
 		// An array from the start: a v2 adds its number here. (The description stays in this file: n8n's scanner reads
 		// the icon and the credentials' testedBy from the node class itself.)
 		version: [1],
+		// Used as given by n8n's Docs link (the codex URL gets ?utm_… appended, which would break a #section).
+		documentationUrl: 'https://github.com/n8n-nodes-certsign/n8n-nodes-certsign#firmador',
 		subtitle: OPERATION_SUBTITLE,
 		description: 'Sign PDFs, hashes and XML with the Firmador remote-signing service (HMAC API + SFTP)',
 		defaults: { name: 'Firmador' },
@@ -29,6 +31,7 @@ export class Firmador implements INodeType {
 		credentials: [
 			{
 				name: 'firmadorApi',
+				displayName: 'Firmador API',
 				required: true,
 				testedBy: 'firmadorApiTest',
 				// Download Signed uses only SFTP; Verify needs no credential at all.
@@ -37,6 +40,7 @@ export class Firmador implements INodeType {
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- the name is fixed by the product spec
 				name: 'firmadorSftp',
+				displayName: 'Firmador SFTP',
 				required: true,
 				testedBy: 'firmadorSftpTest',
 				displayOptions: { show: { resource: ['document'], operation: ['sign', 'downloadSigned'] } },

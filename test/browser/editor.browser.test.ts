@@ -367,7 +367,7 @@ test('each of the five credentials, created from the UI: its Test succeeds again
 				uploadFolder: '/upload',
 				signedFolder: '/signed',
 			},
-			badMessage: /authenticat|password|rejected|denied/i,
+			badMessage: /SFTP login to \S+ as \S+ failed: the server accepted neither the password nor the private key/,
 		},
 		{
 			type: 'DigiCert API',
@@ -388,6 +388,7 @@ test('each of the five credentials, created from the UI: its Test succeeds again
 		expect({ type: c.type, good }).toEqual({ type: c.type, good: expect.stringContaining('Connection tested successfully') });
 		expect({ type: c.type, bad }).toEqual({ type: c.type, bad: expect.stringMatching(c.badMessage) });
 		expect({ type: c.type, bad }).toEqual({ type: c.type, bad: expect.not.stringContaining('Connection tested successfully') });
+		expect({ type: c.type, bad }).toEqual({ type: c.type, bad: expect.not.stringMatching(/getConnection|connect:/) });
 	}
 });
 
@@ -531,4 +532,111 @@ test('each ARCA Web Service option shows a description in the dropdown', async (
 	const options = await openDropdown(page, arca.getByTestId('parameter-input-service'));
 	expect(options.length).toBeGreaterThan(3);
 	for (const option of options) expect(option.trim().split('\n').length).toBeGreaterThan(1);
+});
+
+// A node with two credentials labels each with its type (n8n 2.x writes just "Credential" without a displayName).
+test('the ARCA and Firmador nodes label each credential selector with its credential type', async () => {
+	const page = await signedInPage('light');
+	const labelsOf = async () => {
+		const labels = page.getByTestId('credentials-label');
+		await labels.first().waitFor();
+		return (await labels.allInnerTexts()).map((text) => text.trim().split('\n')[0].trim());
+	};
+	await openNode(page, 'arcaCreateCert01', 'Create Testing Certificate');
+	expect(await labelsOf()).toEqual(['Afip SDK API', 'ARCA Login']);
+	await screenshot(page, 'credentials-arca-light');
+	await page.getByTestId('ndv-close-button').click();
+	await openNode(page, 'firmadorSignOne01', 'Sign PDF');
+	expect(await labelsOf()).toEqual(['Firmador API', 'Firmador SFTP']);
+});
+
+// n8n adds "Custom API Call" to nodes whose credential authenticates requests; it is made with the HTTP Request node.
+test("choosing Custom API Call on DigiCert shows n8n's HTTP Request advice", async () => {
+	const page = await signedInPage('light');
+	const parameters = await openNode(page, 'digicertOrderDl01', 'Order Code Signing Certificate');
+	const options = await openDropdown(page, parameters.getByTestId('parameter-input-operation'));
+	expect(options.map((o) => o.trim().split('\n')[0])).toContain('Custom API Call');
+	await page.locator('[role=option]').filter({ visible: true }).filter({ hasText: 'Custom API Call' }).first().click();
+	const notice = page.getByTestId('node-parameters-http-notice');
+	expect(await waitForText(notice, /HTTP Request/)).toMatch(/Use the HTTP Request node to make a custom API call/);
+});
+
+// With On Error "Continue (using error output)", each output's table has only its own columns.
+test('bad input with the error output: the Signed and Failed tables show no undefined cells', async () => {
+	const page = await signedInPage('light');
+	await page.goto(`${n8n.baseUrl}/workflow/firmadorBadInput01`);
+	const failedNode = page.getByTestId('canvas-node').filter({ hasText: 'Failed' });
+	await failedNode.waitFor();
+	await page.getByTestId('execute-workflow-button').click();
+	await failedNode.getByTestId('canvas-node-status-success').waitFor({ timeout: 120_000 });
+	for (const [node, rows, pattern] of [
+		['Failed', 3, /is not a PDF.*item 1/],
+		['Signed', 1, /[0-9a-f]{8}-[0-9a-f]{4}/],
+	] as const) {
+		await page.getByTestId('canvas-node').filter({ hasText: node }).dblclick();
+		const output = page.getByTestId('output-panel');
+		await output.waitFor();
+		await output.getByTestId('radio-button-table').click();
+		const table = output.locator('table');
+		await table.first().waitFor();
+		const text = await waitForText(output, pattern);
+		expect({ node, text }).toEqual({ node, text: expect.stringMatching(pattern) });
+		expect({ node, rows: await table.first().locator('tbody tr').count() }).toEqual({ node, rows });
+		expect({
+			node,
+			undefinedCells: await table
+				.first()
+				.locator('td')
+				.filter({ hasText: /^\s*undefined\s*$/ })
+				.count(),
+		}).toEqual({
+			node,
+			undefinedCells: 0,
+		});
+		if (node === 'Failed') await screenshot(page, 'error-output-firmador-light');
+		await page.getByTestId('ndv-close-button').click();
+	}
+});
+
+test("the Certificate Trigger says beside n8n's Poll Times that once an hour is enough", async () => {
+	const page = await signedInPage('light');
+	const parameters = await openNode(page, 'certTrigDigiCert1', 'Renewal Due');
+	expect(await waitForText(parameters, /Poll Times above is n8n's setting/)).toMatch(/Once an hour is plenty for renewals/);
+});
+
+test("this wave's examples run from the editor: renew → authorize → last invoice number; sign → wait → download → verify", async () => {
+	const page = await signedInPage('light');
+	const runs = [
+		{
+			workflow: 'arcaRenewCheck01',
+			node: 'Last Invoice Number',
+			shot: 'run-arca-web-service-call',
+			json: /"method": "FECompUltimoAutorizado"/,
+		},
+		{ workflow: 'firmadorVerify001', node: 'Verify Signature', shot: 'run-firmador-verify', json: /"valid": true/ },
+	];
+	for (const run of runs) {
+		await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
+		const target = page.getByTestId('canvas-node').filter({ hasText: run.node });
+		await target.waitFor();
+		await page.getByTestId('execute-workflow-button').click();
+		await target.getByTestId('canvas-node-status-success').or(page.getByTestId('node-issues')).first().waitFor({ timeout: 180_000 });
+		const failed = page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') });
+		let error = '';
+		if ((await failed.count()) > 0) {
+			await failed.first().dblclick();
+			error = await waitForText(page.getByTestId('output-panel'), /\(item \d+\)|error/i);
+		}
+		expect({ workflow: run.workflow, error }).toEqual({ workflow: run.workflow, error: '' });
+		await target.dblclick();
+		const output = page.getByTestId('output-panel');
+		await output.waitFor();
+		await output.getByTestId('radio-button-json').click();
+		expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({
+			workflow: run.workflow,
+			json: expect.stringMatching(run.json),
+		});
+		await screenshot(page, `${run.shot}-light`);
+		await page.getByTestId('ndv-close-button').click();
+	}
 });

@@ -85,6 +85,8 @@ test('example "renew every order that expires within 60 days" renews exactly tho
 	expect(listed).toEqual(expect.arrayContaining([soon1.id, soon2.id]));
 	expect(listed).not.toContain(later.id);
 	const renewed = run.output('Renew Order');
+	expect(run.output('Renew Order', 1)).toEqual([]);
+	expect(run.output('Renewed')).toHaveLength(renewed.length);
 	expect(renewed.map((i) => i.json.renewalOfOrderId).sort()).toEqual([soon1.id, soon2.id].sort());
 	for (const item of renewed) {
 		expect(item.json.error).toBeUndefined();
@@ -101,8 +103,11 @@ test('example "renew every order that expires within 60 days" renews exactly tho
 	// Running it again must not buy second renewals: DigiCert answers order_renewed_already per item.
 	const before = sim.control.orders().length;
 	const again = await n8n.execute('digicertRenew6001');
-	const errors = again.output('Renew Order').map((i) => String(i.json.error));
+	// On Error = Continue (using error output): the refused renewals leave by the Error output, nothing by Success.
+	expect(again.output('Renew Order', 0)).toEqual([]);
+	const errors = again.output('Renew Order', 1).map((i) => String(i.json.error));
 	expect(errors.length).toBeGreaterThanOrEqual(2);
+	expect(again.output('Not Renewed')).toHaveLength(errors.length);
 	for (const message of errors) expect(message).toMatch(/order_renewed_already/);
 	expect(sim.control.orders().length).toBe(before);
 });

@@ -187,12 +187,20 @@ test('bad input: error items for a non-PDF, a wrong CUIL and a missing file; the
 	const before = sim.control.requests().length;
 	const result = await runExample('firmador-bad-input.json');
 	expect(result.error).toBeUndefined();
-	const out = result.output('Sign PDF');
-	expect(out).toHaveLength(4);
-	expect(out[0].json.error).toMatch(/is not a PDF/);
-	expect(out[1].json.error).toMatch(/Signer CUIL "20111111113" has a wrong check digit/);
-	expect(out[2].json.error).toMatch(/Input Binary Field "data" is missing/);
-	expect(out[3].json.sessionId).toBeDefined();
+	// On Error = Continue (using error output): n8n moves an item to the Error output only when the item carries
+	// `error` (or its json has nothing but error/message/details); ours carry more (errorDescription, field…).
+	const signed = result.output('Sign PDF', 0);
+	const failed = result.output('Sign PDF', 1);
+	expect(signed).toHaveLength(1);
+	expect(signed[0].json.sessionId).toBeDefined();
+	expect(signed[0].json.error).toBeUndefined();
+	expect(failed.map((i) => String(i.json.error))).toEqual([
+		expect.stringMatching(/is not a PDF.*item 1/),
+		expect.stringMatching(/Signer CUIL "20111111113" has a wrong check digit.*item 2/),
+		expect.stringMatching(/Input Binary Field "data" is missing.*item 3/),
+	]);
+	expect(result.output('Signed')).toHaveLength(1);
+	expect(result.output('Failed')).toHaveLength(3);
 	const posts = sim.control
 		.requests()
 		.slice(before)

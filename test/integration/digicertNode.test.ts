@@ -238,7 +238,7 @@ describe('backoff', () => {
 			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
 		}).catch((e) => e);
 		expect(error.message).toBe(
-			'DigiCert rate limit exceeded: request_limit_exceeded: Too many requests. Wait before sending more requests.',
+			'DigiCert rate limit exceeded: request_limit_exceeded: Too many requests. Wait before sending more requests. (item 1)',
 		);
 		expect(error.httpCode).toBe('429');
 		expect(sim.control.requests.length - requestsBefore).toBe(DIGICERT_BACKOFF.maxRetries + 1);
@@ -280,7 +280,7 @@ describe('backoff', () => {
 			parameters: { resource: 'order', operation: 'get', orderId: String(order.id) },
 		}).catch((e) => e);
 		expect(Date.now() - started).toBeLessThan(1500);
-		expect(error.message).toBe('DigiCert could not be reached (execution canceled)');
+		expect(error.message).toBe('DigiCert could not be reached (execution canceled) (item 1)');
 		expect(retries).toHaveLength(0);
 	});
 
@@ -300,7 +300,7 @@ describe('backoff', () => {
 			credentials,
 			parameters: { resource: 'order', operation: 'get', orderId: '999' },
 		}).catch((e) => e);
-		expect(error.message).toBe('Not found in DigiCert: not_found|order: The requested order was not found.');
+		expect(error.message).toBe('Not found in DigiCert: not_found|order: The requested order was not found. (item 1)');
 		expect(error.description).toBe('HTTP 404 from GET /order/certificate/999');
 		expect(retries).toHaveLength(0);
 	});
@@ -484,7 +484,7 @@ describe('operations', () => {
 			parameters: { resource: 'order', operation: 'get', orderId: '1' },
 		}).catch((e) => e);
 		expect(error.message).toBe(
-			'DigiCert rejected the API key (invalid API key): access_denied|access_denied_invalid_key: The specified API key is invalid or has been revoked.',
+			'DigiCert rejected the API key (invalid API key): access_denied|access_denied_invalid_key: The specified API key is invalid or has been revoked. (item 1)',
 		);
 		expect(error.httpCode).toBe('403');
 		expect(JSON.stringify(error)).not.toContain('SECRET');
@@ -504,7 +504,7 @@ describe('operations', () => {
 			credentials: { apiKey: 'SECRET-KEY', region: 'custom', baseUrl: 'http://127.0.0.1:9/services/v2' },
 			parameters: { resource: 'order', operation: 'get', orderId: '1' },
 		}).catch((e) => e);
-		expect(error.message).toBe('DigiCert could not be reached (connection refused)');
+		expect(error.message).toBe('DigiCert could not be reached (connection refused) (item 1)');
 		expect(error.description).toBe('GET /order/certificate/1 failed 7 time(s) without an HTTP answer (ECONNREFUSED)');
 		expect(JSON.stringify(error)).not.toContain('SECRET-KEY');
 		expect(retries).toHaveLength(DIGICERT_BACKOFF.maxRetries);

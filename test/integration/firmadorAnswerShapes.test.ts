@@ -91,12 +91,12 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 			sim.control.inject('foreignShape', 1, '/api/EstadoSolicitud');
 			const status = await run(getStatus(id));
 			expect(status[0].json.error).toBe(
-				'Firmador answered GET /api/EstadoSolicitud in an unexpected form: none of its 1 entries has SessionID (in any case); the first had Id, State',
+				'Firmador answered GET /api/EstadoSolicitud in an unexpected form: none of its 1 entries has SessionID (in any case); the first had Id, State (item 1)',
 			);
 			sim.control.inject('foreignShape', 1, '/api/HashFirmado');
 			const signed = await run(getSigned(id));
 			expect(signed[0].json.error).toBe(
-				'Firmador answered GET /api/HashFirmado in an unexpected form: none of its 1 entries has Hash, HashFirmado or DetalleError (in any case); the first had Id, State',
+				'Firmador answered GET /api/HashFirmado in an unexpected form: none of its 1 entries has Hash, HashFirmado or DetalleError (in any case); the first had Id, State (item 1)',
 			);
 			expect(signed[0].json.signed).toBe(false);
 			// and a wait does not time out quietly on it
@@ -182,7 +182,7 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 		const id = await signedSession('bad request');
 		sim.control.inject('status400', 1, '/api/EstadoSolicitud');
 		const out = await run(getStatus(id));
-		expect(out[0].json.error).toBe('Firmador answered HTTP 400 Bad Request: The request is invalid');
+		expect(out[0].json.error).toBe('Firmador answered HTTP 400 Bad Request: The request is invalid (item 1)');
 		expect(out[0].json.errorDescription).toMatch(
 			/switch "SessionsID\[\] on the Wire" in the Firmador API credential \(Literal Brackets ⇄ Percent-Encoded\); the credential's Test tries both/,
 		);
@@ -205,7 +205,7 @@ describe('Firmador: every answer shape and reading (#18)', () => {
 				const back = await run(getSigned(ok[0].json.sessionId as string, sha1(`bytes ${server}`)));
 				expect(back[0].json).toMatchObject({ signed: true, hash: sha1(`bytes ${server}`) });
 				const other = await run(hashSign(sha1(`bytes ${server} other`), { hashEncoding: option === 'raw' ? 'utf16leHex' : 'raw' }));
-				expect(other[0].json.error).toBe('Debe enviar el hash del archivo');
+				expect(other[0].json.error).toBe('Debe enviar el hash del archivo (item 1)');
 			},
 		);
 	});

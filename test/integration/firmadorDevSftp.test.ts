@@ -50,9 +50,13 @@ describe('dev SFTP simulator', () => {
 	});
 
 	it('rejects a wrong password and a wrong host key', async () => {
-		await expect(
-			FirmadorSftp.connect({ ...settings(), password: 'wrong' }, { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 }),
-		).rejects.toMatchObject({ kind: 'auth' });
+		const refused = await FirmadorSftp.connect(
+			{ ...settings(), password: 'wrong' },
+			{ maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },
+		).catch((e) => e);
+		expect(refused).toMatchObject({ kind: 'auth' });
+		// In words, without ssh2-sftp-client's "getConnection:" prefix (the credential Test shows this message).
+		expect(refused.message).toMatch(/^SFTP login to \S+ as \S+ failed: the server accepted neither the password nor the private key$/);
 		await expect(FirmadorSftp.connect({ ...settings(), hostKeyFingerprint: 'SHA256:' + 'C'.repeat(43) })).rejects.toMatchObject({
 			kind: 'hostKey',
 		});

@@ -253,14 +253,14 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 			],
 			true,
 		);
-		expect(out[0].json.error).toBe(PHRASES.noOtp);
+		expect(out[0].json.error).toBe(`${PHRASES.noOtp} (item 1)`);
 		expect(out[0].json.httpCode).toBe('204');
-		expect(out[1].json.error).toBe(PHRASES.fileError);
+		expect(out[1].json.error).toBe(`${PHRASES.fileError} (item 2)`);
 		// without continue on fail the phrase is the node error
 		const error = await run(signParams({ signerCuil: NO_OTP_CUIL }), [
 			{ json: {}, binary: { data: memoryBinary(pdf('x'), 'x.pdf') } },
 		]).catch((e) => e);
-		expect(error.message).toBe(PHRASES.noOtp);
+		expect(error.message).toBe(`${PHRASES.noOtp} (item 1)`);
 	});
 
 	it('repairs a reason phrase sent as UTF-8 bytes (read as Latin-1 by the HTTP client)', async () => {
@@ -285,7 +285,7 @@ describe('Firmador node (simulator + real OpenSSH)', () => {
 				false,
 				creds,
 			).catch((e) => e);
-			expect(error.message).toBe(PHRASES.noOtp);
+			expect(error.message).toBe(`${PHRASES.noOtp} (item 1)`);
 		} finally {
 			await utf8Sim.close();
 		}

@@ -101,7 +101,7 @@ describe.each(REDIRECT_STATUSES)('HTTP %i to another host', (status) => {
 			credentials: digiCertCredentials(),
 			parameters: { resource: 'order', operation: 'get', orderId: '12345' },
 		}).catch((e: Error) => e);
-		expect((error as Error).message).toBe(refused('DigiCert', status, 'API key', 'DigiCert API'));
+		expect((error as Error).message).toBe(`${refused('DigiCert', status, 'API key', 'DigiCert API')} (item 1)`);
 		expect(pair.redirected).toHaveLength(1);
 		expect(pair.reachedTarget).toHaveLength(0);
 	});
@@ -120,7 +120,7 @@ describe.each(REDIRECT_STATUSES)('HTTP %i to another host', (status) => {
 			credentials: firmadorCredentials(),
 			continueOnFail: true,
 		});
-		expect(output[0].json.error).toBe(refused('Firmador', status, 'signed request', 'Firmador API'));
+		expect(output[0].json.error).toBe(`${refused('Firmador', status, 'signed request', 'Firmador API')} (item 1)`);
 		expect(pair.redirected.map((r) => r.method)).toEqual(['POST']);
 		expect(pair.reachedTarget).toHaveLength(0);
 	});
@@ -131,7 +131,7 @@ describe.each(REDIRECT_STATUSES)('HTTP %i to another host', (status) => {
 			credentials: firmadorCredentials(),
 			continueOnFail: true,
 		});
-		expect(output[0].json.error).toBe(refused('Firmador', status, 'signed request', 'Firmador API'));
+		expect(output[0].json.error).toBe(`${refused('Firmador', status, 'signed request', 'Firmador API')} (item 1)`);
 		expect(pair.redirected).toHaveLength(1);
 		expect(pair.reachedTarget).toHaveLength(0);
 	});

@@ -85,15 +85,20 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 				itemIndex: 0,
 			},
 		);
-		return output.map((item) =>
-			item.json.sessionId ? { ...item, json: { ...item.json, error: failItem(ctx, failure, itemOf(item)).json.error } } : item,
-		);
+		return output.map((item) => {
+			if (!item.json.sessionId) return item;
+			const failed = failItem(ctx, failure, itemOf(item));
+			return { ...item, json: { ...item.json, error: failed.json.error }, error: failed.error };
+		});
 	}
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;
 		const refused = rejectedSessionsError(ctx, itemOf(item), [id], waited.statuses);
-		if (refused) return { ...item, json: { ...item.json, ...failItem(ctx, refused, itemOf(item)).json } };
+		if (refused) {
+			const failed = failItem(ctx, refused, itemOf(item));
+			return { ...item, json: { ...item.json, ...failed.json }, error: failed.error };
+		}
 		return {
 			...item,
 			json: {

@@ -326,7 +326,8 @@ export class FirmadorSftp {
 }
 
 function classifyConnectError(error: Error, expected: string, seen: string, settings: FirmadorSftpSettings): SftpError {
-	const message = inWords(String(error?.message ?? error));
+	// ssh2-sftp-client prefixes its messages with the method that failed ("getConnection: …"): not the user's concern.
+	const message = inWords(String(error?.message ?? error)).replace(/^(?:(?:getConnection|connect|sftp):\s*)+/i, '');
 	if (expected && seen && seen !== expected) {
 		return new SftpError(
 			`The SFTP server's host key does not match the credential: server presented ${seen}, expected ${expected}`,
@@ -335,10 +336,10 @@ function classifyConnectError(error: Error, expected: string, seen: string, sett
 		);
 	}
 	if (/authentication|All configured authentication methods failed|privateKey|passphrase|Cannot parse/i.test(message)) {
-		return new SftpError(`SFTP login to ${settings.host} as ${settings.username} failed: ${message.replace(/^connect: /, '')}`, 'auth');
+		const reason = /All configured authentication methods failed/i.test(message)
+			? 'the server accepted neither the password nor the private key'
+			: message;
+		return new SftpError(`SFTP login to ${settings.host} as ${settings.username} failed: ${reason}`, 'auth');
 	}
-	return new SftpError(
-		`Could not connect to the SFTP server ${settings.host}:${settings.port}: ${message.replace(/^connect: /, '')}`,
-		'connect',
-	);
+	return new SftpError(`Could not connect to the SFTP server ${settings.host}:${settings.port}: ${message}`, 'connect');
 }

@@ -19,7 +19,12 @@ import { itemLabel, withContext } from '../errors';
 
 export { inputError, itemLabel, withContext } from '../errors';
 
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+/**
+ * The output item of a failed item under continue-on-fail. `error` on the item (not only in its json) is what
+ * n8n's "Continue (using error output)" looks for: without it, an item whose json has more than error/message/
+ * details would stay on the success output.
+ */
+function errorItem(error: NodeOperationError | NodeApiError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const description = (error as NodeApiError).description;
 	if (description) json.errorDescription = description;
@@ -32,13 +37,15 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 		if (value === undefined) continue;
 		json[key] = value;
 	}
-	return { json, pairedItem: { item: itemIndex } };
+	return { json, error, pairedItem: { item: itemIndex } };
 }
 
 /** Any error as an n8n error that names its item (context.itemIndex; the message for non-n8n errors). */
-function asNodeError(node: INode, error: unknown, itemIndex: number): Error {
+function asNodeError(node: INode, error: unknown, itemIndex: number): NodeOperationError | NodeApiError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		// A service's answer names no item (one request may carry several): the message says which one failed.
+		if (!/\(item \d+\)/.test(error.message)) error.message = `${error.message} ${itemLabel(itemIndex)}`;
 		return error;
 	}
 	const message = error instanceof Error ? error.message : String(error);

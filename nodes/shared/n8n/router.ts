@@ -46,10 +46,32 @@ export function operationField(
 	};
 }
 
+/** The value n8n adds to Resource and Operation ("Custom API Call") of a node whose credential authenticates requests. */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/** n8n offers "Custom API Call" on the node; n8n makes that call with its HTTP Request node and this node's credential. */
+function customApiCallError(ctx: IExecuteFunctions): NodeOperationError {
+	const credentials = Object.values(ctx.getNode().credentials ?? {})
+		.map((c) => c?.name)
+		.filter(Boolean);
+	return new NodeOperationError(
+		ctx.getNode(),
+		"Custom API Call runs in n8n's HTTP Request node, with this node's credential: the node itself makes only the operations it lists",
+		{
+			description:
+				"Add an HTTP Request node, set Authentication → Predefined Credential Type and choose this service's credential" +
+				(credentials.length ? ` (here: ${credentials.join(', ')})` : '') +
+				'. It authenticates the request exactly as this node does (the Firmador credential signs it with HMAC).',
+		},
+	);
+}
+
 export async function route(ctx: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[]> {
 	// noDataExpression: the same for every item.
 	const resource = ctx.getNodeParameter('resource', 0) as string;
+	if (resource === CUSTOM_API_CALL) throw customApiCallError(ctx);
 	const operation = ctx.getNodeParameter('operation', 0) as string;
+	if (operation === CUSTOM_API_CALL) throw customApiCallError(ctx);
 	const action = operations[resource]?.[operation];
 	if (!action) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	if ('executeAll' in action) {
