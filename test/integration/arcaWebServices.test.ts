@@ -106,6 +106,42 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		expect(wsaa.stats.loginRequests).toBe(before);
 	});
 
+	test('concurrent executions without a ticket (each with its own static data, as production ones load it) share one WSAA request', async () => {
+		// WSAA answers after 200 ms: all ten ask while the first request is under way.
+		wsaa.control.responseDelayMs = 200;
+		try {
+			const before = wsaa.stats.loginRequests;
+			const runs = await Promise.all(
+				Array.from({ length: 10 }, async () => await run(ticketParams(), { staticData: {}, continueOnFail: true })),
+			);
+			const outputs = runs.map(({ output }) => output[0].json);
+			expect(outputs.filter((o) => o.error !== undefined)).toEqual([]);
+			expect(wsaa.stats.loginRequests - before).toBe(1);
+			expect(outputs.filter((o) => o.reused === false)).toHaveLength(1);
+			expect(new Set(outputs.map((o) => o.expirationTime)).size).toBe(1);
+		} finally {
+			wsaa.control.responseDelayMs = 0;
+		}
+	});
+
+	test('concurrent executions whose shared request fails: each asks once on its own and reports its own error', async () => {
+		wsaa.control.responseDelayMs = 100;
+		const otherCert = arca.cas.dev.issue({ subject: subject('sinautorizar'), days: 730, keyFormat: 'pkcs1' });
+		try {
+			const before = wsaa.stats.loginRequests;
+			const runs = await Promise.all(
+				Array.from(
+					{ length: 3 },
+					async () => await run(ticketParams(), { staticData: {}, continueOnFail: true, items: [certItem(otherCert)] }),
+				),
+			);
+			for (const { output } of runs) expect(String(output[0].json.error)).toContain('has not authorized this certificate');
+			expect(wsaa.stats.loginRequests - before).toBe(3);
+		} finally {
+			wsaa.control.responseDelayMs = 0;
+		}
+	});
+
 	test('a ticket issued elsewhere and still valid: coe.alreadyAuthenticated in words, one request, no loop', async () => {
 		await run(ticketParams(), { staticData: {} });
 		forgetRememberedTickets();
