@@ -299,6 +299,7 @@ async function runB9(n8n: BenchEnv['n8n'] | undefined) {
 			`B9 ${row.variant}: WSAA got ${row.wsaaLoginRequests} loginCms requests, expected 1 (faults ${JSON.stringify(row.wsaaFaults)})`,
 		);
 		check(row.calls === row.executions, `B9 ${row.variant}: ${row.calls} web-service calls, expected ${row.executions}`);
+		check(row.staticDataHoldsTicket === true, `B9 ${row.variant}: the static data n8n saved last does not hold the ticket`);
 	}
 	return b9;
 }

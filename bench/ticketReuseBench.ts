@@ -37,6 +37,8 @@ export interface B9Row {
 	reusedMs: Spread;
 	totalMs: number;
 	executionsPerSecond: number;
+	/** the workflow's static data in n8n's database holds the ticket afterwards (what another process or a restart reads) */
+	staticDataHoldsTicket?: boolean;
 }
 
 export interface B9Result {
@@ -53,6 +55,8 @@ const ARCA_NODE = 'n8n-nodes-certsign.arcaAutomation';
  * faster than n8n starts the next execution, so concurrent executions would hardly ever overlap a login.
  */
 export const WSAA_DELAY_MS = 300;
+const SEQ_ID = 'benchB9seq000001';
+const PAR_ID = 'benchB9par000001';
 
 function webhookWorkflow(id: string, path: string, callParameters: Record<string, unknown>): WorkflowJson {
 	return {
@@ -221,23 +225,24 @@ export async function benchB9(
 		});
 		const workflows = [
 			webhookWorkflow('benchB9warm00001', 'b9-warm', { call: 'FEDummy' }),
-			webhookWorkflow('benchB9seq000001', 'b9-seq', lastInvoice('b9seq')),
-			webhookWorkflow('benchB9par000001', 'b9-par', lastInvoice('b9par')),
+			webhookWorkflow(SEQ_ID, 'b9-seq', lastInvoice('b9seq')),
+			webhookWorkflow(PAR_ID, 'b9-par', lastInvoice('b9par')),
 		];
 		await n8n.importCredentials(arcaDemoCredentials(afipSdk.baseUrl).filter((c) => c.id === DEMO_IDS.afipSdkApi));
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.publishWorkflow(workflow.id);
 		await n8n.start(180_000);
+		const rows: B9Row[] = [];
+		let warm: number[];
 		try {
 			for (const path of ['b9-warm', 'b9-seq', 'b9-par']) await waitForWebhook(n8n, path);
 			// Warm-up (FEDummy needs no ticket): n8n's webhook path, the node's code and the Afip SDK connection.
-			const warm: number[] = [];
+			warm = [];
 			for (let i = 0; i < 3; i++) {
 				const answer = await callWebhook(n8n, 'b9-warm');
 				if (!answer.ok) throw new Error(`B9 warm-up: HTTP ${answer.status}: ${answer.text.slice(0, 500)}\n${n8n.log.slice(-2000)}`);
 				warm.push(answer.ms);
 			}
-			const rows: B9Row[] = [];
 			for (const [variant, path, inFlight] of [
 				['sequential', 'b9-seq', 1],
 				['concurrent', 'b9-par', concurrency],
@@ -248,10 +253,19 @@ export async function benchB9(
 				);
 				rows.push(row);
 			}
-			return { executions, concurrency, wsaaDelayMs: WSAA_DELAY_MS, warmupMs: spread(warm), rows };
 		} finally {
 			await n8n.stop();
 		}
+		// What n8n saved after the production executions: the ticket, never the key.
+		const exported = await n8n.cli(['export:workflow', '--all']);
+		const list = JSON.parse(exported.stdout.slice(exported.stdout.indexOf('['))) as Array<{ id: string; staticData?: unknown }>;
+		for (const row of rows) {
+			const saved = JSON.stringify(list.find((w) => w.id === (row.variant === 'sequential' ? SEQ_ID : PAR_ID))?.staticData ?? null);
+			if (saved.includes('PRIVATE KEY')) throw new Error('B9: a private key in the saved static data');
+			row.staticDataHoldsTicket = saved.includes('arcaAccessTickets') && saved.includes('"token"');
+			log(`  B9 ${row.variant}: static data saved by n8n holds the ticket: ${row.staticDataHoldsTicket}`);
+		}
+		return { executions, concurrency, wsaaDelayMs: WSAA_DELAY_MS, warmupMs: spread(warm), rows };
 	} finally {
 		if (!given) await n8n.dispose().catch((error) => console.error(`n8n dispose: ${(error as Error).message}`));
 		await Promise.all([afipSdk.close(), wsaa.close()]);

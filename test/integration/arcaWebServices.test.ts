@@ -106,6 +106,17 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		expect(wsaa.stats.loginRequests).toBe(before);
 	});
 
+	test("an execution that reuses the ticket from this process's memory puts it in its own static data (n8n saves that over the earlier save)", async () => {
+		const first: IDataObject = {};
+		await run(ticketParams(), { staticData: first });
+		// Loaded before the first execution's static data was saved: no ticket in it.
+		const second: IDataObject = {};
+		const { output } = await run(ticketParams(), { staticData: second });
+		expect(output[0].json.reused).toBe(true);
+		expect(Object.keys(first[STATIC_KEY] as IDataObject)).toHaveLength(1);
+		expect(second[STATIC_KEY]).toEqual(first[STATIC_KEY]);
+	});
+
 	test('concurrent executions without a ticket (each with its own static data, as production ones load it) share one WSAA request', async () => {
 		// WSAA answers after 200 ms: all ten ask while the first request is under way.
 		wsaa.control.responseDelayMs = 200;

@@ -254,14 +254,27 @@ function readCuit(ctx: IExecuteFunctions, itemIndex: number, fallback?: string):
 	return cuit.cuit;
 }
 
+const memoryKeyOf = (ctx: IExecuteFunctions, key: string) => `${ctx.getWorkflow?.().id ?? ''}|${key}`;
+
+/**
+ * The workflow's tickets: its static data, with what this process remembers for the workflow put in (the later
+ * expiry wins). n8n saves an execution's whole static data: one that loaded it before another execution's
+ * ticket was saved would otherwise save it again without that ticket, and a restart would lose it.
+ */
 function ticketStore(ctx: IExecuteFunctions): Record<string, StoredTicket> {
 	const data = ctx.getWorkflowStaticData('global') as IDataObject;
-	const pruned = pruneTickets((data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>, new Date());
+	const store = { ...((data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>) };
+	const prefix = memoryKeyOf(ctx, '');
+	for (const [memoryKey, ticket] of memory) {
+		if (!memoryKey.startsWith(prefix)) continue;
+		const key = memoryKey.slice(prefix.length);
+		const current = store[key];
+		if (!current || !(Date.parse(current.expirationTime) >= Date.parse(ticket.expirationTime))) store[key] = ticket;
+	}
+	const pruned = pruneTickets(store, new Date());
 	data[STATIC_KEY] = pruned as unknown as IDataObject;
 	return pruned;
 }
-
-const memoryKeyOf = (ctx: IExecuteFunctions, key: string) => `${ctx.getWorkflow?.().id ?? ''}|${key}`;
 
 function remember(ctx: IExecuteFunctions, key: string, ticket: StoredTicket) {
 	ticketStore(ctx)[key] = ticket;
@@ -272,11 +285,7 @@ function remember(ctx: IExecuteFunctions, key: string, ticket: StoredTicket) {
 }
 
 function recall(ctx: IExecuteFunctions, key: string): StoredTicket | undefined {
-	const stored = ticketStore(ctx)[key];
-	const remembered = memory.get(memoryKeyOf(ctx, key));
-	if (!remembered || !isStillValid(remembered, new Date())) return stored;
-	if (!stored) return remembered;
-	return Date.parse(remembered.expirationTime) > Date.parse(stored.expirationTime) ? remembered : stored;
+	return ticketStore(ctx)[key];
 }
 
 /**
