@@ -117,6 +117,16 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		expect(second[STATIC_KEY]).toEqual(first[STATIC_KEY]);
 	});
 
+	test('an execution that only reuses the ticket its static data holds does not write the static data (n8n then does not save it)', async () => {
+		const staticData: IDataObject = {};
+		await run(ticketParams(), { staticData });
+		const saved = staticData[STATIC_KEY];
+		const { output } = await run(ticketParams(), { staticData });
+		expect(output[0].json.reused).toBe(true);
+		// Not even assigned again: n8n marks static data changed on any assignment, and saves all of it.
+		expect(staticData[STATIC_KEY]).toBe(saved);
+	});
+
 	test('concurrent executions without a ticket (each with its own static data, as production ones load it) share one WSAA request', async () => {
 		// WSAA answers after 200 ms: all ten ask while the first request is under way.
 		wsaa.control.responseDelayMs = 200;

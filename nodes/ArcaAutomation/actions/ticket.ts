@@ -263,7 +263,8 @@ const memoryKeyOf = (ctx: IExecuteFunctions, key: string) => `${ctx.getWorkflow?
  */
 function ticketStore(ctx: IExecuteFunctions): Record<string, StoredTicket> {
 	const data = ctx.getWorkflowStaticData('global') as IDataObject;
-	const store = { ...((data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>) };
+	const loaded = (data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>;
+	const store = { ...loaded };
 	const prefix = memoryKeyOf(ctx, '');
 	for (const [memoryKey, ticket] of memory) {
 		if (!memoryKey.startsWith(prefix)) continue;
@@ -272,16 +273,22 @@ function ticketStore(ctx: IExecuteFunctions): Record<string, StoredTicket> {
 		if (!current || !(Date.parse(current.expirationTime) >= Date.parse(ticket.expirationTime))) store[key] = ticket;
 	}
 	const pruned = pruneTickets(store, new Date());
-	data[STATIC_KEY] = pruned as unknown as IDataObject;
+	// Written only when it changed: n8n saves static data only then, so an execution that just used a ticket
+	// never writes an older copy over what another process saved meanwhile (queue mode).
+	const same =
+		Object.keys(pruned).length === Object.keys(loaded).length &&
+		Object.entries(pruned).every(([key, t]) => loaded[key]?.token === t.token && loaded[key]?.expirationTime === t.expirationTime);
+	if (!same) data[STATIC_KEY] = pruned as unknown as IDataObject;
 	return pruned;
 }
 
 function remember(ctx: IExecuteFunctions, key: string, ticket: StoredTicket) {
-	ticketStore(ctx)[key] = ticket;
 	const memoryKey = memoryKeyOf(ctx, key);
 	memory.delete(memoryKey);
 	memory.set(memoryKey, ticket);
 	while (memory.size > MEMORY_MAX) memory.delete(memory.keys().next().value as string);
+	const data = ctx.getWorkflowStaticData('global') as IDataObject;
+	data[STATIC_KEY] = { ...ticketStore(ctx), [key]: ticket } as unknown as IDataObject;
 }
 
 function recall(ctx: IExecuteFunctions, key: string): StoredTicket | undefined {
