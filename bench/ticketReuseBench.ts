@@ -8,12 +8,14 @@
  * loginCms requests (`GET /_control/stats`), the Afip SDK simulator the calls. Fails unless every execution
  * succeeded, WSAA got exactly 1 request per variant and the web service got N calls.
  */
+import path from 'node:path';
+
 import { startAfipSdkSimulator, type AfipSdkSimulator } from '../test/simulators/afipsdk/server';
 import { createArcaState } from '../test/simulators/arcaState';
 import { startWsaaSimulator, type WsaaSimulator } from '../test/simulators/wsaa/server';
 import { arcaDemoCredentials, DEMO_ARCA, DEMO_IDS } from '../test/support/demoCredentials';
 import { N8nInstance, type WorkflowJson } from '../test/support/n8n';
-import { hrms, spread, type Spread } from './lib';
+import { hrms, runOk, spread, type Spread } from './lib';
 
 export interface B9Row {
 	variant: 'sequential' | 'concurrent';
@@ -58,31 +60,35 @@ export const WSAA_DELAY_MS = 300;
 const SEQ_ID = 'benchB9seq000001';
 const PAR_ID = 'benchB9par000001';
 
-function webhookWorkflow(id: string, path: string, callParameters: Record<string, unknown>): WorkflowJson {
+/** Webhook `path` → Call with `callParameters`; `warmPath`: a second Webhook → Call FEDummy in the same workflow (one publish less). */
+function webhookWorkflow(id: string, path: string, callParameters: Record<string, unknown>, warmPath?: string): WorkflowJson {
+	const pair = (suffix: string, hookPath: string, parameters: Record<string, unknown>, y: number) => [
+		{
+			parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			id: `${id}-hook${suffix}`,
+			name: `Webhook${suffix}`,
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			webhookId: `certsign-bench-${hookPath}`,
+			position: [0, y],
+		},
+		{
+			parameters: { resource: 'webService', operation: 'call', environment: 'dev', ...parameters },
+			id: `${id}-call${suffix}`,
+			name: `Call${suffix}`,
+			type: ARCA_NODE,
+			typeVersion: 1,
+			position: [220, y],
+			credentials: { afipSdkApi: { id: DEMO_IDS.afipSdkApi, name: 'Afip SDK (demo simulator)' } },
+		},
+	];
+	const connections: Record<string, unknown> = { Webhook: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } };
+	if (warmPath) connections['Webhook Warm'] = { main: [[{ node: 'Call Warm', type: 'main', index: 0 }]] };
 	return {
 		id,
 		name: `bench ${id}`,
-		nodes: [
-			{
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-				id: `${id}-hook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				webhookId: `certsign-bench-${path}`,
-				position: [0, 0],
-			},
-			{
-				parameters: { resource: 'webService', operation: 'call', environment: 'dev', ...callParameters },
-				id: `${id}-call`,
-				name: 'Call',
-				type: ARCA_NODE,
-				typeVersion: 1,
-				position: [220, 0],
-				credentials: { afipSdkApi: { id: DEMO_IDS.afipSdkApi, name: 'Afip SDK (demo simulator)' } },
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'Call', type: 'main', index: 0 }]] } },
+		nodes: [...pair('', path, callParameters, 0), ...(warmPath ? pair(' Warm', warmPath, { call: 'FEDummy' }, 200) : [])],
+		connections,
 		settings: { executionOrder: 'v1' },
 	};
 }
@@ -132,6 +138,14 @@ async function waitForWebhook(n8n: N8nInstance, path: string, timeoutMs = 60_000
 async function wsaaStats(wsaa: WsaaSimulator): Promise<{ loginRequests: number; ticketsIssued: number; faults: Record<string, number> }> {
 	const response = await fetch(`${wsaa.url}/_control/stats`);
 	return (await response.json()) as { loginRequests: number; ticketsIssued: number; faults: Record<string, number> };
+}
+
+/** Each workflow's static data as n8n saved it in its SQLite database, read-only (n8n's Node 24 has node:sqlite). */
+async function staticDataInDatabase(n8n: N8nInstance): Promise<Record<string, string>> {
+	const script = `const { DatabaseSync } = require('node:sqlite'); const db = new DatabaseSync(process.argv[1], { readOnly: true });
+process.stdout.write(JSON.stringify(db.prepare('SELECT id, staticData FROM workflow_entity').all().map((r) => [r.id, String(r.staticData)])));`;
+	const result = await runOk(n8n.runtime.node, ['--no-warnings', '-e', script, path.join(n8n.n8nFolder, 'database.sqlite')]);
+	return Object.fromEntries(JSON.parse(result.stdout) as Array<[string, string]>);
 }
 
 async function runVariant(
@@ -200,6 +214,7 @@ export async function benchB9(
 	const arca = createArcaState();
 	const afipSdk = await startAfipSdkSimulator({ arca, pollsUntilDone: 0 });
 	const wsaa = await startWsaaSimulator({ arca, responseDelayMs: WSAA_DELAY_MS });
+	const setupStarted = Date.now();
 	const n8n = given ?? new N8nInstance();
 	try {
 		const certificates = Object.fromEntries(
@@ -224,14 +239,14 @@ export async function benchB9(
 			options: { wsaaUrl: wsaa.loginUrl.dev },
 		});
 		const workflows = [
-			webhookWorkflow('benchB9warm00001', 'b9-warm', { call: 'FEDummy' }),
-			webhookWorkflow(SEQ_ID, 'b9-seq', lastInvoice('b9seq')),
+			webhookWorkflow(SEQ_ID, 'b9-seq', lastInvoice('b9seq'), 'b9-warm'),
 			webhookWorkflow(PAR_ID, 'b9-par', lastInvoice('b9par')),
 		];
 		await n8n.importCredentials(arcaDemoCredentials(afipSdk.baseUrl).filter((c) => c.id === DEMO_IDS.afipSdkApi));
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.publishWorkflow(workflow.id);
 		await n8n.start(180_000);
+		log(`  B9 n8n server ready ${((Date.now() - setupStarted) / 1000).toFixed(0)} s after the simulators started`);
 		const rows: B9Row[] = [];
 		let warm: number[];
 		try {
@@ -257,10 +272,9 @@ export async function benchB9(
 			await n8n.stop();
 		}
 		// What n8n saved after the production executions: the ticket, never the key.
-		const exported = await n8n.cli(['export:workflow', '--all']);
-		const list = JSON.parse(exported.stdout.slice(exported.stdout.indexOf('['))) as Array<{ id: string; staticData?: unknown }>;
+		const savedStaticData = await staticDataInDatabase(n8n);
 		for (const row of rows) {
-			const saved = JSON.stringify(list.find((w) => w.id === (row.variant === 'sequential' ? SEQ_ID : PAR_ID))?.staticData ?? null);
+			const saved = savedStaticData[row.variant === 'sequential' ? SEQ_ID : PAR_ID] ?? 'null';
 			if (saved.includes('PRIVATE KEY')) throw new Error('B9: a private key in the saved static data');
 			row.staticDataHoldsTicket = saved.includes('arcaAccessTickets') && saved.includes('"token"');
 			log(`  B9 ${row.variant}: static data saved by n8n holds the ticket: ${row.staticDataHoldsTicket}`);
