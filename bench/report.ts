@@ -128,6 +128,29 @@ export function markdown(r: any): string {
 		out.push('"× node" above 1: the loop took longer than the node.');
 		out.push('');
 	}
+	if (r.B9) {
+		const b = r.B9;
+		out.push(
+			`**B9** — ${b.executions} production executions of an active workflow, Webhook → ARCA Automation Web Service → Call (wsfe FECompUltimoAutorizado, ticket Directly From ARCA (WSAA)), in one \`n8n start\` server, called over HTTP one at a time and ${b.concurrency} at a time (a second certificate and workflow, so both start without a ticket). The WSAA simulator answers after ${b.wsaaDelayMs} ms and counts its loginCms requests; the Afip SDK simulator counts the calls. Time = the webhook's HTTP round trip (it answers with the Call node's output).`,
+		);
+		out.push('');
+		out.push(
+			'| at a time | executions | failed | WSAA loginCms | tickets issued | WSAA faults | calls | reused: false | first ms | first wave ms | reused ms | executions/s | saved static data holds the ticket |',
+		);
+		out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+		for (const row of b.rows)
+			out.push(
+				`| ${row.concurrency} | ${row.executions} | ${row.failed} | ${row.wsaaLoginRequests} | ${row.wsaaTicketsIssued} | ${
+					Object.entries(row.wsaaFaults ?? {})
+						.map(([code, count]) => `${code} ${count}`)
+						.join(', ') || '—'
+				} | ${row.calls} | ${row.ticketsObtained} | ${f(row.firstMs)} | ${sp(row.firstWaveMs)} | ${sp(row.reusedMs)} | ${f(row.executionsPerSecond, 1)} | ${row.staticDataHoldsTicket === undefined ? '—' : row.staticDataHoldsTicket ? 'yes' : 'no'} |`,
+			);
+		out.push(
+			`First = the execution that asked WSAA (its ${b.wsaaDelayMs} ms wait included); first wave = the executions started before it had the ticket (${b.concurrency} at a time: they wait for its answer); reused = the rest. Warm-up before both (Call FEDummy, no ticket): ${sp(b.warmupMs)} ms.`,
+		);
+		out.push('');
+	}
 	if (r.SFTP) {
 		out.push('**SFTP upload, streamed vs buffered** (FirmadorSftp.upload to OpenSSH on loopback, a child process per upload).');
 		out.push('');

@@ -3,7 +3,7 @@
  * code paths and checks). Sets up what it needs (simulators, an OpenSSH sftp server, the real n8n of the test
  * suite), runs every benchmark, writes bench/results.json and bench/results.md (the smoke writes
  * bench/results-smoke.*). Any failed check exits non-zero.
- *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 B8 SFTP)
+ *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 B8 B9 SFTP)
  *   BENCH_MERGE=1          with BENCH_ONLY: put these results into bench/results.json/.md
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ import {
 	type BenchEnv,
 } from './n8nBench';
 import { benchSftpUpload } from './sftpUpload';
+import { benchB9 } from './ticketReuseBench';
 import { benchB8 } from './verifyBench';
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -50,6 +51,8 @@ const S = SMOKE
 			b1Rounds: 1,
 			b8Sizes: [5],
 			b8Rounds: 1,
+			b9Executions: 20,
+			b9Concurrency: 10,
 		}
 	: {
 			b6: [7, 20_000],
@@ -66,6 +69,8 @@ const S = SMOKE
 			b1Rounds: 3,
 			b8Sizes: [100, 1000],
 			b8Rounds: 3,
+			b9Executions: 100,
+			b9Concurrency: 10,
 		};
 
 function check(condition: unknown, message: string) {
@@ -282,6 +287,23 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 	}
 }
 
+async function runB9(n8n: BenchEnv['n8n'] | undefined) {
+	log(
+		`B9 ${S.b9Executions} webhook executions of Web Service → Call (WSAA ticket) in one n8n server, one at a time and ${S.b9Concurrency} at a time`,
+	);
+	const b9 = await benchB9(n8n, S.b9Executions, S.b9Concurrency, log);
+	for (const row of b9.rows) {
+		check(row.failed === 0, `B9 ${row.variant}: ${row.failed} of ${row.executions} executions failed`);
+		check(
+			row.wsaaLoginRequests === 1,
+			`B9 ${row.variant}: WSAA got ${row.wsaaLoginRequests} loginCms requests, expected 1 (faults ${JSON.stringify(row.wsaaFaults)})`,
+		);
+		check(row.calls === row.executions, `B9 ${row.variant}: ${row.calls} web-service calls, expected ${row.executions}`);
+		check(row.staticDataHoldsTicket === true, `B9 ${row.variant}: the static data n8n saved last does not hold the ticket`);
+	}
+	return b9;
+}
+
 async function main() {
 	const started = Date.now();
 	const results: Record<string, unknown> = {
@@ -346,9 +368,14 @@ async function main() {
 				log(`B1 sign ${S.b1Sizes.join(', ')} PDFs of 100 KB`);
 				results.B1 = await benchB1(env);
 			}
+			// B9 starts this n8n as a server (the runs above are `n8n execute`): the package is installed once.
+			if (wanted('B9')) results.B9 = await runB9(env.n8n);
 		} finally {
 			await env.close();
 		}
+	} else if (wanted('B9')) {
+		log('Real n8n: installing the package into a fresh n8n user folder');
+		results.B9 = await runB9(undefined);
 	}
 	results.totalSeconds = Math.round((Date.now() - started) / 1000);
 	results.loadAverageAtEnd = (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100);

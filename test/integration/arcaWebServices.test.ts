@@ -106,6 +106,63 @@ describe('Get Access Ticket, directly from WSAA', () => {
 		expect(wsaa.stats.loginRequests).toBe(before);
 	});
 
+	test("an execution that reuses the ticket from this process's memory puts it in its own static data (n8n saves that over the earlier save)", async () => {
+		const first: IDataObject = {};
+		await run(ticketParams(), { staticData: first });
+		// Loaded before the first execution's static data was saved: no ticket in it.
+		const second: IDataObject = {};
+		const { output } = await run(ticketParams(), { staticData: second });
+		expect(output[0].json.reused).toBe(true);
+		expect(Object.keys(first[STATIC_KEY] as IDataObject)).toHaveLength(1);
+		expect(second[STATIC_KEY]).toEqual(first[STATIC_KEY]);
+	});
+
+	test('an execution that only reuses the ticket its static data holds does not write the static data (n8n then does not save it)', async () => {
+		const staticData: IDataObject = {};
+		await run(ticketParams(), { staticData });
+		const saved = staticData[STATIC_KEY];
+		const { output } = await run(ticketParams(), { staticData });
+		expect(output[0].json.reused).toBe(true);
+		// Not even assigned again: n8n marks static data changed on any assignment, and saves all of it.
+		expect(staticData[STATIC_KEY]).toBe(saved);
+	});
+
+	test('concurrent executions without a ticket (each with its own static data, as production ones load it) share one WSAA request', async () => {
+		// WSAA answers after 200 ms: all ten ask while the first request is under way.
+		wsaa.control.responseDelayMs = 200;
+		try {
+			const before = wsaa.stats.loginRequests;
+			const runs = await Promise.all(
+				Array.from({ length: 10 }, async () => await run(ticketParams(), { staticData: {}, continueOnFail: true })),
+			);
+			const outputs = runs.map(({ output }) => output[0].json);
+			expect(outputs.filter((o) => o.error !== undefined)).toEqual([]);
+			expect(wsaa.stats.loginRequests - before).toBe(1);
+			expect(outputs.filter((o) => o.reused === false)).toHaveLength(1);
+			expect(new Set(outputs.map((o) => o.expirationTime)).size).toBe(1);
+		} finally {
+			wsaa.control.responseDelayMs = 0;
+		}
+	});
+
+	test('concurrent executions whose shared request fails: each asks once on its own and reports its own error', async () => {
+		wsaa.control.responseDelayMs = 100;
+		const otherCert = arca.cas.dev.issue({ subject: subject('sinautorizar'), days: 730, keyFormat: 'pkcs1' });
+		try {
+			const before = wsaa.stats.loginRequests;
+			const runs = await Promise.all(
+				Array.from(
+					{ length: 3 },
+					async () => await run(ticketParams(), { staticData: {}, continueOnFail: true, items: [certItem(otherCert)] }),
+				),
+			);
+			for (const { output } of runs) expect(String(output[0].json.error)).toContain('has not authorized this certificate');
+			expect(wsaa.stats.loginRequests - before).toBe(3);
+		} finally {
+			wsaa.control.responseDelayMs = 0;
+		}
+	});
+
 	test('a ticket issued elsewhere and still valid: coe.alreadyAuthenticated in words, one request, no loop', async () => {
 		await run(ticketParams(), { staticData: {} });
 		forgetRememberedTickets();

@@ -17,13 +17,23 @@ const control = async (method: string, action: string, body?: unknown) => {
 };
 
 test('every switch can be set over HTTP; unknown switches and values are refused', async () => {
-	expect(Object.keys(WSAA_SWITCHES).sort()).toEqual(['clockOffsetSeconds', 'digests', 'soapAction', 'ticketHours']);
-	const set = await control('POST', 'configure', { soapAction: 'loginCms', digests: 'sha1', clockOffsetSeconds: -30, ticketHours: 1 });
-	expect(set).toEqual({ status: 200, body: { soapAction: 'loginCms', digests: 'sha1', clockOffsetSeconds: -30, ticketHours: 1 } });
+	expect(Object.keys(WSAA_SWITCHES).sort()).toEqual(['clockOffsetSeconds', 'digests', 'responseDelayMs', 'soapAction', 'ticketHours']);
+	const set = await control('POST', 'configure', {
+		soapAction: 'loginCms',
+		digests: 'sha1',
+		clockOffsetSeconds: -30,
+		ticketHours: 1,
+		responseDelayMs: 0,
+	});
+	expect(set).toEqual({
+		status: 200,
+		body: { soapAction: 'loginCms', digests: 'sha1', clockOffsetSeconds: -30, ticketHours: 1, responseDelayMs: 0 },
+	});
 	expect(wsaa.control.soapAction).toBe('loginCms');
 	expect((await control('POST', 'configure', { soapAction: 'maybe' })).status).toBe(400);
 	expect((await control('POST', 'configure', { nope: 1 })).status).toBe(400);
 	expect((await control('POST', 'configure', { ticketHours: 0 })).status).toBe(400);
+	expect((await control('POST', 'configure', { responseDelayMs: -1 })).status).toBe(400);
 });
 
 test('authorize, expire tickets and read stats over HTTP', async () => {

@@ -2,8 +2,10 @@
  * Access tickets (TA) for Get Access Ticket and Call: the fields that say where a ticket comes from, and
  * obtainTicket(), which reuses a stored ticket until shortly before it expires and otherwise asks Afip SDK
  * or WSAA once. Tickets are kept in the workflow's static data (saved by n8n after production executions,
- * shared by the workflow's ARCA nodes) and in this process's memory (manual executions, whose static data
- * n8n does not save). Only token, sign and times are kept: never the private key.
+ * shared by the workflow's ARCA nodes) and in this process's memory (every execution in this process: manual
+ * ones, whose static data n8n does not save, and production ones started before the last one's static data
+ * was saved). Concurrent executions in this process that need the same ticket share one request: ARCA
+ * refuses a second while the first is valid. Only token, sign and times are kept: never the private key.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 
@@ -18,9 +20,14 @@ import type { Environment } from './common';
 
 export const STATIC_KEY = 'arcaAccessTickets';
 
-/** Manual executions: n8n keeps no static data from them, so the process remembers (bounded, per workflow). */
+/**
+ * What this process remembers (bounded, per workflow): n8n keeps no static data from manual executions, and a
+ * production execution's static data reaches the next executions only once n8n has saved it.
+ */
 const memory = new Map<string, StoredTicket>();
 const MEMORY_MAX = 500;
+/** Requests for a ticket under way in this process, by the same key: concurrent executions wait for the one. */
+const inFlight = new Map<string, Promise<{ ticket: StoredTicket; reused: boolean }>>();
 
 /** For tests: forget what this process remembers (as a restart of n8n would). */
 export function forgetRememberedTickets() {
@@ -247,27 +254,45 @@ function readCuit(ctx: IExecuteFunctions, itemIndex: number, fallback?: string):
 	return cuit.cuit;
 }
 
+const memoryKeyOf = (ctx: IExecuteFunctions, key: string) => `${ctx.getWorkflow?.().id ?? ''}|${key}`;
+
+/**
+ * The workflow's tickets: its static data, with what this process remembers for the workflow put in (the later
+ * expiry wins). n8n saves an execution's whole static data: one that loaded it before another execution's
+ * ticket was saved would otherwise save it again without that ticket, and a restart would lose it.
+ */
 function ticketStore(ctx: IExecuteFunctions): Record<string, StoredTicket> {
 	const data = ctx.getWorkflowStaticData('global') as IDataObject;
-	const pruned = pruneTickets((data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>, new Date());
-	data[STATIC_KEY] = pruned as unknown as IDataObject;
+	const loaded = (data[STATIC_KEY] ?? {}) as Record<string, StoredTicket>;
+	const store = { ...loaded };
+	const prefix = memoryKeyOf(ctx, '');
+	for (const [memoryKey, ticket] of memory) {
+		if (!memoryKey.startsWith(prefix)) continue;
+		const key = memoryKey.slice(prefix.length);
+		const current = store[key];
+		if (!current || !(Date.parse(current.expirationTime) >= Date.parse(ticket.expirationTime))) store[key] = ticket;
+	}
+	const pruned = pruneTickets(store, new Date());
+	// Written only when it changed: n8n saves static data only then, so an execution that just used a ticket
+	// never writes an older copy over what another process saved meanwhile (queue mode).
+	const same =
+		Object.keys(pruned).length === Object.keys(loaded).length &&
+		Object.entries(pruned).every(([key, t]) => loaded[key]?.token === t.token && loaded[key]?.expirationTime === t.expirationTime);
+	if (!same) data[STATIC_KEY] = pruned as unknown as IDataObject;
 	return pruned;
 }
 
 function remember(ctx: IExecuteFunctions, key: string, ticket: StoredTicket) {
-	ticketStore(ctx)[key] = ticket;
-	const memoryKey = `${ctx.getWorkflow?.().id ?? ''}|${key}`;
+	const memoryKey = memoryKeyOf(ctx, key);
 	memory.delete(memoryKey);
 	memory.set(memoryKey, ticket);
 	while (memory.size > MEMORY_MAX) memory.delete(memory.keys().next().value as string);
+	const data = ctx.getWorkflowStaticData('global') as IDataObject;
+	data[STATIC_KEY] = { ...ticketStore(ctx), [key]: ticket } as unknown as IDataObject;
 }
 
 function recall(ctx: IExecuteFunctions, key: string): StoredTicket | undefined {
-	const stored = ticketStore(ctx)[key];
-	const remembered = memory.get(`${ctx.getWorkflow?.().id ?? ''}|${key}`);
-	if (!remembered || !isStillValid(remembered, new Date())) return stored;
-	if (!stored) return remembered;
-	return Date.parse(remembered.expirationTime) > Date.parse(stored.expirationTime) ? remembered : stored;
+	return ticketStore(ctx)[key];
 }
 
 /**
@@ -294,9 +319,52 @@ export async function obtainTicket(
 		cuit: own ? undefined : cuit,
 	});
 	const stored = recall(ctx, key);
-	const now = new Date();
-	if (!forceNew && isReusable(stored, now)) return { ticket: stored, reused: true, cuit, source };
+	if (!forceNew && isReusable(stored, new Date())) return { ticket: stored, reused: true, cuit, source };
 
+	// Another execution in this process is asking for this ticket right now: a second request would only get
+	// coe.alreadyAuthenticated from WSAA, so take the answer of that one. If it failed (its item says why), ask.
+	const memoryKey = memoryKeyOf(ctx, key);
+	for (let pending = inFlight.get(memoryKey); pending; pending = inFlight.get(memoryKey)) {
+		const shared = await pending.catch(() => undefined);
+		if (shared) {
+			remember(ctx, key, shared.ticket);
+			return { ticket: shared.ticket, reused: true, cuit, source };
+		}
+	}
+	// No await between the lookup above and this: the request is registered before another execution can look.
+	const request = requestTicket(ctx, itemIndex, { environment, service, source, own, cuit, forceNew, key, stored }).finally(() => {
+		if (inFlight.get(memoryKey) === request) inFlight.delete(memoryKey);
+	});
+	inFlight.set(memoryKey, request);
+	const outcome = await request;
+	return { ...outcome, cuit, source };
+}
+
+/** One request to Afip SDK or WSAA for the ticket; stored when it comes. */
+async function requestTicket(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	{
+		environment,
+		service,
+		source,
+		own,
+		cuit,
+		forceNew,
+		key,
+		stored,
+	}: {
+		environment: Environment;
+		service: string;
+		source: TicketSource;
+		own: CertificateAndKey | undefined;
+		cuit: string;
+		forceNew: boolean;
+		key: string;
+		stored: StoredTicket | undefined;
+	},
+): Promise<{ ticket: StoredTicket; reused: boolean }> {
+	const now = new Date();
 	if (source === 'afipSdk') {
 		const answer = await afipSdkAuth.call(ctx, itemIndex, {
 			environment,
@@ -316,7 +384,7 @@ export async function obtainTicket(
 			obtainedAt: now.toISOString(),
 		};
 		remember(ctx, key, ticket);
-		return { ticket, reused: false, cuit, source };
+		return { ticket, reused: false };
 	}
 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -340,7 +408,7 @@ export async function obtainTicket(
 			obtainedAt: now.toISOString(),
 		};
 		remember(ctx, key, ticket);
-		return { ticket, reused: false, cuit, source };
+		return { ticket, reused: false };
 	} catch (error) {
 		// Inside the reuse margin WSAA still holds our ticket valid: use it to the end instead of failing.
 		if (error instanceof WsaaFaultError && error.wsaaFault.code === 'coe.alreadyAuthenticated' && isStillValid(stored, new Date())) {
@@ -357,7 +425,7 @@ export async function obtainTicket(
 					{ expirationTime: stored.expirationTime },
 				);
 			}
-			return { ticket: stored, reused: true, cuit, source };
+			return { ticket: stored, reused: true };
 		}
 		// The transport throws n8n errors only: passed on unchanged.
 		return await Promise.reject(error);

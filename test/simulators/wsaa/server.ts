@@ -22,6 +22,8 @@ export interface WsaaSwitches {
 	/** Seconds this simulator's clock is ahead (+) or behind (−) the real one. */
 	clockOffsetSeconds: number;
 	ticketHours: number;
+	/** Milliseconds LoginCms waits before it looks at a request (a slow network or WSAA; requests overlap meanwhile). */
+	responseDelayMs: number;
 }
 
 /** What `POST /_control/configure` may set, with the values each takes. */
@@ -30,6 +32,7 @@ export const WSAA_SWITCHES = {
 	digests: ['both', 'sha256', 'sha1'],
 	clockOffsetSeconds: 'number',
 	ticketHours: 'number',
+	responseDelayMs: 'number',
 } as const;
 
 export interface WsaaSimulatorOptions extends Partial<WsaaSwitches> {
@@ -74,6 +77,7 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 		digests: options.digests ?? 'both',
 		clockOffsetSeconds: options.clockOffsetSeconds ?? 0,
 		ticketHours: options.ticketHours ?? 12,
+		responseDelayMs: options.responseDelayMs ?? 0,
 	};
 	const stats = {
 		loginRequests: 0,
@@ -107,6 +111,7 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 
 	async function loginCms(req: IncomingMessage, res: ServerResponse, environment: ArcaEnvironment) {
 		stats.loginRequests++;
+		if (control.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, control.responseDelayMs));
 		if (!soapActionOk(req.headers.soapaction))
 			return fault(
 				res,
@@ -204,7 +209,10 @@ export async function startWsaaSimulator(options: WsaaSimulatorOptions = {}) {
 				if (!allowed) return sendJson(res, 400, { message: `unknown switch "${key}"; one of: ${Object.keys(WSAA_SWITCHES).join(', ')}` });
 				const ok =
 					allowed === 'number'
-						? typeof value === 'number' && Number.isFinite(value) && (key !== 'ticketHours' || value > 0)
+						? typeof value === 'number' &&
+							Number.isFinite(value) &&
+							(key !== 'ticketHours' || value > 0) &&
+							(key !== 'responseDelayMs' || value >= 0)
 						: allowed.includes(value as string);
 				if (!ok) return sendJson(res, 400, { message: `switch ${key} cannot be ${JSON.stringify(value)}` });
 			}
