@@ -4,6 +4,7 @@
  * run's installed copy only), in the same n8n, paired rounds, order alternated. The workflow is B2's:
  * Read Files (one big file) → Document → Sign without waiting; time = the node's execution time minus the
  * simulator's work on the POST. Every upload is checked (the node's SHA-1 and size, the file on the server).
+ * CERTSIGN_BENCH_WORKER_STUB=0: the worker loads n8n's real n8n-workflow (found through NODE_PATH) instead of a stub.
  * BENCH_PROF=<dir>: one more run of each with `--cpu-prof` on the n8n process (and its worker).
  *   node .build/bench/workerUpload.js [MiB=256] [rounds=3]
  */
@@ -19,7 +20,11 @@ type Variant = 'main' | 'worker';
 async function once(env: BenchEnv, wfId: string, variant: Variant, sizeMiB: number, expected: string, extra: Record<string, string> = {}) {
 	clearRemote(env);
 	const before = env.sim.control.requests().length;
-	const result = await executeMeasured(env, wfId, { CERTSIGN_BENCH_SFTP_WORKER: variant === 'worker' ? '1' : '0', ...extra });
+	const result = await executeMeasured(env, wfId, {
+		CERTSIGN_BENCH_SFTP_WORKER: variant === 'worker' ? '1' : '0',
+		CERTSIGN_BENCH_WORKER_STUB: process.env.CERTSIGN_BENCH_WORKER_STUB ?? '1',
+		...extra,
+	});
 	if (!result.ok) throw new Error(`${variant}: ${result.error}`);
 	const [out] = result.items.Sign;
 	const remote = path.join(env.uploadFolder, 'big.pdf');

@@ -92,7 +92,9 @@ export function install(sftp: typeof SftpModule) {
 }
 
 async function runWorker(job: Job) {
-	// sftp.js imports n8n-workflow for sleep() alone; n8n's module resolution is not set up in a worker.
+	// sftp.js imports n8n-workflow for sleep() alone. n8n puts its node_modules on NODE_PATH, which a worker
+	// inherits; CERTSIGN_BENCH_WORKER_STUB=0 loads the real one, otherwise a stub of sleep() spares loading it.
+	if (process.env.CERTSIGN_BENCH_WORKER_STUB === '0') return await upload(job, require('./sftp') as typeof SftpModule);
 	const resolve = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
 	(Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (
 		request: unknown,
@@ -104,8 +106,10 @@ async function runWorker(job: Job) {
 	require.cache['n8n-workflow-stub'] = {
 		exports: { sleep: async (ms: number) => await new Promise((r) => setTimeout(r, ms)) },
 	} as NodeJS.Module;
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const sftp = require('./sftp') as typeof SftpModule;
+	await upload(job, require('./sftp') as typeof SftpModule);
+}
+
+async function upload(job: Job, sftp: typeof SftpModule) {
 	const port = job.port;
 	let pendingAck = false;
 	const input = new Readable({
