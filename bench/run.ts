@@ -429,7 +429,8 @@ async function main() {
 			await env.close();
 		}
 	}
-	results.totalSeconds = Math.round((Date.now() - started) / 1000);
+	const seconds = Math.round((Date.now() - started) / 1000);
+	results.totalSeconds = seconds;
 	results.loadAverageAtEnd = (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100);
 	const base = path.join(__dirname, '..', '..', 'bench', SMOKE ? 'results-smoke' : 'results');
 	// BENCH_MERGE=1 with BENCH_ONLY: add these results to the last full run's files.
@@ -455,7 +456,7 @@ async function main() {
 	writeFileSync(`${base}${partial}.json`, JSON.stringify(results, null, 2) + '\n');
 	const { markdown } = await import('./report');
 	writeFileSync(`${base}${partial}.md`, markdown(results as any));
-	log(`wrote ${base}${partial}.json and .md in ${results.totalSeconds} s`);
+	log(`wrote ${base}${partial}.json and .md in ${seconds} s`); // this run's time, not the merged file's
 }
 
 main().catch((error) => {
