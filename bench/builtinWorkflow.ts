@@ -16,6 +16,19 @@ export const BUILTIN_APP = {
 };
 export const SFTP_CREDENTIAL_ID = 'benchBuiltinSftp1';
 
+/** n8n's FTP node, protocol SFTP, uploading the item's binary `data` to `path` (an expression or a plain path). */
+export function ftpUploadNode(path: string) {
+	return {
+		id: 'upload',
+		name: 'Upload',
+		type: 'n8n-nodes-base.ftp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { protocol: 'sftp', operation: 'upload', path, binaryData: true, binaryPropertyName: 'data' },
+		credentials: { sftp: { id: SFTP_CREDENTIAL_ID, name: 'SFTP (bench)' } },
+	};
+}
+
 const signer = (baseUrl: string) => `const crypto = require('crypto');
 const APP = ${JSON.stringify(BUILTIN_APP.appId)};
 const KEY = Buffer.from(${JSON.stringify(BUILTIN_APP.secret)}, 'base64');
@@ -100,19 +113,8 @@ export function builtinWorkflow(
 			parameters: { action: 'hash', type: 'SHA1', binaryData: true, binaryPropertyName: 'data', dataPropertyName: 'hash', encoding: 'hex' },
 		},
 		{
-			id: 'upload',
-			name: 'Upload',
-			type: 'n8n-nodes-base.ftp',
-			typeVersion: 1,
+			...ftpUploadNode(`={{ ${JSON.stringify(options.uploadFolder + '/')} + $('Read Files').item.binary.data.fileName }}`),
 			position: [600, 0],
-			parameters: {
-				protocol: 'sftp',
-				operation: 'upload',
-				path: `={{ ${JSON.stringify(options.uploadFolder + '/')} + $('Read Files').item.binary.data.fileName }}`,
-				binaryData: true,
-				binaryPropertyName: 'data',
-			},
-			credentials: { sftp: { id: SFTP_CREDENTIAL_ID, name: 'SFTP (bench)' } },
 		},
 		code(
 			'batches',

@@ -181,8 +181,8 @@ export interface N8nRun {
 	peakRssMiB: number;
 }
 
-/** `n8n execute --id`, its main process's VmHWM sampled every 50 ms while it runs. */
-export async function executeMeasured(env: BenchEnv, workflowId: string): Promise<N8nRun> {
+/** `n8n execute --id`, its main process's VmHWM sampled every 50 ms while it runs (`extraEnv` added to n8n's environment). */
+export async function executeMeasured(env: BenchEnv, workflowId: string, extraEnv: Record<string, string> = {}): Promise<N8nRun> {
 	const { node, n8nBin } = env.n8n.runtime;
 	let pid = 0;
 	let peak = 0;
@@ -191,7 +191,7 @@ export async function executeMeasured(env: BenchEnv, workflowId: string): Promis
 	}, 50);
 	const started = process.hrtime.bigint();
 	const result = await run(node, [n8nBin, 'execute', `--id=${workflowId}`, '--rawOutput'], {
-		env: (env.n8n as unknown as { env: NodeJS.ProcessEnv }).env,
+		env: { ...(env.n8n as unknown as { env: NodeJS.ProcessEnv }).env, ...extraEnv },
 		onSpawn: (p) => (pid = p),
 	});
 	const wallMs = hrms(started);

@@ -41,21 +41,24 @@ export function markdown(r: any): string {
 		out.push('(b) is timed like the package: every node after Read Files, its Wait node included.');
 		out.push('');
 	}
-	if (r.B2) {
-		const b = r.B2;
+	for (const b of r.B2 ? [r.B2].flat() : []) {
 		out.push(
-			`**B2** — one ${b.sizeMiB} MiB PDF through the node in n8n (binary data on disk), ${b.rounds} rounds. Node upload = the node's execution time minus the simulator's own work on the POST (it re-reads and hashes the file).`,
+			`**B2** — one ${b.sizeMiB} MiB PDF through the node in n8n (binary data on disk), ${b.rounds} rounds${b.ftpMs ? ", beside n8n's FTP node (protocol SFTP, upload) in the same n8n, order rotated per round" : ''}. Node upload = the node's execution time minus the simulator's own work on the POST (it re-reads and hashes the file).`,
 		);
 		out.push('');
-		out.push('| | ms | MiB/s |');
-		out.push('|---|---|---|');
-		out.push(`| node step (upload + POST) | ${sp(b.nodeStepMs)} | |`);
-		out.push(`| simulator's work on the POST | ${sp(b.simulatorPostMs)} | |`);
-		out.push(`| node upload | ${sp(b.nodeUploadMs)} | ${f(b.nodeMiBs)} |`);
-		out.push(`| OpenSSH \`sftp put\` | ${sp(b.opensshMs)} | ${f(b.opensshMiBs)} |`);
+		out.push('| | ms | MiB/s | throughput × OpenSSH (paired) |');
+		out.push('|---|---|---|---|');
+		out.push(`| node step (upload + POST) | ${sp(b.nodeStepMs)} | | |`);
+		out.push(`| simulator's work on the POST | ${sp(b.simulatorPostMs)} | | |`);
+		out.push(`| node upload (this package) | ${sp(b.nodeUploadMs)} | ${f(b.nodeMiBs)} | ${sp(b.throughputRatio, 2)} |`);
+		if (b.ftpMs)
+			out.push(
+				`| n8n's FTP node, SFTP upload (its execution time) | ${sp(b.ftpMs)} | ${f(b.ftpMiBs, 1)} | ${sp(b.ftpThroughputRatio, 3)} |`,
+			);
+		out.push(`| OpenSSH \`sftp put\` | ${sp(b.opensshMs)} | ${f(b.opensshMiBs)} | 1 |`);
 		out.push('');
 		out.push(
-			`Throughput node/OpenSSH: ${sp(b.throughputRatio, 2)}. n8n peak RSS: ${sp(b.peakRssMiB)} MiB; same workflow on a 1 MiB file: ${sp(b.idlePeakRssMiB)} MiB; growth ${f(b.rssGrowthMiB)} MiB.`,
+			`${b.ftpMs ? `n8n's FTP node took ${sp(b.ftpOverNode, 1)}× as long as the package's upload (paired). ` : ''}n8n peak RSS: ${sp(b.peakRssMiB)} MiB; same workflow on a 1 MiB file: ${sp(b.idlePeakRssMiB)} MiB; growth ${f(b.rssGrowthMiB)} MiB${b.ftpPeakRssMiB ? ` (FTP node workflow: ${sp(b.ftpPeakRssMiB)} MiB)` : ''}.`,
 		);
 		out.push('');
 	}

@@ -6,11 +6,11 @@
  *   BENCH_ONLY=B1,B2,...   run only these (B1 B2 B3 B4 B5 B6 B7 B8 B9 SFTP)
  *   BENCH_MERGE=1          with BENCH_ONLY: put these results into bench/results.json/.md
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { N8N_VERSIONS } from '../test/support/n8n';
-import { builtinWorkflow } from './builtinWorkflow';
+import { N8N_VERSIONS, type WorkflowJson } from '../test/support/n8n';
+import { builtinWorkflow, ftpUploadNode } from './builtinWorkflow';
 import { machine, runOk, SMOKE, spread, type Spread } from './lib';
 import { benchB3, benchB4, benchB5B7, benchB6, bigFile } from './micro';
 import {
@@ -44,8 +44,8 @@ const S = SMOKE
 			b5Orders: 1200,
 			sftpSizes: [1, 4],
 			sftpRounds: 2,
-			b2MiB: 8,
-			b2Rounds: 1,
+			// B2: [MiB, rounds, with n8n's FTP node]
+			b2: [[4, 1, true]] as Array<[number, number, boolean]>,
 			b1Sizes: [5],
 			b1bSizes: [5],
 			b1Rounds: 1,
@@ -62,8 +62,11 @@ const S = SMOKE
 			b5Orders: 10_000,
 			sftpSizes: [1, 8, 64, 256],
 			sftpRounds: 7,
-			b2MiB: 1024,
-			b2Rounds: 3,
+			// n8n's FTP node moves ≈ 2 MiB/s: beside it at 256 MiB (≈ 2 min a round), the package and OpenSSH also at 1 GiB.
+			b2: [
+				[256, 3, true],
+				[1024, 3, false],
+			] as Array<[number, number, boolean]>,
 			b1Sizes: [10, 100, 1000],
 			b1bSizes: [10, 100, 1000],
 			b1Rounds: 3,
@@ -193,7 +196,9 @@ async function benchB1(env: BenchEnv): Promise<B1Row[]> {
 	return rows;
 }
 
-interface B2Result {
+type B2Variant = 'package' | 'openssh' | 'ftp';
+
+export interface B2Result {
 	sizeMiB: number;
 	rounds: number;
 	nodeStepMs: Spread;
@@ -204,25 +209,62 @@ interface B2Result {
 	throughputRatio: Spread;
 	nodeMiBs: number;
 	opensshMiBs: number;
+	/** n8n's FTP node (SFTP upload) in the same rounds: its own execution time as n8n records it */
+	ftpMs?: Spread;
+	ftpMiBs?: number;
+	/** FTP node time / node upload time, paired per round: how many times longer n8n's FTP node took */
+	ftpOverNode?: Spread;
+	/** OpenSSH time / FTP node time, paired per round (its throughput as a fraction of OpenSSH's) */
+	ftpThroughputRatio?: Spread;
+	ftpPeakRssMiB?: Spread;
 	peakRssMiB: Spread;
 	idlePeakRssMiB: Spread;
 	rssGrowthMiB: number;
 }
 
-async function benchB2(env: BenchEnv): Promise<B2Result> {
-	const big = bigFile(S.b2MiB);
+/** Read Files (the big file) → n8n's FTP node, protocol SFTP, upload of the binary data to `remotePath`. */
+function ftpUploadWorkflow(id: string, dir: string, remotePath: string): WorkflowJson {
+	return {
+		id,
+		name: `bench ${id}`,
+		nodes: [
+			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'read',
+				name: 'Read Files',
+				type: 'n8n-nodes-base.readWriteFile',
+				typeVersion: 1.1,
+				position: [220, 0],
+				parameters: { fileSelector: `${dir}/*.pdf`, options: {} },
+			},
+			{ ...ftpUploadNode(remotePath), position: [440, 0] },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Read Files', type: 'main', index: 0 }]] },
+			'Read Files': { main: [[{ node: 'Upload', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+async function sha1Of(file: string): Promise<string> {
+	return (await runOk('sha1sum', [file])).stdout.split(' ')[0].toUpperCase();
+}
+
+async function benchB2(env: BenchEnv, sizeMiB: number, rounds: number, withFtp: boolean): Promise<B2Result> {
+	const big = bigFile(sizeMiB);
 	const small = makePdfs(env, 1, 1024 * 1024);
+	const bigDir = path.join(env.dataDir, `b2-${sizeMiB}`);
 	try {
-		const bigDir = path.join(env.dataDir, 'b2');
 		rmSync(bigDir, { recursive: true, force: true });
 		await runOk('mkdir', ['-p', bigDir]);
 		await runOk('mv', [big, path.join(bigDir, 'big.pdf')]);
 		rmSync(path.dirname(big), { recursive: true, force: true });
 		const bigFileIn = path.join(bigDir, 'big.pdf');
-		const expected = (await runOk('sha1sum', [bigFileIn])).stdout.split(' ')[0].toUpperCase();
-		const bigWf = signWorkflow('benchB2big', bigDir, { batch: false, wait: false });
-		const idleWf = signWorkflow('benchB2idle', small.dir, { batch: false, wait: false });
-		await env.n8n.importWorkflows([bigWf, idleWf]);
+		const expected = await sha1Of(bigFileIn);
+		const bigWf = signWorkflow(`benchB2big${sizeMiB}`, bigDir, { batch: false, wait: false });
+		const idleWf = signWorkflow(`benchB2idle${sizeMiB}`, small.dir, { batch: false, wait: false });
+		const ftpWf = ftpUploadWorkflow(`benchB2ftp${sizeMiB}`, bigDir, path.join(env.uploadFolder, 'ftp-node.pdf'));
+		await env.n8n.importWorkflows(withFtp ? [bigWf, idleWf, ftpWf] : [bigWf, idleWf]);
 		const step: number[] = [];
 		const post: number[] = [];
 		const upload: number[] = [];
@@ -230,35 +272,58 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 		const ratio: number[] = [];
 		const peak: number[] = [];
 		const idle: number[] = [];
-		for (let round = 0; round < S.b2Rounds; round++) {
+		const ftp: number[] = [];
+		const ftpPeak: number[] = [];
+		const checkRemote = async (variant: string, remote: string) => {
+			const size = statSync(remote).size;
+			const hash = await sha1Of(remote);
+			check(
+				size === sizeMiB * 1024 * 1024 && hash === expected,
+				`B2 ${variant}: the server has ${size} bytes, SHA-1 ${hash} (expected ${expected})`,
+			);
+		};
+		for (let round = 0; round < rounds; round++) {
 			clearRemote(env);
 			const idleRun = await executeMeasured(env, idleWf.id);
 			check(idleRun.ok, `B2 idle: ${idleRun.error}`);
 			idle.push(idleRun.peakRssMiB);
-			clearRemote(env);
-			const before = env.sim.control.requests().length;
-			const result = await executeMeasured(env, bigWf.id);
-			check(result.ok, `B2: ${result.error}`);
-			const [out] = result.items.Sign;
-			check(
-				out.size === S.b2MiB * 1024 * 1024 && out.hash === expected,
-				`B2: uploaded ${out.size} bytes, hash ${out.hash} (expected ${expected})`,
-			);
-			const postEntry = env.sim.control
-				.requests()
-				.slice(before)
-				.find((r) => r.method === 'POST');
-			check(postEntry?.status === 200, 'B2: the signing request failed');
-			step.push(result.nodeMs.Sign);
-			post.push(postEntry!.handledMs ?? 0);
-			upload.push(result.nodeMs.Sign - (postEntry!.handledMs ?? 0));
-			peak.push(result.peakRssMiB);
-			clearRemote(env);
-			const o = await opensshPut(env, bigFileIn, 'openssh.pdf');
-			openssh.push(o);
-			ratio.push(o / upload[upload.length - 1]);
+			const order: B2Variant[] = withFtp ? ['package', 'openssh', 'ftp'] : ['package', 'openssh'];
+			for (let k = 0; k < round % order.length; k++) order.push(order.shift()!);
+			for (const variant of order) {
+				clearRemote(env);
+				if (variant === 'package') {
+					const before = env.sim.control.requests().length;
+					const result = await executeMeasured(env, bigWf.id);
+					check(result.ok, `B2: ${result.error}`);
+					const [out] = result.items.Sign;
+					check(
+						out.size === sizeMiB * 1024 * 1024 && out.hash === expected,
+						`B2: uploaded ${out.size} bytes, hash ${out.hash} (expected ${expected})`,
+					);
+					const postEntry = env.sim.control
+						.requests()
+						.slice(before)
+						.find((r) => r.method === 'POST');
+					check(postEntry?.status === 200, 'B2: the signing request failed');
+					await checkRemote('package', path.join(env.uploadFolder, 'big.pdf'));
+					step.push(result.nodeMs.Sign);
+					post.push(postEntry!.handledMs ?? 0);
+					upload.push(result.nodeMs.Sign - (postEntry!.handledMs ?? 0));
+					peak.push(result.peakRssMiB);
+				} else if (variant === 'openssh') {
+					openssh.push(await opensshPut(env, bigFileIn, 'openssh.pdf'));
+					await checkRemote('OpenSSH', path.join(env.uploadFolder, 'openssh.pdf'));
+				} else {
+					const result = await executeMeasured(env, ftpWf.id);
+					check(result.ok, `B2 FTP node: ${result.error}`);
+					await checkRemote('FTP node', path.join(env.uploadFolder, 'ftp-node.pdf'));
+					ftp.push(result.nodeMs.Upload);
+					ftpPeak.push(result.peakRssMiB);
+				}
+			}
+			ratio.push(openssh.at(-1)! / upload.at(-1)!);
 			log(
-				`  B2 round ${round + 1}: node step ${step.at(-1)!.toFixed(0)} ms (simulator's hash check ${post.at(-1)!.toFixed(0)} ms) → upload ${upload.at(-1)!.toFixed(0)} ms; OpenSSH put ${o.toFixed(0)} ms; n8n peak RSS ${peak.at(-1)!.toFixed(0)} MiB (1 MiB run: ${idle.at(-1)!.toFixed(0)} MiB)`,
+				`  B2 ${sizeMiB} MiB round ${round + 1} (${order.join(', ')}): node step ${step.at(-1)!.toFixed(0)} ms (simulator's hash check ${post.at(-1)!.toFixed(0)} ms) → upload ${upload.at(-1)!.toFixed(0)} ms; OpenSSH put ${openssh.at(-1)!.toFixed(0)} ms${withFtp ? `; n8n FTP node (SFTP) ${ftp.at(-1)!.toFixed(0)} ms` : ''}; n8n peak RSS ${peak.at(-1)!.toFixed(0)} MiB (1 MiB run: ${idle.at(-1)!.toFixed(0)} MiB)`,
 			);
 		}
 		clearRemote(env);
@@ -266,22 +331,33 @@ async function benchB2(env: BenchEnv): Promise<B2Result> {
 		const opensshMs = spread(openssh);
 		const peakRssMiB = spread(peak);
 		const idlePeakRssMiB = spread(idle);
-		return {
-			sizeMiB: S.b2MiB,
-			rounds: S.b2Rounds,
+		const result: B2Result = {
+			sizeMiB,
+			rounds,
 			nodeStepMs: spread(step),
 			simulatorPostMs: spread(post),
 			nodeUploadMs,
 			opensshMs,
 			throughputRatio: spread(ratio),
-			nodeMiBs: S.b2MiB / (nodeUploadMs.median / 1000),
-			opensshMiBs: S.b2MiB / (opensshMs.median / 1000),
+			nodeMiBs: sizeMiB / (nodeUploadMs.median / 1000),
+			opensshMiBs: sizeMiB / (opensshMs.median / 1000),
 			peakRssMiB,
 			idlePeakRssMiB,
 			rssGrowthMiB: peakRssMiB.median - idlePeakRssMiB.median,
 		};
+		if (withFtp) {
+			const ftpMs = spread(ftp);
+			Object.assign(result, {
+				ftpMs,
+				ftpMiBs: sizeMiB / (ftpMs.median / 1000),
+				ftpOverNode: spread(ftp.map((v, i) => v / upload[i])),
+				ftpThroughputRatio: spread(ftp.map((v, i) => openssh[i] / v)),
+				ftpPeakRssMiB: spread(ftpPeak),
+			});
+		}
+		return result;
 	} finally {
-		rmSync(path.join(env.dataDir, 'b2'), { recursive: true, force: true });
+		rmSync(bigDir, { recursive: true, force: true });
 		rmSync(path.dirname(big), { recursive: true, force: true });
 		rmSync(small.dir, { recursive: true, force: true });
 	}
@@ -361,8 +437,11 @@ async function main() {
 				results.B8 = b8;
 			}
 			if (wanted('B2')) {
-				log(`B2 upload of ${S.b2MiB} MiB through n8n`);
-				results.B2 = await benchB2(env);
+				results.B2 = [];
+				for (const [sizeMiB, rounds, withFtp] of S.b2) {
+					log(`B2 upload of ${sizeMiB} MiB through n8n${withFtp ? ", beside n8n's FTP node (SFTP)" : ''}`);
+					(results.B2 as B2Result[]).push(await benchB2(env, sizeMiB, rounds, withFtp));
+				}
 			}
 			if (wanted('B1')) {
 				log(`B1 sign ${S.b1Sizes.join(', ')} PDFs of 100 KB`);
@@ -377,7 +456,8 @@ async function main() {
 		log('Real n8n: installing the package into a fresh n8n user folder');
 		results.B9 = await runB9(undefined);
 	}
-	results.totalSeconds = Math.round((Date.now() - started) / 1000);
+	const seconds = Math.round((Date.now() - started) / 1000);
+	results.totalSeconds = seconds;
 	results.loadAverageAtEnd = (await import('node:os')).loadavg().map((v) => Math.round(v * 100) / 100);
 	const base = path.join(__dirname, '..', '..', 'bench', SMOKE ? 'results-smoke' : 'results');
 	// BENCH_MERGE=1 with BENCH_ONLY: add these results to the last full run's files.
@@ -403,7 +483,7 @@ async function main() {
 	writeFileSync(`${base}${partial}.json`, JSON.stringify(results, null, 2) + '\n');
 	const { markdown } = await import('./report');
 	writeFileSync(`${base}${partial}.md`, markdown(results as any));
-	log(`wrote ${base}${partial}.json and .md in ${results.totalSeconds} s`);
+	log(`wrote ${base}${partial}.json and .md in ${seconds} s`); // this run's time, not the merged file's
 }
 
 main().catch((error) => {
