@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { failItem, runBatched, type BatchedOptions } from '../../shared/n8n/items';
+import { errorOutputJson, failItem, runBatched, type BatchedOptions } from '../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom, waitForSessions } from '../transport/api';
 import { checkSameSignerAsFirst, readWait, rejectedSessionsError, statusJson } from './common';
 
@@ -88,7 +88,7 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 		return output.map((item) => {
 			if (!item.json.sessionId) return item;
 			const failed = failItem(ctx, failure, itemOf(item));
-			return { ...item, json: { ...item.json, error: failed.json.error }, error: failed.error };
+			return { ...item, json: errorOutputJson(ctx, { ...item.json, error: failed.json.error }) };
 		});
 	}
 	return output.map((item) => {
@@ -96,8 +96,10 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 		if (!id) return item;
 		const refused = rejectedSessionsError(ctx, itemOf(item), [id], waited.statuses);
 		if (refused) {
-			const failed = failItem(ctx, refused, itemOf(item));
-			return { ...item, json: { ...item.json, ...failed.json }, error: failed.error };
+			// failItem's json, flat again (under the error output it comes as {error, details}), merged into the item's
+			const { error, details, ...rest } = failItem(ctx, refused, itemOf(item)).json;
+			const flat = { ...item.json, ...rest, ...((details as IDataObject | undefined) ?? {}), error };
+			return { ...item, json: errorOutputJson(ctx, flat) };
 		}
 		return {
 			...item,

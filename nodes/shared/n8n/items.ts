@@ -19,11 +19,7 @@ import { itemLabel, withContext } from '../errors';
 
 export { inputError, itemLabel, withContext } from '../errors';
 
-/**
- * The output item of a failed item under continue-on-fail. `error` on the item (not only in its json) is what
- * n8n's "Continue (using error output)" looks for: without it, an item whose json has more than error/message/
- * details would stay on the success output.
- */
+/** The output item of a failed item under continue-on-fail. */
 function errorItem(error: NodeOperationError | NodeApiError, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	const description = (error as NodeApiError).description;
@@ -37,7 +33,18 @@ function errorItem(error: NodeOperationError | NodeApiError, itemIndex: number):
 		if (value === undefined) continue;
 		json[key] = value;
 	}
-	return { json, error, pairedItem: { item: itemIndex } };
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * n8n's "Continue (using error output)" moves an item to the Error output only when its json holds nothing but
+ * error / message / details (an item's own `error` would do too, but n8n then replaces its json with the message
+ * alone, losing e.g. a session id). So there, everything beside `error` goes under `details`.
+ */
+export function errorOutputJson(ctx: IExecuteFunctions, json: IDataObject): IDataObject {
+	if (ctx.getNode().onError !== 'continueErrorOutput') return json;
+	const { error, ...details } = json;
+	return Object.keys(details).length > 0 ? { error, details } : { error };
 }
 
 /** Any error as an n8n error that names its item (context.itemIndex; the message for non-n8n errors). */
@@ -70,6 +77,7 @@ export function failItem(
 	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
 	if (!ctx.continueOnFail()) throw nodeError;
 	const item = errorItem(nodeError, itemIndex);
+	item.json = errorOutputJson(ctx, item.json);
 	return pairedItem ? { ...item, pairedItem } : item;
 }
 
