@@ -88,7 +88,7 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 		return output.map((item) => {
 			if (!item.json.sessionId) return item;
 			const failed = failItem(ctx, failure, itemOf(item));
-			return { ...item, json: errorOutputJson(ctx, { ...item.json, error: failed.json.error }) };
+			return { ...item, json: errorOutputJson(ctx, { ...item.json, error: failed.json.error }, itemOf(item)) };
 		});
 	}
 	return output.map((item) => {
@@ -98,8 +98,9 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 		if (refused) {
 			// failItem's json, flat again (under the error output it comes as {error, details}), merged into the item's
 			const { error, details, ...rest } = failItem(ctx, refused, itemOf(item)).json;
-			const flat = { ...item.json, ...rest, ...((details as IDataObject | undefined) ?? {}), error };
-			return { ...item, json: errorOutputJson(ctx, flat) };
+			const { item: _number, ...detailed } = (details as IDataObject | undefined) ?? {};
+			const flat = { ...item.json, ...rest, ...detailed, error };
+			return { ...item, json: errorOutputJson(ctx, flat, itemOf(item)) };
 		}
 		return {
 			...item,

@@ -39,12 +39,13 @@ function errorItem(error: NodeOperationError | NodeApiError, itemIndex: number):
 /**
  * n8n's "Continue (using error output)" moves an item to the Error output only when its json holds nothing but
  * error / message / details (an item's own `error` would do too, but n8n then replaces its json with the message
- * alone, losing e.g. a session id). So there, everything beside `error` goes under `details`.
+ * alone, losing e.g. a session id). So there, everything beside `error` goes under `details`, with the item's number.
  */
-export function errorOutputJson(ctx: IExecuteFunctions, json: IDataObject): IDataObject {
+export function errorOutputJson(ctx: IExecuteFunctions, json: IDataObject, itemIndex: number): IDataObject {
 	if (ctx.getNode().onError !== 'continueErrorOutput') return json;
-	const { error, ...details } = json;
-	return Object.keys(details).length > 0 ? { error, details } : { error };
+	const { error, ...rest } = json;
+	// Every error item has the same two columns in the editor's table (none shows "undefined"); `item` counts from 1.
+	return { error, details: { item: itemIndex + 1, ...rest } };
 }
 
 /** Any error as an n8n error that names its item (context.itemIndex; the message for non-n8n errors). */
@@ -77,7 +78,7 @@ export function failItem(
 	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
 	if (!ctx.continueOnFail()) throw nodeError;
 	const item = errorItem(nodeError, itemIndex);
-	item.json = errorOutputJson(ctx, item.json);
+	item.json = errorOutputJson(ctx, item.json, itemIndex);
 	return pairedItem ? { ...item, pairedItem } : item;
 }
 
