@@ -25,7 +25,6 @@ import {
 } from 'n8n-workflow';
 
 import { backoffDelay, RetryableFailure, withBackoff, type BackoffPolicy } from '../../shared/backoff';
-import { itemLabel } from '../../shared/errors';
 import { outputFileName } from '../../shared/outputFileName';
 import { isRedirectStatus, redirectRefused } from '../../shared/secureUrl';
 import { networkWords } from '../../shared/words';
@@ -518,7 +517,7 @@ export class DigiCertClient {
 				httpCode: String(response.statusCode),
 				path: pathOnly(path),
 			} as unknown as JsonObject,
-			{ message: withItem(summary.message, itemIndex), description: summary.description, httpCode: String(response.statusCode), itemIndex },
+			{ message: summary.message, description: summary.description, httpCode: String(response.statusCode), itemIndex },
 		);
 		return withOrderContext(error, { errors: summary.errors as unknown as IDataObject[], path: pathOnly(path) });
 	}
@@ -526,17 +525,12 @@ export class DigiCertClient {
 	private networkError(error: DigiCertNetworkError, attempts: number, itemIndex?: number): NodeApiError {
 		const apiError = new NodeApiError(this.ctx.getNode(), { networkError: error.code, path: pathOnly(error.path) } as JsonObject, {
 			// Words, not the raw code: n8n would swap a message containing ECONNREFUSED & co. for a generic one.
-			message: withItem(`DigiCert could not be reached (${networkWords(error.code)})`, itemIndex),
+			message: `DigiCert could not be reached (${networkWords(error.code)})`,
 			description: `${error.method} ${pathOnly(error.path)} failed ${attempts} time(s) without an HTTP answer (${error.code})`,
 			itemIndex,
 		});
 		return withOrderContext(apiError, { path: pathOnly(error.path), networkError: error.code });
 	}
-}
-
-/** Like every node's errors, DigiCert's answers name the item they belong to (none for the dropdowns and the trigger). */
-function withItem(message: string, itemIndex: number | undefined): string {
-	return itemIndex === undefined ? message : `${message} ${itemLabel(itemIndex)}`;
 }
 
 export const digiCertClient = (ctx: DigiCertContext) => new DigiCertClient(ctx);

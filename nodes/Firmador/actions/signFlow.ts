@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { errorOutputJson, failItem, runBatched, type BatchedOptions } from '../../shared/n8n/items';
+import { failItemKeeping, runBatched, type BatchedOptions } from '../../shared/n8n/items';
 import { firmadorRequest, sessionIdFrom, waitForSessions } from '../transport/api';
 import { checkSameSignerAsFirst, readWait, rejectedSessionsError, statusJson } from './common';
 
@@ -85,23 +85,13 @@ async function waitForSignatures(ctx: IExecuteFunctions, output: INodeExecutionD
 				itemIndex: 0,
 			},
 		);
-		return output.map((item) => {
-			if (!item.json.sessionId) return item;
-			const failed = failItem(ctx, failure, itemOf(item));
-			return { ...item, json: errorOutputJson(ctx, { ...item.json, error: failed.json.error }, itemOf(item)) };
-		});
+		return output.map((item) => (item.json.sessionId ? failItemKeeping(ctx, failure, itemOf(item), item) : item));
 	}
 	return output.map((item) => {
 		const id = item.json.sessionId as string | undefined;
 		if (!id) return item;
 		const refused = rejectedSessionsError(ctx, itemOf(item), [id], waited.statuses);
-		if (refused) {
-			// failItem's json, flat again (under the error output it comes as {error, details}), merged into the item's
-			const { error, details, ...rest } = failItem(ctx, refused, itemOf(item)).json;
-			const { item: _number, ...detailed } = (details as IDataObject | undefined) ?? {};
-			const flat = { ...item.json, ...rest, ...detailed, error };
-			return { ...item, json: errorOutputJson(ctx, flat, itemOf(item)) };
-		}
+		if (refused) return failItemKeeping(ctx, refused, itemOf(item), item);
 		return {
 			...item,
 			json: {

@@ -41,7 +41,7 @@ function errorItem(error: NodeOperationError | NodeApiError, itemIndex: number):
  * error / message / details (an item's own `error` would do too, but n8n then replaces its json with the message
  * alone, losing e.g. a session id). So there, everything beside `error` goes under `details`, with the item's number.
  */
-export function errorOutputJson(ctx: IExecuteFunctions, json: IDataObject, itemIndex: number): IDataObject {
+function errorOutputJson(ctx: IExecuteFunctions, json: IDataObject, itemIndex: number): IDataObject {
 	if (ctx.getNode().onError !== 'continueErrorOutput') return json;
 	const { error, ...rest } = json;
 	// Every error item has the same two columns in the editor's table (none shows "undefined"); `item` counts from 1.
@@ -80,6 +80,16 @@ export function failItem(
 	const item = errorItem(nodeError, itemIndex);
 	item.json = errorOutputJson(ctx, item.json, itemIndex);
 	return pairedItem ? { ...item, pairedItem } : item;
+}
+
+/**
+ * failItem for an item that already has output (e.g. the session id of a request sent before the wait failed):
+ * its fields stay beside the error's, and with the error output they go under `details` like the rest.
+ */
+export function failItemKeeping(ctx: IExecuteFunctions, error: unknown, itemIndex: number, item: INodeExecutionData): INodeExecutionData {
+	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+	if (!ctx.continueOnFail()) throw nodeError;
+	return { ...item, json: errorOutputJson(ctx, { ...item.json, ...errorItem(nodeError, itemIndex).json }, itemIndex) };
 }
 
 /** Items the router refused before an all-items operation ran (an options value outside its list), per execution context. */

@@ -47,7 +47,7 @@ export function operationField(
 }
 
 /** The value n8n adds to Resource and Operation ("Custom API Call") of a node whose credential authenticates requests. */
-export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 /** n8n offers "Custom API Call" on the node; n8n makes that call with its HTTP Request node and this node's credential. */
 function customApiCallError(ctx: IExecuteFunctions): NodeOperationError {
