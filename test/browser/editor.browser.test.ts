@@ -129,6 +129,46 @@ function creatorItem(page: Page, shownName: string): Locator {
 		.filter({ has: page.getByTestId('node-creator-item-name').getByText(shownName, { exact: true }) });
 }
 
+/**
+ * Opens an example, clicks Execute workflow and waits for `node` to succeed (or some node to show its error, which
+ * fails the test with it); then checks the node's output (its binary fields, its JSON) and takes a screenshot.
+ */
+async function runExampleFromEditor(
+	page: Page,
+	run: { workflow: string; node: string; shot: string; json: RegExp; binary?: string[] },
+): Promise<void> {
+	await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
+	const target = page.getByTestId('canvas-node').filter({ hasText: run.node });
+	await target.waitFor();
+	await page.getByTestId('execute-workflow-button').click();
+	await target.getByTestId('canvas-node-status-success').or(page.getByTestId('node-issues')).first().waitFor({ timeout: 180_000 });
+	const failed = page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') });
+	let error = '';
+	if ((await failed.count()) > 0) {
+		await failed.first().dblclick();
+		error = await waitForText(page.getByTestId('output-panel'), /\(item \d+\)|error/i);
+	}
+	expect({ workflow: run.workflow, error }).toEqual({ workflow: run.workflow, error: '' });
+	await target.dblclick();
+	const output = page.getByTestId('output-panel');
+	await output.waitFor();
+	if (run.binary?.length) {
+		await output.getByTestId('radio-button-binary').click();
+		const files = output.locator('[data-test-id^="ndv-binary-data_"]');
+		await files.first().waitFor();
+		const cards = (await files.allInnerTexts()).join('\n');
+		for (const property of run.binary)
+			expect({ workflow: run.workflow, cards }).toEqual({ workflow: run.workflow, cards: expect.stringContaining(property) });
+	}
+	await output.getByTestId('radio-button-json').click();
+	expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({
+		workflow: run.workflow,
+		json: expect.stringMatching(run.json),
+	});
+	await screenshot(page, run.shot);
+	await page.getByTestId('ndv-close-button').click();
+}
+
 describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 	test('log in as the owner; the nodes panel finds each node by name, with its icon', async () => {
 		const page = await signedInPage(theme);
@@ -170,39 +210,7 @@ describe.each(['light', 'dark'] as Theme[])('%s theme', (theme) => {
 				json: /"certificateId": \d+/,
 			},
 		];
-		for (const run of runs) {
-			await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
-			const target = page.getByTestId('canvas-node').filter({ hasText: run.node });
-			await target.waitFor();
-			await page.getByTestId('execute-workflow-button').click();
-			// the last node succeeds, or some node shows its error
-			await target.getByTestId('canvas-node-status-success').or(page.getByTestId('node-issues')).first().waitFor({ timeout: 120_000 });
-			const failed = page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') });
-			let error = '';
-			if ((await failed.count()) > 0) {
-				await failed.first().dblclick();
-				error = await waitForText(page.getByTestId('output-panel'), /\(item \d+\)|error/i);
-			}
-			expect({ workflow: run.workflow, error }).toEqual({ workflow: run.workflow, error: '' });
-			await target.dblclick();
-			const output = page.getByTestId('output-panel');
-			await output.waitFor();
-			if (run.binary.length > 0) {
-				await output.getByTestId('radio-button-binary').click();
-				const files = output.locator('[data-test-id^="ndv-binary-data_"]');
-				await files.first().waitFor();
-				const cards = (await files.allInnerTexts()).join('\n');
-				for (const property of run.binary)
-					expect({ workflow: run.workflow, cards }).toEqual({ workflow: run.workflow, cards: expect.stringContaining(property) });
-			}
-			await output.getByTestId('radio-button-json').click();
-			expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({
-				workflow: run.workflow,
-				json: expect.stringMatching(run.json),
-			});
-			await screenshot(page, `${run.shot}-${theme}`);
-			await page.getByTestId('ndv-close-button').click();
-		}
+		for (const run of runs) await runExampleFromEditor(page, { ...run, shot: `${run.shot}-${theme}` });
 	});
 
 	test('a test click on each trigger example never buys a certificate or creates a production one', async () => {
@@ -615,28 +623,5 @@ test("this wave's examples run from the editor: renew → authorize → last inv
 		},
 		{ workflow: 'firmadorVerify001', node: 'Verify Signature', shot: 'run-firmador-verify', json: /"valid": true/ },
 	];
-	for (const run of runs) {
-		await page.goto(`${n8n.baseUrl}/workflow/${run.workflow}`);
-		const target = page.getByTestId('canvas-node').filter({ hasText: run.node });
-		await target.waitFor();
-		await page.getByTestId('execute-workflow-button').click();
-		await target.getByTestId('canvas-node-status-success').or(page.getByTestId('node-issues')).first().waitFor({ timeout: 180_000 });
-		const failed = page.getByTestId('canvas-node').filter({ has: page.getByTestId('node-issues') });
-		let error = '';
-		if ((await failed.count()) > 0) {
-			await failed.first().dblclick();
-			error = await waitForText(page.getByTestId('output-panel'), /\(item \d+\)|error/i);
-		}
-		expect({ workflow: run.workflow, error }).toEqual({ workflow: run.workflow, error: '' });
-		await target.dblclick();
-		const output = page.getByTestId('output-panel');
-		await output.waitFor();
-		await output.getByTestId('radio-button-json').click();
-		expect({ workflow: run.workflow, json: await waitForText(output, run.json) }).toEqual({
-			workflow: run.workflow,
-			json: expect.stringMatching(run.json),
-		});
-		await screenshot(page, `${run.shot}-light`);
-		await page.getByTestId('ndv-close-button').click();
-	}
+	for (const run of runs) await runExampleFromEditor(page, { ...run, shot: `${run.shot}-light` });
 });
